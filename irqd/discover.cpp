@@ -1,0 +1,1 @@
+// stub: irqd/discover (being written)

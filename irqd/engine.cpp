@@ -1,0 +1,1 @@
+// stub: irqd/engine (being written)

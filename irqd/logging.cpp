@@ -1,0 +1,1 @@
+// stub: irqd/logging (being written)

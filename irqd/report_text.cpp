@@ -1,0 +1,1 @@
+// stub: irqd/report_text (being written)

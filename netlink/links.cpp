@@ -1,0 +1,1 @@
+// stub: netlink/links (being written)

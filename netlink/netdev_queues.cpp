@@ -1,0 +1,1 @@
+// stub: netlink/netdev_queues (being written)

@@ -1,0 +1,1 @@
+// stub: policies/core_order (being written)

@@ -1,0 +1,1 @@
+// stub: policies/plan (being written)

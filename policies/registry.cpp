@@ -1,0 +1,1 @@
+// stub: policies/registry (being written)

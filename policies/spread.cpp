@@ -1,0 +1,1 @@
+// stub: policies/spread (being written)

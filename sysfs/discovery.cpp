@@ -1,0 +1,1 @@
+// stub: sysfs/discovery (being written)

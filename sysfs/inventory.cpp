@@ -1,0 +1,1 @@
+// stub: sysfs/inventory (being written)

@@ -1,0 +1,1 @@
+// stub: sysfs/irq_files (being written)

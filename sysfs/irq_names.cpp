@@ -1,0 +1,1 @@
+// stub: sysfs/irq_names (being written)

@@ -1,0 +1,1 @@
+// stub: sysfs/net_devices (being written)

@@ -1,0 +1,1 @@
+// stub: sysfs/proc_interrupts (being written)

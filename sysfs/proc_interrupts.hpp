@@ -1,0 +1,43 @@
+// Parser for /proc/interrupts: every layout the fixtures show (x86 IO-APIC / PCI-MSI / IR-PCI-MSIX-<bdf>
+// chip columns, GICv3 / ITS-MSI on arm64, named rows such as NMI/LOC/IPI0 mixed with numbered ones,
+// rows with fewer columns than CPUs, header columns that skip offline CPUs, 1000+ columns).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace irqd::sysfs {
+
+struct InterruptRow {
+  int irq = -1;            // IRQ number; -1 for named rows (NMI, LOC, IPI0, ERR, MIS ...)
+  std::string label;       // text before ':' ("42", "NMI", "IPI0")
+  std::string chip;        // irq chip column: "IR-PCI-MSIX-0000:4b:00.0", "PCI-MSI", "IO-APIC", "GICv3"
+  std::string hwirq;       // hwirq and trigger: "2-edge", "65537-edge", "27 Level", "edge" (old kernels)
+  std::string name;        // action name(s) ("ice-ens3f0-TxRx-0"); for named rows the description
+  std::string chip_pci;    // PCI address named by the chip column ("0000:4b:00.0"), else ""
+  std::size_t first_count = 0;  // offset of this row's counters in InterruptTable::counts
+  int ncounts = 0;         // counter columns actually present on the line (<= cpus.size())
+  int line = 0;            // 1-based line number in the file
+};
+
+struct InterruptTable {
+  std::vector<int> cpus;               // CPU number of each column, from the header ("CPU0 CPU1 CPU3")
+  std::vector<InterruptRow> rows;      // in file order
+  std::vector<std::uint64_t> counts;   // rows.size() x cpus.size(); columns absent on a line are 0
+
+  std::size_t ncols() const { return cpus.size(); }
+  std::uint64_t count(std::size_t row, std::size_t col) const { return counts[row * cpus.size() + col]; }
+  std::uint64_t total(std::size_t row) const;
+  const InterruptRow* find(int irq) const;  // nullptr when absent
+  std::size_t numbered() const;             // rows with an IRQ number
+};
+
+// Throws ParseError naming `file_name` and the line for anything malformed: a header without CPU
+// columns, an unparsable label, a counter that is not a number or overflows 64 bits, more counter
+// columns than CPUs, a duplicate IRQ number.
+InterruptTable parse_interrupts(std::string_view text, std::string_view file_name);
+
+}  // namespace irqd::sysfs

@@ -1,0 +1,138 @@
+// SysRoot implementation: plain POSIX I/O so errno reaches callers unchanged.
+#include "sysfs/sys_root.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+#include "sysfs/error.hpp"
+
+namespace irqd::sysfs {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string_view strip_slash(std::string_view rel) {
+  while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
+  return rel;
+}
+
+// Reads the whole of fd into buf; returns 0 or an errno value.
+int slurp(int fd, std::string& buf) {
+  buf.clear();
+  std::size_t used = 0;
+  if (buf.capacity() < 4096) buf.reserve(4096);
+  while (true) {
+    buf.resize(std::max(buf.capacity(), used + 4096));
+    ssize_t n = ::read(fd, buf.data() + used, buf.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      buf.resize(used);
+      return e;
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  buf.resize(used);
+  return 0;
+}
+}  // namespace
+
+SysRoot::SysRoot(fs::path root) : root_(std::move(root)) {
+  std::error_code ec;
+  live_ = fs::equivalent(root_, "/", ec);
+}
+
+fs::path SysRoot::path(std::string_view rel) const { return root_ / strip_slash(rel); }
+
+std::string SysRoot::display(std::string_view rel) const {
+  std::string kernel = "/" + std::string(strip_slash(rel));
+  return live_ ? kernel : path(rel).string();
+}
+
+bool SysRoot::read_into(std::string_view rel, std::string& buf) const {
+  fs::path p = path(rel);
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    throw IoError(display(rel), errno, "cannot open");
+  }
+  int err = slurp(fd, buf);
+  ::close(fd);
+  if (err == ENODEV || err == ENOENT) return false;  // device went away while we read
+  if (err != 0) throw IoError(display(rel), err, "cannot read");
+  return true;
+}
+
+std::string SysRoot::read(std::string_view rel) const {
+  std::string buf;
+  if (!read_into(rel, buf)) throw IoError(display(rel), ENOENT, "cannot open");
+  return buf;
+}
+
+std::optional<std::string> SysRoot::read_if_exists(std::string_view rel) const {
+  std::string buf;
+  if (!read_into(rel, buf)) return std::nullopt;
+  return buf;
+}
+
+std::optional<std::string> SysRoot::read_line(std::string_view rel) const {
+  auto s = read_if_exists(rel);
+  if (!s) return std::nullopt;
+  auto nl = s->find('\n');
+  if (nl != std::string::npos) s->resize(nl);
+  return s;
+}
+
+void SysRoot::write(std::string_view rel, std::string_view value) const {
+  fs::path p = path(rel);
+  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC | O_TRUNC);
+  if (fd < 0) throw IoError(display(rel), errno, "cannot open for writing");
+  ssize_t n;
+  do {
+    n = ::write(fd, value.data(), value.size());
+  } while (n < 0 && errno == EINTR);
+  int err = n < 0 ? errno : 0;
+  if (n >= 0 && static_cast<std::size_t>(n) != value.size()) err = EIO;  // short write: not applied
+  // Some sysfs attributes report their error only at close.
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) throw IoError(display(rel), err, "cannot write");
+}
+
+bool SysRoot::exists(std::string_view rel) const {
+  std::error_code ec;
+  return fs::exists(path(rel), ec);
+}
+
+bool SysRoot::is_dir(std::string_view rel) const {
+  std::error_code ec;
+  return fs::is_directory(path(rel), ec);
+}
+
+std::vector<std::string> SysRoot::list(std::string_view rel) const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  fs::directory_iterator it(path(rel), ec);
+  if (ec) return out;
+  for (const auto& e : it) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::optional<std::string> SysRoot::resolve(std::string_view rel) const {
+  std::error_code ec;
+  fs::path real = fs::canonical(path(rel), ec);
+  if (ec) return std::nullopt;
+  fs::path base = fs::canonical(root_, ec);
+  if (ec) return std::nullopt;
+  fs::path r = real.lexically_relative(base);
+  if (r.empty() || *r.begin() == "..") return std::nullopt;
+  if (r == ".") return std::string{};
+  return r.string();
+}
+
+}  // namespace irqd::sysfs

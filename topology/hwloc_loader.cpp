@@ -1,0 +1,1 @@
+// stub: topology/hwloc_loader (being written)

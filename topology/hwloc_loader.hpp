@@ -1,0 +1,31 @@
+// Builds a Machine from hwloc: the live machine, a fake root (HWLOC_FSROOT), an XML export, or an
+// hwloc synthetic description (for tests and the simulator).
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "topology/machine.hpp"
+
+namespace irqd::sysfs {
+class SysRoot;
+}
+
+namespace irqd::topology {
+
+class TopologyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Machine load_live();
+Machine load_fsroot(const std::filesystem::path& root);
+Machine load_xml(const std::filesystem::path& file);
+Machine load_synthetic(const std::string& description);  // e.g. "pack:2 numa:1 l3:1 core:8 pu:2"
+
+// Reads isolcpus= / nohz_full= from proc/cmdline and sys/devices/system/cpu/{isolated,nohz_full}
+// under root, and limits `online` to sys/devices/system/cpu/online when present.
+void apply_kernel_cpu_state(Machine& m, const sysfs::SysRoot& root);
+
+}  // namespace irqd::topology

@@ -1,0 +1,1 @@
+// stub: topology/kernel_cpus (being written)

@@ -1,0 +1,1 @@
+// stub: topology/machine (being written)
