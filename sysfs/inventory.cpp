@@ -1,1 +1,50 @@
-// stub: sysfs/inventory (being written)
+// Inventory lookups and enum names.
+#include "sysfs/inventory.hpp"
+
+#include <algorithm>
+
+namespace irqd::sysfs {
+
+const char* to_string(IrqClass c) {
+  switch (c) {
+    case IrqClass::kQueue: return "queue";
+    case IrqClass::kNetMisc: return "net-misc";
+    case IrqClass::kManaged: return "managed";
+    case IrqClass::kOther: return "other";
+  }
+  return "?";
+}
+
+const char* to_string(MappingSource s) {
+  switch (s) {
+    case MappingSource::kNone: return "none";
+    case MappingSource::kNetdevGenl: return "netdev-genl";
+    case MappingSource::kMsiIrqs: return "msi_irqs";
+    case MappingSource::kIrqName: return "irq-name";
+  }
+  return "?";
+}
+
+const NicInfo* Inventory::nic(const std::string& name) const {
+  auto it = std::lower_bound(nics.begin(), nics.end(), name,
+                             [](const NicInfo& n, const std::string& v) { return n.name < v; });
+  return it != nics.end() && it->name == name ? &*it : nullptr;
+}
+
+const IrqInfo* Inventory::irq(int n) const {
+  auto it = std::lower_bound(irqs.begin(), irqs.end(), n,
+                             [](const IrqInfo& i, int v) { return i.irq < v; });
+  return it != irqs.end() && it->irq == n ? &*it : nullptr;
+}
+
+std::vector<const IrqInfo*> Inventory::queue_irqs(const std::string& nic_name) const {
+  std::vector<const IrqInfo*> out;
+  for (const auto& i : irqs)
+    if (i.cls == IrqClass::kQueue && i.device == nic_name) out.push_back(&i);
+  std::stable_sort(out.begin(), out.end(), [](const IrqInfo* a, const IrqInfo* b) {
+    return a->queue != b->queue ? a->queue < b->queue : a->role < b->role;
+  });
+  return out;
+}
+
+}  // namespace irqd::sysfs

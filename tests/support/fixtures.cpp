@@ -43,7 +43,13 @@ std::vector<std::string> fixture_files(const std::string& subdir, const std::str
 }
 
 TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "irqd-test-XXXXXX").string();
+  // Fixture trees hold tens of thousands of small files: create them on tmpfs when there is one
+  // (20x faster than the disk here), unless TMPDIR says otherwise.
+  std::error_code ec;
+  fs::path base = std::getenv("TMPDIR") == nullptr && fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
+                      ? fs::path("/dev/shm")
+                      : fs::temp_directory_path();
+  std::string tmpl = (base / "irqd-test-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }

@@ -1,1 +1,28 @@
+// Policy registry: lookup by name, a clear error for unknown names.
+#include "policies/registry.hpp"
+
 #include <gtest/gtest.h>
+
+namespace irqd::policies {
+namespace {
+
+TEST(RegistryTest, KnowsSpread) {
+  auto p = make_policy("spread");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->name(), "spread");
+  EXPECT_FALSE(p->summary().empty());
+  EXPECT_EQ(policy_names(), std::vector<std::string>{"spread"});
+  EXPECT_NE(describe_policies().find("spread"), std::string::npos);
+}
+
+TEST(RegistryTest, UnknownNameListsKnownOnes) {
+  try {
+    make_policy("sprad");
+    FAIL();
+  } catch (const UnknownPolicy& e) {
+    EXPECT_STREQ(e.what(), "unknown policy 'sprad' (known: spread)");
+  }
+}
+
+}  // namespace
+}  // namespace irqd::policies

@@ -1,0 +1,33 @@
+// Discovery: builds the Inventory (NICs, queues, IRQs and who serves what) from /proc/interrupts,
+// /sys/class/net and the PCI devices, and — on the live machine — the netdev genetlink family.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sysfs/inventory.hpp"
+#include "sysfs/proc_interrupts.hpp"
+#include "sysfs/sys_root.hpp"
+
+namespace irqd {
+
+struct DiscoverOptions {
+  // Ask the kernel's netdev genetlink family for queue -> NAPI -> IRQ. Only meaningful when the
+  // root is the live machine in the current network namespace.
+  bool use_netlink = true;
+};
+
+struct Discovery {
+  sysfs::Inventory inventory;
+  std::vector<std::string> warnings;  // problems that did not stop discovery (each names its file)
+};
+
+// Throws (sysfs::IoError / sysfs::ParseError) only when /proc/interrupts itself cannot be read or
+// parsed; everything per-device or per-IRQ becomes a warning and the item is left unplaced.
+Discovery discover(const sysfs::SysRoot& root, const DiscoverOptions& opts);
+
+// The same, from an already parsed interrupts table (the sampler reuses its parse).
+Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& table,
+                   const DiscoverOptions& opts);
+
+}  // namespace irqd

@@ -1,1 +1,0 @@
-// stub: sysfs/discovery (being written)

@@ -1,0 +1,78 @@
+// The inventory: what discovery found on this machine (or tree) at one moment — network devices,
+// their queues and knobs, and every IRQ with its class and owner. Plain values; policies read it,
+// the engine diffs plans against it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sysfs/cpuset.hpp"
+#include "sysfs/irq_names.hpp"
+
+namespace irqd::sysfs {
+
+enum class IrqClass {
+  kQueue,     // serves a NIC queue: placed by policies
+  kNetMisc,   // a NIC's misc/async/config/link vector: reported, not placed
+  kManaged,   // kernel-managed affinity (block-layer queues, debugfs flag): never written
+  kOther,     // not network: left alone
+};
+const char* to_string(IrqClass c);
+
+// How the IRQ-to-queue mapping of an IRQ was found, most trusted first.
+enum class MappingSource { kNone, kNetdevGenl, kMsiIrqs, kIrqName };
+const char* to_string(MappingSource s);
+
+struct IrqInfo {
+  int irq = -1;
+  std::string name;           // action name from /proc/interrupts
+  std::string chip;
+  IrqClass cls = IrqClass::kOther;
+  std::string device;         // owning netdev ("" when none)
+  int queue = -1;             // queue index for kQueue
+  QueueRole role = QueueRole::kNone;
+  MappingSource source = MappingSource::kNone;
+  int node = -1;              // /proc/irq/N/node
+  std::optional<CpuSet> affinity;   // current smp_affinity(_list)
+  std::optional<CpuSet> effective;  // effective_affinity_list
+  std::string error;          // why its files could not be read (then it is never placed)
+};
+
+struct QueueInfo {
+  int index = -1;
+  bool rx = true;
+  std::optional<CpuSet> rps_cpus;
+  std::optional<long> rps_flow_cnt;
+  std::optional<CpuSet> xps_cpus;
+  std::optional<CpuSet> xps_rxqs;
+  std::vector<int> irqs;      // IRQs serving this queue (usually one)
+};
+
+struct NicInfo {
+  std::string name;
+  int ifindex = 0;
+  std::string driver;
+  std::string pci;            // PCI address, "" when none
+  int numa_node = -1;         // -1: no NUMA information
+  std::optional<CpuSet> local_cpus;
+  bool is_virtual = false;
+  bool from_sysfs = true;     // false: known only from IRQ names (trees without sys/class/net)
+  std::vector<QueueInfo> rx;
+  std::vector<QueueInfo> tx;
+  std::vector<int> irqs;      // every IRQ of the device, queue or not, sorted
+  std::vector<std::string> errors;
+};
+
+struct Inventory {
+  std::vector<NicInfo> nics;  // sorted by name
+  std::vector<IrqInfo> irqs;  // sorted by IRQ number
+  int mask_bits = 0;          // width of cpumask files (kernel nr_cpu_ids), for writing masks
+
+  const NicInfo* nic(const std::string& name) const;
+  const IrqInfo* irq(int n) const;
+  // The queue IRQs of a NIC, sorted by queue index then role.
+  std::vector<const IrqInfo*> queue_irqs(const std::string& nic) const;
+};
+
+}  // namespace irqd::sysfs

@@ -1,0 +1,26 @@
+// Readers for /proc/irq/N/{smp_affinity_list,smp_affinity,effective_affinity_list,node} and the
+// debugfs flag that marks a kernel-managed IRQ.
+#pragma once
+
+#include <optional>
+
+#include "sysfs/cpuset.hpp"
+#include "sysfs/sys_root.hpp"
+
+namespace irqd::sysfs {
+
+struct IrqAffinity {
+  bool present = false;             // /proc/irq/N exists
+  std::optional<CpuSet> affinity;   // smp_affinity_list, else smp_affinity; nullopt if unreadable
+  std::optional<CpuSet> effective;  // effective_affinity_list (x86/arm64 with generic IRQ effective mask)
+  int node = -1;                    // /proc/irq/N/node (-1 = none)
+  bool managed = false;             // debugfs says IRQD_AFFINITY_MANAGED (when debugfs is mounted)
+};
+
+// Throws ParseError naming the file when a present file holds malformed text.
+IrqAffinity read_irq_affinity(const SysRoot& root, int irq);
+
+// The kernel-relative path of /proc/irq/N/<leaf>.
+std::string irq_path(int irq, const char* leaf);
+
+}  // namespace irqd::sysfs
