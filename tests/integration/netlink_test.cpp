@@ -1,1 +1,266 @@
+// Integration tests of netlink/ (list_links, dump_queue_irqs) against the real kernel, inside a
+// fresh network namespace with veth pairs, and of the NetNs helper itself. The host's own
+// interfaces are never touched. Without root these tests skip; as root (CI) they must run.
 #include <gtest/gtest.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netlink/links.hpp"
+#include "netlink/netdev_queues.hpp"
+#include "tests/integration/netns.hpp"
+
+namespace irqd::netlink {
+namespace {
+
+using irqd::testing::NetNs;
+
+// Names chosen not to be abbreviations of `ip link` keywords.
+constexpr char kVeth4A[] = "irqd4a";
+constexpr char kVeth4B[] = "irqd4b";
+constexpr char kVeth8A[] = "irqd8a";
+constexpr char kVeth8B[] = "irqd8b";
+
+// Checked once: creating a trial namespace per test would only slow the suite down.
+const std::string* netns_unavailable_reason() {
+  static const std::optional<std::string> reason = [] {
+    std::string why;
+    return NetNs::available(&why) ? std::nullopt : std::optional<std::string>(why);
+  }();
+  return reason ? &*reason : nullptr;
+}
+
+// The namespace inode of the calling thread, to tell namespaces apart.
+ino_t current_netns() {
+  struct stat st {};
+  if (stat("/proc/thread-self/ns/net", &st) != 0) return 0;
+  return st.st_ino;
+}
+
+// queue-get / napi-get appeared in Linux 6.8; older kernels legitimately return nullopt.
+bool kernel_at_least(int major, int minor) {
+  utsname u{};
+  if (uname(&u) != 0) return false;
+  int maj = 0;
+  int min = 0;
+  if (std::sscanf(u.release, "%d.%d", &maj, &min) != 2) return false;
+  return maj > major || (maj == major && min >= minor);
+}
+
+// GRO on via the legacy ETHTOOL_SGRO ioctl (no ethtool binary needed). On veth that makes the
+// driver create one NAPI per RX queue. Must run inside the namespace.
+void enable_gro(const std::string& ifname) {
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  ethtool_value value{};
+  value.cmd = ETHTOOL_SGRO;
+  value.data = 1;
+  ifreq ifr{};
+  ifname.copy(ifr.ifr_name, IFNAMSIZ - 1);
+  ifr.ifr_data = reinterpret_cast<char*>(&value);
+  const int rc = ioctl(fd, SIOCETHTOOL, &ifr);
+  const int saved = errno;
+  close(fd);
+  ASSERT_EQ(rc, 0) << "ETHTOOL_SGRO on " << ifname << ": " << std::strerror(saved);
+}
+
+class NetlinkNs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const std::string* why = netns_unavailable_reason()) {
+      if (geteuid() == 0) FAIL() << "running as root but network namespaces are unusable: " << *why;
+      GTEST_SKIP() << "network namespaces unavailable: " << *why;
+    }
+    ns_ = std::make_unique<NetNs>();
+    ns_->add_veth(kVeth4A, kVeth4B, 4, 4);
+    ns_->add_veth(kVeth8A, kVeth8B, 8, 8);
+  }
+
+  // ifindex of every interface in the namespace, by name.
+  std::map<std::string, int> ifindexes() const {
+    auto in = ns_->enter();
+    std::map<std::string, int> out;
+    for (const auto& l : list_links()) out[l.name] = l.ifindex;
+    return out;
+  }
+
+  std::unique_ptr<NetNs> ns_;
+};
+
+TEST_F(NetlinkNs, ListLinksReportsNamespaceInterfacesOnly) {
+  std::vector<LinkInfo> links;
+  {
+    auto in = ns_->enter();
+    links = list_links();
+  }
+  std::map<std::string, LinkInfo> by_name;
+  for (const auto& l : links) by_name[l.name] = l;
+  ASSERT_EQ(by_name.size(), links.size()) << "duplicate names";
+
+  std::vector<std::string> names;
+  for (const auto& [name, _] : by_name) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"irqd4a", "irqd4b", "irqd8a", "irqd8b", "lo"}));
+
+  const LinkInfo& lo = by_name["lo"];
+  EXPECT_EQ(lo.kind, "");  // no rtnl_link_ops, so no IFLA_INFO_KIND
+  EXPECT_EQ(lo.num_rx_queues, 1);
+  EXPECT_EQ(lo.num_tx_queues, 1);
+  EXPECT_TRUE(lo.up);
+  EXPECT_EQ(lo.ifindex, 1);  // lo is always the first device of a namespace
+
+  for (const auto& [name, queues] : {std::pair{kVeth4A, 4}, {kVeth4B, 4}, {kVeth8A, 8}, {kVeth8B, 8}}) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(by_name.count(name), 1U);
+    const LinkInfo& l = by_name[name];
+    EXPECT_EQ(l.kind, "veth");
+    EXPECT_EQ(l.num_rx_queues, queues);
+    EXPECT_EQ(l.num_tx_queues, queues);
+    EXPECT_TRUE(l.up);
+    EXPECT_GT(l.ifindex, 1);
+  }
+}
+
+TEST_F(NetlinkNs, ListLinksSeesDownState) {
+  ns_->run_checked(std::string("ip link set dev ") + kVeth8B + " down");
+  auto in = ns_->enter();
+  for (const auto& l : list_links()) {
+    if (l.name == kVeth8B) {
+      EXPECT_FALSE(l.up);
+    } else if (l.name == kVeth8A) {
+      EXPECT_TRUE(l.up);  // admin state, not carrier: the peer is down
+    }
+  }
+}
+
+// What Linux 6.18 answers for veth: every real queue of every running device, in both
+// directions, without a NAPI (veth never links its queues to NAPIs) and so without an IRQ.
+TEST_F(NetlinkNs, DumpQueueIrqsListsVethQueuesWithoutIrqs) {
+  const auto index = ifindexes();
+  std::optional<std::vector<QueueIrq>> queues;
+  {
+    auto in = ns_->enter();
+    queues = dump_queue_irqs();
+  }
+  if (!queues) {
+    if (kernel_at_least(6, 8)) FAIL() << "dump_queue_irqs() returned nullopt on a kernel >= 6.8";
+    GTEST_SKIP() << "kernel has no netdev queue-get (Linux < 6.8)";
+  }
+
+  // ifindex -> (rx ids, tx ids)
+  std::map<int, std::pair<std::vector<int>, std::vector<int>>> seen;
+  for (const auto& q : *queues) {
+    (q.rx ? seen[q.ifindex].first : seen[q.ifindex].second).push_back(q.queue);
+    EXPECT_EQ(q.irq, -1) << "ifindex " << q.ifindex << " queue " << q.queue;
+    EXPECT_EQ(q.napi_id, -1) << "ifindex " << q.ifindex << " queue " << q.queue;
+  }
+  const auto ids = [](int n) {
+    std::vector<int> v(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = i;
+    return v;
+  };
+  // Exactly the namespace's devices: lo plus the four veth ends, nothing of the host.
+  EXPECT_EQ(seen.size(), 5U);
+  for (const auto& [name, n] : {std::pair{"lo", 1}, {kVeth4A, 4}, {kVeth4B, 4}, {kVeth8A, 8}, {kVeth8B, 8}}) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(index.count(name), 1U);
+    const auto& [rx, tx] = seen[index.at(name)];
+    EXPECT_EQ(rx, ids(n));
+    EXPECT_EQ(tx, ids(n));
+  }
+}
+
+// queue-get skips devices that are down (their queues are not in use), so a down device simply
+// has no entries rather than stale ones.
+TEST_F(NetlinkNs, DumpQueueIrqsSkipsDownDevices) {
+  ns_->run_checked(std::string("ip link set dev ") + kVeth4B + " down");
+  const auto index = ifindexes();
+  std::optional<std::vector<QueueIrq>> queues;
+  {
+    auto in = ns_->enter();
+    queues = dump_queue_irqs();
+  }
+  if (!queues) GTEST_SKIP() << "kernel has no netdev queue-get";
+  const auto count = [&](const char* name) {
+    return std::count_if(queues->begin(), queues->end(), [&](const QueueIrq& q) { return q.ifindex == index.at(name); });
+  };
+  EXPECT_EQ(count(kVeth4B), 0);
+  EXPECT_EQ(count(kVeth4A), 8);  // still up, though its peer is not
+}
+
+// With GRO on, veth creates one NAPI per RX queue, so napi-get has real entries to parse; the
+// driver still does not attach them to queues (6.18), and no NAPI has an IRQ.
+TEST_F(NetlinkNs, DumpQueueIrqsWithVethNapis) {
+  const auto index = ifindexes();
+  std::optional<std::vector<QueueIrq>> queues;
+  {
+    auto in = ns_->enter();
+    ASSERT_NO_FATAL_FAILURE(enable_gro(kVeth8A));
+    queues = dump_queue_irqs();
+  }
+  if (!queues) GTEST_SKIP() << "kernel has no netdev queue-get";
+  int rx = 0;
+  for (const auto& q : *queues) {
+    if (q.ifindex != index.at(kVeth8A)) continue;
+    if (q.rx) ++rx;
+    EXPECT_EQ(q.irq, -1);
+    if (q.napi_id >= 0) {
+      EXPECT_TRUE(q.rx) << "veth has no TX NAPIs";
+    }
+  }
+  EXPECT_EQ(rx, 8);
+}
+
+TEST_F(NetlinkNs, EnterSwitchesAndRestoresNamespace) {
+  const ino_t host = current_netns();
+  ASSERT_NE(host, 0U);
+  {
+    auto in = ns_->enter();
+    EXPECT_NE(current_netns(), host);
+    {
+      auto again = ns_->enter();  // guards nest
+      EXPECT_NE(current_netns(), host);
+    }
+    EXPECT_NE(current_netns(), host);
+    EXPECT_NE(if_nametoindex(kVeth4A), 0U);
+  }
+  EXPECT_EQ(current_netns(), host);
+  EXPECT_EQ(if_nametoindex(kVeth4A), 0U) << "the test veth leaked into the host namespace";
+}
+
+TEST_F(NetlinkNs, RunReportsStatusAndOutput) {
+  const auto ok = ns_->run("echo hello; echo oops >&2");
+  EXPECT_EQ(ok.status, 0);
+  EXPECT_EQ(ok.output, "hello\noops\n");
+  EXPECT_EQ(ns_->run("exit 3").status, 3);
+  // Runs inside the namespace: its interfaces are visible there.
+  EXPECT_TRUE(ns_->run(std::string("ip link show dev ") + kVeth4A).ok());
+  EXPECT_THROW(ns_->run_checked("false"), std::runtime_error);
+}
+
+TEST_F(NetlinkNs, DestructorDeletesNamespace) {
+  std::string path;
+  {
+    NetNs other;
+    path = "/run/netns/" + other.name();
+    EXPECT_EQ(access(path.c_str(), F_OK), 0);
+  }
+  EXPECT_NE(access(path.c_str(), F_OK), 0);
+}
+
+}  // namespace
+}  // namespace irqd::netlink
