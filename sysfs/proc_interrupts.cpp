@@ -1,1 +1,404 @@
-// stub: sysfs/proc_interrupts (being written)
+// /proc/interrupts parser: the CPU header, per-IRQ counter rows, and the split of the text after
+// the counters into chip / hwirq / action name as kernel/irq/proc.c show_interrupts() prints it.
+#include "sysfs/proc_interrupts.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <unordered_set>
+
+#include "sysfs/error.hpp"
+
+namespace irqd::sysfs {
+
+namespace {
+
+// '\r' counts as blank so that a capture saved with CRLF line ends still parses.
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+}
+
+std::size_t skip_blanks(std::string_view s, std::size_t p) {
+  while (p < s.size() && is_blank(s[p])) ++p;
+  return p;
+}
+
+std::size_t token_end(std::string_view s, std::size_t p) {
+  while (p < s.size() && !is_blank(s[p])) ++p;
+  return p;
+}
+
+std::string_view token_at(std::string_view s, std::ptrdiff_t p) {
+  const auto start = static_cast<std::size_t>(p);
+  return s.substr(start, token_end(s, start) - start);
+}
+
+// Skips blanks; runs of spaces (ten per zero counter in "%10u" columns) eight bytes at a time.
+const char* skip_blanks_fast(const char* p, const char* end) {
+  constexpr std::uint64_t kSpaces = 0x2020202020202020ULL;
+  while (true) {
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      const std::uint64_t x = w ^ kSpaces;
+      if (x != 0) {
+        const int bit =
+            std::endian::native == std::endian::little ? std::countr_zero(x) : std::countl_zero(x);
+        p += bit / 8;
+        break;
+      }
+      p += 8;
+    }
+    while (p != end && *p == ' ') ++p;
+    if (p == end || !is_blank(*p)) return p;
+    ++p;  // a tab or '\r'
+  }
+}
+
+// Flow handler names the kernel glued to the chip name ("IO-APIC-edge") before it printed hwirqs
+// (before ~4.x on x86); desc->name is set from these by irq_set_chip_and_handler_name().
+bool is_flow_name(std::string_view s) {
+  return s == "edge" || s == "fasteoi" || s == "level" || s == "simple" || s == "percpu" ||
+         s == "percpu_devid" || s == "eoi";
+}
+
+// GENERIC_IRQ_SHOW_LEVEL trigger column ("Level" / "Edge"), optionally followed by "-<flow>".
+bool is_trigger(std::string_view t) {
+  for (std::string_view trig : {std::string_view("Level"), std::string_view("Edge")}) {
+    if (t == trig) return true;
+    if (t.size() > trig.size() + 1 && t.substr(0, trig.size()) == trig && t[trig.size()] == '-')
+      return true;
+  }
+  return false;
+}
+
+// A hwirq number, optionally with the flow name appended ("27", "2-edge", "65537-edge").
+bool is_hwirq_number(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size() && is_digit(t[i])) ++i;
+  if (i == 0) return false;
+  if (i == t.size()) return true;
+  if (t[i] != '-' || i + 1 == t.size()) return false;
+  return std::all_of(t.begin() + static_cast<std::ptrdiff_t>(i) + 1, t.end(),
+                     [](char c) { return is_alpha(c) || c == '_'; });
+}
+
+// "-edge": the flow name printed after an empty hwirq field of a domain-less chip.
+bool is_flow_token(std::string_view t) { return t.size() > 1 && t[0] == '-' && is_alpha(t[1]); }
+
+bool starts_hwirq_field(std::string_view t) {
+  return is_digit(t[0]) || is_flow_token(t) || is_trigger(t);
+}
+
+// Length of a PCI address "DDDD:BB:DD.F" (domain may be longer, e.g. VMD's 10000) at the start of
+// s, or 0.
+std::size_t match_bdf(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && is_hex(s[i])) ++i;
+  if (i < 4 || i > 8) return 0;
+  auto hex2 = [&](char sep) {
+    if (i + 3 > s.size() || s[i] != sep || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
+    i += 3;
+    return true;
+  };
+  if (!hex2(':') || !hex2(':')) return 0;
+  if (i + 2 > s.size() || s[i] != '.' || s[i + 1] < '0' || s[i + 1] > '7') return 0;
+  return i + 2;
+}
+
+// The PCI address a per-device MSI domain puts in the chip name ("IR-PCI-MSIX-0000:4b:00.0").
+std::string_view chip_pci_address(std::string_view chip) {
+  std::size_t start = 0;
+  while (start < chip.size()) {
+    std::size_t dash = chip.find('-', start);
+    std::string_view piece =
+        chip.substr(start, dash == std::string_view::npos ? dash : dash - start);
+    if (match_bdf(piece) == piece.size() && !piece.empty()) return piece;
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  return {};
+}
+
+// Appends s to out with every run of blanks collapsed to one space.
+void append_collapsed(std::string& out, std::string_view s) {
+  bool gap = false;
+  for (char c : s) {
+    if (is_blank(c)) {
+      gap = true;
+      continue;
+    }
+    if (gap && !out.empty()) out.push_back(' ');
+    gap = false;
+    out.push_back(c);
+  }
+}
+
+// Splits what follows the counters of a numbered row. The kernel prints " %8s" chip, " %*lu" hwirq
+// (when the IRQ has a domain), " %-8s" Level/Edge (GENERIC_IRQ_SHOW_LEVEL), "-%-8s" flow name,
+// then the actions, the first after two spaces. Walking that structure (rather than cutting at the
+// last 2+ space gap) keeps a row without actions ("IO-APIC   3-edge") from reading its hwirq as the
+// name, and keeps names intact whatever spacing they contain.
+void split_description(std::string_view rem, InterruptRow& row) {
+  rem = trim(rem);
+  if (rem.empty()) return;  // a row of counts only
+  // Chip: the first token, extended over single-space separated words for chip names that
+  // contain spaces ("Hyper-V PCIe MSI"); the action name always follows a wider gap.
+  std::size_t chip_end = token_end(rem, 0);
+  while (chip_end + 1 < rem.size() && rem[chip_end] == ' ' && !is_blank(rem[chip_end + 1])) {
+    std::size_t e = token_end(rem, chip_end + 1);
+    if (starts_hwirq_field(rem.substr(chip_end + 1, e - chip_end - 1))) break;
+    chip_end = e;
+  }
+  std::string_view chip = rem.substr(0, chip_end);
+
+  // hwirq field: optional number (maybe with "-flow"), optional trigger, optional "-flow".
+  std::size_t hw_start = skip_blanks(rem, chip_end);
+  std::size_t p = hw_start;
+  std::size_t hw_end = chip_end;
+  auto take = [&](bool (*accept)(std::string_view)) {
+    std::size_t s = skip_blanks(rem, p);
+    std::size_t e = token_end(rem, s);
+    if (s == e || !accept(rem.substr(s, e - s))) return;
+    p = e;
+    hw_end = e;
+  };
+  take(is_hwirq_number);
+  take(is_trigger);
+  take(is_flow_token);
+
+  if (hw_end > chip_end) {
+    append_collapsed(row.hwirq, rem.substr(hw_start, hw_end - hw_start));
+  } else if (std::size_t dash = chip.rfind('-');
+             dash != std::string_view::npos && dash > 0 && is_flow_name(chip.substr(dash + 1))) {
+    // Old layout "IO-APIC-edge": chip and flow name in one token.
+    row.hwirq.assign(chip.substr(dash + 1));
+    chip = chip.substr(0, dash);
+  }
+  row.chip.assign(chip);
+  row.chip_pci.assign(chip_pci_address(chip));
+  row.name.assign(trim(rem.substr(hw_end)));
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::string_view file_name) : text_(text), file_(file_name) {}
+
+  InterruptTable run() {
+    std::string_view line;
+    bool header = false;
+    while (next_line(line)) {
+      if (trim(line).empty()) continue;
+      parse_header(line);
+      header = true;
+      break;
+    }
+    if (!header) fail(1, "empty file: no 'CPU<n>' header line");
+    std::size_t lines_left = 1;
+    for (std::size_t p = text_.find('\n', pos_); p != std::string_view::npos;
+         p = text_.find('\n', p + 1))
+      ++lines_left;
+    table_.rows.reserve(lines_left);
+    // Real rows spend ~11 bytes per counter; the cap keeps a file of short named rows under a
+    // huge header from reserving far more than it will use.
+    table_.counts.reserve(std::min(lines_left * table_.cpus.size(), text_.size()));
+    while (next_line(line)) {
+      if (trim(line).empty()) continue;  // blank separators (procfs) and trailing blank lines
+      parse_row(line);
+    }
+    return std::move(table_);
+  }
+
+ private:
+  [[noreturn]] void fail(int line, const std::string& what) const {
+    throw ParseError(std::string(file_), line, what);
+  }
+
+  bool next_line(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    std::size_t nl = text_.find('\n', pos_);
+    if (nl == std::string_view::npos) nl = text_.size();
+    line = text_.substr(pos_, nl - pos_);
+    pos_ = nl == text_.size() ? nl : nl + 1;  // an unterminated last line must not step past end
+    ++line_no_;
+    return true;
+  }
+
+  void parse_header(std::string_view line) {
+    std::size_t p = skip_blanks(line, 0);
+    while (p < line.size()) {
+      std::size_t e = token_end(line, p);
+      std::string_view tok = line.substr(p, e - p);
+      int cpu = -1;
+      if (tok.size() > 3 && tok.size() <= 3 + 7 && tok.substr(0, 3) == "CPU" &&
+          all_digits(tok.substr(3))) {
+        std::from_chars(tok.data() + 3, tok.data() + tok.size(), cpu);
+      }
+      if (cpu < 0) fail(line_no_, fmt::format("header column '{}' is not 'CPU<n>'", tok));
+      if (!table_.cpus.empty() && cpu <= table_.cpus.back())
+        fail(line_no_, fmt::format("header column CPU{} does not follow CPU{} in increasing order",
+                                   cpu, table_.cpus.back()));
+      table_.cpus.push_back(cpu);
+      p = skip_blanks(line, e);
+    }
+  }
+
+  // Reads up to ncols counters into out starting at offset p of line; returns the offset where
+  // the description starts and the number read in k. This loop is the parser's hot path (one
+  // iteration per CPU per IRQ), hence pointers and word-at-a-time blank skipping.
+  std::size_t parse_counters(std::string_view line, std::size_t p, std::uint64_t* out,
+                             std::size_t ncols, std::size_t& k) const {
+    const char* const begin = line.data();
+    const char* const end = begin + line.size();
+    const char* c = begin + p;
+    while (k < ncols) {
+      c = skip_blanks_fast(c, end);
+      if (c == end) break;
+      const char* const q = c;
+      std::uint64_t v = 0;
+      for (unsigned d; c != end && (d = static_cast<unsigned char>(*c) - 48u) <= 9u; ++c)
+        v = v * 10 + d;
+      if (c == q) {
+        // A sign in a counter position would otherwise be taken for the start of a description.
+        if ((*q == '-' || *q == '+') && q + 1 != end && is_digit(q[1]))
+          fail(line_no_, fmt::format("counter {} '{}' is not an unsigned number", k + 1,
+                                     token_at(line, q - begin)));
+        break;  // the description starts here
+      }
+      if (c != end && !is_blank(*c))
+        fail(line_no_,
+             fmt::format("counter {} '{}' is not a number", k + 1, token_at(line, q - begin)));
+      if (c - q > 19) {  // 19 digits always fit in 64 bits; longer ones are checked
+        if (c - q > 20 || std::from_chars(q, c, v).ec != std::errc())
+          fail(line_no_, fmt::format("counter {} '{}' overflows 64 bits", k + 1,
+                                     std::string_view(q, static_cast<std::size_t>(c - q))));
+      }
+      out[k++] = v;
+    }
+    return static_cast<std::size_t>(c - begin);
+  }
+
+  void parse_row(std::string_view line) {
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos)
+      fail(line_no_, "expected '<irq>:' or '<name>:' at the start of the line");
+    std::string_view label = trim(line.substr(0, colon));
+    if (label.empty()) fail(line_no_, "empty label before ':'");
+    if (std::any_of(label.begin(), label.end(), is_blank))
+      fail(line_no_,
+           fmt::format("label '{}' contains blanks (missing ':' after the label?)", label));
+    int irq = -1;
+    if (is_digit(label[0])) {
+      auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), irq);
+      if (ec != std::errc() || end != label.data() + label.size())
+        fail(line_no_, fmt::format("IRQ label '{}' is not a number", label));
+    } else if (!is_alpha(label[0])) {
+      fail(line_no_, fmt::format("label '{}' is neither an IRQ number nor a name", label));
+    }
+
+    const std::size_t ncols = table_.cpus.size();
+    const std::size_t first = table_.counts.size();
+    table_.counts.resize(first + ncols, 0);
+    std::uint64_t* out = table_.counts.data() + first;
+    std::size_t k = 0;
+    const std::size_t p = parse_counters(line, colon + 1, out, ncols, k);
+    std::size_t rest = skip_blanks(line, p);
+    if (k == ncols && rest < line.size()) {
+      std::size_t e = token_end(line, rest);
+      if (all_digits(line.substr(rest, e - rest)))
+        fail(line_no_, fmt::format("more counter columns than the {} CPUs of the header", ncols));
+    }
+    if (irq >= 0 && k != ncols)
+      fail(line_no_,
+           fmt::format("IRQ {} has {} counter columns but the header has {} CPUs", irq, k, ncols));
+    if (irq >= 0) check_unique(irq);
+
+    InterruptRow& row = table_.rows.emplace_back();
+    row.irq = irq;
+    row.label.assign(label);
+    row.first_count = first;
+    row.ncounts = static_cast<int>(k);
+    row.line = line_no_;
+    if (irq >= 0)
+      split_description(line.substr(p), row);
+    else
+      row.name.assign(trim(line.substr(p)));
+  }
+
+  // The kernel lists IRQs in increasing order, so a set is only built if a file is out of order.
+  void check_unique(int irq) {
+    if (!out_of_order_ && irq > last_irq_) {
+      last_irq_ = irq;
+      return;
+    }
+    if (!out_of_order_) {
+      out_of_order_ = true;
+      for (const InterruptRow& r : table_.rows)
+        if (r.irq >= 0) seen_.insert(r.irq);
+    }
+    if (!seen_.insert(irq).second) {
+      const InterruptRow* prev = table_.find(irq);
+      fail(line_no_, fmt::format("duplicate IRQ {} (first on line {})", irq,
+                                 prev != nullptr ? prev->line : 0));
+    }
+  }
+
+  std::string_view text_;
+  std::string_view file_;
+  std::size_t pos_ = 0;
+  int line_no_ = 0;
+  InterruptTable table_;
+  int last_irq_ = -1;
+  bool out_of_order_ = false;
+  std::unordered_set<int> seen_;
+};
+
+}  // namespace
+
+std::uint64_t InterruptTable::total(std::size_t row) const {
+  std::uint64_t sum = 0;
+  const std::size_t n = cpus.size();
+  for (std::size_t c = 0; c < n; ++c) sum += counts[row * n + c];
+  return sum;
+}
+
+const InterruptRow* InterruptTable::find(int irq) const {
+  if (irq < 0) return nullptr;
+  // Kernel order is ascending numbered rows followed by named ones: binary search with named rows
+  // sorting last, and fall back to a scan for files in any other order.
+  auto key = [](const InterruptRow& r) {
+    return r.irq < 0 ? std::numeric_limits<int>::max() : r.irq;
+  };
+  auto it = std::lower_bound(rows.begin(), rows.end(), irq,
+                             [&](const InterruptRow& r, int v) { return key(r) < v; });
+  if (it != rows.end() && it->irq == irq) return &*it;
+  for (const InterruptRow& r : rows)
+    if (r.irq == irq) return &r;
+  return nullptr;
+}
+
+std::size_t InterruptTable::numbered() const {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const InterruptRow& r) { return r.irq >= 0; }));
+}
+
+InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
+  return Parser(text, file_name).run();
+}
+
+}  // namespace irqd::sysfs
