@@ -20,6 +20,8 @@ class TopologyError : public std::runtime_error {
 };
 
 Machine load_live();
+// Sets HWLOC_FSROOT for the duration of the load: not thread-safe, load before starting threads.
+// Refuses a tree without sys/devices/system/cpu (hwloc would silently describe the host instead).
 Machine load_fsroot(const std::filesystem::path& root);
 Machine load_xml(const std::filesystem::path& file);
 Machine load_synthetic(const std::string& description);  // e.g. "pack:2 numa:1 l3:1 core:8 pu:2"

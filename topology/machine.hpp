@@ -31,7 +31,8 @@ struct Core {
 
 struct NumaNode {
   int os_index = -1;
-  CpuSet cpus;           // empty for CPU-less nodes (HBM/MCDRAM, GPU memory)
+  CpuSet cpus;           // the Linux view: each CPU has one home node, so HBM/MCDRAM and GPU-memory
+                         // nodes are empty even where hwloc gives them their neighbour's CPUs
 };
 
 struct CacheDomain {
@@ -40,7 +41,7 @@ struct CacheDomain {
 };
 
 struct Package {
-  int os_index = -1;
+  int os_index = -1;     // firmware id: may be large and sparse (Kunpeng reports 8442)
   CpuSet cpus;
 };
 
