@@ -31,6 +31,7 @@ NicInfo from_device(const sysfs::NetDevice& d) {
   NicInfo n;
   n.name = d.name;
   n.ifindex = d.ifindex;
+  n.path = d.path;
   n.driver = d.driver;
   n.is_virtual = d.is_virtual;
   n.errors = d.errors;
@@ -198,9 +199,14 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
   for (const auto& n : inv.nics) ifaces.insert(n.name);
   auto is_iface = [&](std::string_view s) { return ifaces.count(std::string(s)) > 0; };
 
-  // Keys (interface, virtio device or PCI address) that queue IRQs name but no netdev has.
+  // Keys (interface, virtio device or PCI address) that queue IRQs name but no netdev has. Only
+  // trees without sys/class/net get NICs inferred from names: where the kernel lists netdevs
+  // (always on a live machine), an IRQ of an unlisted device belongs to another network
+  // namespace or to no netdev, and must not be placed.
   std::set<std::string> inferable;
+  const bool may_infer = !root.is_dir("sys/class/net");
   for (const auto& row : table.rows) {
+    if (!may_infer) break;
     if (row.irq < 0) continue;
     auto named = sysfs::classify_irq_name(row.name, ifaces.empty() ? std::function<bool(std::string_view)>{} : is_iface);
     if (named.kind == NameKind::kQueue && !genl.count(row.irq) && !msi_owner.count(row.irq)) {

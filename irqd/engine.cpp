@@ -3,7 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <fnmatch.h>
+
+#include <algorithm>
+
 #include "policies/registry.hpp"
+#include "policies/steering.hpp"
+#include "sysfs/irq_files.hpp"
+#include "sysfs/knob_io.hpp"
 #include "topology/hwloc_loader.hpp"
 
 namespace irqd {
@@ -29,20 +36,32 @@ std::string unplaced_reason(const sysfs::IrqInfo& irq) {
 }
 }  // namespace
 
-Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
+Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan) {
   Diff d;
+  const int bits = std::max(inv.mask_bits, 1);
   for (const auto& irq : inv.irqs) {
-    if (irq.device.empty()) continue;
+    const auto* planned = plan.irq(irq.irq);
+    if (irq.device.empty() && !planned) continue;
     IrqDiff row;
     row.irq = &irq;
-    row.planned = plan.irq(irq.irq);
-    if (row.planned) {
-      row.change = !irq.affinity || !(*irq.affinity == row.planned->cpus);
-      row.reason = row.planned->reason;
+    row.planned = planned;
+    if (planned) {
+      ++d.planned;
+      row.change = !irq.affinity || !(*irq.affinity == planned->cpus);
+      row.reason = planned->reason;
+      if (row.change) {
+        // smp_affinity_list takes a cpulist of any width; older kernels only have the mask.
+        std::string list = sysfs::irq_path(irq.irq, "smp_affinity_list");
+        bool has_list = root.exists(list);
+        std::string where = irq.device.empty() ? "" : fmt::format(", {}", irq.device);
+        d.knobs.push_back({has_list ? list : sysfs::irq_path(irq.irq, "smp_affinity"),
+                           has_list ? planned->cpus.to_list() : planned->cpus.to_mask(bits),
+                           irq.affinity ? irq.affinity->to_list() : "", irq.irq,
+                           fmt::format("IRQ {} ({}{})", irq.irq, irq.name, where)});
+      }
     } else {
       row.reason = unplaced_reason(irq);
     }
-    d.changes += row.change ? 1 : 0;
     d.irqs.push_back(row);
   }
   for (const auto& nic : inv.nics) {
@@ -52,17 +71,58 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
         row.nic = &nic;
         row.queue = &q;
         row.planned = plan.queue(nic.name, q.rx, q.index);
-        if (row.planned) {
-          auto differs = [](const auto& want, const auto& have) { return want && (!have || !(*want == *have)); };
-          row.change = differs(row.planned->rps_cpus, q.rps_cpus) || differs(row.planned->rps_flow_cnt, q.rps_flow_cnt) ||
-                       differs(row.planned->xps_cpus, q.xps_cpus) || differs(row.planned->xps_rxqs, q.xps_rxqs);
+        if (row.planned && !nic.path.empty()) {
+          std::string dir = fmt::format("{}/queues/{}-{}", nic.path, q.rx ? "rx" : "tx", q.index);
+          auto knob = [&](const char* leaf, const auto& want, const auto& have, auto text) {
+            if (!want) return;
+            ++d.planned;
+            if (have && *want == *have) return;
+            row.change = true;
+            d.knobs.push_back({dir + "/" + leaf, text(*want), have ? text(*have) : "", -1,
+                               fmt::format("{} {}-{} {}", nic.name, q.rx ? "rx" : "tx", q.index, leaf)});
+          };
+          auto mask = [&](const sysfs::CpuSet& c) { return c.to_mask(bits); };
+          auto num = [](long v) { return std::to_string(v); };
+          knob("rps_cpus", row.planned->rps_cpus, q.rps_cpus, mask);
+          knob("rps_flow_cnt", row.planned->rps_flow_cnt, q.rps_flow_cnt, num);
+          knob("xps_cpus", row.planned->xps_cpus, q.xps_cpus, mask);
+          knob("xps_rxqs", row.planned->xps_rxqs, q.xps_rxqs, [&](const sysfs::CpuSet& c) {
+            return c.to_mask(std::max(static_cast<int>(nic.rx.size()), 1));
+          });
         }
-        d.changes += row.change ? 1 : 0;
         d.queues.push_back(row);
       }
     }
   }
+  if (plan.rps_sock_flow_entries) {
+    const char* path = "proc/sys/net/core/rps_sock_flow_entries";
+    auto now = root.read_line(path);
+    if (!now) {
+      d.notes.push_back(fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
+                                    root.display(path)));
+    } else {
+      ++d.planned;
+      std::string want = std::to_string(*plan.rps_sock_flow_entries);
+      if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, *now, want))
+        d.knobs.push_back({path, want, *now, -1, "rps_sock_flow_entries"});
+    }
+  }
+  d.changes = static_cast<int>(d.knobs.size());
   return d;
+}
+
+void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs) {
+  if (globs.empty()) return;
+  auto keep = [&](const std::string& name) {
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& g) { return ::fnmatch(g.c_str(), name.c_str(), 0) == 0; });
+  };
+  std::erase_if(inv.nics, [&](const sysfs::NicInfo& n) { return !keep(n.name); });
+  for (auto& irq : inv.irqs)
+    if (!irq.device.empty() && !keep(irq.device)) {
+      irq.device.clear();
+      irq.cls = irq.cls == sysfs::IrqClass::kManaged ? irq.cls : sysfs::IrqClass::kOther;
+    }
 }
 
 std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg) {
@@ -72,8 +132,9 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
   r->config = cfg;
   r->machine = load_machine(root, opts);
   r->discovery = discover(root, DiscoverOptions{opts.use_netlink});
-  r->plan = policy->plan({r->machine, r->discovery.inventory, r->config});
-  r->diff = diff_plan(r->discovery.inventory, r->plan);
+  scope_devices(r->discovery.inventory, opts.devices);
+  r->plan = policies::build_plan(*policy, {r->machine, r->discovery.inventory, r->config});
+  r->diff = diff_plan(root, r->discovery.inventory, r->plan);
   return r;
 }
 

@@ -17,6 +17,7 @@ namespace irqd {
 
 struct EngineOptions {
   std::filesystem::path root = "/";
+  std::vector<std::string> devices;    // --device globs; empty = every NIC
   std::filesystem::path topology_xml;  // empty: live machine or the root's sysfs
   bool use_netlink = true;
 };
@@ -35,10 +36,22 @@ struct QueueDiff {
   bool change = false;
 };
 
+// One knob write the plan needs: what to write where, and what is there now.
+struct KnobChange {
+  std::string path;      // kernel-relative ("proc/irq/38/smp_affinity_list")
+  std::string value;     // text to write
+  std::string current;   // text now ("" when unknown)
+  int irq = -1;          // for IRQ affinity writes
+  std::string subject;   // for messages: "IRQ 38 (virtio2-input.0, eth0 rx-0)", "eth0 rx-0 rps_cpus"
+};
+
 struct Diff {
   std::vector<IrqDiff> irqs;      // every IRQ that belongs to a NIC, by IRQ number
   std::vector<QueueDiff> queues;  // every queue of every NIC
-  int changes = 0;                // knobs that would be written
+  std::vector<KnobChange> knobs;  // the writes, in apply order (IRQs first, then queues, sysctl)
+  int planned = 0;                // knobs the plan sets, changed or not
+  int changes = 0;                // knobs.size()
+  std::vector<std::string> notes;
 };
 
 // Everything one planning pass produced, kept together so the diff's pointers stay valid.
@@ -51,7 +64,10 @@ struct PlanResult {
 };
 
 topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& opts);
-Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan);
+Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan);
+// Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
+// treated as not network. An empty list keeps everything.
+void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);
 // Throws on errors that leave nothing to plan (unreadable /proc/interrupts, topology failure,
 // unknown policy); the message names what failed.
 std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg);

@@ -2,14 +2,19 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "irqd/apply.hpp"
 #include "irqd/engine.hpp"
+#include "irqd/originals.hpp"
 #include "irqd/logging.hpp"
 #include "irqd/report.hpp"
 #include "policies/registry.hpp"
+#include "sysfs/knob_io.hpp"
 #include "sysfs/sys_root.hpp"
 
 namespace {
@@ -18,11 +23,18 @@ namespace {
 constexpr int kExitInSync = 0;
 constexpr int kExitError = 1;
 constexpr int kExitWouldChange = 2;
+constexpr int kExitSomeFailed = 3;
 
-const char* kFooter = R"(Exit codes:
-  0  the plan matches what the kernel has now (nothing to change)
-  1  error (bad option, unreadable kernel files, topology failure, ...)
+const char* kFooter = R"(Modes:
+  irqd --dry-run --oneshot   plan and print; write nothing
+  irqd --oneshot             plan, apply what differs, print; originals saved in RUN_DIR/original.json
+  irqd --restore             put back every original value irqd recorded
+
+Exit codes:
+  0  --dry-run: the plan matches the kernel; --oneshot / --restore: everything applied
+  1  error (bad option, unreadable kernel files, topology failure, originals not saved, ...)
   2  --dry-run: the plan would change something (use it as a drift check in CI)
+  3  --oneshot / --restore: some writes failed (each is reported; the rest were applied)
 
 Policies:
 )";
@@ -34,8 +46,10 @@ int main(int argc, char** argv) {
                "across CPUs, from the machine's topology and its NICs' queues.",
                "irqd"};
   app.footer(std::string(kFooter) + irqd::policies::describe_policies());
-  bool dry_run = false, oneshot = false, no_netlink = false;
+  bool dry_run = false, oneshot = false, no_netlink = false, restore = false;
   std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
+  std::string run_dir = "/run/irqd", rps, rfs, xps;
+  std::vector<std::string> devices;
   app.add_flag("--dry-run", dry_run, "Plan and print what would be set; write nothing");
   app.add_flag("--oneshot", oneshot, "Run one cycle and exit");
   app.add_option("--root", root, "Read /proc and /sys under DIR instead of / (a fixture or simulated tree)")
@@ -46,6 +60,12 @@ int main(int argc, char** argv) {
   app.add_option("--policy", policy, "Placement policy (see below)");
   app.add_option("--banned-cpus", banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
   app.add_flag("--no-netlink", no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");
+  app.add_flag("--restore", restore, "Write back the original values recorded in RUN_DIR/original.json");
+  app.add_option("--device", devices, "Only plan these NICs (name or glob; repeatable)");
+  app.add_option("--run-dir", run_dir, "Where original.json is kept (default /run/irqd)");
+  app.add_option("--rps", rps, "RPS for every device: auto, off or a cpulist");
+  app.add_option("--rfs", rfs, "RFS for every device: auto or off");
+  app.add_option("--xps", xps, "XPS for every device: auto, cpus, rxqs or off");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.set_version_flag("--version", std::string("irqd ") + IRQD_VERSION);
 
@@ -57,33 +77,60 @@ int main(int argc, char** argv) {
 
   try {
     irqd::setup_logging(log_level);
-    if (!oneshot) {
-      std::fprintf(stderr, "irqd: the daemon loop is not available yet; run with --dry-run --oneshot\n");
-      return kExitError;
+    irqd::sysfs::SysRoot sysroot(root);
+    irqd::OriginalStore originals(std::filesystem::path(run_dir) / "original.json");
+    if (restore) {
+      originals.load();
+      if (originals.values().empty()) {
+        std::printf("nothing to restore: %s holds no recorded values\n", originals.file().c_str());
+        return kExitInSync;
+      }
+      irqd::sysfs::SysRootIo io(sysroot);
+      auto r = originals.restore(io);
+      for (const auto& e : r.errors) std::fprintf(stderr, "irqd: restore: %s\n", e.c_str());
+      std::printf("restored %d, failed %d\n", r.restored, r.failed);
+      return r.failed > 0 ? kExitSomeFailed : kExitInSync;
     }
-    if (!dry_run) {
-      std::fprintf(stderr, "irqd: applying plans is not available yet; run with --dry-run --oneshot\n");
+    if (!oneshot) {
+      std::fprintf(stderr, "irqd: the daemon loop is not available yet; use --oneshot (with or without --dry-run)\n");
       return kExitError;
     }
     irqd::config::Config cfg;
     cfg.policy = policy;
-    if (!banned.empty()) {
-      try {
-        cfg.banned_cpus = irqd::sysfs::CpuSet::parse_list(banned);
-      } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "irqd: --banned-cpus: %s\n", e.what());
-        return kExitError;
-      }
+    cfg.run_dir = run_dir;
+    const char* option = "";
+    try {
+      option = "--banned-cpus";
+      if (!banned.empty()) cfg.banned_cpus = irqd::sysfs::CpuSet::parse_list(banned);
+      option = "--rps";
+      if (!rps.empty()) cfg.device_defaults.rps = irqd::config::parse_rps(rps, &cfg.device_defaults.rps_cpus);
+      option = "--rfs";
+      if (!rfs.empty()) cfg.device_defaults.rfs = irqd::config::parse_rfs(rfs);
+      option = "--xps";
+      if (!xps.empty()) cfg.device_defaults.xps = irqd::config::parse_xps(xps);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "irqd: %s: %s\n", option, e.what());
+      return kExitError;
     }
     irqd::EngineOptions opts;
     opts.root = root;
     opts.topology_xml = topology_xml;
     opts.use_netlink = !no_netlink;
+    opts.devices = devices;
     auto result = irqd::plan_once(opts, cfg);
     for (const auto& w : result->discovery.warnings) spdlog::warn("{}", w);
-    std::string display = irqd::sysfs::SysRoot(root).is_live() ? "this machine" : root;
-    std::cout << (format == "json" ? irqd::render_json(*result, display) : irqd::render_text(*result, display));
+    std::string display = sysroot.is_live() ? "this machine" : root;
+    std::optional<irqd::ApplyResult> applied;
+    if (!dry_run) {
+      originals.load();  // a corrupt file is fatal here: never overwrite the only way back
+      irqd::sysfs::SysRootIo io(sysroot);
+      std::set<int> unchangeable;
+      applied = irqd::apply_diff(result->diff, io, originals, unchangeable);
+    }
+    const irqd::ApplyResult* a = applied ? &*applied : nullptr;
+    std::cout << (format == "json" ? irqd::render_json(*result, display, a) : irqd::render_text(*result, display, a));
     std::cout.flush();
+    if (applied) return applied->failed > 0 ? kExitSomeFailed : kExitInSync;
     return result->diff.changes > 0 ? kExitWouldChange : kExitInSync;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "irqd: %s\n", e.what());

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "irqd/apply.hpp"
 #include "irqd/engine.hpp"
 
 namespace irqd {
@@ -11,7 +12,8 @@ namespace irqd {
 // The JSON schema version; bumped only on incompatible changes (fields are only ever added).
 inline constexpr int kReportSchema = 1;
 
-std::string render_text(const PlanResult& r, const std::string& root_display);
-std::string render_json(const PlanResult& r, const std::string& root_display);
+// `applied` is null for a dry run.
+std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied);
+std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied);
 
 }  // namespace irqd

@@ -34,13 +34,13 @@ json knob(const std::optional<T>& current, const std::optional<T>* planned) {
 }
 }  // namespace
 
-std::string render_json(const PlanResult& r, const std::string& root_display) {
+std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
   const auto& inv = r.discovery.inventory;
   json j;
   j["schema"] = kReportSchema;
   j["irqd_version"] = IRQD_VERSION;
   j["root"] = root_display;
-  j["dry_run"] = true;
+  j["dry_run"] = applied == nullptr;
   json nodes = json::array();
   for (const auto& n : r.machine.nodes) nodes.push_back({{"node", n.os_index}, {"cpus", n.cpus.to_list()}});
   j["machine"] = {{"source", r.machine.source},
@@ -106,7 +106,17 @@ std::string render_json(const PlanResult& r, const std::string& root_display) {
     queues.push_back(e);
   }
   j["queues"] = queues;
-  j["notes"] = r.plan.notes;
+  j["rps_sock_flow_entries"] =
+      r.plan.rps_sock_flow_entries ? json(*r.plan.rps_sock_flow_entries) : json(nullptr);
+  json notes = r.plan.notes;
+  for (const auto& n : r.diff.notes) notes.push_back(n);
+  j["notes"] = notes;
+  if (applied)
+    j["apply"] = {{"applied", applied->applied},
+                  {"unchanged", applied->unchanged},
+                  {"failed", applied->failed},
+                  {"unchangeable", applied->unchangeable},
+                  {"errors", applied->errors}};
   j["warnings"] = r.discovery.warnings;
   return j.dump(2) + "\n";
 }

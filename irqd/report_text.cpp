@@ -68,10 +68,13 @@ std::string planned_knob(const policies::QueuePlacement* p, std::optional<T> pol
 
 }  // namespace
 
-std::string render_text(const PlanResult& r, const std::string& root_display) {
+std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
   const auto& inv = r.discovery.inventory;
   std::string out;
-  out += fmt::format("irqd {} dry run of {}: nothing was written\n", IRQD_VERSION, root_display);
+  if (applied)
+    out += fmt::format("irqd {} plan of {}, applied\n", IRQD_VERSION, root_display);
+  else
+    out += fmt::format("irqd {} dry run of {}: nothing was written\n", IRQD_VERSION, root_display);
   out += fmt::format("machine: {} ({})\n", r.machine.summary(), r.machine.source);
   out += fmt::format("usable CPUs: {} (online {}, isolated {}, nohz_full {}, banned {})\n",
                      policies::usable_cpus(r.machine, r.config).to_list(), r.machine.online.to_list(),
@@ -114,9 +117,17 @@ std::string render_text(const PlanResult& r, const std::string& root_display) {
   }
   out += qs.str();
 
+  if (r.plan.rps_sock_flow_entries)
+    out += fmt::format("rps_sock_flow_entries: planned {}\n", *r.plan.rps_sock_flow_entries);
   for (const auto& n : r.plan.notes) out += fmt::format("note: {}\n", n);
+  for (const auto& n : r.diff.notes) out += fmt::format("note: {}\n", n);
   for (const auto& w : r.discovery.warnings) out += fmt::format("warning: {}\n", w);
-  out += fmt::format("\n{} change{} would be made.\n", r.diff.changes, r.diff.changes == 1 ? "" : "s");
+  if (!applied) {
+    out += fmt::format("\n{} change{} would be made.\n", r.diff.changes, r.diff.changes == 1 ? "" : "s");
+    return out;
+  }
+  for (const auto& e : applied->errors) out += fmt::format("error: {}\n", e);
+  out += fmt::format("\napplied {}, unchanged {}, failed {}\n", applied->applied, applied->unchanged, applied->failed);
   return out;
 }
 

@@ -39,9 +39,16 @@ struct Plan {
   std::vector<IrqPlacement> irqs;      // sorted by IRQ
   std::vector<QueuePlacement> queues;  // sorted by device, rx before tx, index
   std::vector<std::string> notes;      // things the policy could not do, and why
+  std::optional<long> rps_sock_flow_entries;  // RFS global table (/proc/sys/net/core/...)
 
   const IrqPlacement* irq(int n) const;
   const QueuePlacement* queue(const std::string& device, bool rx, int index) const;
+  // The placement of a queue, created empty when the plan has none yet (keeps `queues` sorted).
+  QueuePlacement& queue_mut(const std::string& device, bool rx, int index);
+  // Replaces or adds an IRQ placement (keeps `irqs` sorted).
+  void set_irq(IrqPlacement p);
+  // The single CPU a queue's first planned IRQ goes to; -1 when it has none or several.
+  int queue_irq_cpu(const sysfs::QueueInfo& q) const;
 };
 
 struct PlanInput {

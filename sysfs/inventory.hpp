@@ -52,6 +52,7 @@ struct QueueInfo {
 struct NicInfo {
   std::string name;
   int ifindex = 0;
+  std::string path;           // kernel-relative netdev directory ("" when inferred from names)
   std::string driver;
   std::string pci;            // PCI address, "" when none
   int numa_node = -1;         // -1: no NUMA information

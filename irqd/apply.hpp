@@ -1,0 +1,30 @@
+// Applying a diff: write only what differs, read each write back and count it applied only when
+// the kernel shows it, record originals before the first change, and never let one failed write
+// stop the rest of the cycle.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "irqd/engine.hpp"
+#include "irqd/originals.hpp"
+#include "sysfs/knob_io.hpp"
+
+namespace irqd {
+
+struct ApplyResult {
+  int applied = 0;
+  int unchanged = 0;                // planned knobs that already had the planned value
+  int failed = 0;
+  std::vector<int> unchangeable;    // IRQs newly found kernel-managed (EIO/EPERM) this cycle
+  std::vector<std::string> errors;  // one line each, naming the IRQ / device / file
+};
+
+// `unchangeable` persists across cycles: IRQs in it are never written again (EIO/EPERM on
+// smp_affinity means the kernel manages that IRQ). Throws only when the originals cannot be
+// saved, before anything is written.
+ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& originals,
+                       std::set<int>& unchangeable);
+
+}  // namespace irqd

@@ -1,0 +1,122 @@
+// OriginalStore: JSON file {"schema":1,"knobs":{"<path>":"<value>",...}}.
+#include "irqd/originals.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sysfs/error.hpp"
+
+namespace irqd {
+
+namespace fs = std::filesystem;
+
+OriginalStore::OriginalStore(fs::path file) : file_(std::move(file)) {}
+
+bool OriginalStore::exists() const {
+  std::error_code ec;
+  return fs::exists(file_, ec);
+}
+
+void OriginalStore::load() {
+  values_.clear();
+  std::ifstream in(file_);
+  if (!in) return;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  try {
+    auto j = nlohmann::json::parse(ss.str());
+    if (!j.is_object() || j.value("schema", 0) != 1 || !j.contains("knobs") || !j["knobs"].is_object())
+      throw std::runtime_error("not an irqd original-values file (schema 1)");
+    std::map<std::string, std::string> loaded;
+    for (const auto& [k, v] : j["knobs"].items()) {
+      if (!v.is_string()) throw std::runtime_error(fmt::format("value of '{}' is not a string", k));
+      loaded[k] = v.get<std::string>();
+    }
+    values_ = std::move(loaded);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: corrupt: {}", file_.string(), e.what()));
+  }
+}
+
+void OriginalStore::record(const std::string& path, const std::string& value) { values_.try_emplace(path, value); }
+
+void OriginalStore::save() const {
+  std::error_code ec;
+  fs::create_directories(file_.parent_path(), ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", file_.parent_path().string(), ec.message()));
+  nlohmann::json j = {{"schema", 1}, {"knobs", values_}};
+  std::string text = j.dump(2) + "\n";
+  fs::path tmp = file_;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  const char* p = text.data();
+  std::size_t left = text.size();
+  int err = 0;
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(tmp.c_str(), file_.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(fmt::format("cannot write {}: {}", file_.string(), std::strerror(err)));
+  }
+  // Make the rename itself durable.
+  int dfd = ::open(file_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+RestoreResult OriginalStore::restore(sysfs::KnobIo& io) {
+  RestoreResult r;
+  std::map<std::string, std::string> left;
+  for (const auto& [path, value] : values_) {
+    try {
+      if (!io.read_line(path)) {
+        // The device is gone; its knobs went with it. Nothing to restore, nothing to keep.
+        ++r.restored;
+        continue;
+      }
+      io.write(path, value);
+      auto back = io.read_line(path);
+      if (!back || !sysfs::knob_equal(sysfs::knob_kind(path), *back, value)) {
+        ++r.failed;
+        left.emplace(path, value);
+        r.errors.push_back(fmt::format("{}: wrote '{}', kernel shows '{}'", io.display(path), value, back.value_or("")));
+        continue;
+      }
+      ++r.restored;
+    } catch (const sysfs::IoError& e) {
+      ++r.failed;
+      left.emplace(path, value);
+      r.errors.push_back(e.what());
+    }
+  }
+  values_ = std::move(left);
+  std::error_code ec;
+  if (values_.empty()) fs::remove(file_, ec);
+  else save();  // keep what could not be restored for the next attempt
+  return r;
+}
+
+}  // namespace irqd

@@ -1,0 +1,38 @@
+// Packet-steering planners that run after the IRQ placement policy, each a pure function that
+// adds to a plan: RPS (rps.cpp), RFS (rfs.cpp), XPS (xps.cpp) and static pins (static_pins.cpp).
+// build_plan() composes them in the order that lets each see what it depends on.
+#pragma once
+
+#include "policies/plan.hpp"
+
+namespace irqd::policies {
+
+// RPS. Optimises receive processing of NICs that have fewer RX queues than usable cores on their
+// node: each RX queue's packets are spread over the CPUs sharing the L3 (else the NUMA node) of
+// that queue's IRQ CPU, leaving the IRQ CPU itself out when the domain has at least two others.
+// Applies per device: rps = auto (above), off (empty mask) or a cpulist. With as many queues as
+// cores the hardware already spreads, so auto turns RPS off.
+void plan_rps(const PlanInput& in, Plan& plan);
+
+// RFS. Steers flows to the CPU where their socket is read. Applies where RPS is in use (rps = auto
+// with a non-empty mask, or a cpulist) and rfs = auto: the global rps_sock_flow_entries (default
+// 32768) and each RX queue's rps_flow_cnt = entries / RX queues, rounded up to a power of two, as
+// Documentation/networking/scaling.rst advises. rfs = off sets rps_flow_cnt to 0.
+void plan_rfs(const PlanInput& in, Plan& plan);
+long rfs_flow_cnt(long entries, int rx_queues);  // the arithmetic, exposed for tests
+
+// XPS. Optimises transmit locality: TX queue i is used by the CPUs whose RX interrupt is queue
+// i's partner, so a flow's transmit completions land where its receive runs; CPUs of the NIC's
+// node without a queue of their own take the queue whose IRQ shares their L3 (the least used
+// one). NICs without queue IRQs (veth) map CPUs to queues round-robin. Applies per device:
+// xps = auto|cpus (above), rxqs (xps_rxqs: TX i <-> RX i, where the kernel has the file), off.
+void plan_xps(const PlanInput& in, Plan& plan);
+
+// Static pins from configuration or overrides (IRQ -> cpulist, queue -> cpulist). They always win.
+void apply_irq_pins(const PlanInput& in, Plan& plan);
+void apply_queue_pins(const PlanInput& in, Plan& plan);
+
+// The whole plan: placement policy, static IRQ pins, RPS, RFS, XPS, static queue pins.
+Plan build_plan(const Policy& policy, const PlanInput& in);
+
+}  // namespace irqd::policies
