@@ -1,0 +1,241 @@
+// Applying plans on a synthetic tree through a fault-injecting KnobIo: every write is read back,
+// originals are saved before the first change, one failed write never stops the rest.
+#include "irqd/apply.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "sysfs/error.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/synthetic_tree.hpp"
+
+namespace irqd {
+namespace {
+
+using testing::SynthIrq;
+using testing::SynthNic;
+using testing::SyntheticTree;
+using testing::TempDir;
+
+// Wraps the real tree's I/O; can fail writes to chosen paths with an errno, or make the kernel
+// "show" something else than what was written.
+class FaultyIo final : public sysfs::KnobIo {
+ public:
+  explicit FaultyIo(const sysfs::SysRoot& root) : real_(root) {}
+  std::map<std::string, int> fail;              // path -> errno
+  std::map<std::string, std::string> readback;  // path -> what reads return after a write
+  std::map<std::string, int> writes;            // path -> write attempts
+
+  void write(std::string_view rel, std::string_view value) override {
+    ++writes[std::string(rel)];
+    if (auto it = fail.find(std::string(rel)); it != fail.end())
+      throw sysfs::IoError(display(rel), it->second, "cannot write");
+    real_.write(rel, value);
+  }
+  std::optional<std::string> read_line(std::string_view rel) override {
+    if (writes.count(std::string(rel)))
+      if (auto it = readback.find(std::string(rel)); it != readback.end()) return it->second;
+    return real_.read_line(rel);
+  }
+  std::string display(std::string_view rel) const override { return real_.display(rel); }
+
+ private:
+  sysfs::SysRootIo real_;
+};
+
+// Two NICs, 2 queues each, on a 2-core / 4-thread laptop topology; every IRQ starts on CPU 3.
+struct Fixture {
+  SyntheticTree tree{4};
+  TempDir run;
+  EngineOptions opts;
+  config::Config cfg;
+
+  Fixture() {
+    tree.add_nic({.name = "eth0", .pci = "0000:03:00.0", .numa_node = -1, .rx = 2, .tx = 2});
+    tree.add_nic({.name = "eth1", .pci = "0000:03:00.1", .numa_node = -1, .rx = 2, .tx = 2});
+    for (int q = 0; q < 2; ++q) {
+      tree.add_irq({101 + q, "eth0-TxRx-" + std::to_string(q), "3"});
+      tree.add_irq({111 + q, "eth1-TxRx-" + std::to_string(q), "3"});
+    }
+    tree.finish();
+    opts.root = tree.root();
+    opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+    cfg.rps_sock_flow_entries = 32768;
+  }
+  std::unique_ptr<PlanResult> plan() { return plan_once(opts, cfg); }
+  std::filesystem::path originals_file() const { return run.path() / "original.json"; }
+  std::string read(const std::string& rel) const { return *sysfs::SysRoot(tree.root()).read_line(rel); }
+};
+
+TEST(ApplyTest, AppliesReadsBackAndIsIdempotent) {
+  Fixture f;
+  auto r = f.plan();
+  ASSERT_GT(r->diff.changes, 4);
+  sysfs::SysRoot root(f.tree.root());
+  sysfs::SysRootIo io(root);
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  auto a = apply_diff(r->diff, io, originals, unchangeable);
+  EXPECT_EQ(a.failed, 0);
+  EXPECT_EQ(a.applied, r->diff.changes);
+  EXPECT_NE(f.read("proc/irq/101/smp_affinity_list"), "3");
+  // Originals were saved, with the values from before the change.
+  OriginalStore saved(f.originals_file());
+  saved.load();
+  EXPECT_EQ(saved.values().at("proc/irq/101/smp_affinity_list"), "3");
+  EXPECT_EQ(saved.values().at("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/tx-0/xps_cpus"), "0");
+  // The next cycle finds nothing to do.
+  auto again = f.plan();
+  EXPECT_EQ(again->diff.changes, 0);
+  EXPECT_EQ(apply_diff(again->diff, io, originals, unchangeable).applied, 0);
+}
+
+TEST(ApplyTest, KernelManagedIrqIsMarkedAndNeverRetried) {
+  Fixture f;
+  auto r = f.plan();
+  sysfs::SysRoot root(f.tree.root());
+  FaultyIo io(root);
+  io.fail["proc/irq/102/smp_affinity_list"] = EIO;
+  io.fail["proc/irq/111/smp_affinity_list"] = EPERM;  // 112 is already where it belongs
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  auto a = apply_diff(r->diff, io, originals, unchangeable);
+  EXPECT_EQ(a.failed, 2);
+  EXPECT_EQ(a.applied, r->diff.changes - 2);
+  EXPECT_EQ(unchangeable, (std::set<int>{102, 111}));
+  ASSERT_EQ(a.errors.size(), 2u);
+  EXPECT_NE(a.errors[0].find("IRQ 102 (eth0-TxRx-1, eth0)"), std::string::npos) << a.errors[0];
+  EXPECT_NE(a.errors[0].find("managed by the kernel"), std::string::npos) << a.errors[0];
+  EXPECT_EQ(f.read("proc/irq/102/smp_affinity_list"), "3");  // left as it was
+  // Next cycle: not retried, not counted as a new failure.
+  auto again = f.plan();
+  auto b = apply_diff(again->diff, io, originals, unchangeable);
+  EXPECT_EQ(io.writes["proc/irq/102/smp_affinity_list"], 1);
+  EXPECT_EQ(b.failed, 0);
+}
+
+TEST(ApplyTest, VectorExhaustionAndEinvalAreReportedAndTheRestApplied) {
+  Fixture f;
+  auto r = f.plan();
+  sysfs::SysRoot root(f.tree.root());
+  FaultyIo io(root);
+  io.fail["proc/irq/101/smp_affinity_list"] = ENOSPC;
+  io.fail["sys/devices/pci0000:00/0000:03:00.1/net/eth1/queues/tx-1/xps_cpus"] = EINVAL;
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  auto a = apply_diff(r->diff, io, originals, unchangeable);
+  EXPECT_EQ(a.failed, 2);
+  EXPECT_EQ(a.applied, r->diff.changes - 2);
+  EXPECT_TRUE(unchangeable.empty());  // ENOSPC may pass: retried next cycle
+  EXPECT_NE(a.errors[0].find("IRQ 101"), std::string::npos);
+  EXPECT_NE(a.errors[0].find("ENOSPC"), std::string::npos) << a.errors[0];
+  EXPECT_NE(a.errors[1].find("eth1 tx-1 xps_cpus"), std::string::npos) << a.errors[1];
+  EXPECT_NE(f.read("proc/irq/111/smp_affinity_list"), "3");
+}
+
+TEST(ApplyTest, DeviceRemovedBetweenPlanAndApply) {
+  Fixture f;
+  auto r = f.plan();
+  std::filesystem::remove_all(f.tree.root() / "sys/devices/pci0000:00/0000:03:00.1/net/eth1");
+  sysfs::SysRoot root(f.tree.root());
+  sysfs::SysRootIo io(root);
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  auto a = apply_diff(r->diff, io, originals, unchangeable);
+  EXPECT_GT(a.failed, 0);
+  for (const auto& e : a.errors) {
+    EXPECT_NE(e.find("eth1"), std::string::npos) << e;
+    EXPECT_NE(e.find("vanished"), std::string::npos) << e;
+  }
+  EXPECT_EQ(a.applied + a.failed, r->diff.changes);
+  EXPECT_NE(f.read("proc/irq/101/smp_affinity_list"), "3");  // eth0 still done
+}
+
+TEST(ApplyTest, ReadBackMismatchIsAFailure) {
+  Fixture f;
+  auto r = f.plan();
+  sysfs::SysRoot root(f.tree.root());
+  FaultyIo io(root);
+  io.readback["proc/irq/111/smp_affinity_list"] = "0-3";  // the kernel kept its own idea
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  auto a = apply_diff(r->diff, io, originals, unchangeable);
+  EXPECT_EQ(a.failed, 1);
+  ASSERT_EQ(a.errors.size(), 1u);
+  EXPECT_NE(a.errors[0].find("kernel shows '0-3'"), std::string::npos) << a.errors[0];
+}
+
+TEST(ApplyTest, UnsavableOriginalsStopBeforeAnyWrite) {
+  Fixture f;
+  auto r = f.plan();
+  f.tree.dir().write("not-a-dir", "x");
+  sysfs::SysRoot root(f.tree.root());
+  sysfs::SysRootIo io(root);
+  OriginalStore originals(f.tree.root() / "not-a-dir" / "original.json");
+  std::set<int> unchangeable;
+  EXPECT_THROW(apply_diff(r->diff, io, originals, unchangeable), std::runtime_error);
+  EXPECT_EQ(f.read("proc/irq/101/smp_affinity_list"), "3");
+}
+
+TEST(ApplyTest, RestorePutsOriginalsBackAndRemovesTheFile) {
+  Fixture f;
+  sysfs::SysRoot root(f.tree.root());
+  sysfs::SysRootIo io(root);
+  {
+    OriginalStore originals(f.originals_file());
+    std::set<int> unchangeable;
+    apply_diff(f.plan()->diff, io, originals, unchangeable);
+  }
+  // A second run records nothing new: the first value seen stays the original.
+  {
+    OriginalStore originals(f.originals_file());
+    originals.load();
+    f.tree.dir().write("proc/irq/101/smp_affinity_list", "2\n");  // someone else changed it
+    std::set<int> unchangeable;
+    apply_diff(f.plan()->diff, io, originals, unchangeable);
+    EXPECT_EQ(originals.values().at("proc/irq/101/smp_affinity_list"), "3");
+  }
+  OriginalStore originals(f.originals_file());
+  originals.load();
+  auto r = originals.restore(io);
+  EXPECT_EQ(r.failed, 0);
+  EXPECT_EQ(f.read("proc/irq/101/smp_affinity_list"), "3");
+  EXPECT_EQ(f.read("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-0/rps_cpus"), "0");
+  EXPECT_FALSE(std::filesystem::exists(f.originals_file()));
+}
+
+TEST(ApplyTest, FailedRestoreKeepsWhatIsLeft) {
+  Fixture f;
+  sysfs::SysRoot root(f.tree.root());
+  FaultyIo io(root);
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  apply_diff(f.plan()->diff, io, originals, unchangeable);
+  io.fail["proc/irq/101/smp_affinity_list"] = EIO;
+  auto r = originals.restore(io);
+  EXPECT_EQ(r.failed, 1);
+  OriginalStore left(f.originals_file());
+  left.load();
+  EXPECT_EQ(left.values().size(), 1u);
+  EXPECT_EQ(left.values().count("proc/irq/101/smp_affinity_list"), 1u);
+}
+
+TEST(ApplyTest, CorruptOriginalsFileIsReportedWithItsName) {
+  TempDir t;
+  t.write("original.json", "{\"schema\": 1, \"knobs\": [");
+  OriginalStore s(t.path() / "original.json");
+  try {
+    s.load();
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("original.json: corrupt"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(s.values().empty());
+}
+
+}  // namespace
+}  // namespace irqd
