@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "irqd/apply.hpp"
+#include "irqd/daemon.hpp"
 #include "irqd/engine.hpp"
 #include "irqd/originals.hpp"
 #include "irqd/logging.hpp"
@@ -28,10 +29,12 @@ constexpr int kExitSomeFailed = 3;
 const char* kFooter = R"(Modes:
   irqd --dry-run --oneshot   plan and print; write nothing
   irqd --oneshot             plan, apply what differs, print; originals saved in RUN_DIR/original.json
+  irqd --foreground          a cycle every --interval seconds; SIGHUP re-discovers, SIGTERM stops
   irqd --restore             put back every original value irqd recorded
 
 Exit codes:
-  0  --dry-run: the plan matches the kernel; --oneshot / --restore: everything applied
+  0  --dry-run: the plan matches the kernel; --oneshot / --restore: everything applied;
+     --foreground: a clean stop
   1  error (bad option, unreadable kernel files, topology failure, originals not saved, ...)
   2  --dry-run: the plan would change something (use it as a drift check in CI)
   3  --oneshot / --restore: some writes failed (each is reported; the rest were applied)
@@ -46,12 +49,17 @@ int main(int argc, char** argv) {
                "across CPUs, from the machine's topology and its NICs' queues.",
                "irqd"};
   app.footer(std::string(kFooter) + irqd::policies::describe_policies());
-  bool dry_run = false, oneshot = false, no_netlink = false, restore = false;
+  bool dry_run = false, oneshot = false, no_netlink = false, restore = false, foreground = false;
+  bool restore_on_exit = false;
+  double interval = 10.0;
   std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
   std::vector<std::string> devices;
   app.add_flag("--dry-run", dry_run, "Plan and print what would be set; write nothing");
   app.add_flag("--oneshot", oneshot, "Run one cycle and exit");
+  app.add_flag("--foreground", foreground, "Run as a daemon in the foreground: one cycle every --interval");
+  app.add_option("--interval", interval, "Seconds between cycles (default 10)")->check(CLI::Range(0.05, 3600.0));
+  app.add_flag("--restore-on-exit", restore_on_exit, "On SIGTERM/SIGINT, put back the original values");
   app.add_option("--root", root, "Read /proc and /sys under DIR instead of / (a fixture or simulated tree)")
       ->check(CLI::ExistingDirectory);
   app.add_option("--topology-xml", topology_xml, "Take the CPU topology from an hwloc XML export")
@@ -91,13 +99,14 @@ int main(int argc, char** argv) {
       std::printf("restored %d, failed %d\n", r.restored, r.failed);
       return r.failed > 0 ? kExitSomeFailed : kExitInSync;
     }
-    if (!oneshot) {
-      std::fprintf(stderr, "irqd: the daemon loop is not available yet; use --oneshot (with or without --dry-run)\n");
+    if (!oneshot && !foreground) {
+      std::fprintf(stderr, "irqd: say --oneshot (one cycle) or --foreground (the daemon loop); see --help\n");
       return kExitError;
     }
     irqd::config::Config cfg;
     cfg.policy = policy;
     cfg.run_dir = run_dir;
+    cfg.restore_on_exit = restore_on_exit;
     const char* option = "";
     try {
       option = "--banned-cpus";
@@ -117,6 +126,14 @@ int main(int argc, char** argv) {
     opts.topology_xml = topology_xml;
     opts.use_netlink = !no_netlink;
     opts.devices = devices;
+    if (!oneshot) {
+      irqd::DaemonOptions dopts;
+      dopts.engine = opts;
+      dopts.interval = std::chrono::milliseconds(static_cast<long>(interval * 1000.0));
+      dopts.dry_run = dry_run;
+      irqd::policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
+      return irqd::Daemon(dopts, cfg).run();
+    }
     auto result = irqd::plan_once(opts, cfg);
     for (const auto& w : result->discovery.warnings) spdlog::warn("{}", w);
     std::string display = sysroot.is_live() ? "this machine" : root;

@@ -60,7 +60,7 @@ void plan_rps(const PlanInput& in, Plan& plan) {
         if ((domain - CpuSet::of({irq_cpu})).count() >= 2) domain.reset(irq_cpu);
       } else {
         domain = local.cpus;
-        where = local.why + " (queue has no IRQ)";
+        where = local.why + (q.irqs.empty() ? " (queue has no IRQ)" : " (its IRQ is not pinned to one CPU)");
       }
       p.rps_cpus = domain;
       p.reason = fmt::format("RPS over {}: {} RX queues < {} usable cores", where, nrx, cores);

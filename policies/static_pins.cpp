@@ -39,8 +39,14 @@ void apply_queue_pins(const PlanInput& in, Plan& plan) {
       plan.notes.push_back(fmt::format("pin of {} {}-{}: no such queue", key.device, key.rx ? "rx" : "tx", key.index));
       continue;
     }
+    CpuSet online = cpus & in.machine.online;
+    if (online.empty()) {
+      plan.notes.push_back(fmt::format("pin of {} {}-{} to {}: none of those CPUs is online", key.device,
+                                       key.rx ? "rx" : "tx", key.index, cpus.to_list()));
+      continue;
+    }
     auto& p = plan.queue_mut(key.device, key.rx, key.index);
-    (key.rx ? p.rps_cpus : p.xps_cpus) = cpus;
+    (key.rx ? p.rps_cpus : p.xps_cpus) = online;
     p.reason = fmt::format("static pin to {}", cpus.to_list());
   }
 }

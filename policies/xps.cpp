@@ -21,7 +21,8 @@ std::map<int, CpuSet> xps_map(const PlanInput& in, const Plan& plan, const sysfs
     if (cpu < 0)
       for (const auto& rx : nic.rx)
         if (rx.index == tx.index) cpu = plan.queue_irq_cpu(rx);
-    if (cpu >= 0 && local.cpus.test(cpu)) queue_cpu[tx.index] = cpu;
+    // Even when its IRQ sits off the NIC's node (a static pin), the queue pairs with that CPU.
+    if (cpu >= 0) queue_cpu[tx.index] = cpu;
   }
   std::vector<int> cpus = core_first_order(m, local.cpus);
   if (cpus.empty()) cpus = local.cpus.to_vector();

@@ -1,0 +1,43 @@
+// A single-threaded poll(2) loop: a periodic timerfd, signals through signalfd (nothing runs in
+// signal context), and any other file descriptor (the D-Bus connection, netlink) added later.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+namespace irqd {
+
+class EventLoop {
+ public:
+  // Blocks `signals` for the calling thread and receives them through a signalfd instead.
+  explicit EventLoop(const std::vector<int>& signals);
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // The first tick fires after `first`, then every `interval`.
+  void set_timer(std::chrono::nanoseconds first, std::chrono::nanoseconds interval, std::function<void()> on_tick);
+  void on_signal(std::function<void(int signo)> handler) { on_signal_ = std::move(handler); }
+  // Calls `ready` whenever fd is readable.
+  void add_fd(int fd, std::function<void()> ready);
+
+  // Runs until stop() is called (from a callback). Throws std::system_error if poll fails.
+  void run();
+  void stop() { running_ = false; }
+
+ private:
+  struct Watch {
+    int fd;
+    std::function<void()> ready;
+  };
+  int signal_fd_ = -1;
+  int timer_fd_ = -1;
+  bool running_ = false;
+  std::function<void()> on_tick_;
+  std::function<void(int)> on_signal_;
+  std::vector<Watch> watches_;
+  std::vector<int> signals_;
+};
+
+}  // namespace irqd
