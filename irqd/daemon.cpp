@@ -18,7 +18,8 @@ Daemon::Daemon(DaemonOptions opts, config::Config cfg)
 ApplyResult Daemon::cycle() {
   auto start = std::chrono::steady_clock::now();
   ++cycles_;
-  auto plan = plan_once(opts_.engine, cfg_);
+  if (!machine_) machine_ = load_machine(sysfs::SysRoot(opts_.engine.root), opts_.engine);
+  auto plan = plan_once(opts_.engine, cfg_, &*machine_);
   ApplyResult r;
   if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);
@@ -49,6 +50,7 @@ int Daemon::run() {
   loop.on_signal([&](int signo) {
     if (signo == SIGHUP) {
       spdlog::info("SIGHUP: re-discovering now");
+      rediscover();
       tick();
       return;
     }

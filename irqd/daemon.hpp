@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "config/config.hpp"
@@ -27,6 +28,8 @@ class Daemon {
   int run();
   // One cycle, also used by tests; returns the apply result (empty counts for a dry run).
   ApplyResult cycle();
+  // Forgets the machine model so the next cycle loads it again (SIGHUP).
+  void rediscover() { machine_.reset(); }
   std::uint64_t cycles() const { return cycles_; }
 
  private:
@@ -34,6 +37,7 @@ class Daemon {
   config::Config cfg_;
   OriginalStore originals_;
   std::set<int> unchangeable_;
+  std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::uint64_t cycles_ = 0;
   int consecutive_errors_ = 0;
 };

@@ -70,6 +70,8 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
 void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);
 // Throws on errors that leave nothing to plan (unreadable /proc/interrupts, topology failure,
 // unknown policy); the message names what failed.
-std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg);
+// `machine`: a model loaded earlier (the daemon keeps one between cycles); null loads it now.
+std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg,
+                                      const topology::Machine* machine = nullptr);
 
 }  // namespace irqd
