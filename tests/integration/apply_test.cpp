@@ -37,11 +37,7 @@ CpuSet mask(const std::string& text) { return CpuSet::parse_mask(text); }
 class ApplyNetnsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why;
-    if (!NetNs::available(&why)) {
-      if (::geteuid() == 0) FAIL() << "running as root but network namespaces are unavailable: " << why;
-      GTEST_SKIP() << "network namespaces unavailable (not root): " << why;
-    }
+    IRQD_REQUIRE_NETNS();
     ns_ = std::make_unique<NetNs>();
     // va: 1 RX queue (fewer than cores: RPS on), 4 TX; vb: 8 RX / 8 TX (RPS off).
     ns_->run_checked("ip link add name va numrxqueues 1 numtxqueues 4 type veth peer name vb numrxqueues 8 numtxqueues 8 &&"

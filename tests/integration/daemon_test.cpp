@@ -31,11 +31,7 @@ std::string read_all(const std::string& path) {
 class DaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why;
-    if (!NetNs::available(&why)) {
-      if (::geteuid() == 0) FAIL() << "running as root but network namespaces are unavailable: " << why;
-      GTEST_SKIP() << "network namespaces unavailable (not root): " << why;
-    }
+    IRQD_REQUIRE_NETNS();
     ns_ = std::make_unique<NetNs>();
     ns_->run_checked("ip link add name va numrxqueues 1 numtxqueues 2 type veth peer name vb && "
                      "ip link set dev va up && ip link set dev vb up");

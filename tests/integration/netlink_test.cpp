@@ -36,15 +36,6 @@ constexpr char kVeth4B[] = "irqd4b";
 constexpr char kVeth8A[] = "irqd8a";
 constexpr char kVeth8B[] = "irqd8b";
 
-// Checked once: creating a trial namespace per test would only slow the suite down.
-const std::string* netns_unavailable_reason() {
-  static const std::optional<std::string> reason = [] {
-    std::string why;
-    return NetNs::available(&why) ? std::nullopt : std::optional<std::string>(why);
-  }();
-  return reason ? &*reason : nullptr;
-}
-
 // The namespace inode of the calling thread, to tell namespaces apart.
 ino_t current_netns() {
   struct stat st {};
@@ -82,10 +73,7 @@ void enable_gro(const std::string& ifname) {
 class NetlinkNs : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (const std::string* why = netns_unavailable_reason()) {
-      if (geteuid() == 0) FAIL() << "running as root but network namespaces are unusable: " << *why;
-      GTEST_SKIP() << "network namespaces unavailable: " << *why;
-    }
+    IRQD_REQUIRE_NETNS();
     ns_ = std::make_unique<NetNs>();
     ns_->add_veth(kVeth4A, kVeth4B, 4, 4);
     ns_->add_veth(kVeth8A, kVeth8B, 8, 8);

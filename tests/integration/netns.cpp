@@ -144,4 +144,12 @@ bool NetNs::available(std::string* why) {
   return false;
 }
 
+const std::string* netns_unavailable_reason() {
+  static const std::optional<std::string> reason = [] {
+    std::string why;
+    return NetNs::available(&why) ? std::nullopt : std::optional<std::string>(why);
+  }();
+  return reason ? &*reason : nullptr;
+}
+
 }  // namespace irqd::testing

@@ -15,6 +15,9 @@
 // and numrxqueues/numtxqueues given before `peer` apply to the first end only.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <string>
 
 namespace irqd::testing {
@@ -75,4 +78,19 @@ class NetNs {
   std::string name_;
 };
 
+// Checked once per process: a trial namespace per test would only slow the suite down.
+// nullptr when namespaces are usable, else why not.
+const std::string* netns_unavailable_reason();
+
 }  // namespace irqd::testing
+
+// In a test body or SetUp: skip with the reason where namespaces are unavailable and we are not
+// root; as root (CI) unavailable namespaces fail the test, so CI never skips silently.
+#define IRQD_REQUIRE_NETNS()                                                                  \
+  do {                                                                                        \
+    if (const std::string* irqd_why_ = ::irqd::testing::netns_unavailable_reason()) {          \
+      if (::geteuid() == 0) FAIL() << "running as root but network namespaces are unusable: " \
+                                   << *irqd_why_;                                             \
+      GTEST_SKIP() << "network namespaces unavailable (not root): " << *irqd_why_;            \
+    }                                                                                         \
+  } while (0)
