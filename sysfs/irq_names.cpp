@@ -6,13 +6,14 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include "sysfs/text_scan.hpp"
 
 namespace irqd::sysfs {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+using namespace text_scan;  // NOLINT: the shared scanning helpers
+
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool ends_with(std::string_view s, std::string_view p) {

@@ -12,16 +12,14 @@
 #include <unordered_set>
 
 #include "sysfs/error.hpp"
+#include "sysfs/text_scan.hpp"
 
 namespace irqd::sysfs {
 
 namespace {
 
-// '\r' counts as blank so that a capture saved with CRLF line ends still parses.
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+using namespace text_scan;  // NOLINT: the shared scanning helpers
+
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -29,19 +27,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
-}
 
-std::size_t skip_blanks(std::string_view s, std::size_t p) {
-  while (p < s.size() && is_blank(s[p])) ++p;
-  return p;
-}
 
-std::size_t token_end(std::string_view s, std::size_t p) {
-  while (p < s.size() && !is_blank(s[p])) ++p;
-  return p;
-}
 
 std::string_view token_at(std::string_view s, std::ptrdiff_t p) {
   const auto start = static_cast<std::size_t>(p);
