@@ -31,6 +31,13 @@ struct QueueKey {
   auto operator<=>(const QueueKey&) const = default;
 };
 
+// Thresholds of the balanced policy (policies/balanced.hpp).
+struct BalanceSettings {
+  double margin = 0.10;     // move only when the busiest CPU exceeds the lower bound by more than this
+  int max_moves = 8;        // IRQ moves per cycle at most
+  int cooldown_cycles = 3;  // an IRQ moved in the last K cycles is not moved again
+};
+
 struct Config {
   std::string policy = "spread";     // placement policy by name (policies/registry)
   sysfs::CpuSet banned_cpus;         // never used for any placement
@@ -41,6 +48,7 @@ struct Config {
 
   // RFS: the global flow table size (Documentation/networking/scaling.rst suggests 32768).
   long rps_sock_flow_entries = 32768;
+  BalanceSettings balance;
   DeviceSettings device_defaults;
   std::map<std::string, DeviceSettings> devices;  // by interface name
 

@@ -134,7 +134,7 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
   r->machine = machine ? *machine : load_machine(root, opts);
   r->discovery = discover(root, DiscoverOptions{opts.use_netlink});
   scope_devices(r->discovery.inventory, opts.devices);
-  r->plan = policies::build_plan(*policy, {r->machine, r->discovery.inventory, r->config});
+  r->plan = policies::build_plan(*policy, {r->machine, r->discovery.inventory, r->config, nullptr});
   r->diff = diff_plan(root, r->discovery.inventory, r->plan);
   return r;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "policies/load.hpp"
 #include "sysfs/cpuset.hpp"
 #include "sysfs/inventory.hpp"
 #include "topology/machine.hpp"
@@ -55,6 +56,7 @@ struct PlanInput {
   const topology::Machine& machine;
   const sysfs::Inventory& inventory;
   const config::Config& config;
+  const LoadInfo* load = nullptr;  // measured load; nullptr for a static plan
 };
 
 // A placement policy: a pure function of its input. No I/O, no clock, no randomness, so it is

@@ -1,0 +1,20 @@
+// Measured load, the input that load-aware policies (balanced) plan from: each IRQ's smoothed
+// interrupt cost, and how recently each IRQ was moved (so a policy can refuse to move it again
+// and never flap). Filled by the daemon's sampler; absent (nullptr) for a static plan.
+#pragma once
+
+#include <map>
+
+namespace irqd::policies {
+
+struct IrqLoad {
+  double cost = 0.0;  // CPU seconds per second spent on this IRQ (hard + soft IRQ time), EWMA
+  double rate = 0.0;  // interrupts per second, EWMA
+};
+
+struct LoadInfo {
+  std::map<int, IrqLoad> irqs;           // by IRQ number; an IRQ absent here has no measured load
+  std::map<int, int> cycles_since_move;  // by IRQ; absent = never moved by irqd
+};
+
+}  // namespace irqd::policies
