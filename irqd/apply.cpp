@@ -72,6 +72,7 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
     }
     spdlog::info("{}: {} -> {}", k->subject, k->current.empty() ? "?" : k->current, k->value);
     ++r.applied;
+    if (k->irq >= 0) r.moved.push_back(k->irq);
   }
   return r;
 }

@@ -18,13 +18,23 @@ Daemon::Daemon(DaemonOptions opts, config::Config cfg)
 ApplyResult Daemon::cycle() {
   auto start = std::chrono::steady_clock::now();
   ++cycles_;
-  if (!machine_) machine_ = load_machine(sysfs::SysRoot(opts_.engine.root), opts_.engine);
-  auto plan = plan_once(opts_.engine, cfg_, &*machine_);
+  sysfs::SysRoot sample_root(opts_.engine.root);
+  if (!machine_) machine_ = load_machine(sample_root, opts_.engine);
+  // Sample first: the plan is made from the load measured up to now.
+  double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
+                       ? 0.0
+                       : std::chrono::duration<double>(start - last_sample_).count();
+  bool have_load = sampler_.sample(sample_root, seconds);
+  last_sample_ = start;
+  load_.irqs = sampler_.load().irqs;
+  for (auto& [irq, n] : load_.cycles_since_move) ++n;
+  auto plan = plan_once(opts_.engine, cfg_, &*machine_, have_load ? &load_ : nullptr);
   ApplyResult r;
   if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
+    for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}", cycles_, cost.count(),

@@ -12,6 +12,7 @@
 #include "irqd/apply.hpp"
 #include "irqd/engine.hpp"
 #include "irqd/originals.hpp"
+#include "irqd/sampler.hpp"
 
 namespace irqd {
 
@@ -38,6 +39,9 @@ class Daemon {
   OriginalStore originals_;
   std::set<int> unchangeable_;
   std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
+  Sampler sampler_;
+  policies::LoadInfo load_;                   // sampler's costs + cycles since each IRQ moved
+  std::chrono::steady_clock::time_point last_sample_{};
   std::uint64_t cycles_ = 0;
   int consecutive_errors_ = 0;
 };

@@ -71,7 +71,9 @@ void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs)
 // Throws on errors that leave nothing to plan (unreadable /proc/interrupts, topology failure,
 // unknown policy); the message names what failed.
 // `machine`: a model loaded earlier (the daemon keeps one between cycles); null loads it now.
+// `load`: measured load for load-aware policies (the daemon's sampler); null for a static plan.
 std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg,
-                                      const topology::Machine* machine = nullptr);
+                                      const topology::Machine* machine = nullptr,
+                                      const policies::LoadInfo* load = nullptr);
 
 }  // namespace irqd
