@@ -19,6 +19,20 @@ namespace irqd {
 
 namespace fs = std::filesystem;
 
+namespace {
+// restore() writes to every path in the file: accept only the knobs irqd itself changes, so a
+// tampered file cannot make it write elsewhere.
+bool is_knob_path(const std::string& p) {
+  if (p.find("..") != std::string::npos || p.find("//") != std::string::npos || p.empty() || p[0] == '/') return false;
+  auto leaf = p.substr(p.rfind('/') + 1);
+  if (p.rfind("proc/irq/", 0) == 0) return leaf == "smp_affinity_list" || leaf == "smp_affinity";
+  if (p == "proc/sys/net/core/rps_sock_flow_entries") return true;
+  if (p.rfind("sys/", 0) == 0 && p.find("/queues/") != std::string::npos)
+    return leaf == "rps_cpus" || leaf == "rps_flow_cnt" || leaf == "xps_cpus" || leaf == "xps_rxqs";
+  return false;
+}
+}  // namespace
+
 OriginalStore::OriginalStore(fs::path file) : file_(std::move(file)) {}
 
 bool OriginalStore::exists() const {
@@ -34,11 +48,14 @@ void OriginalStore::load() {
   ss << in.rdbuf();
   try {
     auto j = nlohmann::json::parse(ss.str());
-    if (!j.is_object() || j.value("schema", 0) != 1 || !j.contains("knobs") || !j["knobs"].is_object())
+    // is_number_integer first: value<int>() on 1e22 or 1.5 would convert (UB / silently).
+    if (!j.is_object() || !j.contains("schema") || !j["schema"].is_number_integer() || j["schema"] != 1 ||
+        !j.contains("knobs") || !j["knobs"].is_object())
       throw std::runtime_error("not an irqd original-values file (schema 1)");
     std::map<std::string, std::string> loaded;
     for (const auto& [k, v] : j["knobs"].items()) {
       if (!v.is_string()) throw std::runtime_error(fmt::format("value of '{}' is not a string", k));
+      if (!is_knob_path(k)) throw std::runtime_error(fmt::format("'{}' is not a knob irqd writes", k));
       loaded[k] = v.get<std::string>();
     }
     values_ = std::move(loaded);

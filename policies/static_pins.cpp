@@ -33,7 +33,8 @@ void apply_queue_pins(const PlanInput& in, Plan& plan) {
     bool exists = false;
     if (nic) {
       const auto& qs = key.rx ? nic->rx : nic->tx;
-      exists = std::any_of(qs.begin(), qs.end(), [&](const auto& q) { return q.index == key.index; });
+      // Captures a copy: clang < 16 cannot capture structured bindings.
+      exists = std::any_of(qs.begin(), qs.end(), [idx = key.index](const auto& q) { return q.index == idx; });
     }
     if (!exists) {
       plan.notes.push_back(fmt::format("pin of {} {}-{}: no such queue", key.device, key.rx ? "rx" : "tx", key.index));

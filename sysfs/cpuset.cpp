@@ -55,18 +55,22 @@ CpuSet CpuSet::parse_list(std::string_view text) {
   while (true) {
     int a = parse_cpu(text, s, pos);
     int b = a;
-    int stride = 1;
+    int used = 0, group = 0;  // group 0: every CPU of the range
     if (pos < s.size() && s[pos] == '-') {
       ++pos;
       b = parse_cpu(text, s, pos);
       if (b < a) bad("cpulist", text, fmt::format("range {}-{} runs backwards", a, b));
-      if (pos < s.size() && s[pos] == ':') {  // the kernel's "0-7:2" group syntax (stride only)
+      if (pos < s.size() && s[pos] == ':') {  // the kernel's "0-1023:2/256" group syntax
         ++pos;
-        stride = parse_cpu(text, s, pos);
-        if (stride == 0) bad("cpulist", text, "stride 0");
+        used = parse_cpu(text, s, pos);
+        if (pos >= s.size() || s[pos] != '/') bad("cpulist", text, "expected '/' in a range:used/group");
+        ++pos;
+        group = parse_cpu(text, s, pos);
+        if (used == 0 || group == 0 || used > group) bad("cpulist", text, "used/group needs 0 < used <= group");
       }
     }
-    for (int c = a; c <= b; c += stride) out.set(c);
+    for (int c = a; c <= b; ++c)
+      if (group == 0 || (c - a) % group < used) out.set(c);
     if (pos == s.size()) break;
     if (s[pos] != ',') bad("cpulist", text, fmt::format("unexpected '{}' at offset {}", s[pos], pos));
     ++pos;

@@ -224,6 +224,20 @@ TEST(ApplyTest, FailedRestoreKeepsWhatIsLeft) {
   EXPECT_EQ(left.values().count("proc/irq/101/smp_affinity_list"), 1u);
 }
 
+TEST(ApplyTest, OriginalsFileIsValidatedBeforeAnythingIsRestored) {
+  // Found by fuzz_originals: a huge or fractional schema number used to be converted to int.
+  for (const char* text : {"{\"schema\":8888888888888888888888}", "{\"schema\":1.5,\"knobs\":{}}",
+                           "{\"schema\":4294967297,\"knobs\":{}}",
+                           "{\"schema\":1,\"knobs\":{\"../../etc/passwd\":\"x\"}}",
+                           "{\"schema\":1,\"knobs\":{\"sys/kernel/mm/transparent_hugepage/enabled\":\"x\"}}"}) {
+    TempDir t;
+    t.write("original.json", text);
+    OriginalStore s(t.path() / "original.json");
+    EXPECT_THROW(s.load(), std::runtime_error) << text;
+    EXPECT_TRUE(s.values().empty()) << text;
+  }
+}
+
 TEST(ApplyTest, CorruptOriginalsFileIsReportedWithItsName) {
   TempDir t;
   t.write("original.json", "{\"schema\": 1, \"knobs\": [");

@@ -13,12 +13,12 @@ TEST(CpuSetTest, ParsesCpulistForms) {
   EXPECT_TRUE(CpuSet::parse_list("").empty());
   EXPECT_TRUE(CpuSet::parse_list("\n").empty());
   EXPECT_EQ(CpuSet::parse_list("5\n").to_vector(), std::vector<int>{5});
-  EXPECT_EQ(CpuSet::parse_list("0-7:2").to_vector(), (std::vector<int>{0, 2, 4, 6}));
+  EXPECT_EQ(CpuSet::parse_list("0-7:2/4").to_vector(), (std::vector<int>{0, 1, 4, 5}));  // kernel groups
   EXPECT_EQ(CpuSet::parse_list("0-8191").count(), 8192);
 }
 
 TEST(CpuSetTest, RejectsMalformedCpulists) {
-  for (const char* bad : {"a", "1-", "-1", "3-1", "1,,2", "1,", "0-3 4", "8192", "1-2:0", "99999999999"}) {
+  for (const char* bad : {"a", "1-", "-1", "3-1", "1,,2", "1,", "0-3 4", "8192", "1-2:0", "0-7:2", "0-7:3/2", "0-7:0/4", "99999999999"}) {
     EXPECT_THROW(CpuSet::parse_list(bad), std::invalid_argument) << bad;
   }
   try {

@@ -1,0 +1,93 @@
+// libFuzzer target: parse_interrupts on arbitrary /proc/interrupts text.
+// Only irqd::sysfs::ParseError may escape the parser (anything else is reported as a crash).
+// For every successful parse the table must be self-consistent: counts is rows x cpus, every row's
+// counters lie inside it (absent columns are 0), CPU columns strictly increase, numbered rows
+// have unique IRQ numbers and find(irq) returns exactly that row, numbered() counts them.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "sysfs/error.hpp"
+#include "sysfs/proc_interrupts.hpp"
+
+using irqd::sysfs::InterruptRow;
+using irqd::sysfs::InterruptTable;
+
+namespace {
+
+[[noreturn]] void fail(const char* what, const InterruptRow* row) {
+  if (row != nullptr)
+    std::fprintf(stderr, "fuzz_proc_interrupts: property violated: %s (row line %d, label '%s', irq %d)\n", what,
+                 row->line, row->label.c_str(), row->irq);
+  else
+    std::fprintf(stderr, "fuzz_proc_interrupts: property violated: %s\n", what);
+  std::abort();
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+void check(const InterruptTable& t) {
+  const std::size_t ncols = t.ncols();
+  if (ncols == 0) fail("table without CPU columns", nullptr);
+  for (std::size_t i = 1; i < ncols; ++i)
+    if (t.cpus[i] <= t.cpus[i - 1]) fail("CPU columns not strictly increasing", nullptr);
+  if (t.cpus.front() < 0) fail("negative CPU column", nullptr);
+  if (t.counts.size() != t.rows.size() * ncols) fail("counts.size() != rows x cpus", nullptr);
+
+  std::unordered_set<int> irqs;
+  std::size_t numbered = 0;
+  int prev_line = 0;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const InterruptRow& row = t.rows[r];
+    if (row.first_count != r * ncols) fail("first_count is not row x ncols", &row);
+    if (row.first_count + ncols > t.counts.size()) fail("row counters run past the table", &row);
+    if (row.ncounts < 0 || static_cast<std::size_t>(row.ncounts) > ncols) fail("ncounts out of [0, ncols]", &row);
+    for (std::size_t c = static_cast<std::size_t>(row.ncounts); c < ncols; ++c)
+      if (t.count(r, c) != 0) fail("absent counter column is not 0", &row);
+    (void)t.total(r);
+    if (row.line <= prev_line) fail("row line numbers not increasing", &row);
+    prev_line = row.line;
+    if (row.label.empty()) fail("empty label", &row);
+    if (row.irq >= 0) {
+      ++numbered;
+      if (static_cast<std::size_t>(row.ncounts) != ncols) fail("numbered row without a counter per CPU", &row);
+      if (!all_digits(row.label)) fail("numbered row whose label is not a number", &row);
+      if (!irqs.insert(row.irq).second) fail("duplicate IRQ number accepted", &row);
+      if (t.find(row.irq) != &row) fail("find(irq) does not return the row", &row);
+    } else {
+      if (row.irq != -1) fail("named row with irq other than -1", &row);
+      if (!row.chip.empty() || !row.hwirq.empty() || !row.chip_pci.empty())
+        fail("named row with chip/hwirq fields", &row);
+    }
+    if (!row.chip_pci.empty() && row.chip.find(row.chip_pci) == std::string::npos)
+      fail("chip_pci not part of chip", &row);
+  }
+  if (t.numbered() != numbered) fail("numbered() miscounts", nullptr);
+  if (t.find(-1) != nullptr) fail("find(-1) found a row", nullptr);
+  // An IRQ number absent from the table must not be found.
+  for (int probe : {0, 1, 7, 1 << 20})
+    if (irqs.count(probe) == 0 && t.find(probe) != nullptr) fail("find() found an absent IRQ", nullptr);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  InterruptTable t;
+  try {
+    t = irqd::sysfs::parse_interrupts(text, "fuzz/proc/interrupts");
+  } catch (const irqd::sysfs::ParseError&) {
+    return 0;
+  }
+  check(t);
+  return 0;
+}
