@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "policies/balanced.hpp"
 #include "policies/spread.hpp"
 
 namespace irqd::policies {
@@ -15,6 +16,7 @@ struct Entry {
 
 constexpr Entry kPolicies[] = {
     {"spread", [] { return std::unique_ptr<Policy>(std::make_unique<Spread>()); }},
+    {"balanced", [] { return std::unique_ptr<Policy>(std::make_unique<Balanced>()); }},
 };
 }  // namespace
 

@@ -6,12 +6,13 @@
 namespace irqd::policies {
 namespace {
 
-TEST(RegistryTest, KnowsSpread) {
+TEST(RegistryTest, KnowsEveryPolicy) {
   auto p = make_policy("spread");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->name(), "spread");
   EXPECT_FALSE(p->summary().empty());
-  EXPECT_EQ(policy_names(), std::vector<std::string>{"spread"});
+  EXPECT_EQ(policy_names(), (std::vector<std::string>{"spread", "balanced"}));
+  EXPECT_EQ(make_policy("balanced")->name(), "balanced");
   EXPECT_NE(describe_policies().find("spread"), std::string::npos);
 }
 
@@ -20,7 +21,7 @@ TEST(RegistryTest, UnknownNameListsKnownOnes) {
     make_policy("sprad");
     FAIL();
   } catch (const UnknownPolicy& e) {
-    EXPECT_STREQ(e.what(), "unknown policy 'sprad' (known: spread)");
+    EXPECT_STREQ(e.what(), "unknown policy 'sprad' (known: spread, balanced)");
   }
 }
 
