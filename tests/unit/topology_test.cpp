@@ -337,13 +337,13 @@ TEST(TreeFixtures, CpusOfAnOfflineNodeHaveNoNode) {
   Machine m = load_fsroot(tree.root());
   ASSERT_EQ(m.nodes.size(), 1u);
   EXPECT_EQ(m.nodes[0].os_index, 1);
-  EXPECT_EQ(m.node_cpus(1), CpuSet::parse_list("5-19:2"));
+  EXPECT_EQ(m.node_cpus(1), CpuSet::parse_list("5-19:1/2"));  // odd CPUs (kernel used/group syntax)
   EXPECT_EQ(m.node(0), nullptr);
   for (int cpu = 4; cpu <= 20; cpu += 2) {
     EXPECT_EQ(m.node_of(cpu), -1) << cpu;
     EXPECT_EQ(m.pu(cpu)->package, 0);
   }
-  EXPECT_EQ(m.packages[0].cpus, CpuSet::parse_list("4-20:2"));
+  EXPECT_EQ(m.packages[0].cpus, CpuSet::parse_list("4-20:1/2"));
   EXPECT_EQ(m.summary(), "2 packages, 1 NUMA node (0 CPU-less), 17 cores, 17 CPUs");
 }
 
