@@ -28,7 +28,7 @@ ApplyResult Daemon::cycle() {
   last_sample_ = start;
   load_.irqs = sampler_.load().irqs;
   for (auto& [irq, n] : load_.cycles_since_move) ++n;
-  auto plan = plan_once(opts_.engine, cfg_, &*machine_, have_load ? &load_ : nullptr);
+  auto plan = plan_once(opts_.engine, cfg_, &*machine_, have_load ? &load_ : nullptr, &sampler_.interrupts());
   ApplyResult r;
   if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);

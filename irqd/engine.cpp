@@ -126,13 +126,15 @@ void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs)
 }
 
 std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg,
-                                      const topology::Machine* machine, const policies::LoadInfo* load) {
+                                      const topology::Machine* machine, const policies::LoadInfo* load,
+                                      const sysfs::InterruptTable* interrupts) {
   auto policy = policies::make_policy(cfg.policy);
   sysfs::SysRoot root(opts.root);
   auto r = std::make_unique<PlanResult>();
   r->config = cfg;
   r->machine = machine ? *machine : load_machine(root, opts);
-  r->discovery = discover(root, DiscoverOptions{opts.use_netlink});
+  r->discovery = interrupts ? discover(root, *interrupts, DiscoverOptions{opts.use_netlink})
+                            : discover(root, DiscoverOptions{opts.use_netlink});
   scope_devices(r->discovery.inventory, opts.devices);
   r->plan = policies::build_plan(*policy, {r->machine, r->discovery.inventory, r->config, load});
   r->diff = diff_plan(root, r->discovery.inventory, r->plan);

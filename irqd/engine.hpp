@@ -72,8 +72,10 @@ void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs)
 // unknown policy); the message names what failed.
 // `machine`: a model loaded earlier (the daemon keeps one between cycles); null loads it now.
 // `load`: measured load for load-aware policies (the daemon's sampler); null for a static plan.
+// `interrupts`: /proc/interrupts as the sampler just parsed it; null reads it here.
 std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg,
                                       const topology::Machine* machine = nullptr,
-                                      const policies::LoadInfo* load = nullptr);
+                                      const policies::LoadInfo* load = nullptr,
+                                      const sysfs::InterruptTable* interrupts = nullptr);
 
 }  // namespace irqd

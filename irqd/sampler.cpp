@@ -21,13 +21,11 @@ Sampler::Sampler(double alpha, long user_hz)
       user_hz_(static_cast<double>(user_hz > 0 ? user_hz : ::sysconf(_SC_CLK_TCK))) {}
 
 bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
-  std::string text;
-  root.read_into("proc/interrupts", text);
-  auto table = sysfs::parse_interrupts(text, root.display("proc/interrupts"));
-  std::string stat_text;
-  root.read_into("proc/stat", stat_text);
-  sysfs::parse_proc_stat(stat_text, root.display("proc/stat"), stat_);
-  return update(table, stat_, seconds);
+  root.read_into("proc/interrupts", text_);
+  table_ = sysfs::parse_interrupts(text_, root.display("proc/interrupts"));
+  root.read_into("proc/stat", stat_text_);
+  sysfs::parse_proc_stat(stat_text_, root.display("proc/stat"), stat_);
+  return update(table_, stat_, seconds);
 }
 
 bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "policies/load.hpp"
@@ -28,6 +29,9 @@ class Sampler {
   bool update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
+  // The /proc/interrupts reading of the last sample(), so the cycle's discovery need not read and
+  // parse the file a second time.
+  const sysfs::InterruptTable& interrupts() const { return table_; }
   // Hard+soft IRQ time per second of each CPU over the last interval (by CPU number).
   const std::map<int, double>& cpu_irq_time() const { return cpu_time_; }
 
@@ -39,7 +43,10 @@ class Sampler {
   std::map<int, std::uint64_t> prev_ticks_;                // cpu -> irq+softirq ticks
   std::map<int, double> cpu_time_;
   policies::LoadInfo load_;
+  sysfs::InterruptTable table_;
   sysfs::ProcStat stat_;  // reused between readings
+  std::string text_;      // file buffers, reused between readings
+  std::string stat_text_;
 };
 
 }  // namespace irqd
