@@ -21,6 +21,7 @@ struct DeviceSettings {
   sysfs::CpuSet rps_cpus;  // for RpsMode::kList
   RfsMode rfs = RfsMode::kAuto;
   XpsMode xps = XpsMode::kAuto;
+  std::string policy;  // placement policy for this device's IRQs; empty: Config::policy
 };
 
 // A queue named by device, direction and index, for static pins.
@@ -45,6 +46,9 @@ struct Config {
   bool honour_nohz_full = true;      // likewise nohz_full= CPUs
   bool restore_on_exit = false;      // a clean stop of the daemon puts original values back
   std::string run_dir = "/run/irqd";  // where original.json (values before irqd's first change) lives
+  std::string state_dir = "/var/lib/irqd";  // run-time overrides (D-Bus pins, bans, policies) persist here
+  double interval_seconds = 10.0;     // daemon cycle period
+  std::string log_level = "info";     // spdlog level name
 
   // RFS: the global flow table size (Documentation/networking/scaling.rst suggests 32768).
   long rps_sock_flow_entries = 32768;
