@@ -11,6 +11,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "sysfs/cpuset.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/text_scan.hpp"
 
@@ -237,6 +238,8 @@ class Parser {
         std::from_chars(tok.data() + 3, tok.data() + tok.size(), cpu);
       }
       if (cpu < 0) fail(line_no_, fmt::format("header column '{}' is not 'CPU<n>'", tok));
+      if (cpu >= CpuSet::kMaxCpus)
+        fail(line_no_, fmt::format("header column CPU{}: CPU numbers stop at {}", cpu, CpuSet::kMaxCpus - 1));
       if (!table_.cpus.empty() && cpu <= table_.cpus.back())
         fail(line_no_, fmt::format("header column CPU{} does not follow CPU{} in increasing order",
                                    cpu, table_.cpus.back()));

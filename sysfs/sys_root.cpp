@@ -1,7 +1,10 @@
 // SysRoot implementation: plain POSIX I/O so errno reaches callers unchanged.
 #include "sysfs/sys_root.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,6 +39,10 @@ int slurp(int fd, std::string& buf) {
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
+    if (used > SysRoot::kMaxFileBytes) {  // bounded memory whatever the file claims to hold
+      buf.clear();
+      return EFBIG;
+    }
   }
   buf.resize(used);
   return 0;
@@ -61,9 +68,13 @@ bool SysRoot::read_into(std::string_view rel, std::string& buf) const {
     if (errno == ENOENT || errno == ENOTDIR) return false;
     throw IoError(display(rel), errno, "cannot open");
   }
-  int err = slurp(fd, buf);
+  struct stat st {};
+  // /proc files say 0 bytes, so slurp() also stops at the cap; a regular file says its size.
+  int err = ::fstat(fd, &st) == 0 && st.st_size > static_cast<off_t>(kMaxFileBytes) ? EFBIG : slurp(fd, buf);
   ::close(fd);
   if (err == ENODEV || err == ENOENT) return false;  // device went away while we read
+  if (err == EFBIG)
+    throw IoError(display(rel), err, fmt::format("larger than {} MiB, refusing to read it", kMaxFileBytes >> 20));
   if (err != 0) throw IoError(display(rel), err, "cannot read");
   return true;
 }

@@ -7,12 +7,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <cstddef>
 #include <vector>
 
 namespace irqd::sysfs {
 
 class SysRoot {
  public:
+  // No kernel file irqd reads comes near this (/proc/interrupts of 8192 CPUs x 700 IRQs is ~64 MiB
+  // of text); a larger one is refused rather than read into unbounded memory.
+  static constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
+
   explicit SysRoot(std::filesystem::path root = "/");
 
   const std::filesystem::path& root() const { return root_; }
