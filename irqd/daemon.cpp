@@ -15,9 +15,38 @@ namespace irqd {
 Daemon::Daemon(DaemonOptions opts, config::Config cfg)
     : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {}
 
+config::Config Daemon::effective_config() const {
+  config::Config c = cfg_;
+  if (overlay_) overlay_(c);
+  return c;
+}
+
+void Daemon::set_config(config::Config cfg) {
+  cfg_ = std::move(cfg);
+  rediscover();
+}
+
+std::string Daemon::reload() {
+  std::string error;
+  if (reloader_) {
+    try {
+      set_config(reloader_());
+      spdlog::info("configuration reloaded");
+    } catch (const std::exception& e) {
+      error = e.what();
+      spdlog::error("reload failed, the previous configuration stays in force: {}", error);
+    }
+  }
+  rediscover();
+  for (auto& h : reload_hooks_) h(error.empty(), error);
+  return error;
+}
+
 ApplyResult Daemon::cycle() {
   auto start = std::chrono::steady_clock::now();
   ++cycles_;
+  report_ = CycleReport{};
+  report_.cycle = cycles_;
   sysfs::SysRoot sample_root(opts_.engine.root);
   if (!machine_) machine_ = load_machine(sample_root, opts_.engine);
   // Sample first: the plan is made from the load measured up to now.
@@ -28,7 +57,8 @@ ApplyResult Daemon::cycle() {
   last_sample_ = start;
   load_.irqs = sampler_.load().irqs;
   for (auto& [irq, n] : load_.cycles_since_move) ++n;
-  auto plan = plan_once(opts_.engine, cfg_, &*machine_, have_load ? &load_ : nullptr, &sampler_.interrupts());
+  auto plan = plan_once(opts_.engine, effective_config(), &*machine_, have_load ? &load_ : nullptr,
+                        &sampler_.interrupts());
   ApplyResult r;
   if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);
@@ -39,36 +69,58 @@ ApplyResult Daemon::cycle() {
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}", cycles_, cost.count(),
                 plan->diff.planned, plan->diff.changes, r.applied, r.failed);
+  report_.cost_ms = static_cast<double>(cost.count()) / 1000.0;
+  report_.planned = plan->diff.planned;
+  report_.changes = plan->diff.changes;
+  report_.applied = r.applied;
+  report_.unchanged = r.unchanged;
+  report_.failed = r.failed;
+  report_.managed_irqs = static_cast<int>(plan->diff.irqs.size());
+  if (r.failed > 0 && !r.errors.empty()) report_.error = r.errors.front();
+  last_plan_ = std::move(plan);
   return r;
+}
+
+void Daemon::checked_cycle() {
+  try {
+    cycle();
+    consecutive_errors_ = 0;
+  } catch (const std::exception& e) {
+    // A failed cycle (e.g. /proc/interrupts torn by CPU hotplug) is retried next interval.
+    ++consecutive_errors_;
+    report_.ok = false;
+    report_.error = e.what();
+    spdlog::error("cycle {} failed: {}", cycles_, e.what());
+  }
+  for (auto& h : cycle_hooks_) h(report_);
+}
+
+void Daemon::cycle_now() { checked_cycle(); }
+
+void Daemon::stop() {
+  if (loop_ != nullptr) loop_->stop();
 }
 
 int Daemon::run() {
   // Originals from an earlier run (crash, kill -9) are kept: they are still the true originals.
   originals_.load();
   EventLoop loop({SIGTERM, SIGINT, SIGHUP});
-  auto tick = [&] {
-    try {
-      cycle();
-      consecutive_errors_ = 0;
-    } catch (const std::exception& e) {
-      // A failed cycle (e.g. /proc/interrupts torn by CPU hotplug) is retried next interval.
-      ++consecutive_errors_;
-      spdlog::error("cycle {} failed: {}", cycles_, e.what());
-    }
-  };
-  loop.set_timer(std::chrono::nanoseconds(1), opts_.interval, tick);
+  loop_ = &loop;
+  loop.set_timer(std::chrono::nanoseconds(1), opts_.interval, [this] { checked_cycle(); });
   loop.on_signal([&](int signo) {
     if (signo == SIGHUP) {
-      spdlog::info("SIGHUP: re-discovering now");
-      rediscover();
-      tick();
+      spdlog::info("SIGHUP: reloading and re-discovering now");
+      reload();
+      checked_cycle();
       return;
     }
     spdlog::info("signal {}: stopping", signo);
     loop.stop();
   });
+  for (auto& h : loop_hooks_) h(loop);
   spdlog::info("running every {} ms{}", opts_.interval.count(), opts_.dry_run ? " (dry run)" : "");
   loop.run();
+  loop_ = nullptr;
   if (cfg_.restore_on_exit && !opts_.dry_run && !originals_.values().empty()) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);

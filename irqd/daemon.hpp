@@ -1,16 +1,22 @@
 // The daemon: one cycle (discover -> plan -> diff -> apply) per interval on the event loop,
 // SIGHUP for an immediate re-discovery, SIGTERM/SIGINT for a clean stop (restoring original values
 // when restore_on_exit is set). State that outlives a cycle lives here: the IRQs found
-// kernel-managed and the original values.
+// kernel-managed and the original values. The D-Bus service, sd_notify, hotplug and config reload
+// attach through the hooks below rather than living in here.
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "irqd/apply.hpp"
 #include "irqd/engine.hpp"
+#include "irqd/event_loop.hpp"
 #include "irqd/originals.hpp"
 #include "irqd/sampler.hpp"
 
@@ -20,6 +26,20 @@ struct DaemonOptions {
   EngineOptions engine;
   std::chrono::milliseconds interval{10000};
   bool dry_run = false;
+};
+
+// What the last cycle did, for status queries, STATUS= lines and the CycleCompleted signal.
+struct CycleReport {
+  std::uint64_t cycle = 0;
+  double cost_ms = 0.0;
+  int planned = 0;       // knobs the plan sets
+  int changes = 0;       // knobs that differed
+  int applied = 0;
+  int unchanged = 0;
+  int failed = 0;
+  int managed_irqs = 0;  // NIC IRQs in the last plan
+  bool ok = true;        // false: the cycle threw (error says why)
+  std::string error;     // last cycle's error, "" when it succeeded
 };
 
 class Daemon {
@@ -33,9 +53,56 @@ class Daemon {
   void rediscover() { machine_.reset(); }
   std::uint64_t cycles() const { return cycles_; }
 
+  // --- hooks (call before run()) ---
+  // Called with the event loop once it exists, before the first cycle: add fds, timers.
+  void on_loop_start(std::function<void(EventLoop&)> f) { loop_hooks_.push_back(std::move(f)); }
+  // Called after every cycle, successful or not.
+  void on_cycle(std::function<void(const CycleReport&)> f) { cycle_hooks_.push_back(std::move(f)); }
+  // How SIGHUP and reload() get a new configuration: returns it, or throws with a message naming
+  // what is wrong (the old configuration then stays in force). Unset: SIGHUP only re-discovers.
+  void set_reloader(std::function<config::Config()> f) { reloader_ = std::move(f); }
+  // Run-time overrides (D-Bus pins, bans, per-device policies) layered onto the configuration
+  // before every plan.
+  void set_overlay(std::function<void(config::Config&)> f) { overlay_ = std::move(f); }
+  // Called after every SIGHUP / reload(), with its outcome (e.g. sd_notify READY=1 after RELOADING=1).
+  void on_reload(std::function<void(bool ok, const std::string& error)> f) { reload_hooks_.push_back(std::move(f)); }
+
+  // --- run-time control (from the loop's callbacks) ---
+  // Reloads the configuration through the reloader and re-discovers. Returns "" on success or the
+  // error (the old configuration stays).
+  std::string reload();
+  // Replaces the configuration; takes effect at the next cycle.
+  void set_config(config::Config cfg);
+  // Runs a cycle now (a failed cycle is logged and reported like a timed one).
+  void cycle_now();
+  // Stops run() after the current callback.
+  void stop();
+
+  // --- state, for queries ---
+  const config::Config& config() const { return cfg_; }
+  // The configuration the last plan used (config plus overlay).
+  config::Config effective_config() const;
+  const DaemonOptions& options() const { return opts_; }
+  const CycleReport& last_report() const { return report_; }
+  // The last successful cycle's plan and diff (null before one succeeded).
+  const PlanResult* last_plan() const { return last_plan_.get(); }
+  const std::set<int>& unchangeable() const { return unchangeable_; }
+  const Sampler& sampler() const { return sampler_; }
+  const policies::LoadInfo& load() const { return load_; }
+
  private:
+  void checked_cycle();
+
   DaemonOptions opts_;
   config::Config cfg_;
+  std::vector<std::function<void(EventLoop&)>> loop_hooks_;
+  std::vector<std::function<void(const CycleReport&)>> cycle_hooks_;
+  std::vector<std::function<void(bool, const std::string&)>> reload_hooks_;
+  std::function<config::Config()> reloader_;
+  std::function<void(config::Config&)> overlay_;
+  EventLoop* loop_ = nullptr;  // while run() runs
+  CycleReport report_;
+  std::unique_ptr<PlanResult> last_plan_;
   OriginalStore originals_;
   std::set<int> unchangeable_;
   std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
