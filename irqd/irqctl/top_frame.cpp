@@ -58,7 +58,7 @@ std::string top_frame(const Status& s, const std::vector<Irq>& irqs, const CpuNo
   std::size_t n = std::min(busy.size(), static_cast<std::size_t>(std::max(o.max_irqs, 0)));
   out += fmt::format("\nBusiest IRQs ({} of {})\n", n, irqs.size());
   using Align = Table::Align;
-  Table t({"IRQ", "IRQ/S", "LOAD", "CPU", "DEVICE", "QUEUE", "NAME"},
+  Table t({"IRQ", "IRQ/S", "CPU%", "CPU", "DEVICE", "QUEUE", "NAME"},
           {Align::kRight, Align::kRight, Align::kRight, Align::kRight});
   for (std::size_t k = 0; k < n; ++k) {
     const Irq& i = busy[k];
