@@ -19,7 +19,8 @@ constexpr const char* kObjectPath = "/io/github/irqd/Irqd1";
 
 class Proxy final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_proxy> {
  public:
-  explicit Proxy(sdbus::IConnection& connection) : ProxyInterfaces(connection, kBusName, kObjectPath) {
+  explicit Proxy(sdbus::IConnection& connection)
+      : ProxyInterfaces(connection, kBusName, kObjectPath) {
     registerProxy();
   }
   ~Proxy() { unregisterProxy(); }
@@ -33,7 +34,8 @@ class Proxy final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_proxy>
 };
 
 [[noreturn]] void rethrow(const sdbus::Error& e) {
-  throw CommandError(exit_code_for_dbus_error(e.getName()), describe_dbus_error(e.getName(), e.getMessage()));
+  throw CommandError(exit_code_for_dbus_error(e.getName()),
+                     describe_dbus_error(e.getName(), e.getMessage()));
 }
 
 // Runs one proxy call, turning sdbus errors into CommandError.
@@ -45,6 +47,14 @@ auto call(Fn&& fn) -> decltype(fn()) {
     rethrow(e);
   }
 }
+// Converts every D-Bus record of a reply with `fn`.
+template <typename Row, typename Fn>
+auto convert_all(const std::vector<Row>& rows, Fn fn) {
+  std::vector<decltype(fn(rows.front()))> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(fn(r));
+  return out;
+}
 }  // namespace
 
 struct Client::Impl {
@@ -52,19 +62,21 @@ struct Client::Impl {
   std::unique_ptr<Proxy> proxy;
 };
 
-Client::Client(const std::string& address, double timeout_seconds) : impl_(std::make_unique<Impl>()) {
+Client::Client(const std::string& address, double timeout_seconds)
+    : impl_(std::make_unique<Impl>()) {
   // sd-bus reads the system bus address from this variable; --address only overrides it here.
   if (!address.empty()) ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address.c_str(), 1);
   try {
     impl_->connection = sdbus::createSystemBusConnection();
-    impl_->connection->setMethodCallTimeout(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::duration<double>(timeout_seconds)));
+    impl_->connection->setMethodCallTimeout(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::duration<double>(timeout_seconds)));
     impl_->proxy = std::make_unique<Proxy>(*impl_->connection);
   } catch (const sdbus::Error& e) {
     const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    throw CommandError(kExitUnreachable, "cannot connect to the system bus" +
-                                             (env ? " at '" + std::string(env) + "'" : std::string()) + ": " +
-                                             e.getMessage() + " (" + e.getName() + ")");
+    throw CommandError(kExitUnreachable,
+                       "cannot connect to the system bus" +
+                           (env ? " at '" + std::string(env) + "'" : std::string()) + ": " +
+                           e.getMessage() + " (" + e.getName() + ")");
   }
 }
 
@@ -85,70 +97,59 @@ Status Client::status() {
 }
 
 std::vector<Irq> Client::irqs() {
-  auto rows = call([&] { return impl_->proxy->ListIrqs(); });
-  std::vector<Irq> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) {
-    out.push_back(Irq{.number = r.get<0>(),
-                      .name = r.get<1>(),
-                      .device = r.get<2>(),
-                      .queue = r.get<3>(),
-                      .irq_class = r.get<4>(),
-                      .numa_node = r.get<5>(),
-                      .current = r.get<6>(),
-                      .planned = r.get<7>(),
-                      .effective_cpu = r.get<8>(),
-                      .rate = r.get<9>(),
-                      .cost = r.get<10>(),
-                      .share = r.get<11>(),
-                      .pinned = r.get<12>(),
-                      .managed = r.get<13>()});
-  }
-  return out;
+  return convert_all(call([&] { return impl_->proxy->ListIrqs(); }), [](const auto& r) {
+    return Irq{.number = r.template get<0>(),
+               .name = r.template get<1>(),
+               .device = r.template get<2>(),
+               .queue = r.template get<3>(),
+               .irq_class = r.template get<4>(),
+               .numa_node = r.template get<5>(),
+               .current = r.template get<6>(),
+               .planned = r.template get<7>(),
+               .effective_cpu = r.template get<8>(),
+               .rate = r.template get<9>(),
+               .cost = r.template get<10>(),
+               .share = r.template get<11>(),
+               .pinned = r.template get<12>(),
+               .managed = r.template get<13>()};
+  });
 }
 
 std::vector<Device> Client::devices() {
-  auto rows = call([&] { return impl_->proxy->ListDevices(); });
-  std::vector<Device> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) {
-    Device d{.name = r.get<0>(),
-             .driver = r.get<1>(),
-             .pci = r.get<2>(),
-             .numa_node = r.get<3>(),
-             .rx_queues = r.get<4>(),
-             .tx_queues = r.get<5>(),
-             .policy = r.get<6>(),
+  return convert_all(call([&] { return impl_->proxy->ListDevices(); }), [](const auto& r) {
+    Device d{.name = r.template get<0>(),
+             .driver = r.template get<1>(),
+             .pci = r.template get<2>(),
+             .numa_node = r.template get<3>(),
+             .rx_queues = r.template get<4>(),
+             .tx_queues = r.template get<5>(),
+             .policy = r.template get<6>(),
              .queues = {}};
-    for (const auto& q : r.get<7>()) {
-      d.queues.push_back(Queue{.name = q.get<0>(),
-                               .irq = q.get<1>(),
-                               .rps_cpus = q.get<2>(),
-                               .rps_flow_cnt = q.get<3>(),
-                               .xps_cpus = q.get<4>(),
-                               .xps_rxqs = q.get<5>()});
-    }
-    out.push_back(std::move(d));
-  }
-  return out;
+    d.queues = convert_all(r.template get<7>(), [](const auto& q) {
+      return Queue{.name = q.template get<0>(),
+                   .irq = q.template get<1>(),
+                   .rps_cpus = q.template get<2>(),
+                   .rps_flow_cnt = q.template get<3>(),
+                   .xps_cpus = q.template get<4>(),
+                   .xps_rxqs = q.template get<5>()};
+    });
+    return d;
+  });
 }
 
 std::vector<Change> Client::plan() {
-  auto rows = call([&] { return impl_->proxy->GetPlan(); });
-  std::vector<Change> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) {
-    out.push_back(Change{.kind = r.get<0>(),
-                         .subject = r.get<1>(),
-                         .path = r.get<2>(),
-                         .current = r.get<3>(),
-                         .planned = r.get<4>()});
-  }
-  return out;
+  return convert_all(call([&] { return impl_->proxy->GetPlan(); }), [](const auto& r) {
+    return Change{.kind = r.template get<0>(),
+                  .subject = r.template get<1>(),
+                  .path = r.template get<2>(),
+                  .current = r.template get<3>(),
+                  .planned = r.template get<4>()};
+  });
 }
 
 Overrides Client::overrides() {
-  auto [irq_pins, queue_pins, banned, policies] = call([&] { return impl_->proxy->GetOverrides(); });
+  auto [irq_pins, queue_pins, banned, policies] =
+      call([&] { return impl_->proxy->GetOverrides(); });
   Overrides o;
   o.banned_cpus = banned;
   for (const auto& p : irq_pins) o.irq_pins.push_back({p.get<0>(), p.get<1>()});
@@ -163,7 +164,8 @@ void Client::pin_irq(std::uint32_t irq, const std::string& cpus) {
 void Client::unpin_irq(std::uint32_t irq) {
   call([&] { impl_->proxy->UnpinIrq(irq); });
 }
-void Client::pin_queue(const std::string& device, const std::string& queue, const std::string& cpus) {
+void Client::pin_queue(const std::string& device, const std::string& queue,
+                       const std::string& cpus) {
   call([&] { impl_->proxy->PinQueue(device, queue, cpus); });
 }
 void Client::unpin_queue(const std::string& device, const std::string& queue) {

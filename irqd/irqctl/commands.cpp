@@ -23,6 +23,13 @@ int print(const std::string& text) {
   return kExitOk;
 }
 int print(const nlohmann::json& j) { return print(j.dump(2) + "\n"); }
+
+// A read command's output: the value as JSON or as text.
+template <typename T>
+int show(bool json, const T& value, nlohmann::json (*to_json)(const T&),
+         std::string (*to_text)(const T&)) {
+  return json ? print(to_json(value)) : print(to_text(value));
+}
 }  // namespace
 
 Commands::Commands(GlobalOptions options) : options_(std::move(options)) {}
@@ -37,35 +44,25 @@ int Commands::done(const std::string& message) {
   return options_.json ? print(nlohmann::json{{"ok", true}}) : print(message + "\n");
 }
 
-int Commands::status() {
-  auto s = client().status();
-  return options_.json ? print(status_json(s)) : print(status_text(s));
-}
+int Commands::status() { return show(options_.json, client().status(), status_json, status_text); }
 
-int Commands::irqs() {
-  auto v = client().irqs();
-  return options_.json ? print(irqs_json(v)) : print(irqs_text(v));
-}
+int Commands::irqs() { return show(options_.json, client().irqs(), irqs_json, irqs_text); }
 
 int Commands::devices() {
-  auto v = client().devices();
-  return options_.json ? print(devices_json(v)) : print(devices_text(v));
+  return show(options_.json, client().devices(), devices_json, devices_text);
 }
 
-int Commands::plan() {
-  auto v = client().plan();
-  return options_.json ? print(plan_json(v)) : print(plan_text(v));
-}
+int Commands::plan() { return show(options_.json, client().plan(), plan_json, plan_text); }
 
 int Commands::overrides() {
-  auto o = client().overrides();
-  return options_.json ? print(overrides_json(o)) : print(overrides_text(o));
+  return show(options_.json, client().overrides(), overrides_json, overrides_text);
 }
 
 int Commands::pin(std::uint32_t irq, const std::string& cpus) {
   check_cpulist(cpus);
   client().pin_irq(irq, cpus);
-  return done(fmt::format("IRQ {} pinned to CPUs {} from the next cycle (undo: irqctl unpin {})", irq, cpus, irq));
+  return done(fmt::format("IRQ {} pinned to CPUs {} from the next cycle (undo: irqctl unpin {})",
+                          irq, cpus, irq));
 }
 
 int Commands::unpin(std::uint32_t irq) {
@@ -73,13 +70,15 @@ int Commands::unpin(std::uint32_t irq) {
   return done(fmt::format("IRQ {} unpinned: the policy places it again from the next cycle", irq));
 }
 
-int Commands::pin_queue(const std::string& device, const std::string& queue, const std::string& cpus) {
+int Commands::pin_queue(const std::string& device, const std::string& queue,
+                        const std::string& cpus) {
   check_device_name(device);
   check_queue_name(queue);
   check_cpulist(cpus, true);
   client().pin_queue(device, queue, cpus);
   const char* knob = queue.rfind("rx-", 0) == 0 ? "rps_cpus" : "xps_cpus";
-  return done(fmt::format("{} {}: {} pinned to '{}' from the next cycle", device, queue, knob, cpus));
+  return done(
+      fmt::format("{} {}: {} pinned to '{}' from the next cycle", device, queue, knob, cpus));
 }
 
 int Commands::unpin_queue(const std::string& device, const std::string& queue) {
@@ -92,7 +91,8 @@ int Commands::unpin_queue(const std::string& device, const std::string& queue) {
 int Commands::ban(const std::string& cpus) {
   check_cpulist(cpus);
   client().ban_cpus(cpus);
-  return done(fmt::format("CPUs {} banned: they leave every placement in the cycle that starts now", cpus));
+  return done(
+      fmt::format("CPUs {} banned: they leave every placement in the cycle that starts now", cpus));
 }
 
 int Commands::unban(const std::string& cpus) {
@@ -126,7 +126,8 @@ int Commands::top(const TopArgs& args) {
   auto frame = [&](int width) {
     auto s = client().status();
     auto irqs = client().irqs();
-    return top_frame(s, irqs, read_cpu_nodes(root), TopOptions{.width = width, .max_irqs = max_irqs});
+    return top_frame(s, irqs, read_cpu_nodes(root),
+                     TopOptions{.width = width, .max_irqs = max_irqs});
   };
   if (iterations > 0) return run_top_plain(frame, iterations, args.interval_seconds);
   return run_top_live(frame, args.interval_seconds);

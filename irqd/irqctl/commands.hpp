@@ -13,17 +13,17 @@ namespace irqd::irqctl {
 class Client;
 
 struct GlobalOptions {
-  std::string address;           // "" = DBUS_SYSTEM_BUS_ADDRESS or the system bus
+  std::string address;  // "" = DBUS_SYSTEM_BUS_ADDRESS or the system bus
   double timeout_seconds = 10;
   bool json = false;
 };
 
 struct TopArgs {
   bool once = false;
-  int iterations = 0;            // 0 = live view until q / Ctrl-C
+  int iterations = 0;  // 0 = live view until q / Ctrl-C
   double interval_seconds = 1;
-  int irqs = 10;                 // busiest IRQs listed in plain frames
-  std::string root = "/";        // where the CPU -> NUMA node map is read
+  int irqs = 10;           // busiest IRQs listed in plain frames
+  std::string root = "/";  // where the CPU -> NUMA node map is read
 };
 
 class Commands {
@@ -51,7 +51,7 @@ class Commands {
   int metrics(const std::string& root);
 
  private:
-  Client& client();  // connects on first use
+  Client& client();                      // connects on first use
   int done(const std::string& message);  // prints a write command's confirmation
   GlobalOptions options_;
   std::unique_ptr<Client> client_;

@@ -10,10 +10,10 @@ namespace irqd::irqctl {
 
 struct CpuLoad {
   int cpu = 0;
-  int node = -1;      // -1: not known
-  double cost = 0;    // CPU seconds per second spent in the IRQs delivered here (1.0 = 100%)
-  double rate = 0;    // interrupts per second
-  int irqs = 0;       // IRQs whose effective CPU this is
+  int node = -1;    // -1: not known
+  double cost = 0;  // CPU seconds per second spent in the IRQs delivered here (1.0 = 100%)
+  double rate = 0;  // interrupts per second
+  int irqs = 0;     // IRQs whose effective CPU this is
 };
 
 // One entry per online CPU and per CPU an IRQ is delivered to, sorted by (node, cpu); CPUs of

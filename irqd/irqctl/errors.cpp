@@ -14,8 +14,8 @@ constexpr std::string_view kBus = "org.freedesktop.DBus.Error.";
 
 // The bus says nobody answered: the daemon is not running, not on this bus, or hung.
 constexpr std::array<std::string_view, 8> kUnreachable = {
-    "ServiceUnknown", "NameHasNoOwner", "NoReply", "Timeout", "TimedOut", "Disconnected", "NoServer",
-    "UnknownObject"};
+    "ServiceUnknown", "NameHasNoOwner", "NoReply",  "Timeout",
+    "TimedOut",       "Disconnected",   "NoServer", "UnknownObject"};
 
 std::string_view suffix_after(std::string_view name, std::string_view prefix) {
   return name.substr(0, prefix.size()) == prefix ? name.substr(prefix.size()) : std::string_view{};
@@ -44,13 +44,15 @@ std::string describe_dbus_error(std::string_view name, std::string_view message)
                        message.empty() ? "" : ": ", message);
   }
   if (code == kExitUnreachable) {
-    return fmt::format("irqd is not reachable on the system bus ({}{}{}); is it running with its D-Bus service?",
-                       name, message.empty() ? "" : ": ", message);
+    return fmt::format(
+        "irqd is not reachable on the system bus ({}{}{}); is it running with its D-Bus service?",
+        name, message.empty() ? "" : ": ", message);
   }
   if (message.empty()) return std::string(name);
   // The daemon's messages name what was wrong; keep the short error kind for scripts' logs.
   auto kind = suffix_after(name, kIrqd);
-  return kind.empty() ? fmt::format("{} ({})", message, name) : fmt::format("{} ({})", message, kind);
+  return kind.empty() ? fmt::format("{} ({})", message, name)
+                      : fmt::format("{} ({})", message, kind);
 }
 
 }  // namespace irqd::irqctl

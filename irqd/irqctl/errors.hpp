@@ -13,7 +13,8 @@ namespace irqd::irqctl {
 // A failure with the exit code it ends irqctl with; what() is the message printed after "irqctl: ".
 class CommandError : public std::runtime_error {
  public:
-  CommandError(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  CommandError(ExitCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
   ExitCode code() const { return code_; }
 
  private:

@@ -9,20 +9,17 @@ using nlohmann::json;
 namespace {
 json int_or_null(std::int32_t v) { return v < 0 ? json(nullptr) : json(v); }
 json str_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-json with_schema(const char* key, json value) { return json{{"schema", kJsonSchema}, {key, std::move(value)}}; }
+json with_schema(const char* key, json value) {
+  return json{{"schema", kJsonSchema}, {key, std::move(value)}};
+}
 }  // namespace
 
 json status_json(const Status& s) {
-  return json{{"schema", kJsonSchema},
-              {"version", s.version},
-              {"policy", s.policy},
-              {"interval_seconds", s.interval_seconds},
-              {"cycles", s.cycles},
-              {"last_cycle_ms", s.last_cycle_ms},
-              {"managed", s.managed},
-              {"unchangeable", s.unchangeable},
-              {"failed", s.failed},
-              {"last_error", str_or_null(s.last_error)},
+  return json{{"schema", kJsonSchema}, {"version", s.version},
+              {"policy", s.policy},    {"interval_seconds", s.interval_seconds},
+              {"cycles", s.cycles},    {"last_cycle_ms", s.last_cycle_ms},
+              {"managed", s.managed},  {"unchangeable", s.unchangeable},
+              {"failed", s.failed},    {"last_error", str_or_null(s.last_error)},
               {"dry_run", s.dry_run}};
 }
 
@@ -86,8 +83,10 @@ json plan_json(const std::vector<Change>& changes) {
 json overrides_json(const Overrides& o) {
   json irq_pins = json::array(), queue_pins = json::array(), policies = json::array();
   for (const auto& p : o.irq_pins) irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}});
-  for (const auto& p : o.queue_pins) queue_pins.push_back({{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}});
-  for (const auto& p : o.device_policies) policies.push_back({{"device", p.device}, {"policy", p.policy}});
+  for (const auto& p : o.queue_pins)
+    queue_pins.push_back({{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}});
+  for (const auto& p : o.device_policies)
+    policies.push_back({{"device", p.device}, {"policy", p.policy}});
   return json{{"schema", kJsonSchema},
               {"irq_pins", std::move(irq_pins)},
               {"queue_pins", std::move(queue_pins)},

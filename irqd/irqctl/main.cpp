@@ -1,7 +1,6 @@
 // irqctl: command-line client of irqd's D-Bus API (io.github.irqd.Irqd1). Parses the command
 // line, runs one command (commands.cpp) and turns failures into the documented exit codes.
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <iostream>
@@ -24,7 +23,8 @@ constexpr const char* kExitCodes =
     "  4  invalid argument, or no such IRQ / device / queue / pin\n"
     "  5  the IRQ's affinity is managed by the kernel (unchangeable)\n"
     "  6  the daemon could not do it (its message says why)\n"
-    "\nThe bus is DBUS_SYSTEM_BUS_ADDRESS when set, else the system bus; --address overrides both.\n";
+    "\nThe bus is DBUS_SYSTEM_BUS_ADDRESS when set, else the system bus; --address overrides "
+    "both.\n";
 
 }  // namespace
 
@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may follow the subcommand
   app.set_version_flag("--version", std::string("irqctl ") + IRQD_VERSION);
   GlobalOptions g;
-  app.add_option("--address", g.address, "D-Bus address of the bus irqd is on (e.g. unix:path=/run/dbus/x)");
+  app.add_option("--address", g.address,
+                 "D-Bus address of the bus irqd is on (e.g. unix:path=/run/dbus/x)");
   app.add_option("--timeout", g.timeout_seconds, "Seconds to wait for each answer (default 10)")
       ->check(CLI::Range(0.1, 600.0));
   app.add_flag("--json", g.json, "JSON for scripts instead of tables");
@@ -51,12 +52,15 @@ int main(int argc, char** argv) {
       ->callback([&] { run = [](Commands& c) { return c.status(); }; });
   sub("irqs", "Every IRQ irqd knows: device, queue, affinity now and planned, rate and load")
       ->callback([&] { run = [](Commands& c) { return c.irqs(); }; });
-  sub("devices", "The NICs irqd manages and their queues' RPS/XPS settings")
-      ->callback([&] { run = [](Commands& c) { return c.devices(); }; });
-  sub("plan", "What the next cycle would change right now (a dry run of now)")
-      ->callback([&] { run = [](Commands& c) { return c.plan(); }; });
-  sub("overrides", "Run-time pins, bans and per-device policies in force")
-      ->callback([&] { run = [](Commands& c) { return c.overrides(); }; });
+  sub("devices", "The NICs irqd manages and their queues' RPS/XPS settings")->callback([&] {
+    run = [](Commands& c) { return c.devices(); };
+  });
+  sub("plan", "What the next cycle would change right now (a dry run of now)")->callback([&] {
+    run = [](Commands& c) { return c.plan(); };
+  });
+  sub("overrides", "Run-time pins, bans and per-device policies in force")->callback([&] {
+    run = [](Commands& c) { return c.overrides(); };
+  });
 
   std::uint32_t irq = 0;
   std::string cpus, device, queue, policy;
@@ -68,7 +72,8 @@ int main(int argc, char** argv) {
   unpin->add_option("IRQ", irq, "IRQ number")->required();
   unpin->callback([&] { run = [&](Commands& c) { return c.unpin(irq); }; });
 
-  auto* pinq = sub("pin-queue", "(root) Fix a queue's steering: rx-N sets rps_cpus, tx-N sets xps_cpus");
+  auto* pinq =
+      sub("pin-queue", "(root) Fix a queue's steering: rx-N sets rps_cpus, tx-N sets xps_cpus");
   pinq->add_option("DEVICE", device, "Network device, e.g. eth0")->required();
   pinq->add_option("QUEUE", queue, "rx-N or tx-N")->required();
   pinq->add_option("CPULIST", cpus, "CPUs as a cpulist (\"\" = none)")->required();
@@ -86,7 +91,8 @@ int main(int argc, char** argv) {
   unban->callback([&] { run = [&](Commands& c) { return c.unban(cpus); }; });
 
   bool reset = false;
-  auto* pol = sub("policy", "(root) Use POLICY for DEVICE's IRQs; --reset returns it to the default");
+  auto* pol =
+      sub("policy", "(root) Use POLICY for DEVICE's IRQs; --reset returns it to the default");
   pol->add_option("DEVICE", device, "Network device")->required();
   auto* pol_name = pol->add_option("POLICY", policy, "Policy name (irqd --help lists them)");
   auto* pol_reset = pol->add_flag("--reset", reset, "Back to the default policy");
@@ -98,24 +104,30 @@ int main(int argc, char** argv) {
 
   sub("rebalance", "(root) Run a cycle now, ignoring the balanced policy's cooldown")
       ->callback([&] { run = [](Commands& c) { return c.rebalance(); }; });
-  sub("reload", "(root) Re-read the configuration and re-discover devices")
-      ->callback([&] { run = [](Commands& c) { return c.reload(); }; });
+  sub("reload", "(root) Re-read the configuration and re-discover devices")->callback([&] {
+    run = [](Commands& c) { return c.reload(); };
+  });
 
   TopArgs top_args;
-  auto* top = sub("top", "Live view: interrupt load per CPU by NUMA node and the busiest IRQs (q or Ctrl-C quits)");
+  auto* top = sub(
+      "top",
+      "Live view: interrupt load per CPU by NUMA node and the busiest IRQs (q or Ctrl-C quits)");
   top->add_flag("--once", top_args.once, "Print one frame without terminal control and exit");
   top->add_option("--iterations", top_args.iterations, "Print N frames without terminal control")
       ->check(CLI::Range(1, 1000000));
   top->add_option("--interval", top_args.interval_seconds, "Seconds between refreshes (default 1)")
       ->check(CLI::Range(0.1, 3600.0));
-  top->add_option("--irqs", top_args.irqs, "Busiest IRQs listed with --once/--iterations (default 10)")
+  top->add_option("--irqs", top_args.irqs,
+                  "Busiest IRQs listed with --once/--iterations (default 10)")
       ->check(CLI::Range(0, 100000));
-  top->add_option("--root", top_args.root, "Read the CPU -> NUMA node map under DIR (as irqd --root)");
+  top->add_option("--root", top_args.root,
+                  "Read the CPU -> NUMA node map under DIR (as irqd --root)");
   top->callback([&] { run = [&](Commands& c) { return c.top(top_args); }; });
 
   std::string metrics_root = "/";
   auto* metrics = sub("metrics", "Prometheus text format for node_exporter's textfile collector");
-  metrics->add_option("--root", metrics_root, "Read the CPU -> NUMA node map under DIR (as irqd --root)");
+  metrics->add_option("--root", metrics_root,
+                      "Read the CPU -> NUMA node map under DIR (as irqd --root)");
   metrics->callback([&] { run = [&](Commands& c) { return c.metrics(metrics_root); }; });
 
   try {

@@ -13,12 +13,12 @@ namespace irqd::irqctl {
 // Exit codes (documented in --help, contrib/irqctl.8 and the README); never renumbered.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitUsage = 1,           // bad command line
-  kExitUnreachable = 2,     // no bus, or no daemon on it
-  kExitDenied = 3,          // org.freedesktop.DBus.Error.AccessDenied (write method, not root)
-  kExitInvalid = 4,         // InvalidArgument or NotFound: the message says which
-  kExitUnchangeable = 5,    // the IRQ's affinity is managed by the kernel
-  kExitFailed = 6,          // the daemon could not do it (Failed, or any other error)
+  kExitUsage = 1,         // bad command line
+  kExitUnreachable = 2,   // no bus, or no daemon on it
+  kExitDenied = 3,        // org.freedesktop.DBus.Error.AccessDenied (write method, not root)
+  kExitInvalid = 4,       // InvalidArgument or NotFound: the message says which
+  kExitUnchangeable = 5,  // the IRQ's affinity is managed by the kernel
+  kExitFailed = 6,        // the daemon could not do it (Failed, or any other error)
 };
 
 // GetStatus.
@@ -109,8 +109,8 @@ struct Overrides {
 // Which NUMA node each CPU is on, read on the client's machine (the interface carries no
 // topology). Empty when unknown: every CPU is then shown in one group.
 struct CpuNodes {
-  std::vector<int> online;        // sorted
-  std::map<int, int> node_of;     // cpu -> node
+  std::vector<int> online;     // sorted
+  std::map<int, int> node_of;  // cpu -> node
 };
 
 }  // namespace irqd::irqctl

@@ -9,8 +9,8 @@ namespace irqd::irqctl {
 namespace {
 // Display width: count code points, not bytes, so "—" or "µs" do not skew the columns.
 std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 }  // namespace
 
@@ -20,7 +20,8 @@ Table::Table(std::vector<std::string> headers, std::vector<Align> align)
 }
 
 void Table::add_row(std::vector<std::string> cells) {
-  if (cells.size() > headers_.size()) throw std::logic_error("table row has more cells than headers");
+  if (cells.size() > headers_.size())
+    throw std::logic_error("table row has more cells than headers");
   cells.resize(headers_.size());
   rows_.push_back(std::move(cells));
 }

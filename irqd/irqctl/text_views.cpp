@@ -24,24 +24,26 @@ std::string status_text(const Status& s) {
   out += fmt::format("policy:        {}\n", s.policy);
   out += fmt::format("interval:      {:g} s\n", s.interval_seconds);
   out += fmt::format("cycles:        {} (last took {:.2f} ms)\n", s.cycles, s.last_cycle_ms);
-  out += fmt::format("IRQs:          {} managed, {} unchangeable (kernel-managed), {} failed\n", s.managed,
-                     s.unchangeable, s.failed);
+  out += fmt::format("IRQs:          {} managed, {} unchangeable (kernel-managed), {} failed\n",
+                     s.managed, s.unchangeable, s.failed);
   out += fmt::format("last cycle:    {}\n", s.last_error.empty() ? "ok" : "error: " + s.last_error);
   return out;
 }
 
 std::string irqs_text(const std::vector<Irq>& irqs) {
-  Table t({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "PLANNED", "CPU", "IRQ/S", "CPU%", "SHARE", "FLAGS",
-           "NAME"},
-          {Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kLeft,
-           Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+  Table t({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "PLANNED", "CPU", "IRQ/S", "CPU%",
+           "SHARE", "FLAGS", "NAME"},
+          {Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft,
+           Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
   for (const auto& i : irqs) {
     std::string flags;
     if (i.pinned) flags += "pinned";
     if (i.managed) flags += std::string(flags.empty() ? "" : ",") + "kernel-managed";
     t.add_row({std::to_string(i.number), or_dash(i.device), or_dash(i.queue), or_dash(i.irq_class),
-               fmt_id(i.numa_node), or_dash(i.current), i.planned == i.current ? "(=)" : or_dash(i.planned),
-               fmt_id(i.effective_cpu), fmt_rate(i.rate), fmt_percent(i.cost), fmt_percent(i.share), or_dash(flags), i.name});
+               fmt_id(i.numa_node), or_dash(i.current),
+               i.planned == i.current ? "(=)" : or_dash(i.planned), fmt_id(i.effective_cpu),
+               fmt_rate(i.rate), fmt_percent(i.cost), fmt_percent(i.share), or_dash(flags),
+               i.name});
   }
   return fmt::format("IRQs ({})\n", irqs.size()) + t.render();
 }
@@ -52,13 +54,13 @@ std::string devices_text(const std::vector<Device>& devices) {
   Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS"},
           {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight});
   for (const auto& dev : devices) {
-    d.add_row({dev.name, or_dash(dev.driver), or_dash(dev.pci), fmt_id(dev.numa_node), std::to_string(dev.rx_queues),
-               std::to_string(dev.tx_queues), or_dash(dev.policy)});
+    d.add_row({dev.name, or_dash(dev.driver), or_dash(dev.pci), fmt_id(dev.numa_node),
+               std::to_string(dev.rx_queues), std::to_string(dev.tx_queues), or_dash(dev.policy)});
     for (const auto& qu : dev.queues) {
       bool rx = qu.name.rfind("rx-", 0) == 0;
-      q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq), rx ? or_dash(qu.rps_cpus) : "",
-                 rx ? std::to_string(qu.rps_flow_cnt) : "", rx ? "" : or_dash(qu.xps_cpus),
-                 rx ? "" : or_dash(qu.xps_rxqs)});
+      q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
+                 rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
+                 rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs)});
     }
   }
   return fmt::format("Network devices ({})\n", devices.size()) + d.render() +
@@ -68,12 +70,14 @@ std::string devices_text(const std::vector<Device>& devices) {
 std::string plan_text(const std::vector<Change>& changes) {
   if (changes.empty()) return "The plan matches what the kernel has now: nothing would change.\n";
   Table t({"KIND", "SUBJECT", "CURRENT", "PLANNED", "PATH"});
-  for (const auto& c : changes) t.add_row({c.kind, c.subject, or_dash(c.current), or_dash(c.planned), c.path});
+  for (const auto& c : changes)
+    t.add_row({c.kind, c.subject, or_dash(c.current), or_dash(c.planned), c.path});
   return fmt::format("Planned changes ({})\n", changes.size()) + t.render();
 }
 
 std::string overrides_text(const Overrides& o) {
-  std::string out = fmt::format("banned CPUs: {}\n", o.banned_cpus.empty() ? "(none)" : o.banned_cpus);
+  std::string out =
+      fmt::format("banned CPUs: {}\n", o.banned_cpus.empty() ? "(none)" : o.banned_cpus);
   if (o.irq_pins.empty() && o.queue_pins.empty() && o.device_policies.empty()) {
     return out + "no pins and no per-device policies\n";
   }

@@ -30,11 +30,13 @@ std::vector<Irq> busiest_irqs(std::vector<Irq> irqs) {
   return irqs;
 }
 
-std::string top_frame(const Status& s, const std::vector<Irq>& irqs, const CpuNodes& nodes, const TopOptions& o) {
-  std::string out = fmt::format("irqd {}  policy {}  cycle {} ({:.2f} ms)  every {:g} s  IRQs: {} managed, {} "
-                                "unchangeable, {} failed\n",
-                                s.version, s.policy, s.cycles, s.last_cycle_ms, s.interval_seconds, s.managed,
-                                s.unchangeable, s.failed);
+std::string top_frame(const Status& s, const std::vector<Irq>& irqs, const CpuNodes& nodes,
+                      const TopOptions& o) {
+  std::string out = fmt::format(
+      "irqd {}  policy {}  cycle {} ({:.2f} ms)  every {:g} s  IRQs: {} managed, {} "
+      "unchangeable, {} failed\n",
+      s.version, s.policy, s.cycles, s.last_cycle_ms, s.interval_seconds, s.managed, s.unchangeable,
+      s.failed);
   if (!s.last_error.empty()) out += "last cycle failed: " + s.last_error + "\n";
 
   auto loads = cpu_loads(irqs, nodes);
@@ -45,12 +47,15 @@ std::string top_frame(const Status& s, const std::vector<Irq>& irqs, const CpuNo
   for (const auto& l : loads) {
     if (l.node != shown_node) {
       shown_node = l.node;
-      if (nodes.node_of.empty()) out += "all CPUs (NUMA nodes not known)\n";
-      else if (l.node < 0) out += "node ? (CPUs not in any node's cpulist)\n";
-      else out += fmt::format("node {}\n", l.node);
+      if (nodes.node_of.empty())
+        out += "all CPUs (NUMA nodes not known)\n";
+      else if (l.node < 0)
+        out += "node ? (CPUs not in any node's cpulist)\n";
+      else
+        out += fmt::format("node {}\n", l.node);
     }
-    out += fmt::format("  cpu {:>3} {} {:>6} {:>8} irq/s\n", l.cpu, load_bar(l.cost, bar), fmt_percent(l.cost),
-                       fmt_rate(l.rate));
+    out += fmt::format("  cpu {:>3} {} {:>6} {:>8} irq/s\n", l.cpu, load_bar(l.cost, bar),
+                       fmt_percent(l.cost), fmt_rate(l.rate));
   }
   if (loads.empty()) out += "  (no CPUs known)\n";
 
@@ -62,8 +67,8 @@ std::string top_frame(const Status& s, const std::vector<Irq>& irqs, const CpuNo
           {Align::kRight, Align::kRight, Align::kRight, Align::kRight});
   for (std::size_t k = 0; k < n; ++k) {
     const Irq& i = busy[k];
-    t.add_row({std::to_string(i.number), fmt_rate(i.rate), fmt_percent(i.cost), fmt_id(i.effective_cpu),
-               or_dash(i.device), or_dash(i.queue), i.name});
+    t.add_row({std::to_string(i.number), fmt_rate(i.rate), fmt_percent(i.cost),
+               fmt_id(i.effective_cpu), or_dash(i.device), or_dash(i.queue), i.name});
   }
   out += t.render();
   return out;

@@ -11,8 +11,8 @@
 namespace irqd::irqctl {
 
 struct TopOptions {
-  int width = 80;        // terminal columns; bars shrink or grow with it
-  int max_irqs = 10;     // busiest IRQs listed (at most)
+  int width = 80;     // terminal columns; bars shrink or grow with it
+  int max_irqs = 10;  // busiest IRQs listed (at most)
 };
 
 std::string top_frame(const Status& status, const std::vector<Irq>& irqs, const CpuNodes& nodes,

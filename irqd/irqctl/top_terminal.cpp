@@ -88,7 +88,8 @@ int run_top_plain(const FrameSource& frame, int iterations, double interval_seco
 
 int run_top_live(const FrameSource& frame, double interval_seconds) {
   if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
-    throw CommandError(kExitUsage, "top: the live view needs a terminal; use --once or --iterations N in pipes");
+    throw CommandError(
+        kExitUsage, "top: the live view needs a terminal; use --once or --iterations N in pipes");
   }
   g_stop = 0;
   TerminalSession session;

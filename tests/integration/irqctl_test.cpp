@@ -18,7 +18,8 @@ namespace {
 
 std::string env_or_throw(const char* name) {
   const char* v = std::getenv(name);
-  if (v == nullptr) throw std::runtime_error(std::string(name) + " is not set: run the tests through 'meson test'");
+  if (v == nullptr)
+    throw std::runtime_error(std::string(name) + " is not set: run the tests through 'meson test'");
   return v;
 }
 
@@ -159,7 +160,8 @@ TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
 TEST_F(IrqctlTest, NonRootWritesAreRefusedReadsAllowed) {
   std::string bin = env_or_throw("IRQCTL_BINARY");
   auto as_nobody = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", bin};
+    std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
+                                  "--clear-groups", bin};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv);
   };
@@ -184,15 +186,18 @@ TEST_F(IrqctlTest, TopOnceAndMetrics) {
   EXPECT_NE(t.out.find("Busiest IRQs (3 of 3)"), std::string::npos) << t.out;
   auto two = irqctl({"top", "--iterations", "2", "--interval", "0.1", "--irqs", "1"});
   ASSERT_EQ(two.exit_code, 0) << describe(two);
-  EXPECT_NE(two.out.find("Busiest IRQs (1 of 3)"), two.out.rfind("Busiest IRQs (1 of 3)")) << two.out;
+  EXPECT_NE(two.out.find("Busiest IRQs (1 of 3)"), two.out.rfind("Busiest IRQs (1 of 3)"))
+      << two.out;
 
   auto m = irqctl({"metrics", "--root", root.path().string()});
   ASSERT_EQ(m.exit_code, 0) << describe(m);
   EXPECT_NE(m.out.find("irqd_cycles_total 42\n"), std::string::npos) << m.out;
-  EXPECT_NE(m.out.find("irqd_irq_rate{irq=\"38\",name=\"virtio2-input.0\",device=\"eth0\",queue=\"rx-0\"} 1500\n"),
+  EXPECT_NE(m.out.find("irqd_irq_rate{irq=\"38\",name=\"virtio2-input.0\",device=\"eth0\",queue="
+                       "\"rx-0\"} 1500\n"),
             std::string::npos)
       << m.out;
-  EXPECT_NE(m.out.find("irqd_cpu_irq_load{cpu=\"0\",node=\"0\"} 0.2\n"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("irqd_cpu_irq_load{cpu=\"0\",node=\"0\"} 0.2\n"), std::string::npos)
+      << m.out;
 }
 
 TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
@@ -202,7 +207,8 @@ TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
   EXPECT_EQ(ok.exit_code, 0) << describe(ok);
   auto nobus = irqctl({"--address", "unix:path=/nonexistent/bus", "status"});
   EXPECT_EQ(nobus.exit_code, 2) << describe(nobus);
-  EXPECT_NE(nobus.err.find("cannot connect to the system bus at 'unix:path=/nonexistent/bus'"), std::string::npos)
+  EXPECT_NE(nobus.err.find("cannot connect to the system bus at 'unix:path=/nonexistent/bus'"),
+            std::string::npos)
       << nobus.err;
   ::setenv("DBUS_SYSTEM_BUS_ADDRESS", addr.c_str(), 1);
   service_.reset();  // the bus is up, nobody owns the name

@@ -21,20 +21,24 @@ PrivateBus::PrivateBus() {
              " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
              "<busconfig>\n"
              "  <type>system</type>\n"
-             "  <listen>" + address_ + "</listen>\n"
-             "  <auth>EXTERNAL</auth>\n"
-             "  <policy context=\"default\">\n"
-             "    <allow user=\"*\"/>\n"
-             "    <allow own=\"*\"/>\n"
-             "    <allow send_destination=\"*\"/>\n"
-             "    <allow receive_sender=\"*\"/>\n"
-             "  </policy>\n"
-             "</busconfig>\n");
+             "  <listen>" +
+                 address_ +
+                 "</listen>\n"
+                 "  <auth>EXTERNAL</auth>\n"
+                 "  <policy context=\"default\">\n"
+                 "    <allow user=\"*\"/>\n"
+                 "    <allow own=\"*\"/>\n"
+                 "    <allow send_destination=\"*\"/>\n"
+                 "    <allow receive_sender=\"*\"/>\n"
+                 "  </policy>\n"
+                 "</busconfig>\n");
   daemon_ = std::make_unique<Child>(
-      std::vector<std::string>{"dbus-daemon", "--nofork", "--config-file=" + (dir_.path() / "bus.conf").string()},
+      std::vector<std::string>{"dbus-daemon", "--nofork",
+                               "--config-file=" + (dir_.path() / "bus.conf").string()},
       (dir_.path() / "dbus-daemon.log").string());
   for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i) ::usleep(10000);
-  if (!std::filesystem::exists(socket)) throw std::runtime_error("dbus-daemon did not create " + socket);
+  if (!std::filesystem::exists(socket))
+    throw std::runtime_error("dbus-daemon did not create " + socket);
   ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address_.c_str(), 1);
 }
 

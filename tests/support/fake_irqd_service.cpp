@@ -21,15 +21,18 @@ using irqd::sysfs::CpuSet;
 
 constexpr const char* kErr = "io.github.irqd.Irqd1.Error.";
 
-using IrqRow = sdbus::Struct<uint32_t, std::string, std::string, std::string, std::string, int32_t, std::string,
-                             std::string, int32_t, double, double, double, bool, bool>;
-using QueueRow = sdbus::Struct<std::string, int32_t, std::string, uint32_t, std::string, std::string>;
-using DeviceRow = sdbus::Struct<std::string, std::string, std::string, int32_t, uint32_t, uint32_t, std::string,
-                                std::vector<QueueRow>>;
+using IrqRow = sdbus::Struct<uint32_t, std::string, std::string, std::string, std::string, int32_t,
+                             std::string, std::string, int32_t, double, double, double, bool, bool>;
+using QueueRow =
+    sdbus::Struct<std::string, int32_t, std::string, uint32_t, std::string, std::string>;
+using DeviceRow = sdbus::Struct<std::string, std::string, std::string, int32_t, uint32_t, uint32_t,
+                                std::string, std::vector<QueueRow>>;
 
 class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_adaptor> {
  public:
-  explicit FakeIrqd(sdbus::IConnection& c) : AdaptorInterfaces(c, "/io/github/irqd/Irqd1") { registerAdaptor(); }
+  explicit FakeIrqd(sdbus::IConnection& c) : AdaptorInterfaces(c, "/io/github/irqd/Irqd1") {
+    registerAdaptor();
+  }
   ~FakeIrqd() { unregisterAdaptor(); }
   FakeIrqd(const FakeIrqd&) = delete;
   FakeIrqd& operator=(const FakeIrqd&) = delete;
@@ -49,38 +52,56 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
       throw sdbus::Error(std::string(kErr) + "InvalidArgument", e.what());
     }
     if (set.last() > 3) {
-      throw sdbus::Error(std::string(kErr) + "InvalidArgument",
-                         "cpulist '" + cpus + "': CPU " + std::to_string(set.last()) + " does not exist");
+      throw sdbus::Error(
+          std::string(kErr) + "InvalidArgument",
+          "cpulist '" + cpus + "': CPU " + std::to_string(set.last()) + " does not exist");
     }
   }
   static void check_irq(uint32_t irq) {
-    if (irq == 24) throw sdbus::Error(std::string(kErr) + "Unchangeable", "IRQ 24 (nvme0q1) is managed by the kernel");
-    if (irq != 38 && irq != 39) throw sdbus::Error(std::string(kErr) + "NotFound", "no IRQ " + std::to_string(irq));
+    if (irq == 24)
+      throw sdbus::Error(std::string(kErr) + "Unchangeable",
+                         "IRQ 24 (nvme0q1) is managed by the kernel");
+    if (irq != 38 && irq != 39)
+      throw sdbus::Error(std::string(kErr) + "NotFound", "no IRQ " + std::to_string(irq));
   }
   static void check_device(const std::string& d) {
-    if (d != "eth0") throw sdbus::Error(std::string(kErr) + "NotFound", "no network device '" + d + "'");
+    if (d != "eth0")
+      throw sdbus::Error(std::string(kErr) + "NotFound", "no network device '" + d + "'");
   }
 
-  sdbus::Struct<std::string, std::string, double, uint64_t, double, uint32_t, uint32_t, uint32_t, std::string, bool>
+  sdbus::Struct<std::string, std::string, double, uint64_t, double, uint32_t, uint32_t, uint32_t,
+                std::string, bool>
   GetStatus() override {
     return {"0.1.0", "spread", 10.0, uint64_t{42}, 3.25, 2u, 1u, 0u, "", false};
   }
   std::vector<IrqRow> ListIrqs() override {
-    return {IrqRow{38u, "virtio2-input.0", "eth0", "rx-0", "rx", 0, "0-1", irq_pins_.count(38) ? irq_pins_[38] : "0", 0,
-                   1500.0, 0.2, 0.8, irq_pins_.count(38) > 0, false},
-            IrqRow{39u, "virtio2-output.0", "eth0", "tx-0", "tx", 0, "1", "1", 1, 250.0, 0.05, 0.2, false, false},
-            IrqRow{24u, "nvme0q1", "", "", "other", -1, "0-3", "0-3", 3, 10.0, 0.0, 0.0, false, true}};
+    return {
+        IrqRow{38u, "virtio2-input.0", "eth0", "rx-0", "rx", 0, "0-1",
+               irq_pins_.count(38) ? irq_pins_[38] : "0", 0, 1500.0, 0.2, 0.8,
+               irq_pins_.count(38) > 0, false},
+        IrqRow{39u, "virtio2-output.0", "eth0", "tx-0", "tx", 0, "1", "1", 1, 250.0, 0.05, 0.2,
+               false, false},
+        IrqRow{24u, "nvme0q1", "", "", "other", -1, "0-3", "0-3", 3, 10.0, 0.0, 0.0, false, true}};
   }
   std::vector<DeviceRow> ListDevices() override {
-    return {DeviceRow{"eth0", "virtio_net", "0000:00:03.0", 0, 1u, 1u, policy_,
-                      {QueueRow{"rx-0", 38, "1", 32768u, "", ""}, QueueRow{"tx-0", 39, "", 0u, "0", ""}}}};
+    return {DeviceRow{
+        "eth0",
+        "virtio_net",
+        "0000:00:03.0",
+        0,
+        1u,
+        1u,
+        policy_,
+        {QueueRow{"rx-0", 38, "1", 32768u, "", ""}, QueueRow{"tx-0", 39, "", 0u, "0", ""}}}};
   }
-  std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string>> GetPlan() override {
+  std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>
+  GetPlan() override {
     return {{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-1", "0"},
             {"rps_cpus", "eth0 rx-0", "sys/class/net/eth0/queues/rx-0/rps_cpus", "", "1"}};
   }
-  std::tuple<std::vector<sdbus::Struct<uint32_t, std::string>>, std::vector<sdbus::Struct<std::string, std::string, std::string>>,
-             std::string, std::vector<sdbus::Struct<std::string, std::string>>>
+  std::tuple<std::vector<sdbus::Struct<uint32_t, std::string>>,
+             std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
+             std::vector<sdbus::Struct<std::string, std::string>>>
   GetOverrides() override {
     std::vector<sdbus::Struct<uint32_t, std::string>> pins;
     for (const auto& [irq, cpus] : irq_pins_) pins.push_back({irq, cpus});
@@ -97,7 +118,8 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
   void UnpinIrq(const uint32_t& irq) override {
     require_root();
     if (irq_pins_.erase(irq) == 0) {
-      throw sdbus::Error(std::string(kErr) + "NotFound", "IRQ " + std::to_string(irq) + " is not pinned");
+      throw sdbus::Error(std::string(kErr) + "NotFound",
+                         "IRQ " + std::to_string(irq) + " is not pinned");
     }
   }
   void PinQueue(const std::string& device, const std::string&, const std::string& cpus) override {

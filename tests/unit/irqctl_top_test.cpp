@@ -10,19 +10,39 @@ namespace irqd::irqctl {
 namespace {
 
 Status status() {
-  return Status{.version = "0.1.0", .policy = "balanced", .interval_seconds = 1, .cycles = 9, .last_cycle_ms = 1.5,
-                .managed = 2, .unchangeable = 0, .failed = 0, .last_error = "", .dry_run = false};
+  return Status{.version = "0.1.0",
+                .policy = "balanced",
+                .interval_seconds = 1,
+                .cycles = 9,
+                .last_cycle_ms = 1.5,
+                .managed = 2,
+                .unchangeable = 0,
+                .failed = 0,
+                .last_error = "",
+                .dry_run = false};
 }
 
 std::vector<Irq> irqs() {
-  return {Irq{.number = 40, .name = "mlx5_comp1", .device = "ens1", .queue = "rx-1", .effective_cpu = 2, .rate = 900,
+  return {Irq{.number = 40,
+              .name = "mlx5_comp1",
+              .device = "ens1",
+              .queue = "rx-1",
+              .effective_cpu = 2,
+              .rate = 900,
               .cost = 0.1},
-          Irq{.number = 41, .name = "mlx5_comp0", .device = "ens1", .queue = "rx-0", .effective_cpu = 0, .rate = 5000,
+          Irq{.number = 41,
+              .name = "mlx5_comp0",
+              .device = "ens1",
+              .queue = "rx-0",
+              .effective_cpu = 0,
+              .rate = 5000,
               .cost = 0.5},
           Irq{.number = 7, .name = "timer", .effective_cpu = 0, .rate = 1}};
 }
 
-CpuNodes nodes() { return CpuNodes{.online = {0, 1, 2, 3}, .node_of = {{0, 0}, {1, 0}, {2, 1}, {3, 1}}}; }
+CpuNodes nodes() {
+  return CpuNodes{.online = {0, 1, 2, 3}, .node_of = {{0, 0}, {1, 0}, {2, 1}, {3, 1}}};
+}
 
 TEST(IrqctlTop, LoadBarFillsInProportionAndClamps) {
   EXPECT_EQ(load_bar(0.5, 10), "[#####.....]");
@@ -39,7 +59,8 @@ TEST(IrqctlTop, FrameGroupsCpusByNodeAndListsBusiestFirst) {
   EXPECT_LT(node0, f.find("cpu   0")) << f;
   EXPECT_LT(f.find("cpu   1"), node1) << f;
   EXPECT_LT(node1, f.find("cpu   2")) << f;
-  EXPECT_NE(f.find("cpu   0 [" + std::string(23, '#')), std::string::npos) << f;  // 50% of a 46-cell bar
+  EXPECT_NE(f.find("cpu   0 [" + std::string(23, '#')), std::string::npos)
+      << f;  // 50% of a 46-cell bar
   EXPECT_NE(f.find(" 50.0%     5001 irq/s"), std::string::npos) << f;
   EXPECT_NE(f.find("Busiest IRQs (2 of 3)"), std::string::npos) << f;
   auto first = f.find("mlx5_comp0"), second = f.find("mlx5_comp1");
@@ -66,8 +87,8 @@ TEST(IrqctlTop, FrameShowsAFailedCycleAndNarrowTerminalsKeepAMinimumBar) {
 }
 
 TEST(IrqctlTop, BusiestOrdersByCostThenRateThenNumber) {
-  std::vector<Irq> v{Irq{.number = 3, .rate = 5}, Irq{.number = 1, .rate = 5}, Irq{.number = 2, .rate = 9},
-                     Irq{.number = 4, .cost = 0.1}};
+  std::vector<Irq> v{Irq{.number = 3, .rate = 5}, Irq{.number = 1, .rate = 5},
+                     Irq{.number = 2, .rate = 9}, Irq{.number = 4, .cost = 0.1}};
   auto b = busiest_irqs(v);
   EXPECT_EQ(b[0].number, 4u);
   EXPECT_EQ(b[1].number, 2u);
@@ -81,7 +102,8 @@ TEST(IrqctlErrors, DbusErrorNamesMapToDocumentedExitCodes) {
   EXPECT_EQ(exit_code_for_dbus_error("io.github.irqd.Irqd1.Error.Unchangeable"), kExitUnchangeable);
   EXPECT_EQ(exit_code_for_dbus_error("io.github.irqd.Irqd1.Error.Failed"), kExitFailed);
   EXPECT_EQ(exit_code_for_dbus_error("org.freedesktop.DBus.Error.AccessDenied"), kExitDenied);
-  EXPECT_EQ(exit_code_for_dbus_error("org.freedesktop.DBus.Error.ServiceUnknown"), kExitUnreachable);
+  EXPECT_EQ(exit_code_for_dbus_error("org.freedesktop.DBus.Error.ServiceUnknown"),
+            kExitUnreachable);
   EXPECT_EQ(exit_code_for_dbus_error("org.freedesktop.DBus.Error.NoReply"), kExitUnreachable);
   EXPECT_EQ(exit_code_for_dbus_error("org.freedesktop.DBus.Error.UnknownMethod"), kExitFailed);
   EXPECT_EQ(exit_code_for_dbus_error(""), kExitFailed);
@@ -89,10 +111,13 @@ TEST(IrqctlErrors, DbusErrorNamesMapToDocumentedExitCodes) {
 }
 
 TEST(IrqctlErrors, MessagesKeepTheDaemonsWordsAndExplainBusErrors) {
-  EXPECT_EQ(describe_dbus_error("io.github.irqd.Irqd1.Error.InvalidArgument", "cpulist '0-999': CPU 999 does not exist"),
+  EXPECT_EQ(describe_dbus_error("io.github.irqd.Irqd1.Error.InvalidArgument",
+                                "cpulist '0-999': CPU 999 does not exist"),
             "cpulist '0-999': CPU 999 does not exist (InvalidArgument)");
-  EXPECT_NE(describe_dbus_error("org.freedesktop.DBus.Error.AccessDenied", "").find("needs root"), std::string::npos);
-  EXPECT_NE(describe_dbus_error("org.freedesktop.DBus.Error.ServiceUnknown", "The name is not activatable")
+  EXPECT_NE(describe_dbus_error("org.freedesktop.DBus.Error.AccessDenied", "").find("needs root"),
+            std::string::npos);
+  EXPECT_NE(describe_dbus_error("org.freedesktop.DBus.Error.ServiceUnknown",
+                                "The name is not activatable")
                 .find("not reachable"),
             std::string::npos);
 }

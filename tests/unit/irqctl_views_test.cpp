@@ -12,18 +12,47 @@ namespace irqd::irqctl {
 namespace {
 
 Status sample_status() {
-  return Status{.version = "0.1.0", .policy = "spread", .interval_seconds = 10, .cycles = 42,
-                .last_cycle_ms = 3.25, .managed = 12, .unchangeable = 1, .failed = 0, .last_error = "",
+  return Status{.version = "0.1.0",
+                .policy = "spread",
+                .interval_seconds = 10,
+                .cycles = 42,
+                .last_cycle_ms = 3.25,
+                .managed = 12,
+                .unchangeable = 1,
+                .failed = 0,
+                .last_error = "",
                 .dry_run = false};
 }
 
 std::vector<Irq> sample_irqs() {
-  return {Irq{.number = 38, .name = "virtio2-input.0", .device = "eth0", .queue = "rx-0", .irq_class = "rx",
-              .numa_node = 0, .current = "0-1", .planned = "0", .effective_cpu = 1, .rate = 1234.4, .cost = 0.12,
-              .share = 0.75, .pinned = true, .managed = false},
-          Irq{.number = 24, .name = "nvme0q1", .device = "", .queue = "", .irq_class = "other", .numa_node = -1,
-              .current = "0", .planned = "0", .effective_cpu = -1, .rate = 0, .cost = 0, .share = 0,
-              .pinned = false, .managed = true}};
+  return {Irq{.number = 38,
+              .name = "virtio2-input.0",
+              .device = "eth0",
+              .queue = "rx-0",
+              .irq_class = "rx",
+              .numa_node = 0,
+              .current = "0-1",
+              .planned = "0",
+              .effective_cpu = 1,
+              .rate = 1234.4,
+              .cost = 0.12,
+              .share = 0.75,
+              .pinned = true,
+              .managed = false},
+          Irq{.number = 24,
+              .name = "nvme0q1",
+              .device = "",
+              .queue = "",
+              .irq_class = "other",
+              .numa_node = -1,
+              .current = "0",
+              .planned = "0",
+              .effective_cpu = -1,
+              .rate = 0,
+              .cost = 0,
+              .share = 0,
+              .pinned = false,
+              .managed = true}};
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -59,7 +88,8 @@ TEST(IrqctlText, StatusNamesPolicyCyclesAndCounts) {
   EXPECT_NE(text.find("irqd 0.1.0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("policy:        spread"), std::string::npos) << text;
   EXPECT_NE(text.find("42 (last took 3.25 ms)"), std::string::npos) << text;
-  EXPECT_NE(text.find("12 managed, 1 unchangeable (kernel-managed), 0 failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("12 managed, 1 unchangeable (kernel-managed), 0 failed"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("last cycle:    ok"), std::string::npos) << text;
 }
 
@@ -90,12 +120,25 @@ TEST(IrqctlText, IrqsTableHasOneRowPerIrqWithDashesForUnknowns) {
 }
 
 TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
-  std::vector<Device> devs{Device{.name = "eth0", .driver = "virtio_net", .pci = "0000:00:03.0", .numa_node = -1,
-                                  .rx_queues = 1, .tx_queues = 1, .policy = "spread",
-                                  .queues = {Queue{.name = "rx-0", .irq = 38, .rps_cpus = "1", .rps_flow_cnt = 32768,
-                                                   .xps_cpus = "", .xps_rxqs = ""},
-                                             Queue{.name = "tx-0", .irq = -1, .rps_cpus = "", .rps_flow_cnt = 0,
-                                                   .xps_cpus = "0", .xps_rxqs = ""}}}};
+  std::vector<Device> devs{Device{.name = "eth0",
+                                  .driver = "virtio_net",
+                                  .pci = "0000:00:03.0",
+                                  .numa_node = -1,
+                                  .rx_queues = 1,
+                                  .tx_queues = 1,
+                                  .policy = "spread",
+                                  .queues = {Queue{.name = "rx-0",
+                                                   .irq = 38,
+                                                   .rps_cpus = "1",
+                                                   .rps_flow_cnt = 32768,
+                                                   .xps_cpus = "",
+                                                   .xps_rxqs = ""},
+                                             Queue{.name = "tx-0",
+                                                   .irq = -1,
+                                                   .rps_cpus = "",
+                                                   .rps_flow_cnt = 0,
+                                                   .xps_cpus = "0",
+                                                   .xps_rxqs = ""}}}};
   std::string text = devices_text(devs);
   EXPECT_NE(text.find("Network devices (1)"), std::string::npos) << text;
   EXPECT_NE(text.find("virtio_net"), std::string::npos) << text;
@@ -114,15 +157,20 @@ TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
 
 TEST(IrqctlText, EmptyPlanSaysNothingWouldChange) {
   EXPECT_EQ(plan_text({}), "The plan matches what the kernel has now: nothing would change.\n");
-  std::string text = plan_text({Change{.kind = "affinity", .subject = "irq 38", .path = "proc/irq/38/smp_affinity_list",
-                                       .current = "0-1", .planned = "0"}});
+  std::string text = plan_text({Change{.kind = "affinity",
+                                       .subject = "irq 38",
+                                       .path = "proc/irq/38/smp_affinity_list",
+                                       .current = "0-1",
+                                       .planned = "0"}});
   EXPECT_NE(text.find("Planned changes (1)"), std::string::npos);
   EXPECT_NE(text.find("affinity  irq 38   0-1      0"), std::string::npos) << text;
 }
 
 TEST(IrqctlText, OverridesListEachKind) {
   EXPECT_EQ(overrides_text({}), "banned CPUs: (none)\nno pins and no per-device policies\n");
-  Overrides o{.irq_pins = {{38, "1"}}, .queue_pins = {{"eth0", "rx-0", "0-1"}}, .banned_cpus = "3",
+  Overrides o{.irq_pins = {{38, "1"}},
+              .queue_pins = {{"eth0", "rx-0", "0-1"}},
+              .banned_cpus = "3",
               .device_policies = {{"eth0", "balanced"}}};
   std::string text = overrides_text(o);
   EXPECT_NE(text.find("banned CPUs: 3"), std::string::npos) << text;
@@ -156,15 +204,25 @@ TEST(IrqctlJson, IrqsUseNullForUnknownNodeCpuDeviceAndQueue) {
 }
 
 TEST(IrqctlJson, DevicesPlanAndOverrides) {
-  auto d = devices_json({Device{.name = "eth0", .driver = "", .pci = "", .numa_node = 1, .rx_queues = 2,
-                                .tx_queues = 2, .policy = "spread",
-                                .queues = {Queue{.name = "rx-0", .irq = -1, .rps_cpus = "0", .rps_flow_cnt = 0,
-                                                 .xps_cpus = "", .xps_rxqs = ""}}}});
+  auto d = devices_json({Device{.name = "eth0",
+                                .driver = "",
+                                .pci = "",
+                                .numa_node = 1,
+                                .rx_queues = 2,
+                                .tx_queues = 2,
+                                .policy = "spread",
+                                .queues = {Queue{.name = "rx-0",
+                                                 .irq = -1,
+                                                 .rps_cpus = "0",
+                                                 .rps_flow_cnt = 0,
+                                                 .xps_cpus = "",
+                                                 .xps_rxqs = ""}}}});
   EXPECT_EQ(d["devices"][0]["numa_node"], 1);
   EXPECT_TRUE(d["devices"][0]["driver"].is_null());
   EXPECT_TRUE(d["devices"][0]["queues"][0]["irq"].is_null());
   EXPECT_EQ(plan_json({})["changes"], nlohmann::json::array());
-  auto o = overrides_json(Overrides{.irq_pins = {{5, "0"}}, .queue_pins = {}, .banned_cpus = "", .device_policies = {}});
+  auto o = overrides_json(Overrides{
+      .irq_pins = {{5, "0"}}, .queue_pins = {}, .banned_cpus = "", .device_policies = {}});
   EXPECT_EQ(o["irq_pins"][0]["irq"], 5);
   EXPECT_EQ(o["banned_cpus"], "");
   EXPECT_EQ(o["queue_pins"], nlohmann::json::array());
