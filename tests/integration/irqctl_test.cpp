@@ -2,8 +2,13 @@
 // real D-Bus replies rendered as tables and JSON, every error the daemon can send mapped to its
 // message and exit code, the bus unreachable, and a non-root caller refused.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -30,6 +35,53 @@ ProcessResult irqctl(std::vector<std::string> args) {
 
 std::string describe(const ProcessResult& r) {
   return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+// Runs `irqctl args...` on a pseudo-terminal (100x40), types `keys` once the first frame is on the
+// screen, and returns the exit code (-1 if it did not exit within 10 s) and everything it wrote.
+ProcessResult run_on_terminal(std::vector<std::string> args, const std::string& keys) {
+  args.insert(args.begin(), env_or_throw("IRQCTL_BINARY"));
+  int master = -1;
+  winsize ws{};
+  ws.ws_row = 40;
+  ws.ws_col = 100;
+  pid_t pid = ::forkpty(&master, nullptr, nullptr, &ws);
+  if (pid < 0) throw std::runtime_error("forkpty failed");
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ProcessResult r;
+  bool typed = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{master, POLLIN, 0};
+    while (::poll(&p, 1, 20) > 0) {
+      char buf[4096];
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) {  // EIO: the terminal's other side is closed, the child is exiting
+        ::usleep(10000);
+        break;
+      }
+      r.out.append(buf, static_cast<std::size_t>(n));
+    }
+    if (!typed && r.out.find("Busiest IRQs") != std::string::npos) {
+      typed = ::write(master, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size());
+    }
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      ::close(master);
+      return r;
+    }
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ::close(master);
+  return r;
 }
 
 class IrqctlTest : public ::testing::Test {
@@ -198,6 +250,19 @@ TEST_F(IrqctlTest, TopOnceAndMetrics) {
       << m.out;
   EXPECT_NE(m.out.find("irqd_cpu_irq_load{cpu=\"0\",node=\"0\"} 0.2\n"), std::string::npos)
       << m.out;
+}
+
+TEST_F(IrqctlTest, LiveTopDrawsOnTheAlternateScreenAndQuitsOnQOrCtrlC) {
+  for (const std::string key : {"q", "\x03"}) {
+    auto r = run_on_terminal({"top", "--interval", "0.2"}, key);
+    EXPECT_EQ(r.exit_code, 0) << "key " << int(key[0]) << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("\x1b[?1049h\x1b[?25l", 0), 0u) << "alternate screen first:\n" << r.out;
+    EXPECT_NE(r.out.find("\x1b[H\x1b[2Jirqd 0.1.0  policy spread"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("virtio2-input.0"), std::string::npos) << r.out;
+    // The terminal is given back: cursor shown, normal screen, as the very last output.
+    auto tail = r.out.size() >= 16 ? r.out.substr(r.out.size() - 16) : r.out;
+    EXPECT_NE(tail.find("\x1b[?25h\x1b[?1049l"), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
