@@ -11,28 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/private_bus.hpp"
 #include "tests/integration/run_process.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
 namespace irqd::testing {
 namespace {
-
-std::string env_or_throw(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr)
-    throw std::runtime_error(std::string(name) + " is not set: run the tests through 'meson test'");
-  return v;
-}
-
-ProcessResult irqctl(std::vector<std::string> args) {
-  args.insert(args.begin(), env_or_throw("IRQCTL_BINARY"));
-  return run_process(args);
-}
-
-std::string describe(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -62,14 +47,14 @@ class IrqctlDaemonTest : public ::testing::Test {
     log_ = (bus_->dir().path() / "irqd.log").string();
     daemon_ = std::make_unique<Child>(
         std::vector<std::string>{
-            env_or_throw("IRQD_BINARY"), "--foreground", "--interval", "0.2", "--root",
+            required_env("IRQD_BINARY"), "--foreground", "--interval", "0.2", "--root",
             tree_.root().string(), "--no-netlink", "--topology-xml",
             fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(),
             "--state-dir", state_.path().string(), "--run-dir", run_.path().string()},
         log_);
     // Ready when the service answers and a cycle has run.
     for (int i = 0; i < 500; ++i) {
-      auto r = irqctl({"status", "--json"});
+      auto r = run_irqctl({"status", "--json"});
       if (r.exit_code == 0 && nlohmann::json::parse(r.out)["cycles"].get<int>() > 0) return;
       ::usleep(20000);
     }
@@ -100,17 +85,17 @@ class IrqctlDaemonTest : public ::testing::Test {
 };
 
 TEST_F(IrqctlDaemonTest, StatusIrqsDevicesAndPlanFromTheRealDaemon) {
-  auto s = irqctl({"status"});
+  auto s = run_irqctl({"status"});
   ASSERT_EQ(s.exit_code, 0) << describe(s);
   EXPECT_NE(s.out.find("policy:        spread"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("last cycle:    ok"), std::string::npos) << s.out << slurp(log_);
 
-  auto i = irqctl({"irqs"});
+  auto i = run_irqctl({"irqs"});
   ASSERT_EQ(i.exit_code, 0) << describe(i);
   for (const char* name : {"eth0-TxRx-0", "eth0-TxRx-1", "eth1-TxRx-0", "eth1-TxRx-1"}) {
     EXPECT_NE(i.out.find(name), std::string::npos) << i.out;
   }
-  auto ij = nlohmann::json::parse(irqctl({"irqs", "--json"}).out);
+  auto ij = nlohmann::json::parse(run_irqctl({"irqs", "--json"}).out);
   bool found = false;
   for (const auto& row : ij["irqs"]) {
     if (row["irq"] == 101) {
@@ -122,54 +107,53 @@ TEST_F(IrqctlDaemonTest, StatusIrqsDevicesAndPlanFromTheRealDaemon) {
   }
   EXPECT_TRUE(found) << ij.dump(2);
 
-  auto d = irqctl({"devices"});
+  auto d = run_irqctl({"devices"});
   ASSERT_EQ(d.exit_code, 0) << describe(d);
   EXPECT_NE(d.out.find("Network devices (2)"), std::string::npos) << d.out;
   EXPECT_NE(d.out.find("0000:04:00.0"), std::string::npos) << d.out;
-  auto dj = nlohmann::json::parse(irqctl({"devices", "--json"}).out);
+  auto dj = nlohmann::json::parse(run_irqctl({"devices", "--json"}).out);
   ASSERT_EQ(dj["devices"].size(), 2u) << dj.dump(2);
   EXPECT_EQ(dj["devices"][0]["queues"].size(), 4u) << dj.dump(2);
 
-  auto p = irqctl({"plan", "--json"});
+  auto p = run_irqctl({"plan", "--json"});
   ASSERT_EQ(p.exit_code, 0) << describe(p);
   EXPECT_TRUE(nlohmann::json::parse(p.out)["changes"].is_array()) << p.out;
 }
 
 TEST_F(IrqctlDaemonTest, PinReachesTheKernelFileAndUnpinGivesItBack) {
-  auto r = irqctl({"pin", "101", "3"});
+  auto r = run_irqctl({"pin", "101", "3"});
   ASSERT_EQ(r.exit_code, 0) << describe(r) << slurp(log_);
   EXPECT_TRUE(eventually([&] { return affinity(101) == "3"; })) << affinity(101) << "\n"
                                                                 << slurp(log_);
-  auto o = nlohmann::json::parse(irqctl({"overrides", "--json"}).out);
+  auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);
   ASSERT_EQ(o["irq_pins"].size(), 1u) << o.dump(2);
   EXPECT_EQ(o["irq_pins"][0]["irq"], 101);
-  EXPECT_EQ(irqctl({"unpin", "101"}).exit_code, 0);
+  EXPECT_EQ(run_irqctl({"unpin", "101"}).exit_code, 0);
   EXPECT_TRUE(eventually([&] { return affinity(101) != "3"; })) << slurp(log_);
 }
 
 TEST_F(IrqctlDaemonTest, DaemonErrorsBecomeExitCodes) {
-  auto missing = irqctl({"pin", "999", "0"});
+  auto missing = run_irqctl({"pin", "999", "0"});
   EXPECT_EQ(missing.exit_code, 4) << describe(missing);
   EXPECT_NE(missing.err.find("999"), std::string::npos) << missing.err;
-  auto bad_cpu = irqctl({"pin", "101", "0-999"});
+  auto bad_cpu = run_irqctl({"pin", "101", "0-999"});
   EXPECT_EQ(bad_cpu.exit_code, 4) << describe(bad_cpu);
   EXPECT_NE(bad_cpu.err.find("999"), std::string::npos) << bad_cpu.err;
-  auto policy = irqctl({"policy", "eth0", "fastest"});
+  auto policy = run_irqctl({"policy", "eth0", "fastest"});
   EXPECT_EQ(policy.exit_code, 4) << describe(policy);
   EXPECT_NE(policy.err.find("spread"), std::string::npos)
       << "the message lists known policies: " << policy.err;
-  auto as_nobody = run_process({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
-                                "--clear-groups", env_or_throw("IRQCTL_BINARY"), "ban", "1"});
+  auto as_nobody = run_irqctl_as_nobody({"ban", "1"});
   EXPECT_EQ(as_nobody.exit_code, 3) << describe(as_nobody);
 }
 
 TEST_F(IrqctlDaemonTest, TopOnceAndMetrics) {
-  auto t = irqctl({"top", "--once", "--root", tree_.root().string()});
+  auto t = run_irqctl({"top", "--once", "--root", tree_.root().string()});
   ASSERT_EQ(t.exit_code, 0) << describe(t);
   EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("cpu   3 ["), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("eth1-TxRx-1"), std::string::npos) << t.out;
-  auto m = irqctl({"metrics", "--root", tree_.root().string()});
+  auto m = run_irqctl({"metrics", "--root", tree_.root().string()});
   ASSERT_EQ(m.exit_code, 0) << describe(m);
   EXPECT_NE(m.out.find("# TYPE irqd_cycles_total counter\nirqd_cycles_total "), std::string::npos)
       << m.out;

@@ -2,97 +2,28 @@
 // real D-Bus replies rendered as tables and JSON, every error the daemon can send mapped to its
 // message and exit code, the bus unreachable, and a non-root caller refused.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <pty.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/private_bus.hpp"
 #include "tests/integration/run_process.hpp"
 
 namespace irqd::testing {
 namespace {
 
-std::string env_or_throw(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr)
-    throw std::runtime_error(std::string(name) + " is not set: run the tests through 'meson test'");
-  return v;
-}
-
-ProcessResult irqctl(std::vector<std::string> args) {
-  args.insert(args.begin(), env_or_throw("IRQCTL_BINARY"));
-  return run_process(args);
-}
-
-std::string describe(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
-
-// Runs `irqctl args...` on a pseudo-terminal (100x40), types `keys` once the first frame is on the
-// screen, and returns the exit code (-1 if it did not exit within 10 s) and everything it wrote.
-ProcessResult run_on_terminal(std::vector<std::string> args, const std::string& keys) {
-  args.insert(args.begin(), env_or_throw("IRQCTL_BINARY"));
-  int master = -1;
-  winsize ws{};
-  ws.ws_row = 40;
-  ws.ws_col = 100;
-  pid_t pid = ::forkpty(&master, nullptr, nullptr, &ws);
-  if (pid < 0) throw std::runtime_error("forkpty failed");
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ProcessResult r;
-  bool typed = false;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{master, POLLIN, 0};
-    while (::poll(&p, 1, 20) > 0) {
-      char buf[4096];
-      ssize_t n = ::read(master, buf, sizeof buf);
-      if (n <= 0) {  // EIO: the terminal's other side is closed, the child is exiting
-        ::usleep(10000);
-        break;
-      }
-      r.out.append(buf, static_cast<std::size_t>(n));
-    }
-    if (!typed && r.out.find("Busiest IRQs") != std::string::npos) {
-      typed = ::write(master, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size());
-    }
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      ::close(master);
-      return r;
-    }
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  ::close(master);
-  return r;
-}
-
 class IrqctlTest : public ::testing::Test {
  protected:
   void SetUp() override {
     bus_ = std::make_unique<PrivateBus>();
-    service_ = std::make_unique<Child>(std::vector<std::string>{env_or_throw("IRQD_FAKE_SERVICE")},
+    service_ = std::make_unique<Child>(std::vector<std::string>{required_env("IRQD_FAKE_SERVICE")},
                                        (bus_->dir().path() / "service.log").string());
     // Ready when it answers.
     for (int i = 0; i < 300; ++i) {
-      if (irqctl({"status"}).exit_code == 0) return;
+      if (run_irqctl({"status"}).exit_code == 0) return;
       ::usleep(20000);
     }
     FAIL() << "the stand-in service never answered";
@@ -107,12 +38,12 @@ class IrqctlTest : public ::testing::Test {
 };
 
 TEST_F(IrqctlTest, StatusTableAndJson) {
-  auto r = irqctl({"status"});
+  auto r = run_irqctl({"status"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("irqd 0.1.0\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("policy:        spread"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2 managed, 1 unchangeable"), std::string::npos) << r.out;
-  auto j = irqctl({"status", "--json"});
+  auto j = run_irqctl({"status", "--json"});
   ASSERT_EQ(j.exit_code, 0) << describe(j);
   auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["cycles"], 42);
@@ -121,41 +52,41 @@ TEST_F(IrqctlTest, StatusTableAndJson) {
 }
 
 TEST_F(IrqctlTest, IrqsDevicesPlanAsTablesAndJson) {
-  auto r = irqctl({"irqs"});
+  auto r = run_irqctl({"irqs"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("IRQs (3)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("virtio2-input.0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kernel-managed"), std::string::npos) << r.out;
-  auto j = nlohmann::json::parse(irqctl({"--json", "irqs"}).out);
+  auto j = nlohmann::json::parse(run_irqctl({"--json", "irqs"}).out);
   ASSERT_EQ(j["irqs"].size(), 3u);
   EXPECT_EQ(j["irqs"][0]["irq"], 38);
   EXPECT_EQ(j["irqs"][0]["device"], "eth0");
   EXPECT_TRUE(j["irqs"][2]["device"].is_null());
 
-  auto d = irqctl({"devices"});
+  auto d = run_irqctl({"devices"});
   ASSERT_EQ(d.exit_code, 0) << describe(d);
   EXPECT_NE(d.out.find("virtio_net"), std::string::npos) << d.out;
   EXPECT_NE(d.out.find("32768"), std::string::npos) << d.out;
-  auto dj = nlohmann::json::parse(irqctl({"devices", "--json"}).out);
+  auto dj = nlohmann::json::parse(run_irqctl({"devices", "--json"}).out);
   EXPECT_EQ(dj["devices"][0]["queues"].size(), 2u);
 
-  auto p = irqctl({"plan"});
+  auto p = run_irqctl({"plan"});
   ASSERT_EQ(p.exit_code, 0) << describe(p);
   EXPECT_NE(p.out.find("Planned changes (2)"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("proc/irq/38/smp_affinity_list"), std::string::npos) << p.out;
 }
 
 TEST_F(IrqctlTest, PinShowsUpInOverridesAndIrqsThenUnpin) {
-  auto r = irqctl({"pin", "38", "1"});
+  auto r = run_irqctl({"pin", "38", "1"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("IRQ 38 pinned to CPUs 1"), std::string::npos) << r.out;
-  auto o = nlohmann::json::parse(irqctl({"overrides", "--json"}).out);
+  auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);
   ASSERT_EQ(o["irq_pins"].size(), 1u);
   EXPECT_EQ(o["irq_pins"][0]["cpus"], "1");
-  auto j = nlohmann::json::parse(irqctl({"irqs", "--json"}).out);
+  auto j = nlohmann::json::parse(run_irqctl({"irqs", "--json"}).out);
   EXPECT_EQ(j["irqs"][0]["pinned"], true);
-  EXPECT_EQ(irqctl({"unpin", "38"}).exit_code, 0);
-  auto again = irqctl({"unpin", "38"});
+  EXPECT_EQ(run_irqctl({"unpin", "38"}).exit_code, 0);
+  auto again = run_irqctl({"unpin", "38"});
   EXPECT_EQ(again.exit_code, 4) << describe(again);
   EXPECT_NE(again.err.find("IRQ 38 is not pinned (NotFound)"), std::string::npos) << again.err;
 }
@@ -176,7 +107,7 @@ TEST_F(IrqctlTest, DaemonErrorsArePrintedWithTheirMessageAndExitCode) {
            {{"reload"}, 4, "unknown key 'polcy' (did you mean 'policy'?)"},
            {{"rebalance"}, 6, "a cycle is already running (Failed)"},
        }) {
-    auto r = irqctl(c.args);
+    auto r = run_irqctl(c.args);
     EXPECT_EQ(r.exit_code, c.code) << c.args[0] << "\n" << describe(r);
     EXPECT_NE(r.err.find(c.message), std::string::npos) << describe(r);
     EXPECT_TRUE(r.out.empty()) << describe(r);
@@ -184,42 +115,35 @@ TEST_F(IrqctlTest, DaemonErrorsArePrintedWithTheirMessageAndExitCode) {
 }
 
 TEST_F(IrqctlTest, PolicyAndBanSucceedAndShowInOverrides) {
-  EXPECT_EQ(irqctl({"policy", "eth0", "balanced"}).exit_code, 0);
-  EXPECT_EQ(irqctl({"ban", "3"}).exit_code, 0);
-  auto o = irqctl({"overrides"});
+  EXPECT_EQ(run_irqctl({"policy", "eth0", "balanced"}).exit_code, 0);
+  EXPECT_EQ(run_irqctl({"ban", "3"}).exit_code, 0);
+  auto o = run_irqctl({"overrides"});
   ASSERT_EQ(o.exit_code, 0) << describe(o);
   EXPECT_NE(o.out.find("banned CPUs: 3"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("balanced"), std::string::npos) << o.out;
-  auto reset = irqctl({"policy", "eth0", "--reset", "--json"});
+  auto reset = run_irqctl({"policy", "eth0", "--reset", "--json"});
   EXPECT_EQ(reset.exit_code, 0) << describe(reset);
   EXPECT_EQ(nlohmann::json::parse(reset.out)["ok"], true);
 }
 
 TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
-  auto q = irqctl({"pin-queue", "eth0", "rx0", "1"});
+  auto q = run_irqctl({"pin-queue", "eth0", "rx0", "1"});
   EXPECT_EQ(q.exit_code, 4) << describe(q);
   EXPECT_NE(q.err.find("queue 'rx0': expected rx-N or tx-N"), std::string::npos) << q.err;
-  auto c = irqctl({"pin", "38", "1-"});
+  auto c = run_irqctl({"pin", "38", "1-"});
   EXPECT_EQ(c.exit_code, 4) << describe(c);
   EXPECT_NE(c.err.find("'1-'"), std::string::npos) << c.err;
-  auto u = irqctl({"pin", "abc", "1"});
+  auto u = run_irqctl({"pin", "abc", "1"});
   EXPECT_EQ(u.exit_code, 1) << describe(u);
-  EXPECT_EQ(irqctl({"frobnicate"}).exit_code, 1);
-  EXPECT_EQ(irqctl({"policy", "eth0"}).exit_code, 1);
-  EXPECT_EQ(irqctl({"top"}).exit_code, 1) << "live view without a terminal";
+  EXPECT_EQ(run_irqctl({"frobnicate"}).exit_code, 1);
+  EXPECT_EQ(run_irqctl({"policy", "eth0"}).exit_code, 1);
+  EXPECT_EQ(run_irqctl({"top"}).exit_code, 1) << "live view without a terminal";
 }
 
 TEST_F(IrqctlTest, NonRootWritesAreRefusedReadsAllowed) {
-  std::string bin = env_or_throw("IRQCTL_BINARY");
-  auto as_nobody = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
-                                  "--clear-groups", bin};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv);
-  };
-  auto read = as_nobody({"status"});
+  auto read = run_irqctl_as_nobody({"status"});
   EXPECT_EQ(read.exit_code, 0) << describe(read);
-  auto write = as_nobody({"pin", "38", "1"});
+  auto write = run_irqctl_as_nobody({"pin", "38", "1"});
   EXPECT_EQ(write.exit_code, 3) << describe(write);
   EXPECT_NE(write.err.find("needs root"), std::string::npos) << write.err;
 }
@@ -229,19 +153,19 @@ TEST_F(IrqctlTest, TopOnceAndMetrics) {
   root.write("sys/devices/system/cpu/online", "0-3\n");
   root.write("sys/devices/system/node/node0/cpulist", "0-1\n");
   root.write("sys/devices/system/node/node1/cpulist", "2-3\n");
-  auto t = irqctl({"top", "--once", "--root", root.path().string()});
+  auto t = run_irqctl({"top", "--once", "--root", root.path().string()});
   ASSERT_EQ(t.exit_code, 0) << describe(t);
   EXPECT_EQ(t.out.find('\x1b'), std::string::npos) << "no terminal control in --once";
   EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("node 1\n  cpu   2 ["), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("1500 irq/s"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("Busiest IRQs (3 of 3)"), std::string::npos) << t.out;
-  auto two = irqctl({"top", "--iterations", "2", "--interval", "0.1", "--irqs", "1"});
+  auto two = run_irqctl({"top", "--iterations", "2", "--interval", "0.1", "--irqs", "1"});
   ASSERT_EQ(two.exit_code, 0) << describe(two);
   EXPECT_NE(two.out.find("Busiest IRQs (1 of 3)"), two.out.rfind("Busiest IRQs (1 of 3)"))
       << two.out;
 
-  auto m = irqctl({"metrics", "--root", root.path().string()});
+  auto m = run_irqctl({"metrics", "--root", root.path().string()});
   ASSERT_EQ(m.exit_code, 0) << describe(m);
   EXPECT_NE(m.out.find("irqd_cycles_total 42\n"), std::string::npos) << m.out;
   EXPECT_NE(m.out.find("irqd_irq_rate{irq=\"38\",name=\"virtio2-input.0\",device=\"eth0\",queue="
@@ -254,7 +178,7 @@ TEST_F(IrqctlTest, TopOnceAndMetrics) {
 
 TEST_F(IrqctlTest, LiveTopDrawsOnTheAlternateScreenAndQuitsOnQOrCtrlC) {
   for (const std::string key : {"q", "\x03"}) {
-    auto r = run_on_terminal({"top", "--interval", "0.2"}, key);
+    auto r = run_irqctl_on_terminal({"top", "--interval", "0.2"}, key);
     EXPECT_EQ(r.exit_code, 0) << "key " << int(key[0]) << "\n" << r.out;
     EXPECT_EQ(r.out.rfind("\x1b[?1049h\x1b[?25l", 0), 0u) << "alternate screen first:\n" << r.out;
     EXPECT_NE(r.out.find("\x1b[H\x1b[2Jirqd 0.1.0  policy spread"), std::string::npos) << r.out;
@@ -268,16 +192,16 @@ TEST_F(IrqctlTest, LiveTopDrawsOnTheAlternateScreenAndQuitsOnQOrCtrlC) {
 TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
   std::string addr = bus_->address();
   ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
-  auto ok = irqctl({"--address", addr, "status"});
+  auto ok = run_irqctl({"--address", addr, "status"});
   EXPECT_EQ(ok.exit_code, 0) << describe(ok);
-  auto nobus = irqctl({"--address", "unix:path=/nonexistent/bus", "status"});
+  auto nobus = run_irqctl({"--address", "unix:path=/nonexistent/bus", "status"});
   EXPECT_EQ(nobus.exit_code, 2) << describe(nobus);
   EXPECT_NE(nobus.err.find("cannot connect to the system bus at 'unix:path=/nonexistent/bus'"),
             std::string::npos)
       << nobus.err;
   ::setenv("DBUS_SYSTEM_BUS_ADDRESS", addr.c_str(), 1);
   service_.reset();  // the bus is up, nobody owns the name
-  auto gone = irqctl({"status"});
+  auto gone = run_irqctl({"status"});
   EXPECT_EQ(gone.exit_code, 2) << describe(gone);
   EXPECT_NE(gone.err.find("irqd is not reachable"), std::string::npos) << gone.err;
 }
