@@ -25,15 +25,12 @@
 namespace irqd::netlink {
 namespace {
 
-struct SockFree {
-  void operator()(nl_sock* s) const { nl_socket_free(s); }
-};
 struct MsgFree {
   void operator()(nl_msg* m) const { nlmsg_free(m); }
 };
 
-std::unique_ptr<nl_sock, SockFree> connect_genl() {
-  std::unique_ptr<nl_sock, SockFree> sock(nl_socket_alloc());
+std::unique_ptr<nl_sock, NlSockFree> connect_genl() {
+  std::unique_ptr<nl_sock, NlSockFree> sock(nl_socket_alloc());
   if (!sock) throw NetlinkError("ethtool: cannot allocate a netlink socket");
   if (int err = genl_connect(sock.get()); err < 0) {
     throw NetlinkError(fmt::format("ethtool: cannot open a generic netlink socket: {}", nl_geterror(err)));
@@ -95,8 +92,6 @@ std::optional<Channels> get_channels(int ifindex) {
   }
   return out;
 }
-
-void ChannelEvents::SockDeleter::operator()(nl_sock* s) const { nl_socket_free(s); }
 
 ChannelEvents::ChannelEvents(Callback on_change) : on_change_(std::move(on_change)) {
   sock_.reset(connect_genl().release());

@@ -9,7 +9,8 @@
 #include <memory>
 #include <optional>
 
-struct nl_sock;
+
+#include "netlink/multicast.hpp"
 
 namespace irqd::netlink {
 
@@ -41,10 +42,7 @@ class ChannelEvents {
   int handle(const void* nlh);
 
  private:
-  struct SockDeleter {
-    void operator()(nl_sock* s) const;
-  };
-  std::unique_ptr<nl_sock, SockDeleter> sock_;
+  std::unique_ptr<nl_sock, NlSockFree> sock_;
   Callback on_change_;
   int family_ = 0;
   std::exception_ptr pending_;

@@ -34,8 +34,6 @@ const char* to_string(LinkEventKind kind) {
   return "?";
 }
 
-void LinkEvents::SockDeleter::operator()(nl_sock* s) const { nl_socket_free(s); }
-
 LinkEvents::LinkEvents(Callback on_event) : sock_(nl_socket_alloc()), on_event_(std::move(on_event)) {
   if (!sock_) throw NetlinkError("rtnetlink: cannot allocate a netlink socket");
   // Multicast notifications carry sequence number 0: nothing to check them against.

@@ -9,7 +9,8 @@
 #include <set>
 #include <string>
 
-struct nl_sock;
+#include "netlink/multicast.hpp"
+
 struct nl_msg;
 
 namespace irqd::netlink {
@@ -45,10 +46,7 @@ class LinkEvents {
   int handle(nl_msg* msg);
 
  private:
-  struct SockDeleter {
-    void operator()(nl_sock* s) const;
-  };
-  std::unique_ptr<nl_sock, SockDeleter> sock_;
+  std::unique_ptr<nl_sock, NlSockFree> sock_;
   Callback on_event_;
   std::set<int> known_;  // ifindexes seen alive
   // An exception from the callback, parked while libnl's C frames are on the stack.

@@ -15,6 +15,8 @@
 
 namespace irqd::netlink {
 
+void NlSockFree::operator()(nl_sock* s) const { nl_socket_free(s); }
+
 void drain_multicast(nl_sock* sock, std::exception_ptr& pending, const std::function<void()>& on_lost,
                      const char* what) {
   struct CbPut {

@@ -10,6 +10,11 @@ struct nl_sock;
 
 namespace irqd::netlink {
 
+// unique_ptr deleter for libnl sockets.
+struct NlSockFree {
+  void operator()(nl_sock* s) const;
+};
+
 // Reads every pending datagram through the socket's own callbacks. `on_lost` is called when the
 // kernel dropped notifications (ENOBUFS). Throws NetlinkError naming `what` on socket failures.
 void drain_multicast(nl_sock* sock, std::exception_ptr& pending, const std::function<void()>& on_lost,

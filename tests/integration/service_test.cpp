@@ -14,8 +14,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,13 +28,6 @@ namespace irqd::testing {
 namespace {
 
 using sysfs::CpuSet;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Polls until pred() or timeout; returns pred().
 template <typename Pred>
@@ -76,7 +67,7 @@ struct Tree {
             (t.root() / "run").string()};
   }
   std::string affinity(int irq) const {
-    std::string s = read_all((t.root() / fmt::format("proc/irq/{}/smp_affinity_list", irq)).string());
+    std::string s = read_text((t.root() / fmt::format("proc/irq/{}/smp_affinity_list", irq)).string());
     return s.substr(0, s.find('\n'));
   }
 };
@@ -130,7 +121,7 @@ TEST(ServiceNotify, ReadyStatusWatchdogReloadAndStopping) {
   for (const auto& a : tree.args()) argv.push_back(a);
   Child d(argv, log);
 
-  ASSERT_TRUE(sock.wait_for("READY=1", 10000)) << sock.all() << read_all(log);
+  ASSERT_TRUE(sock.wait_for("READY=1", 10000)) << sock.all() << read_text(log);
   // READY=1 comes with the first cycle's summary, after the plan was applied.
   EXPECT_NE(sock.messages.back().find("STATUS=cycle 1: 2 NIC IRQs"), std::string::npos) << sock.all();
   EXPECT_NE(tree.affinity(101), tree.affinity(102)) << "READY=1 before the IRQs were placed";
@@ -139,13 +130,13 @@ TEST(ServiceNotify, ReadyStatusWatchdogReloadAndStopping) {
   ASSERT_TRUE(sock.wait_for("WATCHDOG=1", 1000)) << sock.all();
 
   d.signal(SIGHUP);
-  ASSERT_TRUE(sock.wait_for("RELOADING=1", 3000)) << sock.all() << read_all(log);
+  ASSERT_TRUE(sock.wait_for("RELOADING=1", 3000)) << sock.all() << read_text(log);
   EXPECT_NE(sock.messages.back().find("MONOTONIC_USEC="), std::string::npos) << sock.all();
   ASSERT_TRUE(sock.wait_for("READY=1", 3000)) << sock.all();
 
   d.signal(SIGTERM);
-  ASSERT_TRUE(sock.wait_for("STOPPING=1", 3000)) << sock.all() << read_all(log);
-  EXPECT_EQ(d.wait(5000), 0) << read_all(log);
+  ASSERT_TRUE(sock.wait_for("STOPPING=1", 3000)) << sock.all() << read_text(log);
+  EXPECT_EQ(d.wait(5000), 0) << read_text(log);
 }
 
 TEST(ServiceNotify, WithoutNotifySocketNothingIsSentAndTheDaemonRuns) {
@@ -155,10 +146,10 @@ TEST(ServiceNotify, WithoutNotifySocketNothingIsSentAndTheDaemonRuns) {
   auto argv = clean_env({binary(), "--foreground", "--interval", "0.1", "--log-level", "debug"});
   for (const auto& a : tree.args()) argv.push_back(a);
   Child d(argv, log);
-  ASSERT_TRUE(eventually([&] { return read_all(log).find("cycle 2:") != std::string::npos; }, 10000)) << read_all(log);
+  ASSERT_TRUE(eventually([&] { return read_text(log).find("cycle 2:") != std::string::npos; }, 10000)) << read_text(log);
   d.signal(SIGTERM);
-  EXPECT_EQ(d.wait(5000), 0) << read_all(log);
-  EXPECT_EQ(read_all(log).find("sd_notify"), std::string::npos) << read_all(log);
+  EXPECT_EQ(d.wait(5000), 0) << read_text(log);
+  EXPECT_EQ(read_text(log).find("sd_notify"), std::string::npos) << read_text(log);
 }
 
 // --- irqbalance ---
@@ -222,11 +213,11 @@ TEST_F(ServiceHotplug, NewNicQueueCountChangeAndRemovalAreHandledWithinSeconds) 
   Child d(clean_env({"ip", "netns", "exec", ns_->name(), binary(), "--foreground", "--interval", "600",
                      "--run-dir", run_.path().string(), "--log-level", "info"}),
           log);
-  ASSERT_TRUE(eventually([&] { return knob_set("va/queues/rx-0/rps_cpus"); }, 10000)) << read_all(log);
+  ASSERT_TRUE(eventually([&] { return knob_set("va/queues/rx-0/rps_cpus"); }, 10000)) << read_text(log);
 
   // A NIC appears (created down, then brought up).
   ns_->run_checked("ip link add name vc type veth peer name vd && ip link set dev vc up");
-  EXPECT_TRUE(eventually([&] { return knob_set("vc/queues/rx-0/rps_cpus"); }, 2000)) << read_all(log);
+  EXPECT_TRUE(eventually([&] { return knob_set("vc/queues/rx-0/rps_cpus"); }, 2000)) << read_text(log);
 
   // `ethtool -L`: va now uses 4 TX queues; the new ones get XPS.
   ns_->run_checked("ethtool -L va rx 2 tx 4");
@@ -236,19 +227,19 @@ TEST_F(ServiceHotplug, NewNicQueueCountChangeAndRemovalAreHandledWithinSeconds) 
                knob_set("va/queues/tx-3/xps_cpus");
       },
       2000))
-      << knob("va/queues/tx-3/xps_cpus") << read_all(log);
+      << knob("va/queues/tx-3/xps_cpus") << read_text(log);
 
   // The NICs go away: dropped quietly, the daemon keeps running.
   ns_->run_checked("ip link del dev va && ip link del dev vc");
-  EXPECT_TRUE(eventually([&] { return read_all(log).find("va (ifindex") != std::string::npos &&
-                                      read_all(log).find("removed") != std::string::npos; },
+  EXPECT_TRUE(eventually([&] { return read_text(log).find("va (ifindex") != std::string::npos &&
+                                      read_text(log).find("removed") != std::string::npos; },
                          2000))
-      << read_all(log);
+      << read_text(log);
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past the debounce and its cycle
-  ASSERT_TRUE(d.running()) << read_all(log);
+  ASSERT_TRUE(d.running()) << read_text(log);
   d.signal(SIGTERM);
-  EXPECT_EQ(d.wait(5000), 0) << read_all(log);
-  std::string text = read_all(log);
+  EXPECT_EQ(d.wait(5000), 0) << read_text(log);
+  std::string text = read_text(log);
   EXPECT_EQ(text.find("error"), std::string::npos) << text;
   EXPECT_NE(text.find("hotplug: re-discovering"), std::string::npos) << text;
 }
