@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -150,6 +151,35 @@ TEST(ServiceNotify, WithoutNotifySocketNothingIsSentAndTheDaemonRuns) {
   d.signal(SIGTERM);
   EXPECT_EQ(d.wait(5000), 0) << read_text(log);
   EXPECT_EQ(read_text(log).find("sd_notify"), std::string::npos) << read_text(log);
+}
+
+// --- journal ---
+
+TEST(ServiceJournal, LogsGoToTheJournalOnlyWhenStderrIsTheJournalStream) {
+  TempDir tmp;
+  std::string log = (tmp.path() / "irqd.log").string();
+  tmp.write("irqd.log", "");
+  struct stat st {};
+  ASSERT_EQ(::stat(log.c_str(), &st), 0);
+  // One --oneshot on a fresh tree (so there is something to apply and log); stdout and stderr
+  // both go to `log`.
+  auto run = [&](std::vector<std::string> env) {
+    Tree tree;
+    env.insert(env.end(), {binary(), "--oneshot", "--log-level", "info"});
+    auto argv = clean_env(env);
+    for (const auto& a : tree.args()) argv.push_back(a);
+    Child c(argv, log);  // truncates the same file: its device and inode stay
+    EXPECT_EQ(c.wait(10000), 0) << read_text(log);
+    return read_text(log);
+  };
+  // stderr is a terminal or file: the log lines are there, with irqd's own prefix.
+  std::string plain = run({});
+  EXPECT_NE(plain.find("irqd: info: IRQ 102"), std::string::npos) << plain;
+  // JOURNAL_STREAM names this very file, as systemd's names its journal stream: the same lines
+  // go to the journal instead, and stdout keeps the report.
+  std::string journal = run({fmt::format("JOURNAL_STREAM={}:{}", st.st_dev, st.st_ino)});
+  EXPECT_EQ(journal.find("IRQ 102 (eth0-TxRx-1, eth0): 0 -> 1"), std::string::npos) << journal;
+  EXPECT_NE(journal.find("Network IRQs"), std::string::npos) << journal;
 }
 
 // --- irqbalance ---
