@@ -22,11 +22,11 @@ int print(const std::string& text) {
   std::cout << text << std::flush;
   return kExitOk;
 }
-int print(const nlohmann::json& j) { return print(j.dump(2) + "\n"); }
+int print(const nlohmann::ordered_json& j) { return print(j.dump(2) + "\n"); }
 
 // A read command's output: the value as JSON or as text.
 template <typename T>
-int show(bool json, const T& value, nlohmann::json (*to_json)(const T&),
+int show(bool json, const T& value, nlohmann::ordered_json (*to_json)(const T&),
          std::string (*to_text)(const T&)) {
   return json ? print(to_json(value)) : print(to_text(value));
 }
@@ -41,7 +41,7 @@ Client& Commands::client() {
 }
 
 int Commands::done(const std::string& message) {
-  return options_.json ? print(nlohmann::json{{"ok", true}}) : print(message + "\n");
+  return options_.json ? print(nlohmann::ordered_json{{"ok", true}}) : print(message + "\n");
 }
 
 int Commands::status() { return show(options_.json, client().status(), status_json, status_text); }

@@ -1,10 +1,11 @@
-// JSON views: the model as nlohmann::json; -1 node/CPU and empty device/queue become null so
+// JSON views: the model as nlohmann::ordered_json; -1 node/CPU and empty device/queue become null so
 // scripts do not mistake them for real values.
 #include "irqd/irqctl/json_views.hpp"
 
 namespace irqd::irqctl {
 
-using nlohmann::json;
+// ordered_json: keys print in the order written (schema first, then as in the D-Bus record).
+using json = nlohmann::ordered_json;
 
 namespace {
 json int_or_null(std::int32_t v) { return v < 0 ? json(nullptr) : json(v); }

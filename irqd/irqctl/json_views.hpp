@@ -11,10 +11,10 @@ namespace irqd::irqctl {
 
 inline constexpr int kJsonSchema = 1;
 
-nlohmann::json status_json(const Status& s);
-nlohmann::json irqs_json(const std::vector<Irq>& irqs);
-nlohmann::json devices_json(const std::vector<Device>& devices);
-nlohmann::json plan_json(const std::vector<Change>& changes);
-nlohmann::json overrides_json(const Overrides& o);
+nlohmann::ordered_json status_json(const Status& s);
+nlohmann::ordered_json irqs_json(const std::vector<Irq>& irqs);
+nlohmann::ordered_json devices_json(const std::vector<Device>& devices);
+nlohmann::ordered_json plan_json(const std::vector<Change>& changes);
+nlohmann::ordered_json overrides_json(const Overrides& o);
 
 }  // namespace irqd::irqctl

@@ -200,7 +200,7 @@ TEST(IrqctlJson, IrqsUseNullForUnknownNodeCpuDeviceAndQueue) {
   EXPECT_TRUE(j["irqs"][1]["effective_cpu"].is_null());
   EXPECT_EQ(j["irqs"][1]["managed"], true);
   // Round trip: what scripts parse is valid JSON.
-  EXPECT_EQ(nlohmann::json::parse(j.dump()), j);
+  EXPECT_EQ(nlohmann::ordered_json::parse(j.dump()), j);
 }
 
 TEST(IrqctlJson, DevicesPlanAndOverrides) {
@@ -220,12 +220,12 @@ TEST(IrqctlJson, DevicesPlanAndOverrides) {
   EXPECT_EQ(d["devices"][0]["numa_node"], 1);
   EXPECT_TRUE(d["devices"][0]["driver"].is_null());
   EXPECT_TRUE(d["devices"][0]["queues"][0]["irq"].is_null());
-  EXPECT_EQ(plan_json({})["changes"], nlohmann::json::array());
+  EXPECT_EQ(plan_json({})["changes"], nlohmann::ordered_json::array());
   auto o = overrides_json(Overrides{
       .irq_pins = {{5, "0"}}, .queue_pins = {}, .banned_cpus = "", .device_policies = {}});
   EXPECT_EQ(o["irq_pins"][0]["irq"], 5);
   EXPECT_EQ(o["banned_cpus"], "");
-  EXPECT_EQ(o["queue_pins"], nlohmann::json::array());
+  EXPECT_EQ(o["queue_pins"], nlohmann::ordered_json::array());
 }
 
 }  // namespace
