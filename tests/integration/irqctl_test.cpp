@@ -5,8 +5,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 
 #include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/private_bus.hpp"
@@ -204,6 +208,57 @@ TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
   auto gone = run_irqctl({"status"});
   EXPECT_EQ(gone.exit_code, 2) << describe(gone);
   EXPECT_NE(gone.err.find("irqd is not reachable"), std::string::npos) << gone.err;
+}
+
+}  // namespace
+}  // namespace irqd::testing
+
+namespace irqd::testing {
+namespace {
+
+// contrib/irqctl.8 and the bash completion keep up with --help: every subcommand and option.
+TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
+  auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  auto contrib = fixtures_dir().parent_path().parent_path() / "contrib";
+  std::string man = slurp(contrib / "irqctl.8"), completion = slurp(contrib / "irqctl.bash");
+  ASSERT_FALSE(man.empty());
+  // roff escapes dashes: compare on the unescaped text.
+  for (std::size_t p; (p = man.find("\\-")) != std::string::npos;) man.erase(p, 1);
+  auto help = run_irqctl({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << describe(help);
+  std::regex sub(R"(^  ([a-z-]+) {2,})"), opt(R"(--[a-z-]+)");
+  std::vector<std::string> commands;
+  std::istringstream in(help.out);
+  bool in_subcommands = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line == "Subcommands:") in_subcommands = true;
+    std::smatch m;
+    if (in_subcommands && std::regex_search(line, m, sub)) commands.push_back(m[1]);
+    if (line.empty()) in_subcommands = false;
+  }
+  ASSERT_GE(commands.size(), 16u) << help.out;
+  for (const auto& c : commands) {
+    bool documented = man.find(".B " + c + "\n") != std::string::npos ||
+                      man.find(".BI " + c + " ") != std::string::npos;
+    EXPECT_TRUE(documented) << "irqctl.8 lacks command " << c;
+    EXPECT_NE(completion.find(c), std::string::npos) << "irqctl.bash lacks command " << c;
+    auto h = run_irqctl({c, "--help"});
+    ASSERT_EQ(h.exit_code, 0) << describe(h);
+    for (std::sregex_iterator it(h.out.begin(), h.out.end(), opt), end; it != end; ++it) {
+      EXPECT_NE(man.find(it->str()), std::string::npos)
+          << "irqctl.8 lacks " << c << " " << it->str();
+      EXPECT_NE(completion.find(it->str()), std::string::npos)
+          << "irqctl.bash lacks " << c << " " << it->str();
+    }
+  }
+  for (const char* code : {".B 0\n", ".B 1\n", ".B 2\n", ".B 3\n", ".B 4\n", ".B 5\n", ".B 6\n"}) {
+    EXPECT_NE(man.find(code), std::string::npos) << "irqctl.8 lacks exit code " << code;
+  }
 }
 
 }  // namespace
