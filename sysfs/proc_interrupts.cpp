@@ -185,9 +185,24 @@ void split_description(std::string_view rem, InterruptRow& row) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view file_name) : text_(text), file_(file_name) {}
+  Parser(std::string_view text, std::string_view file_name, InterruptTable& out)
+      : text_(text), file_(file_name), table_(out) {
+    table_.cpus.clear();
+    table_.counts.clear();
+  }
 
-  InterruptTable run() {
+  void run() {
+    try {
+      parse();
+    } catch (...) {
+      table_.rows.resize(nrows_);  // no row of an earlier parse may point past the counts
+      throw;
+    }
+    table_.rows.resize(nrows_);
+  }
+
+ private:
+  void parse() {
     std::string_view line;
     bool header = false;
     while (next_line(line)) {
@@ -201,7 +216,7 @@ class Parser {
     for (std::size_t p = text_.find('\n', pos_); p != std::string_view::npos;
          p = text_.find('\n', p + 1))
       ++lines_left;
-    table_.rows.reserve(lines_left);
+    if (table_.rows.size() < lines_left) table_.rows.reserve(lines_left);
     // Real rows spend ~11 bytes per counter; the cap keeps a file of short named rows under a
     // huge header from reserving far more than it will use.
     table_.counts.reserve(std::min(lines_left * table_.cpus.size(), text_.size()));
@@ -209,10 +224,8 @@ class Parser {
       if (trim(line).empty()) continue;  // blank separators (procfs) and trailing blank lines
       parse_row(line);
     }
-    return std::move(table_);
   }
 
- private:
   [[noreturn]] void fail(int line, const std::string& what) const {
     throw ParseError(std::string(file_), line, what);
   }
@@ -318,12 +331,19 @@ class Parser {
            fmt::format("IRQ {} has {} counter columns but the header has {} CPUs", irq, k, ncols));
     if (irq >= 0) check_unique(irq);
 
-    InterruptRow& row = table_.rows.emplace_back();
+    // Rows of an earlier parse are reused: their strings keep their capacity, so parsing a file
+    // of the same shape again allocates nothing.
+    if (nrows_ == table_.rows.size()) table_.rows.emplace_back();
+    InterruptRow& row = table_.rows[nrows_++];
     row.irq = irq;
     row.label.assign(label);
     row.first_count = first;
     row.ncounts = static_cast<int>(k);
     row.line = line_no_;
+    row.chip.clear();
+    row.hwirq.clear();
+    row.chip_pci.clear();
+    row.name.clear();
     if (irq >= 0)
       split_description(line.substr(p), row);
     else
@@ -338,13 +358,14 @@ class Parser {
     }
     if (!out_of_order_) {
       out_of_order_ = true;
-      for (const InterruptRow& r : table_.rows)
-        if (r.irq >= 0) seen_.insert(r.irq);
+      for (std::size_t i = 0; i < nrows_; ++i)
+        if (table_.rows[i].irq >= 0) seen_.insert(table_.rows[i].irq);
     }
     if (!seen_.insert(irq).second) {
-      const InterruptRow* prev = table_.find(irq);
-      fail(line_no_, fmt::format("duplicate IRQ {} (first on line {})", irq,
-                                 prev != nullptr ? prev->line : 0));
+      int first_line = 0;
+      for (std::size_t i = 0; i < nrows_ && first_line == 0; ++i)
+        if (table_.rows[i].irq == irq) first_line = table_.rows[i].line;
+      fail(line_no_, fmt::format("duplicate IRQ {} (first on line {})", irq, first_line));
     }
   }
 
@@ -352,7 +373,8 @@ class Parser {
   std::string_view file_;
   std::size_t pos_ = 0;
   int line_no_ = 0;
-  InterruptTable table_;
+  InterruptTable& table_;
+  std::size_t nrows_ = 0;  // rows parsed so far (table_.rows may hold more from a reused table)
   int last_irq_ = -1;
   bool out_of_order_ = false;
   std::unordered_set<int> seen_;
@@ -388,7 +410,13 @@ std::size_t InterruptTable::numbered() const {
 }
 
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
-  return Parser(text, file_name).run();
+  InterruptTable t;
+  Parser(text, file_name, t).run();
+  return t;
+}
+
+void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
+  Parser(text, file_name, out).run();
 }
 
 }  // namespace irqd::sysfs

@@ -39,5 +39,9 @@ struct InterruptTable {
 // columns, an unparsable label, a counter that is not a number or overflows 64 bits, more counter
 // columns than CPUs, a duplicate IRQ number.
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name);
+// The same into a caller-owned table whose storage is reused (the daemon's every-cycle reading):
+// once it has held a file of the same shape, a parse allocates nothing. After a throw `out`
+// holds partial results.
+void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out);
 
 }  // namespace irqd::sysfs
