@@ -192,14 +192,17 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
         cpu_time_.erase(irqs.cpus[c]);
   }
 
-  // This reading becomes the previous one.
-  next_counts_.resize(rows_.size() * ncols);
+  // This reading becomes the previous one: in place when the shape is the same (the steady case
+  // keeps one rows x CPUs array, not two), else through a temporary that is released again.
+  std::vector<std::uint32_t> next;
+  if (!same_shape_) next.resize(rows_.size() * ncols);
+  std::vector<std::uint32_t>& into = same_shape_ ? prev_counts_ : next;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
-    std::uint32_t* out = &next_counts_[i * ncols];
+    std::uint32_t* out = &into[i * ncols];
     for (std::size_t c = 0; c < ncols; ++c) out[c] = static_cast<std::uint32_t>(now[c]);
   }
-  prev_counts_.swap(next_counts_);
+  if (!same_shape_) prev_counts_.swap(next);
   prev_irqs_.resize(rows_.size());
   for (std::size_t i = 0; i < rows_.size(); ++i) prev_irqs_[i] = irqs.rows[rows_[i]].irq;
   prev_cpus_ = irqs.cpus;

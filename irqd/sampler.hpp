@@ -85,7 +85,6 @@ class Sampler {
   std::vector<int> prev_cpus_;
   // Previous counts, numbered rows x columns, as the kernel's 32-bit counters.
   std::vector<std::uint32_t> prev_counts_;
-  std::vector<std::uint32_t> next_counts_;
   // When the shape changed: previous row of each current row, previous column of each current
   // column (-1: new).
   std::vector<std::ptrdiff_t> row_map_;
