@@ -509,5 +509,43 @@ TEST(InterruptParseErrors, TruncatedAndDamagedCapturesNeverCrash) {
   }
 }
 
+// The parser's fast paths (a zero field compared whole, eight digits at a time) must read every
+// value exactly as the plain digit loop would: every digit count 1..20, zeros next to others,
+// both the " %10u" (current) and "%10u " (older kernels) field layouts, and the line's end.
+TEST(ProcInterruptsFastPaths, EveryWidthAndLayoutReadsExactly) {
+  std::vector<std::uint64_t> values = {0, 1, 9, 10, 99, 100, 12345678, 99999999, 100000000, 123456789,
+                                       4294967295ULL, 4294967296ULL, 9999999999ULL, 10000000000ULL,
+                                       1234567890123456789ULL, 18446744073709551615ULL};
+  std::uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 200; ++i) {  // xorshift: values of every magnitude
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    values.push_back(x >> (i % 64));
+  }
+  for (bool trailing : {false, true}) {
+    const std::size_t ncpus = 7;
+    std::string t = "      ";
+    for (std::size_t c = 0; c < ncpus; ++c) t += fmt::format("CPU{:<7}", c);
+    t += "\n";
+    std::vector<std::uint64_t> want;
+    for (std::size_t r = 0; r * ncpus < values.size(); ++r) {
+      t += fmt::format("{:>3}:", r + 1);
+      if (trailing) t += " ";
+      for (std::size_t c = 0; c < ncpus; ++c) {
+        std::uint64_t v = (r + c) % 3 == 0 ? 0 : values[(r * ncpus + c) % values.size()];
+        want.push_back(v);
+        t += trailing ? fmt::format("{:>10} ", v) : fmt::format(" {:>10}", v);
+      }
+      t += r % 2 == 0 ? "  PCI-MSI 1-edge      eth0-TxRx-0\n" : "\n";
+    }
+    auto table = parse_interrupts(t, "interrupts");
+    ASSERT_EQ(table.counts, want) << (trailing ? "trailing-space layout" : "leading-space layout");
+  }
+  // A zero glued to a digit is one number, and a zero ending the file is still read.
+  auto t = parse_interrupts("      CPU0       CPU1\n  1:          05          0", "interrupts");
+  EXPECT_EQ(t.counts, (std::vector<std::uint64_t>{5, 0}));
+}
+
 }  // namespace
 }  // namespace irqd::sysfs
