@@ -40,9 +40,9 @@ Sampler::Sampler(double alpha, long user_hz)
       user_hz_(static_cast<double>(user_hz > 0 ? user_hz : ::sysconf(_SC_CLK_TCK))) {}
 
 bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
-  if (!root.read_into("proc/interrupts", text_))
+  // Read and parsed in chunks: the text of a big machine's file is never held whole.
+  if (!sysfs::read_interrupts(root, table_, text_))
     throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
-  sysfs::parse_interrupts(text_, root.display("proc/interrupts"), table_);
   if (!root.read_into("proc/stat", stat_text_))
     throw sysfs::IoError(root.display("proc/stat"), ENOENT, "cannot open");
   sysfs::parse_proc_stat(stat_text_, root.display("proc/stat"), stat_);

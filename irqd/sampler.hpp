@@ -100,7 +100,7 @@ class Sampler {
   policies::LoadInfo load_;
   sysfs::InterruptTable table_;
   sysfs::ProcStat stat_;  // reused between readings
-  std::string text_;      // file buffers, reused between readings
+  std::string text_;      // file buffers (a chunk of /proc/interrupts), reused between readings
   std::string stat_text_;
   // Network rates.
   sysfs::Softirqs softirqs_;

@@ -15,6 +15,11 @@
 #include "sysfs/error.hpp"
 #include "sysfs/text_scan.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 namespace irqd::sysfs {
 
 namespace {
@@ -217,61 +222,48 @@ void split_description(std::string_view rem, InterruptRow& row) {
   row.name.assign(trim(rem.substr(hw_end)));
 }
 
+// Fed one line at a time, so the same code parses a whole text or a file read in chunks.
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view file_name, InterruptTable& out)
-      : text_(text), text_end_(text.data() + text.size()), file_(file_name), table_(out) {
+  Parser(std::string_view file_name, InterruptTable& out) : file_(file_name), table_(out) {
     table_.cpus.clear();
     table_.counts.clear();
   }
 
-  void run() {
-    try {
-      parse();
-    } catch (...) {
-      table_.rows.resize(nrows_);  // no row of an earlier parse may point past the counts
-      throw;
+  // Bytes up to `end` may be loaded eight at a time (only digits within the line are used).
+  void readable_until(const char* end) { text_end_ = end; }
+
+  // One line without its '\n'.
+  void take(std::string_view line) {
+    ++line_no_;
+    if (trim(line).empty()) return;  // blank separators (procfs) and trailing blank lines
+    if (!header_) {
+      parse_header(line);
+      header_ = true;
+      return;
     }
-    table_.rows.resize(nrows_);
+    parse_row(line);
   }
 
- private:
-  void parse() {
-    std::string_view line;
-    bool header = false;
-    while (next_line(line)) {
-      if (trim(line).empty()) continue;
-      parse_header(line);
-      header = true;
-      break;
-    }
-    if (!header) fail(1, "empty file: no 'CPU<n>' header line");
-    std::size_t lines_left = 1;
-    for (std::size_t p = text_.find('\n', pos_); p != std::string_view::npos;
-         p = text_.find('\n', p + 1))
-      ++lines_left;
-    if (table_.rows.size() < lines_left) table_.rows.reserve(lines_left);
+  void reserve(std::size_t lines, std::size_t bytes) {
+    if (table_.rows.size() < lines) table_.rows.reserve(lines);
     // Real rows spend ~11 bytes per counter; the cap keeps a file of short named rows under a
     // huge header from reserving far more than it will use.
-    table_.counts.reserve(std::min(lines_left * table_.cpus.size(), text_.size()));
-    while (next_line(line)) {
-      if (trim(line).empty()) continue;  // blank separators (procfs) and trailing blank lines
-      parse_row(line);
-    }
+    table_.counts.reserve(std::min(lines * table_.cpus.size(), bytes));
   }
 
+  bool has_header() const { return header_; }
+
+  void finish() {
+    if (!header_) fail(1, "empty file: no 'CPU<n>' header line");
+    table_.rows.resize(nrows_);
+  }
+  // After a throw: no row of an earlier parse may point past the counts.
+  void abandon() { table_.rows.resize(nrows_); }
+
+ private:
   [[noreturn]] void fail(int line, const std::string& what) const {
     throw ParseError(std::string(file_), line, what);
-  }
-
-  bool next_line(std::string_view& line) {
-    if (pos_ >= text_.size()) return false;
-    std::size_t nl = text_.find('\n', pos_);
-    if (nl == std::string_view::npos) nl = text_.size();
-    line = text_.substr(pos_, nl - pos_);
-    pos_ = nl == text_.size() ? nl : nl + 1;  // an unterminated last line must not step past end
-    ++line_no_;
-    return true;
   }
 
   void parse_header(std::string_view line) {
@@ -419,11 +411,10 @@ class Parser {
     }
   }
 
-  std::string_view text_;
-  const char* text_end_;
+  const char* text_end_ = nullptr;
   std::string_view file_;
-  std::size_t pos_ = 0;
   int line_no_ = 0;
+  bool header_ = false;
   InterruptTable& table_;
   std::size_t nrows_ = 0;  // rows parsed so far (table_.rows may hold more from a reused table)
   int last_irq_ = -1;
@@ -460,14 +451,92 @@ std::size_t InterruptTable::numbered() const {
       std::count_if(rows.begin(), rows.end(), [](const InterruptRow& r) { return r.irq >= 0; }));
 }
 
+namespace {
+void parse_text(std::string_view text, std::string_view file_name, InterruptTable& out) {
+  Parser p(file_name, out);
+  p.readable_until(text.data() + text.size());
+  try {
+    std::size_t pos = 0;
+    bool reserved = false;
+    while (pos < text.size()) {
+      std::size_t nl = text.find('\n', pos);
+      if (nl == std::string_view::npos) nl = text.size();
+      p.take(text.substr(pos, nl - pos));
+      pos = nl + 1;  // an unterminated last line ends the loop
+      if (!reserved && p.has_header()) {
+        reserved = true;
+        std::size_t lines = 1;
+        for (std::size_t q = text.find('\n', pos); q != std::string_view::npos; q = text.find('\n', q + 1)) ++lines;
+        p.reserve(lines, text.size());
+      }
+    }
+    p.finish();
+  } catch (...) {
+    p.abandon();
+    throw;
+  }
+}
+}  // namespace
+
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
   InterruptTable t;
-  Parser(text, file_name, t).run();
+  parse_text(text, file_name, t);
   return t;
 }
 
 void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
-  Parser(text, file_name, out).run();
+  parse_text(text, file_name, out);
+}
+
+bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf) {
+  const char* rel = "proc/interrupts";
+  const std::string name = root.display(rel);
+  int fd = ::open(root.path(rel).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    throw IoError(name, errno, "cannot open");
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (buf.size() < kInterruptsChunk) buf.resize(kInterruptsChunk);
+  Parser p(name, out);
+  try {
+    std::size_t held = 0;    // bytes in buf not yet parsed (a partial line)
+    std::size_t total = 0;
+    bool eof = false;
+    while (!eof) {
+      if (held == buf.size()) buf.resize(buf.size() * 2);  // one line longer than the buffer
+      ssize_t n = ::read(fd, buf.data() + held, buf.size() - held);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == ENODEV || errno == ENOENT) return false;  // went away while we read
+        throw IoError(name, errno, "cannot read");
+      }
+      total += static_cast<std::size_t>(n);
+      if (total > SysRoot::kMaxFileBytes)
+        throw IoError(name, EFBIG, fmt::format("larger than {} MiB, refusing to read it", SysRoot::kMaxFileBytes >> 20));
+      eof = n == 0;
+      const std::size_t filled = held + static_cast<std::size_t>(n);
+      std::string_view data(buf.data(), filled);
+      p.readable_until(buf.data() + filled);
+      std::size_t pos = 0;
+      for (std::size_t nl; (nl = data.find('\n', pos)) != std::string_view::npos; pos = nl + 1)
+        p.take(data.substr(pos, nl - pos));
+      if (eof && pos < filled) {  // an unterminated last line
+        p.take(data.substr(pos));
+        pos = filled;
+      }
+      held = filled - pos;
+      if (held > 0 && pos > 0) std::memmove(buf.data(), buf.data() + pos, held);
+    }
+    p.finish();
+  } catch (...) {
+    p.abandon();
+    throw;
+  }
+  return true;
 }
 
 }  // namespace irqd::sysfs
