@@ -130,6 +130,11 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (!same_shape_ && row_map_[i] < 0) continue;  // new IRQ: no delta yet
       const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
+      if (same_shape_) {  // the steady case: straight arrays, no lookups
+        const std::uint32_t* p = &prev_counts_[i * ncols];
+        for (std::size_t c = 0; c < ncols; ++c) col_total_[c] += delta32(p[c], now[c]);
+        continue;
+      }
       for (std::size_t c = 0; c < ncols; ++c)
         if (const std::uint32_t* p = prev_of(i, c)) col_total_[c] += delta32(*p, now[c]);
     }
@@ -157,14 +162,26 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
       double cost = 0.0;
       std::uint64_t fired = 0;
       FiredOn& on = fired_[i];
-      for (std::size_t c = 0; c < ncols; ++c) {
-        const std::uint32_t* p = prev_of(i, c);
-        if (p == nullptr) continue;
-        const std::uint64_t d = delta32(*p, now[c]);
-        if (d == 0) continue;
+      auto charge = [&](std::size_t c, std::uint64_t d) {
         fired += d;
         cost += col_ratio_[c] * static_cast<double>(d);
         if (on.ncpus++ == 0) on.first_cpu = irqs.cpus[c];
+      };
+      if (same_shape_) {
+        // This reading becomes the previous one as it is read.
+        std::uint32_t* p = &prev_counts_[i * ncols];
+        for (std::size_t c = 0; c < ncols; ++c) {
+          const auto now32 = static_cast<std::uint32_t>(now[c]);
+          if (now32 == p[c]) continue;
+          charge(c, delta32(p[c], now[c]));
+          p[c] = now32;
+        }
+      } else {
+        for (std::size_t c = 0; c < ncols; ++c) {
+          const std::uint32_t* p = prev_of(i, c);
+          if (p == nullptr) continue;
+          if (const std::uint64_t d = delta32(*p, now[c]); d != 0) charge(c, d);
+        }
       }
       policies::IrqLoad fresh{cost / seconds, static_cast<double>(fired) / seconds};
       // EWMA; IRQs that vanished are dropped, new ones start at their first measurement.
@@ -193,11 +210,12 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
   }
 
   // This reading becomes the previous one: in place when the shape is the same (the steady case
-  // keeps one rows x CPUs array, not two), else through a temporary that is released again.
+  // keeps one rows x CPUs array, not two; with a delta pass 2 already did it), else through a
+  // temporary that is released again.
   std::vector<std::uint32_t> next;
   if (!same_shape_) next.resize(rows_.size() * ncols);
   std::vector<std::uint32_t>& into = same_shape_ ? prev_counts_ : next;
-  for (std::size_t i = 0; i < rows_.size(); ++i) {
+  for (std::size_t i = 0; !(same_shape_ && have_delta) && i < rows_.size(); ++i) {
     const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
     std::uint32_t* out = &into[i * ncols];
     for (std::size_t c = 0; c < ncols; ++c) out[c] = static_cast<std::uint32_t>(now[c]);
