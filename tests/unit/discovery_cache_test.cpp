@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "irqd/daemon.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
@@ -182,6 +183,47 @@ TEST(DiscoveryCache, MalformedKnobFallsBackToAFullDiscoveryWithItsWarning) {
   EXPECT_FALSE(irq_of(d, 101).error.empty());
   ASSERT_FALSE(d.warnings.empty());
   EXPECT_NE(d.warnings[0].find("101"), std::string::npos) << d.warnings[0];
+}
+
+// Through the daemon's real cycle: what someone else changes is put back, a busy IRQ at the next
+// cycle, an idle one within a sweep, and the steady cycles never discover from scratch.
+TEST(DiscoveryCache, DaemonPutsBackDriftWithoutRediscovering) {
+  CacheTree tree(600);
+  DaemonOptions opts;
+  opts.engine.root = tree.t.root();
+  opts.engine.use_netlink = false;
+  opts.engine.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  config::Config cfg;
+  cfg.policy = "spread";
+  cfg.run_dir = (tree.t.root() / "run/irqd").string();
+  Daemon d(opts, cfg);
+  d.cycle();
+  d.cycle();
+  auto affinity = [&](int irq) {
+    std::ifstream in(tree.t.root() / fmt::format("proc/irq/{}/smp_affinity_list", irq));
+    std::string s;
+    std::getline(in, s);
+    return s;
+  };
+  const std::string busy_home = affinity(690), idle_home = affinity(650);
+  const std::string busy_away = busy_home == "3" ? "2" : "3", idle_away = idle_home == "3" ? "2" : "3";
+  // IRQ 690 moved by someone else and firing there; IRQ 650 moved but idle.
+  tree.set_affinity(690, busy_away);
+  tree.set_affinity(650, idle_away);
+  std::ifstream in(tree.t.root() / "proc/interrupts");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const auto row = text.find(" 690:");
+  ASSERT_NE(row, std::string::npos);
+  text.replace(row + 5 + static_cast<std::size_t>(std::stoi(busy_away)) * 11, 11, fmt::format(" {:>10}", 77));
+  tree.t.dir().write("proc/interrupts", text);
+  const auto full = d.discovery_cache().full_discoveries();
+  d.cycle();
+  EXPECT_EQ(affinity(690), busy_home) << "a busy IRQ's drift is put back at the next cycle";
+  for (std::size_t k = 1; k < DiscoveryCache::kSweepCycles && affinity(650) != idle_home; ++k) d.cycle();
+  EXPECT_EQ(affinity(650), idle_home) << "an idle IRQ's drift is put back within a sweep";
+  EXPECT_EQ(d.discovery_cache().full_discoveries(), full);
 }
 
 }  // namespace
