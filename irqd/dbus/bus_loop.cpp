@@ -54,13 +54,14 @@ void BusLoop::dispatch() {
     if (::read(timer_fd_, &expirations, sizeof expirations) < 0) break;
   }
   try {
-    // One request per call: keep going until sd-bus says it must poll again.
-    while (conn_.processPendingRequest()) {
-    }
+    // One request per call: keep going until sd-bus says it must poll again. The deferred work
+    // runs after each request, once its reply is sent and before the next request is read, so a
+    // client that reads after a write sees the write's cycle.
+    while (conn_.processPendingRequest())
+      if (after_) after_();
   } catch (const std::exception& e) {
     spdlog::error("D-Bus: processing a request failed: {}", e.what());
   }
-  if (after_) after_();
   rearm();
 }
 

@@ -17,8 +17,8 @@ namespace irqd::dbus {
 
 class BusLoop {
  public:
-  // `after`: called after each batch of processed requests (deferred work such as a cycle that
-  // must run after a method's reply was sent).
+  // `after`: called after each processed request (deferred work such as a cycle that must run
+  // after a method's reply was sent).
   BusLoop(sdbus::IConnection& conn, std::function<void()> after);
   ~BusLoop();
   BusLoop(const BusLoop&) = delete;
