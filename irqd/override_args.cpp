@@ -8,12 +8,14 @@
 namespace irqd {
 
 namespace {
-// Shows at most 64 bytes of a value in a message, so a huge argument does not become a huge error.
-std::string shown(std::string_view text) {
-  std::string s(text.substr(0, 64));
+// Shows at most `max` bytes of a value in a message, so a huge argument does not become a huge
+// error, and as printable ASCII, so a cut multi-byte character cannot make the D-Bus error string
+// invalid UTF-8.
+std::string shown(std::string_view text, std::size_t max = 64) {
+  std::string s(text.substr(0, max));
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-  return text.size() > 64 ? s + "..." : s;
+  return text.size() > max ? s + "..." : s;
 }
 
 void check_length(const char* what, std::string_view text) {
@@ -28,7 +30,11 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text) {
   try {
     cpus = sysfs::CpuSet::parse_list(text);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(fmt::format("cpulist '{}': not a cpulist such as 0-3,8 ({})", shown(text), e.what()));
+    // CpuSet's message quotes the whole text: keep only its reason, so the reply stays short.
+    std::string_view why = e.what();
+    if (auto at = why.rfind("': "); at != std::string_view::npos) why.remove_prefix(at + 3);
+    throw std::invalid_argument(
+        fmt::format("cpulist '{}': not a cpulist such as 0-3,8 ({})", shown(text), shown(why, 120)));
   }
   if (cpus.empty()) throw std::invalid_argument(fmt::format("cpulist '{}': names no CPU", shown(text)));
   return cpus;
@@ -39,9 +45,9 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text, const sysfs::CpuSet& existin
   sysfs::CpuSet missing = cpus - existing;
   if (!missing.empty()) {
     std::string which = missing.count() == 1 ? fmt::format("CPU {} does not exist", missing.first())
-                                             : fmt::format("CPUs {} do not exist", missing.to_list());
+                                             : fmt::format("CPUs {} do not exist", shown(missing.to_list()));
     throw std::invalid_argument(
-        fmt::format("cpulist '{}': {} (online CPUs: {})", shown(text), which, existing.to_list()));
+        fmt::format("cpulist '{}': {} (online CPUs: {})", shown(text), which, shown(existing.to_list(), 120)));
   }
   return cpus;
 }

@@ -1,7 +1,8 @@
 // libFuzzer target: the D-Bus write methods' argument parsers (irqd/override_args.hpp) — the
 // cpulist, queue name ("rx-3", "tx-0"), device and policy name of PinIrq, PinQueue, BanCpus,
 // SetDevicePolicy. The first byte picks the parser, the rest is the argument.
-// Properties: each parser returns or throws std::invalid_argument with a bounded message; a parsed
+// Properties: each parser returns or throws std::invalid_argument with a short, printable-ASCII
+// message (it becomes a D-Bus error string, which must be valid UTF-8); a parsed
 // cpulist is non-empty, within the "existing" CPUs when checked against them, and prints back to
 // a cpulist that parses to the same set; a parsed queue name prints back to the same text.
 #include <cstddef>
@@ -16,7 +17,11 @@
 namespace {
 void check_message(const std::invalid_argument& e) {
   // Messages quote at most 64 bytes of the argument: a huge argument never becomes a huge reply.
-  if (std::string_view(e.what()).size() > 400) std::abort();
+  std::string_view m = e.what();
+  if (m.size() > 400) std::abort();
+  // ... and stay printable ASCII: a D-Bus error message must be valid UTF-8.
+  for (char c : m)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) std::abort();
 }
 }  // namespace
 

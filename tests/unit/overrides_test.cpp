@@ -35,6 +35,17 @@ TEST(OverrideArgs, CpulistsNameTheMissingCpu) {
   EXPECT_NE(error_of([&] { parse_cpus_arg(std::string(5000, '1')); }).find("longer than 4096 bytes"), std::string::npos);
 }
 
+// Found by fuzz_dbus_args: the messages quoted whole lists (and raw bytes), so a crafted argument
+// made a multi-kilobyte, possibly invalid UTF-8 D-Bus error string.
+TEST(OverrideArgs, MessagesStayShortAndPrintable) {
+  std::string stride = error_of([] { parse_cpus_arg("0-2790:2/8", CpuSet::range(0, 63)); });
+  EXPECT_LT(stride.size(), 400u) << stride;
+  EXPECT_NE(stride.find("do not exist"), std::string::npos) << stride;
+  std::string junk = error_of([] { parse_cpus_arg(std::string(200, '\xff') + "K3,3117,1"); });
+  EXPECT_LT(junk.size(), 400u) << junk;
+  for (char c : junk + stride) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << junk;
+}
+
 TEST(OverrideArgs, QueueNames) {
   EXPECT_TRUE(parse_queue_name("rx-0").rx);
   EXPECT_EQ(parse_queue_name("rx-0").index, 0);
