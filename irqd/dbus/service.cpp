@@ -68,7 +68,7 @@ void Service::on_cycle(const CycleReport& r) {
     auto sig = device_signature(*plan);
     if (have_devices_ && sig != device_sig_) {
       std::vector<std::string> names;
-      for (const auto& nic : plan->discovery.inventory.nics) names.push_back(nic.name);
+      for (const auto& s : sig) names.push_back(s.substr(0, s.find(' ')));
       spdlog::info("D-Bus: network devices changed: {}", fmt::join(sig, ", "));
       emitDevicesChanged(names);
     }

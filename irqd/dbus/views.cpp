@@ -4,12 +4,33 @@
 #include <fmt/format.h>
 
 #include "irqd/override_args.hpp"
-#include "sysfs/irq_files.hpp"
 
 namespace irqd::dbus {
 
 namespace {
 using sysfs::CpuSet;
+
+// D-Bus strings must be valid UTF-8, but IRQ and driver names come from kernel files: any byte
+// that is not part of a well-formed UTF-8 sequence becomes '?', so one odd name cannot make a whole
+// reply fail to serialize.
+std::string utf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size();) {
+    auto b = static_cast<unsigned char>(in[i]);
+    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= in.size() && b != 0;
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
+    if (ok) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      out.push_back('?');
+      ++i;
+    }
+  }
+  return out;
+}
 
 std::string list_of(const std::optional<CpuSet>& c) { return c ? c->to_list() : ""; }
 
@@ -68,7 +89,7 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
     double rate = load == s.load.irqs.end() ? 0.0 : load->second.rate;
     double cost = load == s.load.irqs.end() ? 0.0 : load->second.cost;
     bool managed = irq.cls == sysfs::IrqClass::kManaged || s.unchangeable.count(irq.irq) > 0;
-    rows.emplace_back(static_cast<std::uint32_t>(irq.irq), irq.name, irq.device, queue_of(irq), irq_class(irq),
+    rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device), queue_of(irq), irq_class(irq),
                       static_cast<std::int32_t>(irq.node), cur, planned ? planned->cpus.to_list() : std::string(),
                       static_cast<std::int32_t>(irq.effective && !irq.effective->empty() ? irq.effective->first() : -1),
                       rate, cost, total > 0.0 ? cost / total : 0.0, s.effective.irq_pins.count(irq.irq) > 0, managed);
@@ -97,7 +118,7 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
       }
     }
     std::string policy = s.effective.device(nic.name).policy;
-    rows.emplace_back(nic.name, nic.driver, nic.pci, static_cast<std::int32_t>(nic.numa_node),
+    rows.emplace_back(utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
                       static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
                       policy.empty() ? s.effective.policy : policy, std::move(queues));
   }
@@ -120,7 +141,8 @@ std::vector<ChangeRow> change_rows(const Diff& d) {
     } else {
       subject = "system";
     }
-    rows.emplace_back(kind, subject, k.path, as_cpulist(leaf, k.current), as_cpulist(leaf, k.value));
+    rows.emplace_back(utf8(kind), utf8(subject), utf8(k.path), utf8(as_cpulist(leaf, k.current)),
+                      utf8(as_cpulist(leaf, k.value)));
   }
   return rows;
 }
@@ -128,16 +150,16 @@ std::vector<ChangeRow> change_rows(const Diff& d) {
 OverridesReply overrides_reply(const Overrides& o) {
   OverridesReply r;
   for (const auto& [irq, cpus] : o.irq_pins) std::get<0>(r).emplace_back(static_cast<std::uint32_t>(irq), cpus.to_list());
-  for (const auto& [k, cpus] : o.queue_pins) std::get<1>(r).emplace_back(k.device, queue_name(k.rx, k.index), cpus.to_list());
+  for (const auto& [k, cpus] : o.queue_pins) std::get<1>(r).emplace_back(utf8(k.device), queue_name(k.rx, k.index), cpus.to_list());
   std::get<2>(r) = o.banned_cpus.to_list();
-  for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(dev, p);
+  for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(utf8(dev), utf8(p));
   return r;
 }
 
 std::vector<std::string> device_signature(const PlanResult& plan) {
   std::vector<std::string> sig;
   for (const auto& nic : plan.discovery.inventory.nics)
-    sig.push_back(fmt::format("{} rx={} tx={}", nic.name, nic.rx.size(), nic.tx.size()));
+    sig.push_back(fmt::format("{} rx={} tx={}", utf8(nic.name), nic.rx.size(), nic.tx.size()));
   return sig;
 }
 
