@@ -247,7 +247,7 @@ void Service::BanCpus(const std::string& cpus) {
     if (eff.honour_nohz_full) usable = usable - plan.machine.nohz_full;
     if (usable.empty())
       throw std::invalid_argument(fmt::format("cpulist '{}': banning it would leave no usable CPU (online {}, banned {})",
-                                              cpus, plan.machine.online.to_list(), eff.banned_cpus.to_list()));
+                                              set.to_list(), plan.machine.online.to_list(), eff.banned_cpus.to_list()));
     commit(std::move(o), fmt::format("CPUs {} banned (run-time bans now {})", set.to_list(),
                                      (store_.get().banned_cpus | set).to_list()));
   });
