@@ -268,7 +268,8 @@ void Service::UnbanCpus(const std::string& cpus) {
 
 void Service::Rebalance() {
   require_root("Rebalance");
-  spdlog::info("D-Bus: Rebalance: a cycle now");
+  spdlog::info("D-Bus: Rebalance: a cycle now, cooldowns ended");
+  daemon_.end_cooldowns();
   cycle_requested_ = true;
 }
 
