@@ -188,6 +188,12 @@ bool wait_ready(int timeout_ms) {
       timeout_ms);
 }
 
+std::unique_ptr<IrqdProcess> start_served(const DbusWorld& w, std::vector<std::string> extra) {
+  auto d = std::make_unique<IrqdProcess>(w.machine, w.state.path(), std::move(extra));
+  if (!wait_ready()) throw std::runtime_error("irqd did not answer on the bus:\n" + d->log());
+  return d;
+}
+
 std::string dbus_error(const std::function<void()>& f) {
   try {
     f();

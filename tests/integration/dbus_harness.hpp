@@ -78,6 +78,18 @@ class Irqd1Client final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_
   std::vector<std::vector<std::string>> devices_;
 };
 
+// A private bus (with the contrib policy), the test machine and a state directory: what most
+// D-Bus tests start from.
+struct DbusWorld {
+  PrivateBus bus;
+  TestMachine machine;
+  TempDir state;
+};
+
+// Starts irqd on the world's machine and waits until it answers on the bus; throws
+// std::runtime_error with the daemon's log when it does not.
+std::unique_ptr<IrqdProcess> start_served(const DbusWorld& w, std::vector<std::string> extra = {});
+
 // Polls until pred() holds or timeout_ms passes; returns pred().
 bool eventually(const std::function<bool()>& pred, int timeout_ms = 5000);
 // Waits until the daemon answers GetStatus with at least one cycle done.

@@ -44,70 +44,61 @@ class DbusStateTest : public ::testing::TestWithParam<int> {};
 // Overrides come back after a clean stop (SIGTERM) and after kill -9, and are applied again: a
 // knob reset behind irqd's back while it was down is pinned again by the first cycle.
 TEST_P(DbusStateTest, OverridesSurviveARestart) {
-  PrivateBus bus;
-  TestMachine machine;
-  TempDir state;
+  DbusWorld w;
   {
-    IrqdProcess first(machine, state.path());
-    ASSERT_TRUE(wait_ready()) << first.log();
+    auto first = start_served(w);
     Irqd1Client c;
     pin_and_ban(c);
-    EXPECT_TRUE(eventually([&] { return affinity(machine, 101) == "3"; })) << first.log();
-    first.child().signal(GetParam());
-    EXPECT_EQ(first.child().wait(5000), GetParam() == SIGKILL ? 128 + SIGKILL : 0) << first.log();
+    EXPECT_TRUE(eventually([&] { return affinity(w.machine, 101) == "3"; })) << first->log();
+    first->child().signal(GetParam());
+    EXPECT_EQ(first->child().wait(5000), GetParam() == SIGKILL ? 128 + SIGKILL : 0) << first->log();
   }
-  machine.write("proc/irq/101/smp_affinity_list", "0-3\n");
-  IrqdProcess second(machine, state.path());
-  ASSERT_TRUE(wait_ready()) << second.log();
+  w.machine.write("proc/irq/101/smp_affinity_list", "0-3\n");
+  auto second = start_served(w);
   Irqd1Client c;
   expect_pinned_and_banned(c);
-  EXPECT_TRUE(eventually([&] { return affinity(machine, 101) == "3"; })) << second.log();
-  EXPECT_THAT(second.log(), HasSubstr("run-time overrides loaded from"));
-  EXPECT_NE(affinity(machine, 102), "2");  // the ban holds too
+  EXPECT_TRUE(eventually([&] { return affinity(w.machine, 101) == "3"; })) << second->log();
+  EXPECT_THAT(second->log(), HasSubstr("run-time overrides loaded from"));
+  EXPECT_NE(affinity(w.machine, 102), "2");  // the ban holds too
 }
 
 INSTANTIATE_TEST_SUITE_P(StopSignals, DbusStateTest, ::testing::Values(SIGTERM, SIGKILL),
                          [](const auto& p) { return p.param == SIGKILL ? std::string("Kill9") : std::string("Term"); });
 
 TEST(DbusState, CorruptStateFileIsReportedMovedAsideAndIgnored) {
-  PrivateBus bus;
-  TestMachine machine;
-  TempDir state;
-  state.write("overrides.json", R"({"schema": 1, "irq_pins": [{"irq": 101, "cpus": "banana"}]})");
-  IrqdProcess d(machine, state.path());
-  ASSERT_TRUE(wait_ready()) << d.log();
+  DbusWorld w;
+  w.state.write("overrides.json", R"({"schema": 1, "irq_pins": [{"irq": 101, "cpus": "banana"}]})");
+  auto d = start_served(w);
   Irqd1Client c;
   EXPECT_TRUE(std::get<0>(c.GetOverrides()).empty());
-  EXPECT_THAT(d.log(), HasSubstr("overrides.json is corrupt (irq_pins[0]: cpulist 'banana': not a cpulist"));
-  EXPECT_THAT(d.log(), HasSubstr("starting without run-time overrides"));
-  EXPECT_FALSE(fs::exists(state.path() / "overrides.json"));
+  EXPECT_THAT(d->log(), HasSubstr("overrides.json is corrupt (irq_pins[0]: cpulist 'banana': not a cpulist"));
+  EXPECT_THAT(d->log(), HasSubstr("starting without run-time overrides"));
+  EXPECT_FALSE(fs::exists(w.state.path() / "overrides.json"));
   int aside = 0;
-  for (const auto& e : fs::directory_iterator(state.path()))
+  for (const auto& e : fs::directory_iterator(w.state.path()))
     aside += e.path().filename().string().rfind("overrides.json.corrupt-", 0) == 0;
   EXPECT_EQ(aside, 1);
   // The daemon works normally and a new override is saved in a fresh file.
   c.PinIrq(102, "2");
-  EXPECT_TRUE(eventually([&] { return affinity(machine, 102) == "2"; }));
-  EXPECT_TRUE(fs::exists(state.path() / "overrides.json"));
+  EXPECT_TRUE(eventually([&] { return affinity(w.machine, 102) == "2"; }));
+  EXPECT_TRUE(fs::exists(w.state.path() / "overrides.json"));
 }
 
 TEST(DbusState, SignalsCycleCompletedAndDevicesChanged) {
-  PrivateBus bus;
-  TestMachine machine;
-  TempDir state;
-  IrqdProcess d(machine, state.path());
-  ASSERT_TRUE(wait_ready()) << d.log();
+  DbusWorld w;
+  auto d = start_served(w);
+  TestMachine& machine = w.machine;
   Irqd1Client c;
   auto before = std::get<3>(c.GetStatus());
   c.Rebalance();
   EXPECT_TRUE(eventually([&] {
     auto seen = c.cycles_seen();
     return std::find(seen.begin(), seen.end(), before + 1) != seen.end();
-  })) << d.log();
+  })) << d->log();
   EXPECT_TRUE(c.device_changes().empty());
   machine.add_eth1();
   c.Rebalance();
-  EXPECT_TRUE(eventually([&] { return !c.device_changes().empty(); })) << d.log();
+  EXPECT_TRUE(eventually([&] { return !c.device_changes().empty(); })) << d->log();
   auto changes = c.device_changes();
   ASSERT_FALSE(changes.empty());
   EXPECT_EQ(changes.back(), (std::vector<std::string>{"eth0", "eth1"}));
@@ -129,12 +120,11 @@ TEST(DbusState, WithoutABusTheDaemonWarnsAndRunsWithOverridesApplied) {
 }
 
 TEST(DbusState, NoDbusRunsQuietlyWithOverridesApplied) {
-  PrivateBus bus;
-  TestMachine machine;
-  TempDir state;
-  state.write("overrides.json", R"({"schema": 1, "irq_pins": [{"irq": 102, "cpus": "3"}], "queue_pins": [],
+  DbusWorld w;
+  const TestMachine& machine = w.machine;
+  w.state.write("overrides.json", R"({"schema": 1, "irq_pins": [{"irq": 102, "cpus": "3"}], "queue_pins": [],
                                     "banned_cpus": "", "device_policies": []})");
-  IrqdProcess d(machine, state.path(), {"--no-dbus"});
+  IrqdProcess d(machine, w.state.path(), {"--no-dbus"});
   EXPECT_TRUE(eventually([&] { return affinity(machine, 102) == "3"; })) << d.log();
   EXPECT_THAT(d.log(), ::testing::Not(HasSubstr("D-Bus")));
   EXPECT_FALSE(wait_ready(500));  // nobody answers on the bus
