@@ -47,6 +47,7 @@ void BusLoop::attach(EventLoop& loop) {
 }
 
 void BusLoop::dispatch() {
+  if (lost_) return;
   // Drain the epoll set (level-triggered: only to clear the timerfd's count).
   epoll_event evs[4];
   while (::epoll_wait(epoll_fd_, evs, 4, 0) > 0) {
@@ -60,13 +61,31 @@ void BusLoop::dispatch() {
     while (conn_.processPendingRequest())
       if (after_) after_();
   } catch (const std::exception& e) {
-    spdlog::error("D-Bus: processing a request failed: {}", e.what());
+    lose(e.what());
+    return;
   }
   rearm();
 }
 
+void BusLoop::lose(const char* why) {
+  lost_ = true;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, bus_fd_, nullptr);
+  itimerspec off{};
+  ::timerfd_settime(timer_fd_, 0, &off, nullptr);
+  spdlog::error("D-Bus: the connection to the bus is lost ({}); irqd goes on without the D-Bus service until it is "
+                "restarted",
+                why);
+}
+
 void BusLoop::rearm() {
-  auto poll = conn_.getEventLoopPollData();
+  if (lost_) return;
+  sdbus::IConnection::PollData poll{};
+  try {
+    poll = conn_.getEventLoopPollData();
+  } catch (const std::exception& e) {
+    lose(e.what());
+    return;
+  }
   epoll_event bev{};
   bev.events = ((poll.events & POLLIN) ? EPOLLIN : 0u) | ((poll.events & POLLOUT) ? EPOLLOUT : 0u);
   bev.data.fd = bus_fd_;

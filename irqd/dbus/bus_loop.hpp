@@ -30,14 +30,19 @@ class BusLoop {
   // Re-reads the connection's poll data: call after sending outside dispatch() (a signal emitted
   // from a timed cycle) so queued output gets POLLOUT.
   void rearm();
+  // The connection broke (the bus daemon went away): the bus is no longer watched, and the daemon
+  // carries on steering interrupts without the service.
+  bool lost() const { return lost_; }
 
  private:
+  void lose(const char* why);
 
   sdbus::IConnection& conn_;
   std::function<void()> after_;
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   int bus_fd_ = -1;
+  bool lost_ = false;
 };
 
 }  // namespace irqd::dbus

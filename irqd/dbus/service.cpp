@@ -304,7 +304,12 @@ BusService::BusService(Daemon& daemon, const std::string& state_dir, bool with_b
   }
   daemon.on_loop_start([this](EventLoop& loop) { loop_->attach(loop); });
   daemon.on_cycle([this](const CycleReport& r) {
-    service_->on_cycle(r);
+    if (loop_->lost()) return;
+    try {
+      service_->on_cycle(r);
+    } catch (const std::exception& e) {
+      spdlog::warn("D-Bus: after cycle {}: {}", r.cycle, e.what());  // a signal that could not be sent
+    }
     loop_->rearm();  // a signal sent from a timed cycle may be queued: wait for POLLOUT too
   });
   spdlog::info("D-Bus: serving {} at {}", kBusName, kObjectPath);

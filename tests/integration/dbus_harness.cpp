@@ -98,6 +98,11 @@ PrivateBus::PrivateBus(bool with_irqd_policy) {
 
 PrivateBus::~PrivateBus() {
   ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+  stop();
+}
+
+void PrivateBus::stop() {
+  if (!daemon_->running()) return;
   daemon_->signal(SIGTERM);
   daemon_->wait(3000);
 }

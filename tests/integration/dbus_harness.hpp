@@ -27,6 +27,8 @@ class PrivateBus {
   explicit PrivateBus(bool with_irqd_policy = true);
   ~PrivateBus();
   const std::string& address() const { return address_; }
+  // Stops the bus daemon (as if it crashed or was restarted).
+  void stop();
 
  private:
   TempDir dir_;

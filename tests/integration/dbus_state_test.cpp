@@ -105,6 +105,23 @@ TEST(DbusState, SignalsCycleCompletedAndDevicesChanged) {
   EXPECT_EQ(c.ListDevices().size(), 2u);
 }
 
+TEST(DbusState, LosingTheBusLeavesTheDaemonRunning) {
+  DbusWorld w;
+  auto d = start_served(w);
+  {
+    Irqd1Client c;
+    c.PinIrq(101, "3");
+  }
+  w.bus.stop();
+  EXPECT_TRUE(eventually([&] { return d->log().find("connection to the bus is lost") != std::string::npos; }))
+      << d->log();
+  // Still steering: a drift is put back by the next cycle (SIGHUP runs one at once).
+  w.machine.write("proc/irq/101/smp_affinity_list", "0-3\n");
+  d->child().signal(SIGHUP);
+  EXPECT_TRUE(eventually([&] { return affinity(w.machine, 101) == "3"; })) << d->log();
+  EXPECT_TRUE(d->child().running());
+}
+
 TEST(DbusState, WithoutABusTheDaemonWarnsAndRunsWithOverridesApplied) {
   TestMachine machine;
   TempDir state, nobus;
