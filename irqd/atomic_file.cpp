@@ -2,13 +2,12 @@
 #include "irqd/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace irqd {
 
@@ -17,11 +16,15 @@ namespace fs = std::filesystem;
 void write_file_atomic(const fs::path& file, const std::string& text) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", file.parent_path().string(), ec.message()));
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("cannot create {}: {}", file.parent_path().string(), ec.message()));
   fs::path tmp = file;
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  if (fd < 0)
+    throw std::runtime_error(
+        fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
   const char* p = text.data();
   std::size_t left = text.size();
   int err = 0;

@@ -1,9 +1,9 @@
 // Override argument parsers: cpulists, queue names, device and policy names.
 #include "irqd/override_args.hpp"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
+
+#include <stdexcept>
 
 namespace irqd {
 
@@ -20,7 +20,8 @@ std::string shown(std::string_view text, std::size_t max = 64) {
 
 void check_length(const char* what, std::string_view text) {
   if (text.size() > kMaxArgLength)
-    throw std::invalid_argument(fmt::format("{} '{}': longer than {} bytes", what, shown(text), kMaxArgLength));
+    throw std::invalid_argument(
+        fmt::format("{} '{}': longer than {} bytes", what, shown(text), kMaxArgLength));
 }
 }  // namespace
 
@@ -33,10 +34,11 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text) {
     // CpuSet's message quotes the whole text: keep only its reason, so the reply stays short.
     std::string_view why = e.what();
     if (auto at = why.rfind("': "); at != std::string_view::npos) why.remove_prefix(at + 3);
-    throw std::invalid_argument(
-        fmt::format("cpulist '{}': not a cpulist such as 0-3,8 ({})", shown(text), shown(why, 120)));
+    throw std::invalid_argument(fmt::format("cpulist '{}': not a cpulist such as 0-3,8 ({})",
+                                            shown(text), shown(why, 120)));
   }
-  if (cpus.empty()) throw std::invalid_argument(fmt::format("cpulist '{}': names no CPU", shown(text)));
+  if (cpus.empty())
+    throw std::invalid_argument(fmt::format("cpulist '{}': names no CPU", shown(text)));
   return cpus;
 }
 
@@ -44,10 +46,11 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text, const sysfs::CpuSet& existin
   sysfs::CpuSet cpus = parse_cpus_arg(text);
   sysfs::CpuSet missing = cpus - existing;
   if (!missing.empty()) {
-    std::string which = missing.count() == 1 ? fmt::format("CPU {} does not exist", missing.first())
-                                             : fmt::format("CPUs {} do not exist", shown(missing.to_list()));
-    throw std::invalid_argument(
-        fmt::format("cpulist '{}': {} (online CPUs: {})", shown(text), which, shown(existing.to_list(), 120)));
+    std::string which = missing.count() == 1
+                            ? fmt::format("CPU {} does not exist", missing.first())
+                            : fmt::format("CPUs {} do not exist", shown(missing.to_list()));
+    throw std::invalid_argument(fmt::format("cpulist '{}': {} (online CPUs: {})", shown(text),
+                                            which, shown(existing.to_list(), 120)));
   }
   return cpus;
 }
@@ -55,13 +58,17 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text, const sysfs::CpuSet& existin
 QueueName parse_queue_name(std::string_view text) {
   check_length("queue", text);
   auto bad = [&] {
-    return std::invalid_argument(fmt::format("queue '{}': expected rx-N or tx-N (e.g. rx-0)", shown(text)));
+    return std::invalid_argument(
+        fmt::format("queue '{}': expected rx-N or tx-N (e.g. rx-0)", shown(text)));
   };
   if (text.size() < 4 || text[2] != '-') throw bad();
   QueueName q;
-  if (text.substr(0, 2) == "rx") q.rx = true;
-  else if (text.substr(0, 2) == "tx") q.rx = false;
-  else throw bad();
+  if (text.substr(0, 2) == "rx")
+    q.rx = true;
+  else if (text.substr(0, 2) == "tx")
+    q.rx = false;
+  else
+    throw bad();
   std::string_view num = text.substr(3);
   if (num.size() > 5 || (num.size() > 1 && num[0] == '0')) throw bad();
   int v = 0;
@@ -83,7 +90,8 @@ void check_device_name(std::string_view name) {
     if (c == '/' || c == ':' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) ok = false;
   if (!ok)
     throw std::invalid_argument(
-        fmt::format("device '{}': not a network interface name (1-15 bytes, no '/', ':' or spaces)", shown(name)));
+        fmt::format("device '{}': not a network interface name (1-15 bytes, no '/', ':' or spaces)",
+                    shown(name)));
 }
 
 void check_policy_name(std::string_view name) {

@@ -2,6 +2,7 @@
 #include "irqd/dbus/bus_loop.hpp"
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -11,15 +12,16 @@
 #include <limits>
 #include <system_error>
 
-#include <spdlog/spdlog.h>
-
 namespace irqd::dbus {
 
 namespace {
-[[noreturn]] void fail(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void fail(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
 }  // namespace
 
-BusLoop::BusLoop(sdbus::IConnection& conn, std::function<void()> after) : conn_(conn), after_(std::move(after)) {
+BusLoop::BusLoop(sdbus::IConnection& conn, std::function<void()> after)
+    : conn_(conn), after_(std::move(after)) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) fail("epoll_create1");
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -72,9 +74,11 @@ void BusLoop::lose(const char* why) {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, bus_fd_, nullptr);
   itimerspec off{};
   ::timerfd_settime(timer_fd_, 0, &off, nullptr);
-  spdlog::error("D-Bus: the connection to the bus is lost ({}); irqd goes on without the D-Bus service until it is "
-                "restarted",
-                why);
+  spdlog::error(
+      "D-Bus: the connection to the bus is lost ({}); irqd goes on without the D-Bus service until "
+      "it is "
+      "restarted",
+      why);
 }
 
 void BusLoop::rearm() {

@@ -7,9 +7,9 @@
 // fd the EventLoop watches: the epoll fd is readable whenever the bus wants attention.
 #pragma once
 
-#include <functional>
-
 #include <sdbus-c++/IConnection.h>
+
+#include <functional>
 
 #include "irqd/event_loop.hpp"
 

@@ -1,11 +1,11 @@
 // Service: the io.github.irqd.Irqd1 methods, access control and errors; BusService: wiring.
 #include "irqd/dbus/service.hpp"
 
-#include <limits>
-#include <stdexcept>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <limits>
+#include <stdexcept>
 
 #include "irqd/override_args.hpp"
 #include "policies/registry.hpp"
@@ -75,8 +75,8 @@ void Service::on_cycle(const CycleReport& r) {
     device_sig_ = std::move(sig);
     have_devices_ = true;
   }
-  emitCycleCompleted(r.cycle, static_cast<std::uint32_t>(r.applied), static_cast<std::uint32_t>(r.unchanged),
-                     static_cast<std::uint32_t>(r.failed));
+  emitCycleCompleted(r.cycle, static_cast<std::uint32_t>(r.applied),
+                     static_cast<std::uint32_t>(r.unchanged), static_cast<std::uint32_t>(r.failed));
 }
 
 void Service::run_deferred() {
@@ -92,11 +92,14 @@ void Service::require_root(const char* method) {
     if (msg == nullptr) throw std::runtime_error("no message");
     uid = msg->getCredsUid();
   } catch (const std::exception& e) {
-    throw sdbus::Error(kAccessDenied, fmt::format("{}: the caller's UID cannot be determined ({})", method, e.what()));
+    throw sdbus::Error(kAccessDenied, fmt::format("{}: the caller's UID cannot be determined ({})",
+                                                  method, e.what()));
   }
   if (uid != 0) {
     spdlog::warn("D-Bus: {} refused: caller UID {} is not root", method, uid);
-    throw sdbus::Error(kAccessDenied, fmt::format("{} changes irqd: only root may call it (caller UID {})", method, uid));
+    throw sdbus::Error(
+        kAccessDenied,
+        fmt::format("{} changes irqd: only root may call it (caller UID {})", method, uid));
   }
 }
 
@@ -104,8 +107,9 @@ const PlanResult& Service::need_plan() const {
   const PlanResult* p = daemon_.last_plan();
   if (p == nullptr) {
     const auto& r = daemon_.last_report();
-    throw sdbus::Error(kFailed, r.error.empty() ? "irqd has not completed a cycle yet: try again in a moment"
-                                                : "irqd has not completed a cycle yet: " + r.error);
+    throw sdbus::Error(kFailed, r.error.empty()
+                                    ? "irqd has not completed a cycle yet: try again in a moment"
+                                    : "irqd has not completed a cycle yet: " + r.error);
   }
   return *p;
 }
@@ -114,7 +118,9 @@ void Service::commit(Overrides o, const std::string& what) {
   try {
     store_.replace(std::move(o));
   } catch (const std::exception& e) {
-    throw sdbus::Error(kFailed, fmt::format("{}: the overrides could not be saved, nothing changed: {}", what, e.what()));
+    throw sdbus::Error(
+        kFailed,
+        fmt::format("{}: the overrides could not be saved, nothing changed: {}", what, e.what()));
   }
   spdlog::info("D-Bus: {}", what);
   cycle_requested_ = true;
@@ -129,8 +135,9 @@ Service::Status Service::GetStatus() {
       for (const auto& d : plan->diff.irqs) placed += d.planned != nullptr;
     std::string policy = plan != nullptr ? plan->config.policy : daemon_.effective_config().policy;
     double interval = std::chrono::duration<double>(daemon_.options().interval).count();
-    return Status(std::string(IRQD_VERSION), policy, interval, static_cast<std::uint64_t>(daemon_.cycles()),
-                  r.cost_ms, placed, static_cast<std::uint32_t>(daemon_.unchangeable().size()),
+    return Status(std::string(IRQD_VERSION), policy, interval,
+                  static_cast<std::uint64_t>(daemon_.cycles()), r.cost_ms, placed,
+                  static_cast<std::uint32_t>(daemon_.unchangeable().size()),
                   static_cast<std::uint32_t>(r.failed), r.error, daemon_.options().dry_run);
   });
 }
@@ -142,8 +149,8 @@ std::vector<DeviceRow> Service::ListDevices() { return devices_; }
 std::vector<ChangeRow> Service::GetPlan() {
   return guarded([&] {
     const PlanResult* last = daemon_.last_plan();
-    auto now = plan_once(daemon_.options().engine, daemon_.effective_config(), last ? &last->machine : nullptr,
-                         last ? &daemon_.load() : nullptr);
+    auto now = plan_once(daemon_.options().engine, daemon_.effective_config(),
+                         last ? &last->machine : nullptr, last ? &daemon_.load() : nullptr);
     return change_rows(now->diff);
   });
 }
@@ -154,12 +161,14 @@ void Service::PinIrq(const std::uint32_t& irq, const std::string& cpus) {
   require_root("PinIrq");
   guarded([&] {
     const auto& plan = need_plan();
-    const sysfs::IrqInfo* info =
-        irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max()) ? plan.discovery.inventory.irq(static_cast<int>(irq)) : nullptr;
+    const sysfs::IrqInfo* info = irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max())
+                                     ? plan.discovery.inventory.irq(static_cast<int>(irq))
+                                     : nullptr;
     if (info == nullptr) throw sdbus::Error(kNotFound, fmt::format("IRQ {}: no such IRQ", irq));
     if (info->cls == sysfs::IrqClass::kManaged || daemon_.unchangeable().count(info->irq) > 0)
-      throw sdbus::Error(kUnchangeable,
-                         fmt::format("{}: the kernel manages its affinity; irqd cannot pin it", irq_label(*info)));
+      throw sdbus::Error(
+          kUnchangeable,
+          fmt::format("{}: the kernel manages its affinity; irqd cannot pin it", irq_label(*info)));
     sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine.online);
     Overrides o = store_.get();
     o.irq_pins[info->irq] = set;
@@ -171,34 +180,39 @@ void Service::UnpinIrq(const std::uint32_t& irq) {
   require_root("UnpinIrq");
   guarded([&] {
     Overrides o = store_.get();
-    auto it = irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max()) ? o.irq_pins.find(static_cast<int>(irq))
-                                                                                  : o.irq_pins.end();
+    auto it = irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max())
+                  ? o.irq_pins.find(static_cast<int>(irq))
+                  : o.irq_pins.end();
     if (it == o.irq_pins.end())
-      throw sdbus::Error(kNotFound, fmt::format("IRQ {} is not pinned at run time (configured pins stay)", irq));
+      throw sdbus::Error(
+          kNotFound, fmt::format("IRQ {} is not pinned at run time (configured pins stay)", irq));
     o.irq_pins.erase(it);
     commit(std::move(o), fmt::format("IRQ {} unpinned", irq));
   });
 }
 
-void Service::PinQueue(const std::string& device, const std::string& queue, const std::string& cpus) {
+void Service::PinQueue(const std::string& device, const std::string& queue,
+                       const std::string& cpus) {
   require_root("PinQueue");
   guarded([&] {
     check_device_name(device);
     QueueName q = parse_queue_name(queue);
     const auto& plan = need_plan();
     const sysfs::NicInfo* nic = plan.discovery.inventory.nic(device);
-    if (nic == nullptr) throw sdbus::Error(kNotFound, fmt::format("device '{}': no such network device", device));
+    if (nic == nullptr)
+      throw sdbus::Error(kNotFound, fmt::format("device '{}': no such network device", device));
     const auto& qs = q.rx ? nic->rx : nic->tx;
     bool exists = false;
     for (const auto& x : qs) exists = exists || x.index == q.index;
     if (!exists)
-      throw sdbus::Error(kNotFound, fmt::format("{} {}: no such queue ({} has {} {} queues)", device, queue, device,
-                                                qs.size(), q.rx ? "rx" : "tx"));
+      throw sdbus::Error(kNotFound,
+                         fmt::format("{} {}: no such queue ({} has {} {} queues)", device, queue,
+                                     device, qs.size(), q.rx ? "rx" : "tx"));
     sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine.online);
     Overrides o = store_.get();
     o.queue_pins[{device, q.rx, q.index}] = set;
-    commit(std::move(o), fmt::format("{} {} {} pinned to CPUs {}", device, queue, q.rx ? "rps_cpus" : "xps_cpus",
-                                     set.to_list()));
+    commit(std::move(o), fmt::format("{} {} {} pinned to CPUs {}", device, queue,
+                                     q.rx ? "rps_cpus" : "xps_cpus", set.to_list()));
   });
 }
 
@@ -209,7 +223,9 @@ void Service::UnpinQueue(const std::string& device, const std::string& queue) {
     QueueName q = parse_queue_name(queue);
     Overrides o = store_.get();
     if (o.queue_pins.erase({device, q.rx, q.index}) == 0)
-      throw sdbus::Error(kNotFound, fmt::format("{} {} is not pinned at run time (configured pins stay)", device, queue));
+      throw sdbus::Error(
+          kNotFound,
+          fmt::format("{} {} is not pinned at run time (configured pins stay)", device, queue));
     commit(std::move(o), fmt::format("{} {} unpinned", device, queue));
   });
 }
@@ -226,8 +242,10 @@ void Service::SetDevicePolicy(const std::string& device, const std::string& poli
     if (plan.discovery.inventory.nic(device) == nullptr)
       throw sdbus::Error(kNotFound, fmt::format("device '{}': no such network device", device));
     Overrides o = store_.get();
-    if (policy.empty()) o.device_policies.erase(device);
-    else o.device_policies[device] = policy;
+    if (policy.empty())
+      o.device_policies.erase(device);
+    else
+      o.device_policies[device] = policy;
     commit(std::move(o), policy.empty() ? fmt::format("{}: back to the default policy", device)
                                         : fmt::format("{}: policy {}", device, policy));
   });
@@ -246,8 +264,9 @@ void Service::BanCpus(const std::string& cpus) {
     if (eff.honour_isolcpus) usable = usable - plan.machine.isolated;
     if (eff.honour_nohz_full) usable = usable - plan.machine.nohz_full;
     if (usable.empty())
-      throw std::invalid_argument(fmt::format("cpulist '{}': banning it would leave no usable CPU (online {}, banned {})",
-                                              set.to_list(), plan.machine.online.to_list(), eff.banned_cpus.to_list()));
+      throw std::invalid_argument(
+          fmt::format("cpulist '{}': banning it would leave no usable CPU (online {}, banned {})",
+                      set.to_list(), plan.machine.online.to_list(), eff.banned_cpus.to_list()));
     commit(std::move(o), fmt::format("CPUs {} banned (run-time bans now {})", set.to_list(),
                                      (store_.get().banned_cpus | set).to_list()));
   });
@@ -259,10 +278,14 @@ void Service::UnbanCpus(const std::string& cpus) {
     sysfs::CpuSet set = parse_cpus_arg(cpus);
     Overrides o = store_.get();
     if (!set.intersects(o.banned_cpus))
-      throw sdbus::Error(kNotFound, fmt::format("CPUs {} are not banned at run time (run-time bans: '{}'; configured "
-                                                "bans stay)", set.to_list(), o.banned_cpus.to_list()));
+      throw sdbus::Error(
+          kNotFound,
+          fmt::format("CPUs {} are not banned at run time (run-time bans: '{}'; configured "
+                      "bans stay)",
+                      set.to_list(), o.banned_cpus.to_list()));
     o.banned_cpus = o.banned_cpus - set;
-    commit(std::move(o), fmt::format("CPUs {} unbanned", (set & store_.get().banned_cpus).to_list()));
+    commit(std::move(o),
+           fmt::format("CPUs {} unbanned", (set & store_.get().banned_cpus).to_list()));
   });
 }
 
@@ -279,14 +302,18 @@ void Service::Reload() {
     std::string error = daemon_.reload();
     cycle_requested_ = true;  // re-discovered: plan again either way
     if (!error.empty())
-      throw sdbus::Error(kInvalidArgument, "the configuration was refused; the previous one stays in force: " + error);
+      throw sdbus::Error(
+          kInvalidArgument,
+          "the configuration was refused; the previous one stays in force: " + error);
   });
 }
 
 BusService::BusService(Daemon& daemon, const std::string& state_dir, bool with_bus)
     : store_(std::filesystem::path(state_dir) / "overrides.json") {
-  if (auto problem = store_.load(); !problem.empty()) spdlog::error("{}", problem);
-  else if (!store_.get().empty()) spdlog::info("run-time overrides loaded from {}", store_.file().string());
+  if (auto problem = store_.load(); !problem.empty())
+    spdlog::error("{}", problem);
+  else if (!store_.get().empty())
+    spdlog::info("run-time overrides loaded from {}", store_.file().string());
   daemon.set_overlay([this](config::Config& c) { apply_overrides(store_.get(), c); });
   if (!with_bus) return;
   try {
@@ -297,9 +324,10 @@ BusService::BusService(Daemon& daemon, const std::string& state_dir, bool with_b
     loop_.reset();
     service_.reset();
     conn_.reset();
-    spdlog::warn("D-Bus: cannot serve {} on the system bus ({}); running without the D-Bus service "
-                 "(irqctl cannot reach this daemon; --no-dbus silences this)",
-                 kBusName, e.what());
+    spdlog::warn(
+        "D-Bus: cannot serve {} on the system bus ({}); running without the D-Bus service "
+        "(irqctl cannot reach this daemon; --no-dbus silences this)",
+        kBusName, e.what());
     return;
   }
   daemon.on_loop_start([this](EventLoop& loop) { loop_->attach(loop); });
@@ -308,7 +336,8 @@ BusService::BusService(Daemon& daemon, const std::string& state_dir, bool with_b
     try {
       service_->on_cycle(r);
     } catch (const std::exception& e) {
-      spdlog::warn("D-Bus: after cycle {}: {}", r.cycle, e.what());  // a signal that could not be sent
+      spdlog::warn("D-Bus: after cycle {}: {}", r.cycle,
+                   e.what());  // a signal that could not be sent
     }
     loop_->rearm();  // a signal sent from a timed cycle may be queued: wait for POLLOUT too
   });

@@ -6,13 +6,13 @@
 // a NIC's queue count changes.
 #pragma once
 
+#include <sdbus-c++/sdbus-c++.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <sdbus-c++/sdbus-c++.h>
 
 #include "irqd/daemon.hpp"
 #include "irqd/dbus/bus_loop.hpp"
@@ -44,7 +44,8 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   OverridesReply GetOverrides() override;
   void PinIrq(const std::uint32_t& irq, const std::string& cpus) override;
   void UnpinIrq(const std::uint32_t& irq) override;
-  void PinQueue(const std::string& device, const std::string& queue, const std::string& cpus) override;
+  void PinQueue(const std::string& device, const std::string& queue,
+                const std::string& cpus) override;
   void UnpinQueue(const std::string& device, const std::string& queue) override;
   void SetDevicePolicy(const std::string& device, const std::string& policy) override;
   void BanCpus(const std::string& cpus) override;
@@ -75,9 +76,10 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
 class BusService {
  public:
   // Loads STATE_DIR/overrides.json (a corrupt one is reported and moved aside) and layers it onto
-  // the daemon's configuration. With `with_bus`, connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS
-  // honoured), owns io.github.irqd.Irqd1 and serves it from the daemon's loop; when the bus cannot
-  // be reached or the name is taken, logs a warning and the daemon runs without the service.
+  // the daemon's configuration. With `with_bus`, connects to the system bus
+  // (DBUS_SYSTEM_BUS_ADDRESS honoured), owns io.github.irqd.Irqd1 and serves it from the daemon's
+  // loop; when the bus cannot be reached or the name is taken, logs a warning and the daemon runs
+  // without the service.
   BusService(Daemon& daemon, const std::string& state_dir, bool with_bus);
   ~BusService();
   bool on_bus() const { return service_ != nullptr; }

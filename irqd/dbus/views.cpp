@@ -18,9 +18,14 @@ std::string utf8(std::string_view in) {
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size();) {
     auto b = static_cast<unsigned char>(in[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+    std::size_t len = b < 0x80           ? 1
+                      : (b >> 5) == 0x6  ? 2
+                      : (b >> 4) == 0xe  ? 3
+                      : (b >> 3) == 0x1e ? 4
+                                         : 0;
     bool ok = len > 0 && i + len <= in.size() && b != 0;
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
     if (ok) {
       out.append(in.substr(i, len));
       i += len;
@@ -57,17 +62,23 @@ std::string current(const StateView& s, const std::string& path, const std::stri
 const char* irq_class(const sysfs::IrqInfo& irq) {
   if (irq.cls != sysfs::IrqClass::kQueue) return sysfs::to_string(irq.cls);
   switch (irq.role) {
-    case sysfs::QueueRole::kRx: return "rx";
-    case sysfs::QueueRole::kTx: return "tx";
-    case sysfs::QueueRole::kCombined: return "combined";
-    case sysfs::QueueRole::kNone: break;
+    case sysfs::QueueRole::kRx:
+      return "rx";
+    case sysfs::QueueRole::kTx:
+      return "tx";
+    case sysfs::QueueRole::kCombined:
+      return "combined";
+    case sysfs::QueueRole::kNone:
+      break;
   }
   return "queue";
 }
 
 std::string queue_of(const sysfs::IrqInfo& irq) {
   if (irq.cls != sysfs::IrqClass::kQueue || irq.queue < 0) return "";
-  const char* prefix = irq.role == sysfs::QueueRole::kTx ? "tx" : irq.role == sysfs::QueueRole::kRx ? "rx" : "rxtx";
+  const char* prefix = irq.role == sysfs::QueueRole::kTx   ? "tx"
+                       : irq.role == sysfs::QueueRole::kRx ? "rx"
+                                                           : "rxtx";
   return fmt::format("{}-{}", prefix, irq.queue);
 }
 }  // namespace
@@ -89,10 +100,13 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
     double rate = load == s.load.irqs.end() ? 0.0 : load->second.rate;
     double cost = load == s.load.irqs.end() ? 0.0 : load->second.cost;
     bool managed = irq.cls == sysfs::IrqClass::kManaged || s.unchangeable.count(irq.irq) > 0;
-    rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device), queue_of(irq), irq_class(irq),
-                      static_cast<std::int32_t>(irq.node), cur, planned ? planned->cpus.to_list() : std::string(),
-                      static_cast<std::int32_t>(irq.effective && !irq.effective->empty() ? irq.effective->first() : -1),
-                      rate, cost, total > 0.0 ? cost / total : 0.0, s.effective.irq_pins.count(irq.irq) > 0, managed);
+    rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device),
+                      queue_of(irq), irq_class(irq), static_cast<std::int32_t>(irq.node), cur,
+                      planned ? planned->cpus.to_list() : std::string(),
+                      static_cast<std::int32_t>(
+                          irq.effective && !irq.effective->empty() ? irq.effective->first() : -1),
+                      rate, cost, total > 0.0 ? cost / total : 0.0,
+                      s.effective.irq_pins.count(irq.irq) > 0, managed);
   }
   return rows;
 }
@@ -110,7 +124,8 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
           flows = std::stol(flows_now);
         } catch (const std::exception&) {
         }
-        queues.emplace_back(queue_name(q.rx, q.index), static_cast<std::int32_t>(q.irqs.empty() ? -1 : q.irqs.front()),
+        queues.emplace_back(queue_name(q.rx, q.index),
+                            static_cast<std::int32_t>(q.irqs.empty() ? -1 : q.irqs.front()),
                             current(s, dir + "/rps_cpus", list_of(q.rps_cpus)),
                             static_cast<std::uint32_t>(flows < 0 ? 0 : flows),
                             current(s, dir + "/xps_cpus", list_of(q.xps_cpus)),
@@ -118,9 +133,10 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
       }
     }
     std::string policy = s.effective.device(nic.name).policy;
-    rows.emplace_back(utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
-                      static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
-                      policy.empty() ? s.effective.policy : policy, std::move(queues));
+    rows.emplace_back(
+        utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
+        static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
+        policy.empty() ? s.effective.policy : policy, std::move(queues));
   }
   return rows;
 }
@@ -149,8 +165,10 @@ std::vector<ChangeRow> change_rows(const Diff& d) {
 
 OverridesReply overrides_reply(const Overrides& o) {
   OverridesReply r;
-  for (const auto& [irq, cpus] : o.irq_pins) std::get<0>(r).emplace_back(static_cast<std::uint32_t>(irq), cpus.to_list());
-  for (const auto& [k, cpus] : o.queue_pins) std::get<1>(r).emplace_back(utf8(k.device), queue_name(k.rx, k.index), cpus.to_list());
+  for (const auto& [irq, cpus] : o.irq_pins)
+    std::get<0>(r).emplace_back(static_cast<std::uint32_t>(irq), cpus.to_list());
+  for (const auto& [k, cpus] : o.queue_pins)
+    std::get<1>(r).emplace_back(utf8(k.device), queue_name(k.rx, k.index), cpus.to_list());
   std::get<2>(r) = o.banned_cpus.to_list();
   for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(utf8(dev), utf8(p));
   return r;

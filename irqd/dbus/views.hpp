@@ -3,14 +3,14 @@
 // io.github.irqd.Irqd1.xml. No I/O and no bus here, so they are unit-tested without one.
 #pragma once
 
+#include <sdbus-c++/Types.h>
+
 #include <cstdint>
 #include <map>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <sdbus-c++/Types.h>
 
 #include "config/config.hpp"
 #include "irqd/engine.hpp"
@@ -21,22 +21,25 @@ namespace irqd::dbus {
 
 // (version, policy, interval_seconds, cycles, last_cycle_ms, managed, unchangeable, failed,
 //  last_error, dry_run)
-using StatusRow = sdbus::Struct<std::string, std::string, double, std::uint64_t, double, std::uint32_t,
-                                std::uint32_t, std::uint32_t, std::string, bool>;
+using StatusRow = sdbus::Struct<std::string, std::string, double, std::uint64_t, double,
+                                std::uint32_t, std::uint32_t, std::uint32_t, std::string, bool>;
 // (number, name, device, queue, class, numa_node, current, planned, effective_cpu, rate, cost,
 //  cost_share, pinned, managed)
-using IrqRow = sdbus::Struct<std::uint32_t, std::string, std::string, std::string, std::string, std::int32_t,
-                             std::string, std::string, std::int32_t, double, double, double, bool, bool>;
+using IrqRow =
+    sdbus::Struct<std::uint32_t, std::string, std::string, std::string, std::string, std::int32_t,
+                  std::string, std::string, std::int32_t, double, double, double, bool, bool>;
 // (queue, irq, rps_cpus, rps_flow_cnt, xps_cpus, xps_rxqs)
-using QueueRow = sdbus::Struct<std::string, std::int32_t, std::string, std::uint32_t, std::string, std::string>;
+using QueueRow =
+    sdbus::Struct<std::string, std::int32_t, std::string, std::uint32_t, std::string, std::string>;
 // (name, driver, pci_address, numa_node, rx_queues, tx_queues, policy, queues)
-using DeviceRow = sdbus::Struct<std::string, std::string, std::string, std::int32_t, std::uint32_t, std::uint32_t,
-                                std::string, std::vector<QueueRow>>;
+using DeviceRow = sdbus::Struct<std::string, std::string, std::string, std::int32_t, std::uint32_t,
+                                std::uint32_t, std::string, std::vector<QueueRow>>;
 // (kind, subject, path, current, planned)
 using ChangeRow = sdbus::Struct<std::string, std::string, std::string, std::string, std::string>;
-using OverridesReply = std::tuple<std::vector<sdbus::Struct<std::uint32_t, std::string>>,
-                                  std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
-                                  std::vector<sdbus::Struct<std::string, std::string>>>;
+using OverridesReply =
+    std::tuple<std::vector<sdbus::Struct<std::uint32_t, std::string>>,
+               std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
+               std::vector<sdbus::Struct<std::string, std::string>>>;
 
 // What the read methods look at. `now`: knob files re-read after the last cycle applied its
 // changes (kernel-relative path -> text), so "current" shows what the kernel has after the cycle

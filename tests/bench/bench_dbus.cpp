@@ -5,6 +5,8 @@
 // Run: meson test -C build --benchmark -v dbus
 //   (or build/tests/bench/bench_dbus [SECONDS] [CLIENTS] [INTERVAL]; INTERVAL 10 = the default
 //   daemon period, where the service alone is measured between two cycles)
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -13,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "tests/integration/dbus_harness.hpp"
 
@@ -41,7 +41,8 @@ void client(int id, Clock::time_point until, ClientResult& out) {
       ++out.errors;
       continue;
     }
-    out.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    out.latencies_ms.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
 }
 
@@ -70,8 +71,9 @@ int main(int argc, char** argv) {
   }
   TempDir state, run;
   std::string log = (run.path() / "irqd.log").string();
-  Child daemon({std::getenv("IRQD_BINARY"), "--foreground", "--root", tree.root().string(), "--no-netlink",
-                "--state-dir", state.path().string(), "--run-dir", run.path().string(), "--interval", interval},
+  Child daemon({std::getenv("IRQD_BINARY"), "--foreground", "--root", tree.root().string(),
+                "--no-netlink", "--state-dir", state.path().string(), "--run-dir",
+                run.path().string(), "--interval", interval},
                log);
   if (!wait_ready(60000)) {
     std::fprintf(stderr, "bench_dbus: irqd did not come up on the private bus\n");
@@ -85,7 +87,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   auto start = Clock::now();
   auto until = start + std::chrono::seconds(seconds);
-  for (int i = 0; i < clients; ++i) threads.emplace_back(client, i, until, std::ref(results[static_cast<std::size_t>(i)]));
+  for (int i = 0; i < clients; ++i)
+    threads.emplace_back(client, i, until, std::ref(results[static_cast<std::size_t>(i)]));
   for (auto& t : threads) t.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   Irqd1Client c;
@@ -96,12 +99,15 @@ int main(int argc, char** argv) {
     all.insert(all.end(), r.latencies_ms.begin(), r.latencies_ms.end());
     errors += r.errors;
   }
-  std::printf("bench_dbus: %d clients, %.1f s, daemon interval %s s, %zu calls (%ld errors): %.0f calls/s\n", clients,
-              elapsed, interval.c_str(), all.size(), errors, static_cast<double>(all.size()) / elapsed);
-  std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(all, 0.50), percentile(all, 0.90),
-              percentile(all, 0.99), percentile(all, 1.0));
+  std::printf(
+      "bench_dbus: %d clients, %.1f s, daemon interval %s s, %zu calls (%ld errors): %.0f "
+      "calls/s\n",
+      clients, elapsed, interval.c_str(), all.size(), errors,
+      static_cast<double>(all.size()) / elapsed);
+  std::printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", percentile(all, 0.50),
+              percentile(all, 0.90), percentile(all, 0.99), percentile(all, 1.0));
   std::printf("daemon: %llu cycles during the run (last %.1f ms each), %u IRQs placed\n",
-              static_cast<unsigned long long>(std::get<3>(status) - cycles_before), std::get<4>(status),
-              std::get<5>(status));
+              static_cast<unsigned long long>(std::get<3>(status) - cycles_before),
+              std::get<4>(status), std::get<5>(status));
   return errors == 0 ? 0 : 1;
 }

@@ -1,9 +1,10 @@
 // D-Bus integration test harness: private bus, test machine, daemon, clients.
 #include "tests/integration/dbus_harness.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -13,8 +14,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace irqd::testing {
 
@@ -72,8 +71,10 @@ constexpr const char* kPermissive = R"(
 PrivateBus::PrivateBus(bool with_irqd_policy) {
   ::chmod(dir_.path().c_str(), 0755);  // `nobody` must reach the socket
   std::string socket = (dir_.path() / "bus").string();
-  std::string policy_file = (fixtures_dir().parent_path().parent_path() / "contrib/io.github.irqd.Irqd1.conf").string();
-  std::string conf = fmt::format(R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+  std::string policy_file =
+      (fixtures_dir().parent_path().parent_path() / "contrib/io.github.irqd.Irqd1.conf").string();
+  std::string conf = fmt::format(
+      R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>system</type>
@@ -84,11 +85,12 @@ PrivateBus::PrivateBus(bool with_irqd_policy) {
   {}
 </busconfig>
 )",
-                                 socket, with_irqd_policy ? kSystemDefaults : kPermissive,
-                                 with_irqd_policy ? "<include>" + policy_file + "</include>" : "");
+      socket, with_irqd_policy ? kSystemDefaults : kPermissive,
+      with_irqd_policy ? "<include>" + policy_file + "</include>" : "");
   dir_.write("bus.conf", conf);
   daemon_ = std::make_unique<Child>(
-      std::vector<std::string>{"dbus-daemon", "--config-file=" + (dir_.path() / "bus.conf").string(), "--nofork"},
+      std::vector<std::string>{"dbus-daemon",
+                               "--config-file=" + (dir_.path() / "bus.conf").string(), "--nofork"},
       (dir_.path() / "bus.log").string());
   address_ = "unix:path=" + socket;
   if (!eventually([&] { return can_connect(socket); }))
@@ -124,7 +126,9 @@ std::string TestMachine::read(const std::string& rel) const {
   return s.substr(0, s.find('\n'));
 }
 
-void TestMachine::write(const std::string& rel, const std::string& text) const { tree_.dir().write(rel, text); }
+void TestMachine::write(const std::string& rel, const std::string& text) const {
+  tree_.dir().write(rel, text);
+}
 
 void TestMachine::add_eth1() {
   tree_.add_nic({.name = "eth1", .pci = "0000:04:00.0", .rx = 2, .tx = 2, .msi_irqs = {201, 202}});
@@ -133,26 +137,40 @@ void TestMachine::add_eth1() {
   tree_.finish();
 }
 
-IrqdProcess::IrqdProcess(const TestMachine& m, const fs::path& state_dir, std::vector<std::string> extra) {
+IrqdProcess::IrqdProcess(const TestMachine& m, const fs::path& state_dir,
+                         std::vector<std::string> extra) {
   log_path_ = (run_dir_.path() / "irqd.log").string();
   // A long interval: every cycle in these tests is one the test caused (start, a write, Rebalance).
-  std::vector<std::string> argv{std::getenv("IRQD_BINARY"), "--foreground", "--root", m.root().string(),
-                                "--topology-xml",
-                                fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(),
-                                "--no-netlink", "--state-dir", state_dir.string(), "--run-dir",
-                                run_dir_.path().string(), "--interval", "3600", "--log-level", "info"};
+  std::vector<std::string> argv{
+      std::getenv("IRQD_BINARY"),
+      "--foreground",
+      "--root",
+      m.root().string(),
+      "--topology-xml",
+      fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(),
+      "--no-netlink",
+      "--state-dir",
+      state_dir.string(),
+      "--run-dir",
+      run_dir_.path().string(),
+      "--interval",
+      "3600",
+      "--log-level",
+      "info"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   child_ = std::make_unique<Child>(argv, log_path_);
 }
 
 std::string IrqdProcess::log() const { return slurp(log_path_); }
 
-Irqd1Client::Irqd1Client() : ProxyInterfaces("io.github.irqd.Irqd1", "/io/github/irqd/Irqd1") { registerProxy(); }
+Irqd1Client::Irqd1Client() : ProxyInterfaces("io.github.irqd.Irqd1", "/io/github/irqd/Irqd1") {
+  registerProxy();
+}
 
 Irqd1Client::~Irqd1Client() { unregisterProxy(); }
 
-void Irqd1Client::onCycleCompleted(const std::uint64_t& cycle, const std::uint32_t&, const std::uint32_t&,
-                                   const std::uint32_t&) {
+void Irqd1Client::onCycleCompleted(const std::uint64_t& cycle, const std::uint32_t&,
+                                   const std::uint32_t&, const std::uint32_t&) {
   std::lock_guard lock(mu_);
   cycles_.push_back(cycle);
 }
@@ -208,11 +226,14 @@ std::string dbus_error(const std::function<void()>& f) {
   return "";
 }
 
-ProcessResult dbus_send_as(const std::string& user, const std::vector<std::string>& method_and_args) {
+ProcessResult dbus_send_as(const std::string& user,
+                           const std::vector<std::string>& method_and_args) {
   const char* addr = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
-  std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=" + user, "--regid=nogroup", "--clear-groups",
-                                "/usr/bin/dbus-send", std::string("--bus=") + (addr ? addr : ""), "--print-reply",
-                                "--dest=io.github.irqd.Irqd1", "/io/github/irqd/Irqd1"};
+  std::vector<std::string> argv{"/usr/bin/setpriv",     "--reuid=" + user,
+                                "--regid=nogroup",      "--clear-groups",
+                                "/usr/bin/dbus-send",   std::string("--bus=") + (addr ? addr : ""),
+                                "--print-reply",        "--dest=io.github.irqd.Irqd1",
+                                "/io/github/irqd/Irqd1"};
   argv.insert(argv.end(), method_and_args.begin(), method_and_args.end());
   return run_process(argv);
 }

@@ -3,14 +3,14 @@
 // a typed client (the generated proxy) and a client run as `nobody` through dbus-send.
 #pragma once
 
+#include <sdbus-c++/sdbus-c++.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <sdbus-c++/sdbus-c++.h>
 
 #include "irqd1_proxy.h"
 #include "tests/integration/run_process.hpp"
@@ -19,9 +19,10 @@
 
 namespace irqd::testing {
 
-// A dbus-daemon of type "system" on a socket in a fresh directory; DBUS_SYSTEM_BUS_ADDRESS points at
-// it for the lifetime of this object. `with_irqd_policy`: include contrib/io.github.irqd.Irqd1.conf
-// (as installed); otherwise everyone may own and call anything, so only irqd's own checks remain.
+// A dbus-daemon of type "system" on a socket in a fresh directory; DBUS_SYSTEM_BUS_ADDRESS points
+// at it for the lifetime of this object. `with_irqd_policy`: include
+// contrib/io.github.irqd.Irqd1.conf (as installed); otherwise everyone may own and call anything,
+// so only irqd's own checks remain.
 class PrivateBus {
  public:
   explicit PrivateBus(bool with_irqd_policy = true);
@@ -36,8 +37,8 @@ class PrivateBus {
   std::unique_ptr<Child> daemon_;
 };
 
-// 4 CPUs (2 cores x 2 threads), eth0 with 2 combined queues (IRQs 101, 102), an nvme queue IRQ (120,
-// kernel-managed) and i8042 (1, not network).
+// 4 CPUs (2 cores x 2 threads), eth0 with 2 combined queues (IRQs 101, 102), an nvme queue IRQ
+// (120, kernel-managed) and i8042 (1, not network).
 class TestMachine {
  public:
   TestMachine();
@@ -54,7 +55,8 @@ class TestMachine {
 // irqd --foreground --root <machine> on the private bus, with its state and run directories.
 class IrqdProcess {
  public:
-  IrqdProcess(const TestMachine& m, const std::filesystem::path& state_dir, std::vector<std::string> extra = {});
+  IrqdProcess(const TestMachine& m, const std::filesystem::path& state_dir,
+              std::vector<std::string> extra = {});
   Child& child() { return *child_; }
   std::string log() const;
 
@@ -100,6 +102,7 @@ bool wait_ready(int timeout_ms = 10000);
 std::string dbus_error(const std::function<void()>& f);
 // dbus-send as the given user (via setpriv) to irqd: "Error <name>: <message>" on stderr, or the
 // reply on stdout.
-ProcessResult dbus_send_as(const std::string& user, const std::vector<std::string>& method_and_args);
+ProcessResult dbus_send_as(const std::string& user,
+                           const std::vector<std::string>& method_and_args);
 
 }  // namespace irqd::testing

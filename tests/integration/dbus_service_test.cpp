@@ -29,11 +29,14 @@ class DbusServiceTest : public ::testing::Test {
   // An IRQ's row from ListIrqs.
   auto irq_row(std::uint32_t n) {
     auto rows = client_->ListIrqs();
-    auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return std::get<0>(r) == n; });
+    auto it =
+        std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return std::get<0>(r) == n; });
     EXPECT_NE(it, rows.end()) << "IRQ " << n << " not listed";
     return it == rows.end() ? decltype(rows)::value_type{} : *it;
   }
-  std::string affinity(int irq) { return machine_.read("proc/irq/" + std::to_string(irq) + "/smp_affinity_list"); }
+  std::string affinity(int irq) {
+    return machine_.read("proc/irq/" + std::to_string(irq) + "/smp_affinity_list");
+  }
   std::string eth0(const std::string& queue_knob) {
     return machine_.read("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/" + queue_knob);
   }
@@ -126,8 +129,10 @@ TEST_F(DbusServiceTest, PinAndUnpinIrq) {
 TEST_F(DbusServiceTest, PinAndUnpinQueues) {
   client_->PinQueue("eth0", "rx-0", "2-3");
   client_->PinQueue("eth0", "tx-1", "1");
-  EXPECT_TRUE(eventually([&] { return eth0("rx-0/rps_cpus") == "c" && eth0("tx-1/xps_cpus") == "2"; }))
-      << eth0("rx-0/rps_cpus") << " " << eth0("tx-1/xps_cpus");
+  EXPECT_TRUE(eventually([&] {
+    return eth0("rx-0/rps_cpus") == "c" && eth0("tx-1/xps_cpus") == "2";
+  })) << eth0("rx-0/rps_cpus")
+      << " " << eth0("tx-1/xps_cpus");
   auto queues = std::get<7>(client_->ListDevices()[0]);
   EXPECT_EQ(std::get<2>(queues[0]), "2-3");
   EXPECT_EQ(std::get<4>(queues[3]), "1");
@@ -142,10 +147,12 @@ TEST_F(DbusServiceTest, BanAndUnbanCpus) {
   EXPECT_TRUE(eventually([&] { return affinity(101) != "0" && affinity(102) != "0"; }));
   EXPECT_EQ(std::get<2>(client_->GetOverrides()), "0");
   EXPECT_THAT(dbus_error([&] { client_->BanCpus("1-3"); }),
-              HasSubstr("io.github.irqd.Irqd1.Error.InvalidArgument: cpulist '1-3': banning it would leave no usable CPU"));
+              HasSubstr("io.github.irqd.Irqd1.Error.InvalidArgument: cpulist '1-3': banning it "
+                        "would leave no usable CPU"));
   EXPECT_EQ(std::get<2>(client_->GetOverrides()), "0");  // the refused ban changed nothing
   EXPECT_EQ(dbus_error([&] { client_->UnbanCpus("2"); }),
-            "io.github.irqd.Irqd1.Error.NotFound: CPUs 2 are not banned at run time (run-time bans: '0'; configured "
+            "io.github.irqd.Irqd1.Error.NotFound: CPUs 2 are not banned at run time (run-time "
+            "bans: '0'; configured "
             "bans stay)");
   client_->UnbanCpus("0");
   EXPECT_EQ(std::get<2>(client_->GetOverrides()), "");
@@ -157,7 +164,8 @@ TEST_F(DbusServiceTest, DevicePolicy) {
   EXPECT_EQ(std::get<1>(std::get<3>(client_->GetOverrides())[0]), "balanced");
   EXPECT_THAT(dbus_error([&] { client_->SetDevicePolicy("eth0", "fastest"); }),
               HasSubstr("io.github.irqd.Irqd1.Error.InvalidArgument: "));
-  EXPECT_THAT(dbus_error([&] { client_->SetDevicePolicy("eth0", "fastest"); }), HasSubstr("spread"));
+  EXPECT_THAT(dbus_error([&] { client_->SetDevicePolicy("eth0", "fastest"); }),
+              HasSubstr("spread"));
   EXPECT_EQ(dbus_error([&] { client_->SetDevicePolicy("eth9", "spread"); }),
             "io.github.irqd.Irqd1.Error.NotFound: device 'eth9': no such network device");
   client_->SetDevicePolicy("eth0", "");
@@ -167,26 +175,35 @@ TEST_F(DbusServiceTest, DevicePolicy) {
 
 TEST_F(DbusServiceTest, ErrorsNameWhatIsWrongAndChangeNothing) {
   EXPECT_EQ(dbus_error([&] { client_->PinIrq(101, "0-999"); }),
-            "io.github.irqd.Irqd1.Error.InvalidArgument: cpulist '0-999': CPUs 4-999 do not exist (online CPUs: 0-3)");
+            "io.github.irqd.Irqd1.Error.InvalidArgument: cpulist '0-999': CPUs 4-999 do not exist "
+            "(online CPUs: 0-3)");
   EXPECT_THAT(dbus_error([&] { client_->PinIrq(101, "two"); }),
-              HasSubstr("io.github.irqd.Irqd1.Error.InvalidArgument: cpulist 'two': not a cpulist such as 0-3,8"));
-  EXPECT_EQ(dbus_error([&] { client_->PinIrq(9999, "1"); }), "io.github.irqd.Irqd1.Error.NotFound: IRQ 9999: no such IRQ");
+              HasSubstr("io.github.irqd.Irqd1.Error.InvalidArgument: cpulist 'two': not a cpulist "
+                        "such as 0-3,8"));
+  EXPECT_EQ(dbus_error([&] { client_->PinIrq(9999, "1"); }),
+            "io.github.irqd.Irqd1.Error.NotFound: IRQ 9999: no such IRQ");
   EXPECT_EQ(dbus_error([&] { client_->PinIrq(120, "1"); }),
-            "io.github.irqd.Irqd1.Error.Unchangeable: IRQ 120 (nvme0q1): the kernel manages its affinity; irqd cannot "
+            "io.github.irqd.Irqd1.Error.Unchangeable: IRQ 120 (nvme0q1): the kernel manages its "
+            "affinity; irqd cannot "
             "pin it");
   EXPECT_EQ(dbus_error([&] { client_->UnpinIrq(101); }),
-            "io.github.irqd.Irqd1.Error.NotFound: IRQ 101 is not pinned at run time (configured pins stay)");
-  EXPECT_EQ(dbus_error([&] { client_->PinQueue("eth0", "rx0", "1"); }),
-            "io.github.irqd.Irqd1.Error.InvalidArgument: queue 'rx0': expected rx-N or tx-N (e.g. rx-0)");
+            "io.github.irqd.Irqd1.Error.NotFound: IRQ 101 is not pinned at run time (configured "
+            "pins stay)");
+  EXPECT_EQ(
+      dbus_error([&] { client_->PinQueue("eth0", "rx0", "1"); }),
+      "io.github.irqd.Irqd1.Error.InvalidArgument: queue 'rx0': expected rx-N or tx-N (e.g. rx-0)");
   EXPECT_EQ(dbus_error([&] { client_->PinQueue("eth0", "rx-9", "1"); }),
             "io.github.irqd.Irqd1.Error.NotFound: eth0 rx-9: no such queue (eth0 has 2 rx queues)");
   EXPECT_EQ(dbus_error([&] { client_->PinQueue("eth/0", "rx-0", "1"); }),
-            "io.github.irqd.Irqd1.Error.InvalidArgument: device 'eth/0': not a network interface name (1-15 bytes, no "
+            "io.github.irqd.Irqd1.Error.InvalidArgument: device 'eth/0': not a network interface "
+            "name (1-15 bytes, no "
             "'/', ':' or spaces)");
   EXPECT_EQ(dbus_error([&] { client_->UnpinQueue("eth0", "tx-0"); }),
-            "io.github.irqd.Irqd1.Error.NotFound: eth0 tx-0 is not pinned at run time (configured pins stay)");
+            "io.github.irqd.Irqd1.Error.NotFound: eth0 tx-0 is not pinned at run time (configured "
+            "pins stay)");
   auto o = client_->GetOverrides();
-  EXPECT_TRUE(std::get<0>(o).empty() && std::get<1>(o).empty() && std::get<2>(o).empty() && std::get<3>(o).empty());
+  EXPECT_TRUE(std::get<0>(o).empty() && std::get<1>(o).empty() && std::get<2>(o).empty() &&
+              std::get<3>(o).empty());
 }
 
 TEST_F(DbusServiceTest, ReloadAnswers) {
@@ -198,15 +215,16 @@ TEST_F(DbusServiceTest, NobodyMayReadButNotWrite) {
   auto read = dbus_send_as("nobody", {"io.github.irqd.Irqd1.GetStatus"});
   EXPECT_EQ(read.exit_code, 0) << read.err;
   EXPECT_THAT(read.out, HasSubstr("0.1.0"));
-  auto props = dbus_send_as("nobody", {"org.freedesktop.DBus.Properties.Get", "string:io.github.irqd.Irqd1",
-                                       "string:ApiVersion"});
+  auto props = dbus_send_as("nobody", {"org.freedesktop.DBus.Properties.Get",
+                                       "string:io.github.irqd.Irqd1", "string:ApiVersion"});
   EXPECT_EQ(props.exit_code, 0) << props.err;
   auto intro = dbus_send_as("nobody", {"org.freedesktop.DBus.Introspectable.Introspect"});
   EXPECT_THAT(intro.out, HasSubstr("PinIrq"));
-  for (auto call : std::vector<std::vector<std::string>>{{"io.github.irqd.Irqd1.PinIrq", "uint32:101", "string:1"},
-                                                         {"io.github.irqd.Irqd1.BanCpus", "string:1"},
-                                                         {"io.github.irqd.Irqd1.Rebalance"},
-                                                         {"io.github.irqd.Irqd1.Reload"}}) {
+  for (auto call : std::vector<std::vector<std::string>>{
+           {"io.github.irqd.Irqd1.PinIrq", "uint32:101", "string:1"},
+           {"io.github.irqd.Irqd1.BanCpus", "string:1"},
+           {"io.github.irqd.Irqd1.Rebalance"},
+           {"io.github.irqd.Irqd1.Reload"}}) {
     auto w = dbus_send_as("nobody", call);
     EXPECT_NE(w.exit_code, 0) << call[0];
     EXPECT_THAT(w.err, HasSubstr("org.freedesktop.DBus.Error.AccessDenied")) << call[0];
@@ -222,8 +240,11 @@ TEST(DbusOwnCheck, DaemonRefusesNonRootWritersEvenWhenTheBusAllowsThem) {
   IrqdProcess daemon(machine, state.path());
   ASSERT_TRUE(wait_ready()) << daemon.log();
   auto w = dbus_send_as("nobody", {"io.github.irqd.Irqd1.PinIrq", "uint32:101", "string:1"});
-  EXPECT_THAT(w.err, HasSubstr("Error org.freedesktop.DBus.Error.AccessDenied: PinIrq changes irqd: only root may call "
-                               "it (caller UID 65534)"));
+  EXPECT_THAT(
+      w.err,
+      HasSubstr(
+          "Error org.freedesktop.DBus.Error.AccessDenied: PinIrq changes irqd: only root may call "
+          "it (caller UID 65534)"));
   auto r = dbus_send_as("nobody", {"io.github.irqd.Irqd1.GetOverrides"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(std::filesystem::exists(state.path() / "overrides.json"));

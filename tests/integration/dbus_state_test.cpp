@@ -63,7 +63,9 @@ TEST_P(DbusStateTest, OverridesSurviveARestart) {
 }
 
 INSTANTIATE_TEST_SUITE_P(StopSignals, DbusStateTest, ::testing::Values(SIGTERM, SIGKILL),
-                         [](const auto& p) { return p.param == SIGKILL ? std::string("Kill9") : std::string("Term"); });
+                         [](const auto& p) {
+                           return p.param == SIGKILL ? std::string("Kill9") : std::string("Term");
+                         });
 
 TEST(DbusState, CorruptStateFileIsReportedMovedAsideAndIgnored) {
   DbusWorld w;
@@ -71,7 +73,8 @@ TEST(DbusState, CorruptStateFileIsReportedMovedAsideAndIgnored) {
   auto d = start_served(w);
   Irqd1Client c;
   EXPECT_TRUE(std::get<0>(c.GetOverrides()).empty());
-  EXPECT_THAT(d->log(), HasSubstr("overrides.json is corrupt (irq_pins[0]: cpulist 'banana': not a cpulist"));
+  EXPECT_THAT(d->log(),
+              HasSubstr("overrides.json is corrupt (irq_pins[0]: cpulist 'banana': not a cpulist"));
   EXPECT_THAT(d->log(), HasSubstr("starting without run-time overrides"));
   EXPECT_FALSE(fs::exists(w.state.path() / "overrides.json"));
   int aside = 0;
@@ -113,8 +116,9 @@ TEST(DbusState, LosingTheBusLeavesTheDaemonRunning) {
     c.PinIrq(101, "3");
   }
   w.bus.stop();
-  EXPECT_TRUE(eventually([&] { return d->log().find("connection to the bus is lost") != std::string::npos; }))
-      << d->log();
+  EXPECT_TRUE(eventually([&] {
+    return d->log().find("connection to the bus is lost") != std::string::npos;
+  })) << d->log();
   // Still steering: a drift is put back by the next cycle (SIGHUP runs one at once).
   w.machine.write("proc/irq/101/smp_affinity_list", "0-3\n");
   d->child().signal(SIGHUP);
@@ -125,9 +129,11 @@ TEST(DbusState, LosingTheBusLeavesTheDaemonRunning) {
 TEST(DbusState, WithoutABusTheDaemonWarnsAndRunsWithOverridesApplied) {
   TestMachine machine;
   TempDir state, nobus;
-  state.write("overrides.json", R"({"schema": 1, "irq_pins": [{"irq": 101, "cpus": "2"}], "queue_pins": [],
+  state.write("overrides.json",
+              R"({"schema": 1, "irq_pins": [{"irq": 101, "cpus": "2"}], "queue_pins": [],
                                     "banned_cpus": "", "device_policies": []})");
-  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", ("unix:path=" + (nobus.path() / "no-such-socket").string()).c_str(), 1);
+  ::setenv("DBUS_SYSTEM_BUS_ADDRESS",
+           ("unix:path=" + (nobus.path() / "no-such-socket").string()).c_str(), 1);
   IrqdProcess d(machine, state.path());
   ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
   EXPECT_TRUE(eventually([&] { return affinity(machine, 101) == "2"; })) << d.log();
@@ -139,7 +145,8 @@ TEST(DbusState, WithoutABusTheDaemonWarnsAndRunsWithOverridesApplied) {
 TEST(DbusState, NoDbusRunsQuietlyWithOverridesApplied) {
   DbusWorld w;
   const TestMachine& machine = w.machine;
-  w.state.write("overrides.json", R"({"schema": 1, "irq_pins": [{"irq": 102, "cpus": "3"}], "queue_pins": [],
+  w.state.write("overrides.json",
+                R"({"schema": 1, "irq_pins": [{"irq": 102, "cpus": "3"}], "queue_pins": [],
                                     "banned_cpus": "", "device_policies": []})");
   IrqdProcess d(machine, w.state.path(), {"--no-dbus"});
   EXPECT_TRUE(eventually([&] { return affinity(machine, 102) == "3"; })) << d.log();

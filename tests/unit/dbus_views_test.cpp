@@ -12,12 +12,16 @@ TEST(DbusViews, ChangeRowsNameKindSubjectAndShowCpulists) {
   Diff d;
   d.knobs.push_back({"proc/irq/38/smp_affinity_list", "1", "0-3", 38, "IRQ 38"});
   d.knobs.push_back({"proc/irq/40/smp_affinity", "00000004", "0000000f", 40, "IRQ 40"});
-  d.knobs.push_back({"sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-2/rps_cpus", "c", "0", -1, "eth0 rx-2 rps_cpus"});
-  d.knobs.push_back({"sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-2/rps_flow_cnt", "4096", "0", -1, ""});
-  d.knobs.push_back({"proc/sys/net/core/rps_sock_flow_entries", "32768", "0", -1, "rps_sock_flow_entries"});
+  d.knobs.push_back({"sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-2/rps_cpus", "c", "0",
+                     -1, "eth0 rx-2 rps_cpus"});
+  d.knobs.push_back({"sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-2/rps_flow_cnt",
+                     "4096", "0", -1, ""});
+  d.knobs.push_back(
+      {"proc/sys/net/core/rps_sock_flow_entries", "32768", "0", -1, "rps_sock_flow_entries"});
   auto rows = change_rows(d);
   ASSERT_EQ(rows.size(), 5u);
-  EXPECT_EQ(rows[0], (ChangeRow{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-3", "1"}));
+  EXPECT_EQ(rows[0],
+            (ChangeRow{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-3", "1"}));
   EXPECT_EQ(std::get<3>(rows[1]), "0-3");  // a mask shown as a cpulist
   EXPECT_EQ(std::get<4>(rows[1]), "2");
   EXPECT_EQ(std::get<0>(rows[2]), "rps_cpus");

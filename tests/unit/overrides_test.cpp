@@ -1,5 +1,7 @@
 // Run-time overrides: argument parsing (what D-Bus callers see as InvalidArgument), the overlay
 // onto the configuration, the state file round trip, and a corrupt state file moved aside.
+#include "irqd/overrides.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include <stdexcept>
 
 #include "irqd/override_args.hpp"
-#include "irqd/overrides.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::testing {
@@ -29,10 +30,14 @@ TEST(OverrideArgs, CpulistsNameTheMissingCpu) {
   EXPECT_EQ(parse_cpus_arg("0-1", online), online);
   EXPECT_EQ(error_of([&] { parse_cpus_arg("0-999", online); }),
             "cpulist '0-999': CPUs 2-999 do not exist (online CPUs: 0-1)");
-  EXPECT_EQ(error_of([&] { parse_cpus_arg("5", online); }), "cpulist '5': CPU 5 does not exist (online CPUs: 0-1)");
+  EXPECT_EQ(error_of([&] { parse_cpus_arg("5", online); }),
+            "cpulist '5': CPU 5 does not exist (online CPUs: 0-1)");
   EXPECT_EQ(error_of([&] { parse_cpus_arg("", online); }), "cpulist '': names no CPU");
-  EXPECT_NE(error_of([&] { parse_cpus_arg("zero", online); }).find("cpulist 'zero': not a cpulist"), std::string::npos);
-  EXPECT_NE(error_of([&] { parse_cpus_arg(std::string(5000, '1')); }).find("longer than 4096 bytes"), std::string::npos);
+  EXPECT_NE(error_of([&] { parse_cpus_arg("zero", online); }).find("cpulist 'zero': not a cpulist"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { parse_cpus_arg(std::string(5000, '1')); }).find("longer than 4096 bytes"),
+      std::string::npos);
 }
 
 // Found by fuzz_dbus_args: the messages quoted whole lists (and raw bytes), so a crafted argument
@@ -52,7 +57,8 @@ TEST(OverrideArgs, QueueNames) {
   EXPECT_FALSE(parse_queue_name("tx-12").rx);
   EXPECT_EQ(parse_queue_name("tx-12").index, 12);
   EXPECT_EQ(queue_name(false, 12), "tx-12");
-  for (const char* bad : {"", "rx", "rx-", "rx-01", "rx-a", "rxx-1", "Rx-1", "rx-65536", "rx--1", "rx-1 "})
+  for (const char* bad :
+       {"", "rx", "rx-", "rx-01", "rx-a", "rxx-1", "Rx-1", "rx-65536", "rx--1", "rx-1 "})
     EXPECT_EQ(error_of([&] { parse_queue_name(bad); }),
               std::string("queue '") + bad + "': expected rx-N or tx-N (e.g. rx-0)")
         << bad;
@@ -62,7 +68,9 @@ TEST(OverrideArgs, DeviceAndPolicyNames) {
   check_device_name("eth0");
   check_device_name("enp1s0f1np1");
   for (const char* bad : {"", ".", "..", "a/b", "a:b", "a b", "sixteen-chars-xx"})
-    EXPECT_NE(error_of([&] { check_device_name(bad); }).find("not a network interface name"), std::string::npos) << bad;
+    EXPECT_NE(error_of([&] { check_device_name(bad); }).find("not a network interface name"),
+              std::string::npos)
+        << bad;
   check_policy_name("spread");
   EXPECT_EQ(error_of([&] { check_policy_name("Spread!"); }), "policy 'Spread!': not a policy name");
 }
@@ -107,19 +115,23 @@ TEST(Overrides, ParserNamesWhatIsWrong) {
   EXPECT_EQ(err(R"({"schema": 1e30})"), "not an irqd overrides file (schema 1)");
   EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [{"irq": -1, "cpus": "0"}])" + tail),
             "irq_pins[0]: 'irq' is not an IRQ number");
-  EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [{"irq": 8888888888888888888888, "cpus": "0"}])" + tail),
-            "irq_pins[0]: 'irq' is not an IRQ number");
+  EXPECT_EQ(
+      err(R"({"schema": 1, "irq_pins": [{"irq": 8888888888888888888888, "cpus": "0"}])" + tail),
+      "irq_pins[0]: 'irq' is not an IRQ number");
   EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [{"irq": 3, "cpus": ""}])" + tail),
             "irq_pins[0]: cpulist '': names no CPU");
   EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [{"irq": 3, "cpus": "1", "x": 1}])" + tail),
             "irq_pins[0]: unknown key 'x'");
-  EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [], "queue_pins": [{"device": "eth0", "queue": "rx0", "cpus": "1"}],
+  EXPECT_EQ(
+      err(R"({"schema": 1, "irq_pins": [], "queue_pins": [{"device": "eth0", "queue": "rx0", "cpus": "1"}],
                    "banned_cpus": "", "device_policies": []})"),
-            "queue_pins[0]: queue 'rx0': expected rx-N or tx-N (e.g. rx-0)");
-  EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [], "queue_pins": [], "banned_cpus": 3, "device_policies": []})"),
-            "file: 'banned_cpus' is not a string");
-  EXPECT_EQ(err(R"({"schema": 1, "irq_pins": [], "queue_pins": [], "banned_cpus": "", "device_policies": [], "y": 0})"),
-            "unknown key 'y'");
+      "queue_pins[0]: queue 'rx0': expected rx-N or tx-N (e.g. rx-0)");
+  EXPECT_EQ(
+      err(R"({"schema": 1, "irq_pins": [], "queue_pins": [], "banned_cpus": 3, "device_policies": []})"),
+      "file: 'banned_cpus' is not a string");
+  EXPECT_EQ(
+      err(R"({"schema": 1, "irq_pins": [], "queue_pins": [], "banned_cpus": "", "device_policies": [], "y": 0})"),
+      "unknown key 'y'");
 }
 
 TEST(OverrideStore, SavesAtomicallyAndLoadsBack) {
@@ -139,7 +151,8 @@ TEST(OverrideStore, CorruptFileIsMovedAsideAndReported) {
   dir.write("overrides.json", "{\"schema\": 1, \"irq_pins\": [");
   OverrideStore store(dir.path() / "overrides.json");
   std::string msg = store.load();
-  EXPECT_NE(msg.find("overrides.json is corrupt (not valid JSON); moved to "), std::string::npos) << msg;
+  EXPECT_NE(msg.find("overrides.json is corrupt (not valid JSON); moved to "), std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("starting without run-time overrides"), std::string::npos) << msg;
   EXPECT_TRUE(store.get().empty());
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "overrides.json"));
