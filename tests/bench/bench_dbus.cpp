@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   int clients = argc > 2 ? std::atoi(argv[2]) : 50;
   std::string interval = argc > 3 ? argv[3] : "0.2";
   using namespace irqd::testing;
-  PrivateBus bus;
+  TestSystemBus bus;
   ExtractedTree tree("nto-master-112cpu-2s-xeon6330-r750-ice-i40e");
   std::string stat = "cpu  11200 0 11200 112000 0 1120 1120 0 0 0\n";
   for (int c = 0; c < 112; ++c) stat += fmt::format("cpu{} 100 0 100 1000 0 10 10 0 0 0\n", c);

@@ -68,7 +68,7 @@ constexpr const char* kPermissive = R"(
     <allow receive_type="signal"/>)";
 }  // namespace
 
-PrivateBus::PrivateBus(bool with_irqd_policy) {
+TestSystemBus::TestSystemBus(bool with_irqd_policy) {
   ::chmod(dir_.path().c_str(), 0755);  // `nobody` must reach the socket
   std::string socket = (dir_.path() / "bus").string();
   std::string policy_file =
@@ -98,12 +98,12 @@ PrivateBus::PrivateBus(bool with_irqd_policy) {
   ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address_.c_str(), 1);
 }
 
-PrivateBus::~PrivateBus() {
+TestSystemBus::~TestSystemBus() {
   ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
   stop();
 }
 
-void PrivateBus::stop() {
+void TestSystemBus::stop() {
   if (!daemon_->running()) return;
   daemon_->signal(SIGTERM);
   daemon_->wait(3000);

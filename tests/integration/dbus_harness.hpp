@@ -23,10 +23,10 @@ namespace irqd::testing {
 // at it for the lifetime of this object. `with_irqd_policy`: include
 // contrib/io.github.irqd.Irqd1.conf (as installed); otherwise everyone may own and call anything,
 // so only irqd's own checks remain.
-class PrivateBus {
+class TestSystemBus {
  public:
-  explicit PrivateBus(bool with_irqd_policy = true);
-  ~PrivateBus();
+  explicit TestSystemBus(bool with_irqd_policy = true);
+  ~TestSystemBus();
   const std::string& address() const { return address_; }
   // Stops the bus daemon (as if it crashed or was restarted).
   void stop();
@@ -85,7 +85,7 @@ class Irqd1Client final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_
 // A private bus (with the contrib policy), the test machine and a state directory: what most
 // D-Bus tests start from.
 struct DbusWorld {
-  PrivateBus bus;
+  TestSystemBus bus;
   TestMachine machine;
   TempDir state;
 };

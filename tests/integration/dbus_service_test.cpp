@@ -41,7 +41,7 @@ class DbusServiceTest : public ::testing::Test {
     return machine_.read("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/" + queue_knob);
   }
 
-  PrivateBus bus_;
+  TestSystemBus bus_;
   TestMachine machine_;
   TempDir state_;
   std::unique_ptr<IrqdProcess> daemon_;
@@ -234,7 +234,7 @@ TEST_F(DbusServiceTest, NobodyMayReadButNotWrite) {
 
 // Without the bus policy (a misconfigured bus), irqd itself still refuses non-root writers.
 TEST(DbusOwnCheck, DaemonRefusesNonRootWritersEvenWhenTheBusAllowsThem) {
-  PrivateBus bus(/*with_irqd_policy=*/false);
+  TestSystemBus bus(/*with_irqd_policy=*/false);
   TestMachine machine;
   TempDir state;
   IrqdProcess daemon(machine, state.path());
