@@ -83,6 +83,8 @@ class Daemon {
   void set_config(config::Config cfg);
   // Runs a cycle now (a failed cycle is logged and reported like a timed one).
   void cycle_now();
+  // Lets the next cycle move any IRQ, however recently it was moved (D-Bus Rebalance).
+  void end_cooldowns() { load_.cycles_since_move.clear(); }
   // Stops run() after the current callback.
   void stop();
 

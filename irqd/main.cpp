@@ -10,6 +10,7 @@
 
 #include "irqd/apply.hpp"
 #include "irqd/daemon.hpp"
+#include "irqd/dbus/service.hpp"
 #include "irqd/engine.hpp"
 #include "irqd/hotplug.hpp"
 #include "irqd/irqbalance_check.hpp"
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
   std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
   std::vector<std::string> devices;
+  std::string state_dir = irqd::config::Config{}.state_dir;
+  bool no_dbus = false;
   app.add_flag("--dry-run", dry_run, "Plan and print what would be set; write nothing");
   app.add_flag("--oneshot", oneshot, "Run one cycle and exit");
   app.add_flag("--foreground", foreground, "Run as a daemon in the foreground: one cycle every --interval");
@@ -78,6 +81,8 @@ int main(int argc, char** argv) {
   app.add_option("--rps", rps, "RPS for every device: auto, off or a cpulist");
   app.add_option("--rfs", rfs, "RFS for every device: auto or off");
   app.add_option("--xps", xps, "XPS for every device: auto, cpus, rxqs or off");
+  app.add_option("--state-dir", state_dir, "Where run-time overrides (irqctl pins, bans) persist (default /var/lib/irqd)");
+  app.add_flag("--no-dbus", no_dbus, "--foreground without the D-Bus service (overrides from --state-dir still apply)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.add_flag("--ignore-irqbalance", ignore_irqbalance,
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
@@ -147,9 +152,11 @@ int main(int argc, char** argv) {
       dopts.interval = std::chrono::milliseconds(static_cast<long>(interval * 1000.0));
       dopts.dry_run = dry_run;
       irqd::policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
+      cfg.state_dir = state_dir;
       irqd::Daemon daemon(dopts, cfg);
       irqd::Notifier notifier(daemon);  // sd_notify when run by systemd (NOTIFY_SOCKET)
       irqd::Hotplug hotplug(daemon);    // netlink link and channel events (live root only)
+      irqd::dbus::BusService service(daemon, state_dir, !no_dbus);  // io.github.irqd.Irqd1
       return daemon.run();
     }
     auto result = irqd::plan_once(opts, cfg);
