@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   bool dry_run = false, oneshot = false, no_netlink = false, restore = false, foreground = false;
   bool restore_on_exit = false;
   double interval = 10.0;
-  std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
+  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
   std::vector<std::string> devices;
   app.add_flag("--dry-run", dry_run, "Plan and print what would be set; write nothing");

@@ -331,7 +331,7 @@ TEST(BalancedTest, WithoutLoadFallsBackToSpreadWithANote) {
   EXPECT_TRUE(contains(p.notes[0], "no load")) << p.notes[0];
 }
 
-TEST(BalancedTest, RegistryKnowsBalancedAfterSpread) {
+TEST(BalancedTest, RegistryKnowsBalancedAndItIsTheDefault) {
   auto p = make_policy("balanced");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->name(), "balanced");
@@ -341,7 +341,7 @@ TEST(BalancedTest, RegistryKnowsBalancedAfterSpread) {
   EXPECT_EQ(names.front(), "spread");
   EXPECT_NE(std::find(names.begin(), names.end(), "balanced"), names.end());
   EXPECT_TRUE(contains(describe_policies(), "balanced"));
-  EXPECT_EQ(config::Config{}.policy, "spread");
+  EXPECT_EQ(config::Config{}.policy, "balanced");  // the default since the simulated machine (tests/sim)
 }
 
 TEST(BalancedTest, UnreadableAndNonQueueIrqsAreNotPlaced) {
