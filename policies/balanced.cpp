@@ -165,7 +165,9 @@ Plan Balanced::plan(const PlanInput& in) const {
     // the best placement that needs no load, and the next cycle starts balancing from it.
     Plan p = Spread().plan(in);
     p.policy = std::string(name());
-    p.notes.push_back("balanced: no load measurements yet, so this is spread's layout");
+    p.notes.push_back(
+        "balanced: no load measured yet (a one-shot run or the daemon's first cycle): every queue "
+        "IRQ counts the same, which is spread's layout");
     return p;
   }
   Plan plan;
