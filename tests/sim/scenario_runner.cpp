@@ -5,6 +5,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "policies/balanced.hpp"
@@ -88,6 +89,21 @@ std::string ScenarioRunner::table() const {
     out += fmt::format("{:>5}  {:>7.3f} ({:>3})  {:>11.3f}  {:>5.3f}  {:>8}  {:>6}  {:>7}\n", s.cycle, s.busiest,
                        s.busiest_cpu, s.lower_bound, s.ratio(), s.off_node, s.writes, s.changes);
   return out;
+}
+
+std::string ScenarioRunner::summary() const {
+  if (history_.empty()) return "no cycles";
+  int first = 0;
+  std::vector<int> writing;
+  for (const auto& s : history_) {
+    if (first == 0 && s.ratio() <= 1.10) first = s.cycle;
+    if (s.writes > 0) writing.push_back(s.cycle);
+  }
+  const auto& last = history_.back();
+  return fmt::format("{} cycles, first within 10%: {}, last busiest {:.3f} / bound {:.3f} = {:.3f}, "
+                     "{} affinity writes, in cycles [{}]",
+                     history_.size(), first > 0 ? fmt::format("cycle {}", first) : "never", last.busiest, last.lower_bound, last.ratio(),
+                     sim_.total_affinity_writes(), fmt::join(writing, " "));
 }
 
 }  // namespace irqd::sim

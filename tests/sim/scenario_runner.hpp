@@ -42,6 +42,8 @@ class ScenarioRunner {
   const std::vector<CycleStats>& history() const { return history_; }
   // Every cycle so far, one line each, for failure messages.
   std::string table() const;
+  // One line: cycles, the first within 10% of the bound, the last ratio, cycles that wrote.
+  std::string summary() const;
 
  private:
   double room_limit(int node) const;

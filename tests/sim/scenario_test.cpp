@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "tests/sim/scenario_runner.hpp"
 #include "tests/support/fixtures.hpp"
 
@@ -25,6 +27,9 @@ SimSpec spec(const char* xml, int nics, int queues, int nodes) {
   for (int n = 0; n < nics; ++n) s.nics.push_back({fmt::format("eth{}", n), n % nodes, queues});
   return s;
 }
+
+// The numbers the README's results table quotes.
+void print(const char* name, const ScenarioRunner& r) { std::cout << "[ RESULT   ] " << name << ": " << r.summary() << "\n"; }
 
 // Runs cycles until the busiest CPU is within 10% of the lower bound; returns how many it took
 // (max_cycles + 1 when it never got there). Asserts locality on every cycle.
@@ -82,6 +87,7 @@ TEST(Scenario, TwoNodesZipfConvergesAndStaysPut) {
   const int took = converge(r, 4);
   EXPECT_LE(took, 4) << r.table();
   expect_steady(r, 6);
+  print("TwoNodesZipfConvergesAndStaysPut", r);
 }
 
 TEST(Scenario, TwoNodesUniformFromEverythingOnCpu0) {
@@ -90,12 +96,14 @@ TEST(Scenario, TwoNodesUniformFromEverythingOnCpu0) {
   ScenarioRunner r(std::move(s), {.shape = LoadShape::kUniform, .total = 3.2, .jitter = 0.05});
   EXPECT_LE(converge(r, 4), 4) << r.table();
   expect_steady(r, 6);
+  print("TwoNodesUniformFromEverythingOnCpu0", r);
 }
 
 TEST(Scenario, TwoNodesHotSetMoves) {
   ScenarioRunner r(spec(kTwoNodes, 4, 8, 2),
                    {.shape = LoadShape::kHotSet, .total = 3.0, .hot_count = 4, .hot_factor = 8, .seed = 3});
   hot_set_scenario(r, 3);
+  print("TwoNodesHotSetMoves", r);
 }
 
 TEST(Scenario, NicsOnOneNodeStayThereWhileItHasRoom) {
@@ -105,6 +113,7 @@ TEST(Scenario, NicsOnOneNodeStayThereWhileItHasRoom) {
   expect_steady(r, 4);
   for (const auto& q : r.machine().queues())
     EXPECT_EQ(r.machine().machine().node_of(r.machine().effective_cpu(q.irq)), 0) << "IRQ " << q.irq;
+  print("NicsOnOneNodeStayThereWhileItHasRoom", r);
 }
 
 TEST(Scenario, NodeWithoutRoomOverflowsToTheOtherNode) {
@@ -116,6 +125,7 @@ TEST(Scenario, NodeWithoutRoomOverflowsToTheOtherNode) {
   for (const auto& q : r.machine().queues())
     remote += r.machine().machine().node_of(r.machine().effective_cpu(q.irq)) == 1 ? 1 : 0;
   EXPECT_GT(remote, 0) << r.table();
+  print("NodeWithoutRoomOverflowsToTheOtherNode", r);
 }
 
 TEST(Scenario, SpreadStaysUnevenWhereBalancedConverges) {
@@ -129,6 +139,8 @@ TEST(Scenario, SpreadStaysUnevenWhereBalancedConverges) {
   EXPECT_EQ(s.writes, 0) << spread.table();
   ScenarioRunner balanced(spec(kTwoNodes, 4, 8, 2), load);
   EXPECT_LE(balanced.run(6).ratio(), kWithin) << balanced.table();
+  print("SpreadStaysUneven (spread)", spread);
+  print("SpreadStaysUneven (balanced)", balanced);
 }
 
 TEST(Scenario, FourNodes128CpusZipf) {
@@ -136,12 +148,14 @@ TEST(Scenario, FourNodes128CpusZipf) {
                    {.shape = LoadShape::kZipf, .total = 12, .zipf_s = 0.6, .jitter = 0.02, .seed = 11});
   EXPECT_LE(converge(r, 4), 4) << r.table();
   expect_steady(r, 6);
+  print("FourNodes128CpusZipf", r);
 }
 
 TEST(Scenario, FourNodes128CpusHotSetMoves) {
   ScenarioRunner r(spec(kFourNodes, 8, 32, 4),
                    {.shape = LoadShape::kHotSet, .total = 12, .hot_count = 12, .hot_factor = 8, .jitter = 0.02});
   hot_set_scenario(r, 2);
+  print("FourNodes128CpusHotSetMoves", r);
 }
 
 }  // namespace
