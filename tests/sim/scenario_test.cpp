@@ -29,7 +29,18 @@ SimSpec spec(const char* xml, int nics, int queues, int nodes) {
 }
 
 // The numbers the README's results table quotes.
-void print(const char* name, const ScenarioRunner& r) { std::cout << "[ RESULT   ] " << name << ": " << r.summary() << "\n"; }
+void print(const ScenarioRunner& r, const char* label = "") {
+  std::cout << "[ RESULT   ] " << ::testing::UnitTest::GetInstance()->current_test_info()->name() << label
+            << ": " << r.summary() << "\n";
+}
+
+// Queue IRQs whose effective CPU is on `node`.
+int queues_on_node(ScenarioRunner& r, int node) {
+  int n = 0;
+  for (const auto& q : r.machine().queues())
+    n += r.machine().machine().node_of(r.machine().effective_cpu(q.irq)) == node ? 1 : 0;
+  return n;
+}
 
 // Runs cycles until the busiest CPU is within 10% of the lower bound; returns how many it took
 // (max_cycles + 1 when it never got there). Asserts locality on every cycle.
@@ -56,11 +67,18 @@ void expect_steady(ScenarioRunner& r, int cycles) {
   }
 }
 
+// Converges within 4 cycles (the static first placement's interval and 3 daemon cycles), then
+// stays put for `steady` cycles; prints the RESULT line unless more follows.
+void settle(ScenarioRunner& r, int steady, bool last = true) {
+  const int took = converge(r, 4);
+  EXPECT_LE(took, 4) << "no convergence in 4 cycles\n" << r.table();
+  expect_steady(r, steady);
+  if (last) print(r);
+}
+
 // Converges, stays, then moves the hot set `moves` times and re-converges within 3 cycles each.
 void hot_set_scenario(ScenarioRunner& r, int moves) {
-  const int first = converge(r, 4);
-  EXPECT_LE(first, 4) << "no convergence in 4 cycles\n" << r.table();
-  expect_steady(r, 4);
+  settle(r, 4, false);
   for (int k = 0; k < moves; ++k) {
     r.model().move_hot_set();
     // The interval in which the load changed runs on the old layout; the daemon sees it at the
@@ -73,6 +91,7 @@ void hot_set_scenario(ScenarioRunner& r, int moves) {
     r.run(3);
     expect_steady(r, 3);
   }
+  print(r);
 }
 
 TEST(Scenario, BalancedIsTheDefaultPolicy) {
@@ -84,48 +103,34 @@ TEST(Scenario, BalancedIsTheDefaultPolicy) {
 TEST(Scenario, TwoNodesZipfConvergesAndStaysPut) {
   ScenarioRunner r(spec(kTwoNodes, 4, 8, 2),
                    {.shape = LoadShape::kZipf, .total = 2.4, .zipf_s = 0.8, .jitter = 0.02, .seed = 7});
-  const int took = converge(r, 4);
-  EXPECT_LE(took, 4) << r.table();
-  expect_steady(r, 6);
-  print("TwoNodesZipfConvergesAndStaysPut", r);
+  settle(r, 6);
 }
 
 TEST(Scenario, TwoNodesUniformFromEverythingOnCpu0) {
   auto s = spec(kTwoNodes, 4, 8, 2);
   s.initial = CpuSet::of({0});
   ScenarioRunner r(std::move(s), {.shape = LoadShape::kUniform, .total = 3.2, .jitter = 0.05});
-  EXPECT_LE(converge(r, 4), 4) << r.table();
-  expect_steady(r, 6);
-  print("TwoNodesUniformFromEverythingOnCpu0", r);
+  settle(r, 6);
 }
 
 TEST(Scenario, TwoNodesHotSetMoves) {
   ScenarioRunner r(spec(kTwoNodes, 4, 8, 2),
                    {.shape = LoadShape::kHotSet, .total = 3.0, .hot_count = 4, .hot_factor = 8, .seed = 3});
   hot_set_scenario(r, 3);
-  print("TwoNodesHotSetMoves", r);
 }
 
 TEST(Scenario, NicsOnOneNodeStayThereWhileItHasRoom) {
   // Node 1 idles, but node 0 has room: nothing crosses over.
   ScenarioRunner r(spec(kTwoNodes, 2, 8, 1), {.shape = LoadShape::kZipf, .total = 3.0, .zipf_s = 0.6});
-  EXPECT_LE(converge(r, 4), 4) << r.table();
-  expect_steady(r, 4);
-  for (const auto& q : r.machine().queues())
-    EXPECT_EQ(r.machine().machine().node_of(r.machine().effective_cpu(q.irq)), 0) << "IRQ " << q.irq;
-  print("NicsOnOneNodeStayThereWhileItHasRoom", r);
+  settle(r, 4);
+  EXPECT_EQ(queues_on_node(r, 0), 16) << r.table();
 }
 
 TEST(Scenario, NodeWithoutRoomOverflowsToTheOtherNode) {
   // 6 CPUs of interrupt work for node 0's 8 CPUs (room: 4): both nodes share it.
   ScenarioRunner r(spec(kTwoNodes, 4, 8, 1), {.shape = LoadShape::kZipf, .total = 6.0, .zipf_s = 0.5});
-  EXPECT_LE(converge(r, 4), 4) << r.table();
-  expect_steady(r, 4);
-  int remote = 0;
-  for (const auto& q : r.machine().queues())
-    remote += r.machine().machine().node_of(r.machine().effective_cpu(q.irq)) == 1 ? 1 : 0;
-  EXPECT_GT(remote, 0) << r.table();
-  print("NodeWithoutRoomOverflowsToTheOtherNode", r);
+  settle(r, 4);
+  EXPECT_GT(queues_on_node(r, 1), 0) << r.table();
 }
 
 TEST(Scenario, SpreadStaysUnevenWhereBalancedConverges) {
@@ -139,23 +144,20 @@ TEST(Scenario, SpreadStaysUnevenWhereBalancedConverges) {
   EXPECT_EQ(s.writes, 0) << spread.table();
   ScenarioRunner balanced(spec(kTwoNodes, 4, 8, 2), load);
   EXPECT_LE(balanced.run(6).ratio(), kWithin) << balanced.table();
-  print("SpreadStaysUneven (spread)", spread);
-  print("SpreadStaysUneven (balanced)", balanced);
+  print(spread, " (spread)");
+  print(balanced, " (balanced)");
 }
 
 TEST(Scenario, FourNodes128CpusZipf) {
   ScenarioRunner r(spec(kFourNodes, 8, 32, 4),
                    {.shape = LoadShape::kZipf, .total = 12, .zipf_s = 0.6, .jitter = 0.02, .seed = 11});
-  EXPECT_LE(converge(r, 4), 4) << r.table();
-  expect_steady(r, 6);
-  print("FourNodes128CpusZipf", r);
+  settle(r, 6);
 }
 
 TEST(Scenario, FourNodes128CpusHotSetMoves) {
   ScenarioRunner r(spec(kFourNodes, 8, 32, 4),
                    {.shape = LoadShape::kHotSet, .total = 12, .hot_count = 12, .hot_factor = 8, .jitter = 0.02});
   hot_set_scenario(r, 2);
-  print("FourNodes128CpusHotSetMoves", r);
 }
 
 }  // namespace

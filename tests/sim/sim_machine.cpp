@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "sysfs/sys_root.hpp"
 #include "topology/hwloc_loader.hpp"
 
 namespace irqd::sim {
@@ -90,12 +90,7 @@ void SimMachine::write(const std::string& rel, const std::string& text) const {
   fs::rename(tmp, p);
 }
 
-std::string SimMachine::read(const std::string& rel) const {
-  std::ifstream in(root() / rel);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string SimMachine::read(const std::string& rel) const { return sysfs::SysRoot(root()).read(rel); }
 
 int SimMachine::allocate(const CpuSet& mask, int current) {
   // arch/x86/kernel/apic/vector.c: no move while the current target is in the new mask; else

@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <fstream>
 #include <numeric>
-#include <sstream>
 
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/proc_softirqs.hpp"
 #include "sysfs/proc_stat.hpp"
+#include "sysfs/sys_root.hpp"
 #include "tests/sim/load_model.hpp"
 #include "tests/sim/sim_machine.hpp"
 #include "tests/support/fixtures.hpp"
@@ -20,12 +20,8 @@
 namespace irqd::sim {
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// The simulated kernel's files, read as irqd reads them.
+std::string slurp(const SimMachine& m, const std::string& rel) { return sysfs::SysRoot(m.root()).read(rel); }
 
 // 16 CPUs on 2 nodes; eth0 (node 0) and eth1 (node 1), 4 queues each, IRQs 64-71.
 SimMachine small() {
@@ -41,7 +37,7 @@ void write(const SimMachine& m, int irq, const std::string& leaf, const std::str
 }
 
 std::string line(const SimMachine& m, int irq, const std::string& leaf) {
-  std::string s = slurp(m.root() / fmt::format("proc/irq/{}/{}", irq, leaf));
+  std::string s = slurp(m, fmt::format("proc/irq/{}/{}", irq, leaf));
   return s.substr(0, s.find('\n'));
 }
 
@@ -59,7 +55,7 @@ TEST(SimMachine, StartsWithTheVectorAllocatorsChoice) {
   EXPECT_EQ(line(m, 65, "effective_affinity_list"), "1");
   EXPECT_EQ(line(m, 64, "node"), "0");
   EXPECT_EQ(line(m, 68, "node"), "1");
-  EXPECT_EQ(slurp(m.root() / "sys/bus/pci/devices/0000:11:00.0/numa_node"), "1\n");
+  EXPECT_EQ(slurp(m, "sys/bus/pci/devices/0000:11:00.0/numa_node"), "1\n");
 }
 
 TEST(SimMachine, HonoursWritesLikeTheX86VectorAllocator) {
@@ -101,7 +97,7 @@ TEST(SimMachine, CountsAndTimesFollowTheLoadAndParseWithIrqdsParsers) {
   EXPECT_DOUBLE_EQ(r.cpu_load[0], 0.5);
   EXPECT_NEAR(r.cpu_load[1], 0.1, 1e-9);
 
-  auto irqs = sysfs::parse_interrupts(slurp(m.root() / "proc/interrupts"), "proc/interrupts");
+  auto irqs = sysfs::parse_interrupts(slurp(m, "proc/interrupts"), "proc/interrupts");
   ASSERT_EQ(irqs.cpus.size(), 16u);
   const auto row = static_cast<std::size_t>(std::find_if(irqs.rows.begin(), irqs.rows.end(),
                                                          [](const auto& x) { return x.irq == 64; }) -
@@ -113,7 +109,7 @@ TEST(SimMachine, CountsAndTimesFollowTheLoadAndParseWithIrqdsParsers) {
   EXPECT_EQ(irqs.count(row, 1), 0u);
 
   sysfs::ProcStat stat;
-  sysfs::parse_proc_stat(slurp(m.root() / "proc/stat"), "proc/stat", stat);
+  sysfs::parse_proc_stat(slurp(m, "proc/stat"), "proc/stat", stat);
   const long hz = ::sysconf(_SC_CLK_TCK);
   const auto* c0 = stat.find(0);
   ASSERT_NE(c0, nullptr);
@@ -121,7 +117,7 @@ TEST(SimMachine, CountsAndTimesFollowTheLoadAndParseWithIrqdsParsers) {
   EXPECT_NEAR(static_cast<double>(c0->irq), 1.0 * static_cast<double>(hz), 1.0);  // hard share 20%
 
   sysfs::Softirqs soft;
-  sysfs::parse_softirqs(slurp(m.root() / "proc/softirqs"), "proc/softirqs", soft);
+  sysfs::parse_softirqs(slurp(m, "proc/softirqs"), "proc/softirqs", soft);
   EXPECT_EQ(soft.net_rx(0), 500000u);
   EXPECT_EQ(soft.net_rx(1), 100000u);
   EXPECT_EQ(soft.net_rx(2), 0u);
