@@ -15,6 +15,8 @@ namespace {
 
 // 2 packages, 2 NUMA nodes x 8 cores (no SMT).
 const char* kTwoNodes = "hwloc/2s-intel64-16c-sriov-many-vfs.xml";
+// 2 packages, 2 NUMA nodes x 18 cores x 2 threads (72 CPUs).
+const char* kTwoNodesSmt = "hwloc/2s-intel-xeon-e5-2695v4-36c72t-smt-llnl-pascal.xml";
 // 1 package, 4 NUMA nodes x 16 cores x 2 threads (128 CPUs).
 const char* kFourNodes = "hwloc/1s-amd-epyc-7a53-64c128t-4numa-nps4-llnl-tioga.xml";
 
@@ -146,6 +148,18 @@ TEST(Scenario, SpreadStaysUnevenWhereBalancedConverges) {
   EXPECT_LE(balanced.run(6).ratio(), kWithin) << balanced.table();
   print(spread, " (spread)");
   print(balanced, " (balanced)");
+}
+
+TEST(Scenario, TwoNodes72CpusSmtZipf) {
+  ScenarioRunner r(spec(kTwoNodesSmt, 4, 24, 2),
+                   {.shape = LoadShape::kZipf, .total = 8, .zipf_s = 0.4, .jitter = 0.02, .seed = 5});
+  settle(r, 6);
+}
+
+TEST(Scenario, TwoNodes72CpusSmtHotSetMoves) {
+  ScenarioRunner r(spec(kTwoNodesSmt, 4, 24, 2),
+                   {.shape = LoadShape::kHotSet, .total = 8, .hot_count = 8, .hot_factor = 8, .jitter = 0.02, .seed = 9});
+  hot_set_scenario(r, 2);
 }
 
 TEST(Scenario, FourNodes128CpusZipf) {
