@@ -63,7 +63,8 @@ SimMachine::SimMachine(SimSpec spec)
                         .tx = nic.queues};
     for (int q = 0; q < nic.queues; ++q) {
       s.msi_irqs.push_back(irq);
-      queues_.push_back({nic.name, q, irq++, nic.node});
+      queues_.push_back({nic.name, q, irq++, nic.node,
+                         nic.cost_per_interrupt > 0 ? nic.cost_per_interrupt : spec_.cost_per_interrupt});
     }
     tree_.add_nic(s);
   }
@@ -164,7 +165,8 @@ StepResult SimMachine::step(double seconds, const std::vector<double>& costs) {
   for (std::size_t q = 0; q < queues_.size(); ++q) {
     if (!(costs[q] >= 0)) throw std::invalid_argument(fmt::format("sim: queue {} has load {}", q, costs[q]));
     auto& r = irqs_[q];
-    const double want = costs[q] * seconds / spec_.cost_per_interrupt + r.carry;
+    const double per = queues_[q].cost_per_interrupt;
+    const double want = costs[q] * seconds / per + r.carry;
     const double whole = std::floor(want + 1e-6);  // 0.5 * 10 / 10e-6 is 499999.99...
     r.carry = std::max(0.0, want - whole);
     const auto n = static_cast<std::uint64_t>(whole);
@@ -172,7 +174,7 @@ StepResult SimMachine::step(double seconds, const std::vector<double>& costs) {
     r.counts[c] += n;
     net_rx_[c] += n;
     net_tx_[c] += n / 4;  // TX completions are mostly handled in the RX poll
-    const double work = static_cast<double>(n) * spec_.cost_per_interrupt;
+    const double work = static_cast<double>(n) * per;
     busy_[c] += work;
     out.cpu_load[c] += work / seconds;
   }

@@ -25,6 +25,7 @@ struct SimNic {
   std::string name;  // "eth0"
   int node = 0;      // NUMA node of its PCI function
   int queues = 8;    // combined TxRx channels, one MSI-X vector each
+  double cost_per_interrupt = 0.0;  // this NIC's CPU seconds per interrupt; 0: SimSpec's
 };
 
 struct SimSpec {
@@ -41,6 +42,7 @@ struct SimQueue {
   int index = 0;
   int irq = 0;
   int node = 0;
+  double cost_per_interrupt = 0.0;
 };
 
 struct StepResult {
