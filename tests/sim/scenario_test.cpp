@@ -97,16 +97,47 @@ void hot_set_scenario(ScenarioRunner& r, int moves) {
   print(r);
 }
 
+// The plain scenarios: a machine, a load, and either "settle and stay" or hot set moves.
+struct Case {
+  const char* name;
+  const char* xml;
+  int nics, queues, nodes;
+  LoadSpec load;
+  int hot_moves = 0;  // 0: converge and stay 6 cycles; else move the hot set this often
+};
+
+class Scenarios : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Scenarios, ConvergeStayAndFollow) {
+  const Case& c = GetParam();
+  ScenarioRunner r(spec(c.xml, c.nics, c.queues, c.nodes), c.load);
+  if (c.hot_moves == 0)
+    settle(r, 6);
+  else
+    hot_set_scenario(r, c.hot_moves);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sim, Scenarios,
+    ::testing::Values(
+        Case{"TwoNodesZipf", kTwoNodes, 4, 8, 2,
+             {.shape = LoadShape::kZipf, .total = 2.4, .zipf_s = 0.8, .jitter = 0.02, .seed = 7}},
+        Case{"TwoNodesHotSet", kTwoNodes, 4, 8, 2,
+             {.shape = LoadShape::kHotSet, .total = 3.0, .hot_count = 4, .hot_factor = 8, .seed = 3}, 3},
+        Case{"TwoNodes72CpusSmtZipf", kTwoNodesSmt, 4, 24, 2,
+             {.shape = LoadShape::kZipf, .total = 8, .zipf_s = 0.4, .jitter = 0.02, .seed = 5}},
+        Case{"TwoNodes72CpusSmtHotSet", kTwoNodesSmt, 4, 24, 2,
+             {.shape = LoadShape::kHotSet, .total = 8, .hot_count = 8, .hot_factor = 8, .jitter = 0.02, .seed = 9}, 2},
+        Case{"FourNodes128CpusZipf", kFourNodes, 8, 32, 4,
+             {.shape = LoadShape::kZipf, .total = 12, .zipf_s = 0.6, .jitter = 0.02, .seed = 11}},
+        Case{"FourNodes128CpusHotSet", kFourNodes, 8, 32, 4,
+             {.shape = LoadShape::kHotSet, .total = 12, .hot_count = 12, .hot_factor = 8, .jitter = 0.02}, 2}),
+    [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
 TEST(Scenario, BalancedIsTheDefaultPolicy) {
   ScenarioRunner r(spec(kTwoNodes, 2, 4, 2), {});
   ASSERT_NE(r.daemon().last_plan(), nullptr);
   EXPECT_EQ(r.daemon().last_plan()->plan.policy, "balanced");
-}
-
-TEST(Scenario, TwoNodesZipfConvergesAndStaysPut) {
-  ScenarioRunner r(spec(kTwoNodes, 4, 8, 2),
-                   {.shape = LoadShape::kZipf, .total = 2.4, .zipf_s = 0.8, .jitter = 0.02, .seed = 7});
-  settle(r, 6);
 }
 
 TEST(Scenario, TwoNodesUniformFromEverythingOnCpu0) {
@@ -114,12 +145,6 @@ TEST(Scenario, TwoNodesUniformFromEverythingOnCpu0) {
   s.initial = CpuSet::of({0});
   ScenarioRunner r(std::move(s), {.shape = LoadShape::kUniform, .total = 3.2, .jitter = 0.05});
   settle(r, 6);
-}
-
-TEST(Scenario, TwoNodesHotSetMoves) {
-  ScenarioRunner r(spec(kTwoNodes, 4, 8, 2),
-                   {.shape = LoadShape::kHotSet, .total = 3.0, .hot_count = 4, .hot_factor = 8, .seed = 3});
-  hot_set_scenario(r, 3);
 }
 
 TEST(Scenario, NicsOnOneNodeStayThereWhileItHasRoom) {
@@ -159,30 +184,6 @@ TEST(Scenario, SpreadStaysUnevenWhereBalancedConverges) {
   EXPECT_LE(balanced.run(6).ratio(), kWithin) << balanced.table();
   print(spread, " (spread)");
   print(balanced, " (balanced)");
-}
-
-TEST(Scenario, TwoNodes72CpusSmtZipf) {
-  ScenarioRunner r(spec(kTwoNodesSmt, 4, 24, 2),
-                   {.shape = LoadShape::kZipf, .total = 8, .zipf_s = 0.4, .jitter = 0.02, .seed = 5});
-  settle(r, 6);
-}
-
-TEST(Scenario, TwoNodes72CpusSmtHotSetMoves) {
-  ScenarioRunner r(spec(kTwoNodesSmt, 4, 24, 2),
-                   {.shape = LoadShape::kHotSet, .total = 8, .hot_count = 8, .hot_factor = 8, .jitter = 0.02, .seed = 9});
-  hot_set_scenario(r, 2);
-}
-
-TEST(Scenario, FourNodes128CpusZipf) {
-  ScenarioRunner r(spec(kFourNodes, 8, 32, 4),
-                   {.shape = LoadShape::kZipf, .total = 12, .zipf_s = 0.6, .jitter = 0.02, .seed = 11});
-  settle(r, 6);
-}
-
-TEST(Scenario, FourNodes128CpusHotSetMoves) {
-  ScenarioRunner r(spec(kFourNodes, 8, 32, 4),
-                   {.shape = LoadShape::kHotSet, .total = 12, .hot_count = 12, .hot_factor = 8, .jitter = 0.02});
-  hot_set_scenario(r, 2);
 }
 
 }  // namespace
