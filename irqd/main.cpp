@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   app.add_option("--topology-xml", topology_xml, "Take the CPU topology from an hwloc XML export")
       ->check(CLI::ExistingFile);
   app.add_option("--format", format, "Report format")->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--policy", policy, "Placement policy (see below)");
+  app.add_option("--policy", policy, "Placement policy (default balanced; see below)");
   app.add_option("--banned-cpus", banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
   app.add_flag("--no-netlink", no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");
   app.add_flag("--restore", restore, "Write back the original values recorded in RUN_DIR/original.json");

@@ -30,6 +30,9 @@ class ScenarioRunner {
  public:
   // Builds the machine and runs the daemon's first cycle (no load measured yet).
   ScenarioRunner(SimSpec spec, LoadSpec load, config::Config cfg = {}, double interval = 10.0);
+  // The daemon's clock refers to this runner's machine: it stays where it was built.
+  ScenarioRunner(const ScenarioRunner&) = delete;
+  ScenarioRunner& operator=(const ScenarioRunner&) = delete;
 
   // One interval on the machine, then one daemon cycle.
   CycleStats cycle();
