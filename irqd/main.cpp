@@ -11,6 +11,9 @@
 #include "irqd/apply.hpp"
 #include "irqd/daemon.hpp"
 #include "irqd/engine.hpp"
+#include "irqd/hotplug.hpp"
+#include "irqd/irqbalance_check.hpp"
+#include "irqd/notify.hpp"
 #include "irqd/originals.hpp"
 #include "irqd/logging.hpp"
 #include "irqd/report.hpp"
@@ -38,6 +41,7 @@ Exit codes:
   1  error (bad option, unreadable kernel files, topology failure, originals not saved, ...)
   2  --dry-run: the plan would change something (use it as a drift check in CI)
   3  --oneshot / --restore: some writes failed (each is reported; the rest were applied)
+  4  irqbalance is running: irqd will not fight it over IRQ affinity (see --ignore-irqbalance)
 
 Policies:
 )";
@@ -50,7 +54,7 @@ int main(int argc, char** argv) {
                "irqd"};
   app.footer(std::string(kFooter) + irqd::policies::describe_policies());
   bool dry_run = false, oneshot = false, no_netlink = false, restore = false, foreground = false;
-  bool restore_on_exit = false;
+  bool restore_on_exit = false, ignore_irqbalance = false;
   double interval = 10.0;
   std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
@@ -75,6 +79,8 @@ int main(int argc, char** argv) {
   app.add_option("--rfs", rfs, "RFS for every device: auto or off");
   app.add_option("--xps", xps, "XPS for every device: auto, cpus, rxqs or off");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
+  app.add_flag("--ignore-irqbalance", ignore_irqbalance,
+               "Run even though irqbalance is running (otherwise irqd exits with status 4)");
   app.set_version_flag("--version", std::string("irqd ") + IRQD_VERSION);
 
   try {
@@ -102,6 +108,15 @@ int main(int argc, char** argv) {
     if (!oneshot && !foreground) {
       std::fprintf(stderr, "irqd: say --oneshot (one cycle) or --foreground (the daemon loop); see --help\n");
       return kExitError;
+    }
+    if (auto pid = irqd::find_irqbalance(sysroot)) {
+      if (!ignore_irqbalance && !dry_run) {
+        std::fprintf(stderr, "irqd: %s\n", irqd::irqbalance_message(*pid).c_str());
+        return irqd::kExitIrqbalance;
+      }
+      spdlog::warn("irqbalance is running (pid {}){}", *pid,
+                   dry_run ? "; a dry run only reads, but applying this plan would fight it"
+                           : "; --ignore-irqbalance given, running anyway");
     }
     irqd::config::Config cfg;
     cfg.policy = policy;
@@ -132,7 +147,10 @@ int main(int argc, char** argv) {
       dopts.interval = std::chrono::milliseconds(static_cast<long>(interval * 1000.0));
       dopts.dry_run = dry_run;
       irqd::policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
-      return irqd::Daemon(dopts, cfg).run();
+      irqd::Daemon daemon(dopts, cfg);
+      irqd::Notifier notifier(daemon);  // sd_notify when run by systemd (NOTIFY_SOCKET)
+      irqd::Hotplug hotplug(daemon);    // netlink link and channel events (live root only)
+      return daemon.run();
     }
     auto result = irqd::plan_once(opts, cfg);
     for (const auto& w : result->discovery.warnings) spdlog::warn("{}", w);
