@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "irqd/apply.hpp"
+#include "irqd/discovery_cache.hpp"
 #include "irqd/engine.hpp"
 #include "irqd/event_loop.hpp"
 #include "irqd/originals.hpp"
@@ -53,8 +54,12 @@ class Daemon {
   int run();
   // One cycle, also used by tests; returns the apply result (empty counts for a dry run).
   ApplyResult cycle();
-  // Forgets the machine model so the next cycle loads it again (SIGHUP).
-  void rediscover() { machine_.reset(); }
+  // Forgets the machine model and the cached discovery so the next cycle loads and discovers
+  // everything again (SIGHUP, hotplug, reload).
+  void rediscover() {
+    machine_.reset();
+    discovery_.invalidate();
+  }
   std::uint64_t cycles() const { return cycles_; }
 
   // --- hooks (call before run()) ---
@@ -94,6 +99,7 @@ class Daemon {
   const PlanResult* last_plan() const { return last_plan_.get(); }
   const std::set<int>& unchangeable() const { return unchangeable_; }
   const Sampler& sampler() const { return sampler_; }
+  const DiscoveryCache& discovery_cache() const { return discovery_; }
   const policies::LoadInfo& load() const { return load_; }
 
  private:
@@ -115,6 +121,7 @@ class Daemon {
   std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
+  DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   policies::LoadInfo load_;                   // sampler's costs + cycles since each IRQ moved
   std::chrono::steady_clock::time_point last_sample_{};
   std::uint64_t cycles_ = 0;
