@@ -57,11 +57,12 @@ ApplyResult Daemon::cycle() {
   cpus_online_ = online;
   if (!machine_) machine_ = load_machine(sample_root, opts_.engine);
   // Sample first: the plan is made from the load measured up to now.
+  const auto now = opts_.clock ? opts_.clock() : start;
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
                        ? 0.0
-                       : std::chrono::duration<double>(start - last_sample_).count();
+                       : std::chrono::duration<double>(now - last_sample_).count();
   bool have_load = sampler_.sample(sample_root, seconds);
-  last_sample_ = start;
+  last_sample_ = now;
   load_.irqs = sampler_.load().irqs;
   for (auto& [irq, n] : load_.cycles_since_move) ++n;
   const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(),
@@ -73,7 +74,10 @@ ApplyResult Daemon::cycle() {
     sysfs::SysRootIo io(root);
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
     discovery_.written(plan->diff.knobs);
-    for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
+    // Cooldown guards measured moves against flapping; the static first placement (no load yet)
+    // is not one, and holding it would delay the first balancing by the whole cooldown.
+    if (have_load)
+      for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}, discovery {}", cycles_,

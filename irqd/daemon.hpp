@@ -27,6 +27,9 @@ struct DaemonOptions {
   EngineOptions engine;
   std::chrono::milliseconds interval{10000};
   bool dry_run = false;
+  // The clock the sampler's interval is measured with; unset: steady_clock. The simulated machine
+  // (tests/sim) passes its virtual time so measured costs do not depend on the test host's speed.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 // What the last cycle did, for status queries, STATUS= lines and the CycleCompleted signal.

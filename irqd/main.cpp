@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   bool dry_run = false, oneshot = false, no_netlink = false, restore = false, foreground = false;
   bool restore_on_exit = false, ignore_irqbalance = false;
   double interval = 10.0;
-  std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
+  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
   std::vector<std::string> devices;
   std::string state_dir = irqd::config::Config{}.state_dir;
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   app.add_option("--topology-xml", topology_xml, "Take the CPU topology from an hwloc XML export")
       ->check(CLI::ExistingFile);
   app.add_option("--format", format, "Report format")->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--policy", policy, "Placement policy (see below)");
+  app.add_option("--policy", policy, "Placement policy (default balanced; see below)");
   app.add_option("--banned-cpus", banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
   app.add_flag("--no-netlink", no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");
   app.add_flag("--restore", restore, "Write back the original values recorded in RUN_DIR/original.json");
