@@ -28,7 +28,7 @@ namespace irqd {
 
 class DiscoveryCache {
  public:
-  static constexpr std::size_t kSweepCycles = 8;
+  static constexpr std::size_t kSweepCycles = 32;
   static constexpr std::size_t kMinPerCycle = 64;
 
   // This cycle's discovery for the reading `table` (the sampler's, whose fired() describes it when

@@ -38,7 +38,7 @@ struct QueuePlacement {
 struct Plan {
   std::string policy;
   std::vector<IrqPlacement> irqs;      // sorted by IRQ
-  std::vector<QueuePlacement> queues;  // sorted by device, rx before tx, index
+  std::vector<QueuePlacement> queues;  // sorted: every rx queue before every tx queue, then by device, index
   std::vector<std::string> notes;      // things the policy could not do, and why
   std::optional<long> rps_sock_flow_entries;  // RFS global table (/proc/sys/net/core/...)
 
