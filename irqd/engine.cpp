@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "config/rules.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
 #include "sysfs/irq_files.hpp"
@@ -136,6 +137,7 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
   r->discovery = interrupts ? discover(root, *interrupts, DiscoverOptions{opts.use_netlink})
                             : discover(root, DiscoverOptions{opts.use_netlink});
   scope_devices(r->discovery.inventory, opts.devices);
+  config::resolve_rules(r->config, r->discovery.inventory);  // [[device]] / [[irq]] rules -> this machine's NICs
   r->plan = policies::build_plan(*policy, {r->machine, r->discovery.inventory, r->config, load});
   r->diff = diff_plan(root, r->discovery.inventory, r->plan);
   return r;

@@ -22,7 +22,7 @@ void plan_rps(const PlanInput& in, Plan& plan) {
   const CpuSet usable = usable_cpus(m, in.config);
   for (const auto& nic : in.inventory.nics) {
     const auto& settings = in.config.device(nic.name);
-    LocalCpus local = nic_local_cpus(m, nic, usable);
+    LocalCpus local = nic_local_cpus(m, nic, device_cpus(usable, in.config, nic.name));
     const int cores = count_cores(m, local.cpus);
     const int nrx = static_cast<int>(nic.rx.size());
     for (const auto& q : nic.rx) {
