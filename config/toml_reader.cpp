@@ -34,8 +34,8 @@ const char* type_name(toml::node_type t) {
 bool is_glob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
 
 bool is_mac(std::string_view s) {
-  // Hex byte pairs separated by ':' (6 bytes for Ethernet, 20 for InfiniBand; at most 32).
-  if (s.size() < 2 || s.size() > 32 * 3 - 1 || (s.size() + 1) % 3 != 0) return false;
+  // Hex byte pairs separated by ':' (6 bytes for Ethernet, 20 for InfiniBand; 6 to 32).
+  if (s.size() < 6 * 3 - 1 || s.size() > 32 * 3 - 1 || (s.size() + 1) % 3 != 0) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
