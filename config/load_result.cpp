@@ -41,7 +41,8 @@ std::string LoadResult::error_text() const {
 
 ConfigErrors::ConfigErrors(const LoadResult& r)
     : std::runtime_error(fmt::format("configuration has {} error{}:\n{}", r.errors.size() + r.dropped_errors,
-                                     r.errors.size() + r.dropped_errors == 1 ? "" : "s", r.error_text())),
+                                     r.errors.size() + r.dropped_errors == 1 ? "" : "s",
+                                     r.error_text().substr(0, r.error_text().size() - 1))),
       errors_(r.errors) {}
 
 Config require_valid(LoadResult r) {
