@@ -208,6 +208,13 @@ TEST(ConfigReader, SyntaxErrorHasItsPosition) {
   EXPECT_NE(errors(r)[0].find("TOML syntax error: "), std::string::npos) << errors(r)[0];
 }
 
+TEST(ConfigReader, ControlCharacterInATableHeaderIsASyntaxError) {
+  // Found by fuzz_config (toml++'s debug build asserts here; the release build reports it).
+  auto r = read(std::string("[\x18\0\0\0on]\ninterval = = 3\n", 24));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_TRUE(errors(r)[0].starts_with("t.toml:1:2: TOML syntax error: ")) << errors(r)[0];
+}
+
 TEST(ConfigReader, RulesThatDoNothingOrTooMuch) {
   auto r = read(R"([[device]]
 name = "eth0"
