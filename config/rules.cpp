@@ -4,6 +4,9 @@
 #include <fnmatch.h>
 #include <strings.h>
 
+#include <map>
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace irqd::config {
@@ -39,16 +42,33 @@ void resolve_rules(Config& c, sysfs::Inventory& inv) {
   for (const auto& nic : inv.nics) resolved[nic.name] = resolve_device(c, nic);
   for (auto& [name, s] : resolved) c.devices[name] = std::move(s);
   if (c.irq_rules.empty()) return;
+  // Rules by number are looked up, not scanned: a file may hold thousands of them.
+  std::map<int, std::size_t> by_number;
+  std::vector<std::size_t> by_name;
+  for (std::size_t i = 0; i < c.irq_rules.size(); ++i) {
+    if (c.irq_rules[i].number >= 0)
+      by_number.try_emplace(c.irq_rules[i].number, i);
+    else
+      by_name.push_back(i);
+  }
   for (auto& irq : inv.irqs) {
-    for (const auto& rule : c.irq_rules) {
-      if (!irq_rule_matches(rule, irq)) continue;
-      if (rule.ignore) {
-        c.irq_pins.erase(irq.irq);
-        if (irq.error.empty()) irq.error = fmt::format("ignored by the [[irq]] rule at {}", rule.where.to_string());
-      } else {
-        c.irq_pins.try_emplace(irq.irq, *rule.pin);
+    // The first matching rule in file order decides.
+    auto n = by_number.find(irq.irq);
+    std::size_t first = n == by_number.end() ? c.irq_rules.size() : n->second;
+    for (std::size_t i : by_name) {
+      if (i >= first) break;
+      if (irq_rule_matches(c.irq_rules[i], irq)) {
+        first = i;
+        break;
       }
-      break;  // the first matching rule decides
+    }
+    if (first == c.irq_rules.size()) continue;
+    const auto& rule = c.irq_rules[first];
+    if (rule.ignore) {
+      c.irq_pins.erase(irq.irq);
+      if (irq.error.empty()) irq.error = fmt::format("ignored by the [[irq]] rule at {}", rule.where.to_string());
+    } else {
+      c.irq_pins.try_emplace(irq.irq, *rule.pin);
     }
   }
 }

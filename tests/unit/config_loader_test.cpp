@@ -23,6 +23,12 @@ LoadOptions options(const TempDir& d, bool required = false) {
   return o;
 }
 
+// The one error of `r` as text ("" with a test failure when there is not exactly one).
+std::string only_error(const LoadResult& r) {
+  EXPECT_EQ(r.errors.size(), 1u) << r.error_text();
+  return r.errors.size() == 1 ? r.errors[0].to_string() : "";
+}
+
 TEST(ConfigLoader, NoFileAtAllIsNoError) {
   TempDir d;
   auto r = load_files(options(d));
@@ -35,8 +41,7 @@ TEST(ConfigLoader, NoFileAtAllIsNoError) {
 TEST(ConfigLoader, AMissingConfigGivenOnTheCommandLineIsAnError) {
   TempDir d;
   auto r = load_files(options(d, true));
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].to_string(),
+  EXPECT_EQ(only_error(r),
             (d.path() / "irqd.toml").string() + ": does not exist (expected the configuration file given with --config)");
 }
 
@@ -91,8 +96,7 @@ TEST(ConfigLoader, TenMegabyteFileIsRefusedUnread) {
     for (int i = 0; i < 10 * 1024; ++i) f << line;
   }
   auto r = load_files(options(d));
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].to_string(), (d.path() / "irqd.toml").string() +
+  EXPECT_EQ(only_error(r), (d.path() / "irqd.toml").string() +
                                          ": 10485760 bytes is too large (expected at most 1048576 bytes)");
 }
 
@@ -110,8 +114,7 @@ TEST(ConfigLoader, ADirectoryWhereAFileShouldBe) {
   TempDir d;
   std::filesystem::create_directories(d.path() / "conf.d/x.toml");
   auto r = load_files(options(d));
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].to_string(),
+  EXPECT_EQ(only_error(r),
             (d.path() / "conf.d/x.toml").string() + ": is not a regular file (expected a TOML file)");
 }
 
@@ -122,10 +125,9 @@ TEST(ConfigLoader, CpusAreCheckedAgainstThePlannedMachine) {
   s.files = options(d);
   s.engine.topology_xml = testing::fixture("hwloc/" + testing::fixture_files("hwloc", ".xml").front());
   auto r = irqd::load_configuration(s);
-  ASSERT_EQ(r.errors.size(), 1u) << r.error_text();
-  EXPECT_TRUE(r.errors[0].to_string().starts_with((d.path() / "irqd.toml").string() +
+  EXPECT_TRUE(only_error(r).starts_with((d.path() / "irqd.toml").string() +
                                                   ":2:15: daemon.banned_cpus: CPU 200 does not exist (expected CPUs of this machine: "))
-      << r.errors[0].to_string();
+      << r.error_text();
 }
 
 TEST(ConfigLoader, CommandLineWinsOverFiles) {
@@ -146,8 +148,7 @@ TEST(ConfigLoader, CommandLineWinsOverFiles) {
   EXPECT_EQ(r.config.device_rules[0].set.rfs, RfsMode::kOff);  // what the option does not name stays
   s.command_line = [](Config&) { throw std::invalid_argument("--rps: rps 'x': expected auto, off or a cpulist"); };
   r = irqd::load_configuration(s);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].to_string(), "command line: --rps: rps 'x': expected auto, off or a cpulist");
+  EXPECT_EQ(only_error(r), "command line: --rps: rps 'x': expected auto, off or a cpulist");
 }
 
 TEST(ConfigReload, ABrokenFileKeepsTheRunningConfiguration) {
