@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -372,9 +373,82 @@ class Reader {
   LoadResult& r_;
 };
 
+// TOML allows non-ASCII text only inside strings and comments. toml++ 3.3 reaches
+// __builtin_unreachable (is_non_ascii_horizontal_whitespace) on some such characters inside a
+// bare key or value (found by fuzz_config: "interval = 5\u00fc"), so they are refused here before
+// the parser sees them. Returns the 1-based line and column (in characters) of the first one.
+std::optional<std::pair<int, int>> stray_non_ascii(std::string_view t) {
+  enum class In { kCode, kComment, kBasic, kLiteral, kMlBasic, kMlLiteral } in = In::kCode;
+  int line = 1, column = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    auto c = static_cast<unsigned char>(t[i]);
+    if ((c & 0xC0) != 0x80) ++column;  // UTF-8 continuation bytes belong to the character before
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
+      continue;
+    }
+    auto starts = [&](std::string_view w) { return t.substr(i, w.size()) == w; };
+    // A run of 3 to 5 quotes closes a multi-line string (up to 2 of them are its content).
+    auto close_multiline = [&](char q) {
+      while (i + 1 < t.size() && t[i + 1] == q) {
+        ++i;
+        ++column;
+      }
+      in = In::kCode;
+    };
+    switch (in) {
+      case In::kCode:
+        if (c >= 0x80) return std::make_pair(line, column);
+        if (starts(R"(""")") || starts("'''")) {
+          in = c == '"' ? In::kMlBasic : In::kMlLiteral;
+          i += 2;
+          column += 2;
+        } else if (c == '#') {
+          in = In::kComment;
+        } else if (c == '"') {
+          in = In::kBasic;
+        } else if (c == '\'') {
+          in = In::kLiteral;
+        }
+        break;
+      case In::kComment: break;
+      case In::kBasic:
+        if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') {
+          ++i;
+          if ((static_cast<unsigned char>(t[i]) & 0xC0) != 0x80) ++column;
+        } else if (c == '"') {
+          in = In::kCode;
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'') in = In::kCode;
+        break;
+      case In::kMlBasic:
+        if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') {
+          ++i;
+          if ((static_cast<unsigned char>(t[i]) & 0xC0) != 0x80) ++column;
+        } else if (starts(R"(""")")) {
+          close_multiline('"');
+        }
+        break;
+      case In::kMlLiteral:
+        if (starts("'''")) close_multiline('\'');
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void read_toml(std::string_view text, const std::string& file, const ReadOptions& opts, LoadResult& into) {
+  if (auto at = stray_non_ascii(text)) {
+    into.add({file, at->first, at->second}, "",
+             "TOML syntax error: a non-ASCII character outside a string or comment (expected one only inside quotes)");
+    return;
+  }
   toml::table root;
   try {
     root = toml::parse(text, file);
