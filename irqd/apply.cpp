@@ -46,8 +46,14 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
         r.errors.push_back(msg);
         continue;
       }
+      if (err == ENOENT || err == ENODEV) {
+        // Hotplug: the NIC, queue or IRQ went away between discovery and now. Not a failure: the
+        // next discovery no longer lists it.
+        spdlog::info("{}: the device or queue vanished; dropped", k->subject);
+        ++r.vanished;
+        continue;
+      }
       std::string why = err == ENOSPC   ? "no interrupt vector left on the target CPUs (ENOSPC)"
-                        : err == ENOENT ? "the device or queue vanished"
                         : err == EINVAL ? "the kernel rejected the value (EINVAL)"
                                         : e.what();
       std::string msg = fmt::format("{}: cannot set {}: {}; left as it was", k->subject, k->value, why);
@@ -62,9 +68,13 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
     } catch (const sysfs::IoError& e) {
       back.reset();
     }
-    if (!back || !sysfs::knob_equal(sysfs::knob_kind(k->path), *back, k->value)) {
-      std::string msg = fmt::format("{}: wrote {} but the kernel shows {}", k->subject, k->value,
-                                    back ? "'" + *back + "'" : "nothing (file gone)");
+    if (!back) {
+      spdlog::info("{}: the device or queue vanished after the write; dropped", k->subject);
+      ++r.vanished;
+      continue;
+    }
+    if (!sysfs::knob_equal(sysfs::knob_kind(k->path), *back, k->value)) {
+      std::string msg = fmt::format("{}: wrote {} but the kernel shows '{}'", k->subject, k->value, *back);
       spdlog::error("{}", msg);
       r.errors.push_back(msg);
       ++r.failed;

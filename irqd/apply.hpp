@@ -17,6 +17,7 @@ struct ApplyResult {
   int applied = 0;
   int unchanged = 0;                // planned knobs that already had the planned value
   int failed = 0;
+  int vanished = 0;                 // knobs whose device, queue or IRQ went away before the write
   std::vector<int> unchangeable;    // IRQs newly found kernel-managed (EIO/EPERM) this cycle
   std::vector<int> moved;           // IRQs whose affinity was changed (and read back) this cycle
   std::vector<std::string> errors;  // one line each, naming the IRQ / device / file

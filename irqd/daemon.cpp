@@ -48,6 +48,13 @@ ApplyResult Daemon::cycle() {
   report_ = CycleReport{};
   report_.cycle = cycles_;
   sysfs::SysRoot sample_root(opts_.engine.root);
+  // CPU hotplug: a CPU that went offline or came online makes the machine model stale.
+  std::string online = sample_root.read_line("sys/devices/system/cpu/online").value_or("");
+  if (machine_ && online != cpus_online_) {
+    spdlog::info("online CPUs changed from {} to {}: re-discovering", cpus_online_, online);
+    machine_.reset();
+  }
+  cpus_online_ = online;
   if (!machine_) machine_ = load_machine(sample_root, opts_.engine);
   // Sample first: the plan is made from the load measured up to now.
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
@@ -75,6 +82,7 @@ ApplyResult Daemon::cycle() {
   report_.applied = r.applied;
   report_.unchanged = r.unchanged;
   report_.failed = r.failed;
+  report_.vanished = r.vanished;
   report_.managed_irqs = static_cast<int>(plan->diff.irqs.size());
   if (r.failed > 0 && !r.errors.empty()) report_.error = r.errors.front();
   last_plan_ = std::move(plan);
@@ -121,6 +129,7 @@ int Daemon::run() {
   spdlog::info("running every {} ms{}", opts_.interval.count(), opts_.dry_run ? " (dry run)" : "");
   loop.run();
   loop_ = nullptr;
+  for (auto& h : stop_hooks_) h();
   if (cfg_.restore_on_exit && !opts_.dry_run && !originals_.values().empty()) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);

@@ -37,6 +37,7 @@ struct CycleReport {
   int applied = 0;
   int unchanged = 0;
   int failed = 0;
+  int vanished = 0;      // knobs dropped because their NIC or queue went away (hotplug)
   int managed_irqs = 0;  // NIC IRQs in the last plan
   bool ok = true;        // false: the cycle threw (error says why)
   std::string error;     // last cycle's error, "" when it succeeded
@@ -66,6 +67,8 @@ class Daemon {
   void set_overlay(std::function<void(config::Config&)> f) { overlay_ = std::move(f); }
   // Called after every SIGHUP / reload(), with its outcome (e.g. sd_notify READY=1 after RELOADING=1).
   void on_reload(std::function<void(bool ok, const std::string& error)> f) { reload_hooks_.push_back(std::move(f)); }
+  // Called once the loop has stopped, before originals are restored (e.g. sd_notify STOPPING=1).
+  void on_stop(std::function<void()> f) { stop_hooks_.push_back(std::move(f)); }
 
   // --- run-time control (from the loop's callbacks) ---
   // Reloads the configuration through the reloader and re-discovers. Returns "" on success or the
@@ -98,6 +101,7 @@ class Daemon {
   std::vector<std::function<void(EventLoop&)>> loop_hooks_;
   std::vector<std::function<void(const CycleReport&)>> cycle_hooks_;
   std::vector<std::function<void(bool, const std::string&)>> reload_hooks_;
+  std::vector<std::function<void()>> stop_hooks_;
   std::function<config::Config()> reloader_;
   std::function<void(config::Config&)> overlay_;
   EventLoop* loop_ = nullptr;  // while run() runs
@@ -106,6 +110,7 @@ class Daemon {
   OriginalStore originals_;
   std::set<int> unchangeable_;
   std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
+  std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
   policies::LoadInfo load_;                   // sampler's costs + cycles since each IRQ moved
   std::chrono::steady_clock::time_point last_sample_{};

@@ -13,6 +13,9 @@
 #include "irqd/config_files.hpp"
 #include "irqd/daemon.hpp"
 #include "irqd/engine.hpp"
+#include "irqd/hotplug.hpp"
+#include "irqd/irqbalance_check.hpp"
+#include "irqd/notify.hpp"
 #include "irqd/originals.hpp"
 #include "irqd/logging.hpp"
 #include "irqd/report.hpp"
@@ -44,6 +47,7 @@ Exit codes:
   1  error (bad option, unreadable kernel files, topology failure, originals not saved, ...)
   2  --dry-run: the plan would change something (use it as a drift check in CI)
   3  --oneshot / --restore: some writes failed (each is reported; the rest were applied)
+  4  irqbalance is running: irqd will not fight it over IRQ affinity (see --ignore-irqbalance)
 
 Policies:
 )";
@@ -56,7 +60,7 @@ int main(int argc, char** argv) {
                "irqd"};
   app.footer(std::string(kFooter) + irqd::policies::describe_policies());
   bool dry_run = false, oneshot = false, no_netlink = false, restore = false, foreground = false;
-  bool restore_on_exit = false;
+  bool restore_on_exit = false, ignore_irqbalance = false;
   double interval = 10.0;
   std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
@@ -81,6 +85,8 @@ int main(int argc, char** argv) {
   app.add_option("--rfs", rfs, "RFS for every device: auto or off");
   app.add_option("--xps", xps, "XPS for every device: auto, cpus, rxqs or off");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
+  app.add_flag("--ignore-irqbalance", ignore_irqbalance,
+               "Run even though irqbalance is running (otherwise irqd exits with status 4)");
   std::string config_file = irqd::config::kDefaultConfigFile;
   bool check_config = false;
   app.add_option("--config", config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");
@@ -112,6 +118,7 @@ int main(int argc, char** argv) {
       if (given("--interval")) cfg.interval_seconds = interval;
       if (given("--log-level")) cfg.log_level = log_level;
       if (restore_on_exit) cfg.restore_on_exit = true;
+      if (ignore_irqbalance) cfg.ignore_irqbalance = true;
       const char* option = "";
       try {
         option = "--banned-cpus";
@@ -155,6 +162,15 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "irqd: say --oneshot (one cycle) or --foreground (the daemon loop); see --help\n");
       return kExitError;
     }
+    if (auto pid = irqd::find_irqbalance(sysroot)) {
+      if (!cfg.ignore_irqbalance && !dry_run) {
+        std::fprintf(stderr, "irqd: %s\n", irqd::irqbalance_message(*pid).c_str());
+        return irqd::kExitIrqbalance;
+      }
+      spdlog::warn("irqbalance is running (pid {}){}", *pid,
+                   dry_run ? "; a dry run only reads, but applying this plan would fight it"
+                           : "; ignore_irqbalance set, running anyway");
+    }
     if (!oneshot) {
       irqd::DaemonOptions dopts;
       dopts.engine = opts;
@@ -162,6 +178,8 @@ int main(int argc, char** argv) {
       dopts.dry_run = dry_run;
       irqd::policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
       irqd::Daemon daemon(dopts, cfg);
+      irqd::Notifier notifier(daemon);  // sd_notify when run by systemd (NOTIFY_SOCKET)
+      irqd::Hotplug hotplug(daemon);    // netlink link and channel events (live root only)
       // SIGHUP re-reads the files; a bad file is logged and the running configuration stays.
       daemon.set_reloader([setup] { return irqd::config::require_valid(irqd::load_configuration(setup)); });
       daemon.on_reload([&daemon](bool ok, const std::string&) {

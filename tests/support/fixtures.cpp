@@ -30,6 +30,13 @@ std::string read_fixture(const std::string& rel) {
   return ss.str();
 }
 
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 std::vector<std::string> fixture_files(const std::string& subdir, const std::string& suffix) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(fixture(subdir))) {

@@ -12,6 +12,8 @@ namespace irqd::testing {
 std::filesystem::path fixtures_dir();
 std::filesystem::path fixture(const std::string& rel);
 std::string read_fixture(const std::string& rel);
+// Any file's whole content; "" when it cannot be read (e.g. a daemon log not written yet).
+std::string read_text(const std::filesystem::path& path);
 // Sorted file names (not paths) in a fixture sub-directory, optionally filtered by suffix.
 std::vector<std::string> fixture_files(const std::string& subdir, const std::string& suffix = "");
 

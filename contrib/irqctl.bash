@@ -1,0 +1,93 @@
+# bash completion for irqctl (installed to bash-completion's completions directory).
+# Completes subcommands, their options, device names (from `irqctl devices --json`, when the
+# daemon answers), IRQ numbers (from `irqctl irqs --json`) and rx-N/tx-N queue names.
+
+_irqctl_json_field() {
+    # $1: irqctl subcommand, $2: jq-less extraction pattern for "key": value
+    irqctl --timeout 2 "$1" --json 2>/dev/null | sed -n "s/^ *\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"
+}
+
+_irqctl_devices() { _irqctl_json_field devices name; }
+_irqctl_irqs() { _irqctl_json_field irqs irq; }
+
+# Queue names of every device (the JSON is not parsed per device without jq; the daemon checks).
+_irqctl_queues() {
+    irqctl --timeout 2 devices --json 2>/dev/null |
+        sed -n 's/^ *"queue": "\([rt]x-[0-9]*\)",\{0,1\}$/\1/p' | sort -u
+}
+
+_irqctl() {
+    local cur prev words cword
+    if declare -F _init_completion >/dev/null; then
+        _init_completion || return
+    else  # works without the bash-completion package too
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+        cur=${words[cword]}
+        prev=${words[cword - 1]}
+    fi
+
+    local commands="status irqs devices plan overrides pin unpin pin-queue unpin-queue ban unban
+        policy rebalance reload top metrics"
+    local global_opts="--address --timeout --json --help --version"
+
+    # Find the subcommand and the positional index after it.
+    local cmd="" i arg=0
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --address | --timeout) ((i++)) ;;
+            -*) ;;
+            *)
+                if [[ -z $cmd ]]; then
+                    cmd=${words[i]}
+                else
+                    ((arg++))
+                fi
+                ;;
+        esac
+    done
+
+    case $prev in
+        --address) COMPREPLY=($(compgen -W "unix:path=/run/dbus/system_bus_socket" -- "$cur")); return ;;
+        --timeout | --interval | --iterations | --irqs) return ;;
+        --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    esac
+
+    if [[ -z $cmd ]]; then
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        fi
+        return
+    fi
+
+    if [[ $cur == -* ]]; then
+        local opts="--help --json"
+        case $cmd in
+            top) opts+=" --once --iterations --interval --irqs --root" ;;
+            metrics) opts+=" --root" ;;
+            policy) opts+=" --reset" ;;
+        esac
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+
+    case $cmd in
+        pin | unpin)
+            [[ $arg -eq 0 ]] && COMPREPLY=($(compgen -W "$(_irqctl_irqs)" -- "$cur")) ;;
+        pin-queue | unpin-queue)
+            case $arg in
+                0) COMPREPLY=($(compgen -W "$(_irqctl_devices)" -- "$cur")) ;;
+                1) COMPREPLY=($(compgen -W "$(_irqctl_queues)" -- "$cur")) ;;
+            esac
+            ;;
+        policy)
+            case $arg in
+                0) COMPREPLY=($(compgen -W "$(_irqctl_devices)" -- "$cur")) ;;
+                1) COMPREPLY=($(compgen -W "spread balanced" -- "$cur")) ;;
+            esac
+            ;;
+    esac
+}
+complete -F _irqctl irqctl

@@ -1,0 +1,190 @@
+// Client implementation over the generated proxy (irqd1_proxy.h, sdbus-c++ 1.2). Calls are
+// synchronous on this thread; irqctl never runs an event loop (it does not listen to signals).
+#include "irqd/irqctl/client.hpp"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <utility>
+
+#include "irqd/irqctl/errors.hpp"
+#include "irqd1_proxy.h"
+
+namespace irqd::irqctl {
+
+namespace {
+constexpr const char* kBusName = "io.github.irqd.Irqd1";
+constexpr const char* kObjectPath = "/io/github/irqd/Irqd1";
+
+class Proxy final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_proxy> {
+ public:
+  explicit Proxy(sdbus::IConnection& connection)
+      : ProxyInterfaces(connection, kBusName, kObjectPath) {
+    registerProxy();
+  }
+  ~Proxy() { unregisterProxy(); }
+  Proxy(const Proxy&) = delete;
+  Proxy& operator=(const Proxy&) = delete;
+
+ private:
+  void onCycleCompleted(const std::uint64_t&, const std::uint32_t&, const std::uint32_t&,
+                        const std::uint32_t&) override {}
+  void onDevicesChanged(const std::vector<std::string>&) override {}
+};
+
+[[noreturn]] void rethrow(const sdbus::Error& e) {
+  throw CommandError(exit_code_for_dbus_error(e.getName()),
+                     describe_dbus_error(e.getName(), e.getMessage()));
+}
+
+// Runs one proxy call, turning sdbus errors into CommandError.
+template <typename Fn>
+auto call(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const sdbus::Error& e) {
+    rethrow(e);
+  }
+}
+// Converts every D-Bus record of a reply with `fn`.
+template <typename Row, typename Fn>
+auto convert_all(const std::vector<Row>& rows, Fn fn) {
+  std::vector<decltype(fn(rows.front()))> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(fn(r));
+  return out;
+}
+}  // namespace
+
+struct Client::Impl {
+  std::unique_ptr<sdbus::IConnection> connection;
+  std::unique_ptr<Proxy> proxy;
+};
+
+Client::Client(const std::string& address, double timeout_seconds)
+    : impl_(std::make_unique<Impl>()) {
+  // sd-bus reads the system bus address from this variable; --address only overrides it here.
+  if (!address.empty()) ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address.c_str(), 1);
+  try {
+    impl_->connection = sdbus::createSystemBusConnection();
+    impl_->connection->setMethodCallTimeout(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::duration<double>(timeout_seconds)));
+    impl_->proxy = std::make_unique<Proxy>(*impl_->connection);
+  } catch (const sdbus::Error& e) {
+    const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    throw CommandError(kExitUnreachable,
+                       "cannot connect to the system bus" +
+                           (env ? " at '" + std::string(env) + "'" : std::string()) + ": " +
+                           e.getMessage() + " (" + e.getName() + ")");
+  }
+}
+
+Client::~Client() = default;
+
+Status Client::status() {
+  auto s = call([&] { return impl_->proxy->GetStatus(); });
+  return Status{.version = s.get<0>(),
+                .policy = s.get<1>(),
+                .interval_seconds = s.get<2>(),
+                .cycles = s.get<3>(),
+                .last_cycle_ms = s.get<4>(),
+                .managed = s.get<5>(),
+                .unchangeable = s.get<6>(),
+                .failed = s.get<7>(),
+                .last_error = s.get<8>(),
+                .dry_run = s.get<9>()};
+}
+
+std::vector<Irq> Client::irqs() {
+  return convert_all(call([&] { return impl_->proxy->ListIrqs(); }), [](const auto& r) {
+    return Irq{.number = r.template get<0>(),
+               .name = r.template get<1>(),
+               .device = r.template get<2>(),
+               .queue = r.template get<3>(),
+               .irq_class = r.template get<4>(),
+               .numa_node = r.template get<5>(),
+               .current = r.template get<6>(),
+               .planned = r.template get<7>(),
+               .effective_cpu = r.template get<8>(),
+               .rate = r.template get<9>(),
+               .cost = r.template get<10>(),
+               .share = r.template get<11>(),
+               .pinned = r.template get<12>(),
+               .managed = r.template get<13>()};
+  });
+}
+
+std::vector<Device> Client::devices() {
+  return convert_all(call([&] { return impl_->proxy->ListDevices(); }), [](const auto& r) {
+    Device d{.name = r.template get<0>(),
+             .driver = r.template get<1>(),
+             .pci = r.template get<2>(),
+             .numa_node = r.template get<3>(),
+             .rx_queues = r.template get<4>(),
+             .tx_queues = r.template get<5>(),
+             .policy = r.template get<6>(),
+             .queues = {}};
+    d.queues = convert_all(r.template get<7>(), [](const auto& q) {
+      return Queue{.name = q.template get<0>(),
+                   .irq = q.template get<1>(),
+                   .rps_cpus = q.template get<2>(),
+                   .rps_flow_cnt = q.template get<3>(),
+                   .xps_cpus = q.template get<4>(),
+                   .xps_rxqs = q.template get<5>()};
+    });
+    return d;
+  });
+}
+
+std::vector<Change> Client::plan() {
+  return convert_all(call([&] { return impl_->proxy->GetPlan(); }), [](const auto& r) {
+    return Change{.kind = r.template get<0>(),
+                  .subject = r.template get<1>(),
+                  .path = r.template get<2>(),
+                  .current = r.template get<3>(),
+                  .planned = r.template get<4>()};
+  });
+}
+
+Overrides Client::overrides() {
+  auto [irq_pins, queue_pins, banned, policies] =
+      call([&] { return impl_->proxy->GetOverrides(); });
+  Overrides o;
+  o.banned_cpus = banned;
+  for (const auto& p : irq_pins) o.irq_pins.push_back({p.get<0>(), p.get<1>()});
+  for (const auto& p : queue_pins) o.queue_pins.push_back({p.get<0>(), p.get<1>(), p.get<2>()});
+  for (const auto& p : policies) o.device_policies.push_back({p.get<0>(), p.get<1>()});
+  return o;
+}
+
+void Client::pin_irq(std::uint32_t irq, const std::string& cpus) {
+  call([&] { impl_->proxy->PinIrq(irq, cpus); });
+}
+void Client::unpin_irq(std::uint32_t irq) {
+  call([&] { impl_->proxy->UnpinIrq(irq); });
+}
+void Client::pin_queue(const std::string& device, const std::string& queue,
+                       const std::string& cpus) {
+  call([&] { impl_->proxy->PinQueue(device, queue, cpus); });
+}
+void Client::unpin_queue(const std::string& device, const std::string& queue) {
+  call([&] { impl_->proxy->UnpinQueue(device, queue); });
+}
+void Client::set_device_policy(const std::string& device, const std::string& policy) {
+  call([&] { impl_->proxy->SetDevicePolicy(device, policy); });
+}
+void Client::ban_cpus(const std::string& cpus) {
+  call([&] { impl_->proxy->BanCpus(cpus); });
+}
+void Client::unban_cpus(const std::string& cpus) {
+  call([&] { impl_->proxy->UnbanCpus(cpus); });
+}
+void Client::rebalance() {
+  call([&] { impl_->proxy->Rebalance(); });
+}
+void Client::reload() {
+  call([&] { impl_->proxy->Reload(); });
+}
+
+}  // namespace irqd::irqctl

@@ -1,0 +1,142 @@
+// The subcommands: argument checks, one or two daemon calls, rendering. Write commands confirm in
+// one line (or {"ok":true} with --json) so scripts can rely on the exit code alone.
+#include "irqd/irqctl/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "irqd/irqctl/arguments.hpp"
+#include "irqd/irqctl/client.hpp"
+#include "irqd/irqctl/cpu_nodes.hpp"
+#include "irqd/irqctl/json_views.hpp"
+#include "irqd/irqctl/metrics.hpp"
+#include "irqd/irqctl/text_views.hpp"
+#include "irqd/irqctl/top_frame.hpp"
+#include "irqd/irqctl/top_terminal.hpp"
+
+namespace irqd::irqctl {
+
+namespace {
+int print(const std::string& text) {
+  std::cout << text << std::flush;
+  return kExitOk;
+}
+int print(const nlohmann::ordered_json& j) { return print(j.dump(2) + "\n"); }
+
+// A read command's output: the value as JSON or as text.
+template <typename T>
+int show(bool json, const T& value, nlohmann::ordered_json (*to_json)(const T&),
+         std::string (*to_text)(const T&)) {
+  return json ? print(to_json(value)) : print(to_text(value));
+}
+}  // namespace
+
+Commands::Commands(GlobalOptions options) : options_(std::move(options)) {}
+Commands::~Commands() = default;
+
+Client& Commands::client() {
+  if (!client_) client_ = std::make_unique<Client>(options_.address, options_.timeout_seconds);
+  return *client_;
+}
+
+int Commands::done(const std::string& message) {
+  return options_.json ? print(nlohmann::ordered_json{{"ok", true}}) : print(message + "\n");
+}
+
+int Commands::status() { return show(options_.json, client().status(), status_json, status_text); }
+
+int Commands::irqs() { return show(options_.json, client().irqs(), irqs_json, irqs_text); }
+
+int Commands::devices() {
+  return show(options_.json, client().devices(), devices_json, devices_text);
+}
+
+int Commands::plan() { return show(options_.json, client().plan(), plan_json, plan_text); }
+
+int Commands::overrides() {
+  return show(options_.json, client().overrides(), overrides_json, overrides_text);
+}
+
+int Commands::pin(std::uint32_t irq, const std::string& cpus) {
+  check_cpulist(cpus);
+  client().pin_irq(irq, cpus);
+  return done(fmt::format("IRQ {} pinned to CPUs {} from the next cycle (undo: irqctl unpin {})",
+                          irq, cpus, irq));
+}
+
+int Commands::unpin(std::uint32_t irq) {
+  client().unpin_irq(irq);
+  return done(fmt::format("IRQ {} unpinned: the policy places it again from the next cycle", irq));
+}
+
+int Commands::pin_queue(const std::string& device, const std::string& queue,
+                        const std::string& cpus) {
+  check_device_name(device);
+  check_queue_name(queue);
+  check_cpulist(cpus, true);
+  client().pin_queue(device, queue, cpus);
+  const char* knob = queue.rfind("rx-", 0) == 0 ? "rps_cpus" : "xps_cpus";
+  return done(
+      fmt::format("{} {}: {} pinned to '{}' from the next cycle", device, queue, knob, cpus));
+}
+
+int Commands::unpin_queue(const std::string& device, const std::string& queue) {
+  check_device_name(device);
+  check_queue_name(queue);
+  client().unpin_queue(device, queue);
+  return done(fmt::format("{} {}: unpinned, the steering policy sets it again", device, queue));
+}
+
+int Commands::ban(const std::string& cpus) {
+  check_cpulist(cpus);
+  client().ban_cpus(cpus);
+  return done(
+      fmt::format("CPUs {} banned: they leave every placement in the cycle that starts now", cpus));
+}
+
+int Commands::unban(const std::string& cpus) {
+  check_cpulist(cpus);
+  client().unban_cpus(cpus);
+  return done(fmt::format("CPUs {} unbanned (bans from the configuration file stay)", cpus));
+}
+
+int Commands::policy(const std::string& device, const std::string& name) {
+  check_device_name(device);
+  client().set_device_policy(device, name);
+  return done(name.empty() ? fmt::format("{}: back to the default policy", device)
+                           : fmt::format("{}: policy {} from the next cycle", device, name));
+}
+
+int Commands::rebalance() {
+  client().rebalance();
+  return done("a cycle runs now");
+}
+
+int Commands::reload() {
+  client().reload();
+  return done("configuration reloaded and devices re-discovered");
+}
+
+int Commands::top(const TopArgs& args) {
+  sysfs::SysRoot root(args.root);
+  int iterations = args.once ? 1 : args.iterations;
+  // Live: as many IRQs as fit (the terminal loop cuts the frame to the screen).
+  int max_irqs = iterations > 0 ? args.irqs : 1000;
+  auto frame = [&](int width) {
+    auto s = client().status();
+    auto irqs = client().irqs();
+    return top_frame(s, irqs, read_cpu_nodes(root),
+                     TopOptions{.width = width, .max_irqs = max_irqs});
+  };
+  if (iterations > 0) return run_top_plain(frame, iterations, args.interval_seconds);
+  return run_top_live(frame, args.interval_seconds);
+}
+
+int Commands::metrics(const std::string& root) {
+  auto s = client().status();
+  auto irqs = client().irqs();
+  return print(metrics_text(s, irqs, read_cpu_nodes(sysfs::SysRoot(root))));
+}
+
+}  // namespace irqd::irqctl

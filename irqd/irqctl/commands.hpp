@@ -1,0 +1,60 @@
+// Commands: what each irqctl subcommand does: ask the daemon (Client), render (text or JSON),
+// print. Each returns the exit code; failures throw CommandError.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "irqd/irqctl/model.hpp"
+
+namespace irqd::irqctl {
+
+class Client;
+
+struct GlobalOptions {
+  std::string address;  // "" = DBUS_SYSTEM_BUS_ADDRESS or the system bus
+  double timeout_seconds = 10;
+  bool json = false;
+};
+
+struct TopArgs {
+  bool once = false;
+  int iterations = 0;  // 0 = live view until q / Ctrl-C
+  double interval_seconds = 1;
+  int irqs = 10;           // busiest IRQs listed in plain frames
+  std::string root = "/";  // where the CPU -> NUMA node map is read
+};
+
+class Commands {
+ public:
+  explicit Commands(GlobalOptions options);
+  ~Commands();
+  Commands(const Commands&) = delete;
+  Commands& operator=(const Commands&) = delete;
+
+  int status();
+  int irqs();
+  int devices();
+  int plan();
+  int overrides();
+  int pin(std::uint32_t irq, const std::string& cpus);
+  int unpin(std::uint32_t irq);
+  int pin_queue(const std::string& device, const std::string& queue, const std::string& cpus);
+  int unpin_queue(const std::string& device, const std::string& queue);
+  int ban(const std::string& cpus);
+  int unban(const std::string& cpus);
+  int policy(const std::string& device, const std::string& policy);  // "" = back to the default
+  int rebalance();
+  int reload();
+  int top(const TopArgs& args);
+  int metrics(const std::string& root);
+
+ private:
+  Client& client();                      // connects on first use
+  int done(const std::string& message);  // prints a write command's confirmation
+  GlobalOptions options_;
+  std::unique_ptr<Client> client_;
+};
+
+}  // namespace irqd::irqctl

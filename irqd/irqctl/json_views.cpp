@@ -1,0 +1,98 @@
+// JSON views: the model as nlohmann::ordered_json; -1 node/CPU and empty device/queue become null so
+// scripts do not mistake them for real values.
+#include "irqd/irqctl/json_views.hpp"
+
+namespace irqd::irqctl {
+
+// ordered_json: keys print in the order written (schema first, then as in the D-Bus record).
+using json = nlohmann::ordered_json;
+
+namespace {
+json int_or_null(std::int32_t v) { return v < 0 ? json(nullptr) : json(v); }
+json str_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json with_schema(const char* key, json value) {
+  return json{{"schema", kJsonSchema}, {key, std::move(value)}};
+}
+}  // namespace
+
+json status_json(const Status& s) {
+  return json{{"schema", kJsonSchema}, {"version", s.version},
+              {"policy", s.policy},    {"interval_seconds", s.interval_seconds},
+              {"cycles", s.cycles},    {"last_cycle_ms", s.last_cycle_ms},
+              {"managed", s.managed},  {"unchangeable", s.unchangeable},
+              {"failed", s.failed},    {"last_error", str_or_null(s.last_error)},
+              {"dry_run", s.dry_run}};
+}
+
+json irqs_json(const std::vector<Irq>& irqs) {
+  json arr = json::array();
+  for (const auto& i : irqs) {
+    arr.push_back({{"irq", i.number},
+                   {"name", i.name},
+                   {"device", str_or_null(i.device)},
+                   {"queue", str_or_null(i.queue)},
+                   {"class", i.irq_class},
+                   {"numa_node", int_or_null(i.numa_node)},
+                   {"current_affinity", i.current},
+                   {"planned_affinity", i.planned},
+                   {"effective_cpu", int_or_null(i.effective_cpu)},
+                   {"rate_per_second", i.rate},
+                   {"cost_seconds_per_second", i.cost},
+                   {"cost_share", i.share},
+                   {"pinned", i.pinned},
+                   {"managed", i.managed}});
+  }
+  return with_schema("irqs", std::move(arr));
+}
+
+json devices_json(const std::vector<Device>& devices) {
+  json arr = json::array();
+  for (const auto& d : devices) {
+    json queues = json::array();
+    for (const auto& q : d.queues) {
+      queues.push_back({{"queue", q.name},
+                        {"irq", int_or_null(q.irq)},
+                        {"rps_cpus", q.rps_cpus},
+                        {"rps_flow_cnt", q.rps_flow_cnt},
+                        {"xps_cpus", q.xps_cpus},
+                        {"xps_rxqs", q.xps_rxqs}});
+    }
+    arr.push_back({{"name", d.name},
+                   {"driver", str_or_null(d.driver)},
+                   {"pci_address", str_or_null(d.pci)},
+                   {"numa_node", int_or_null(d.numa_node)},
+                   {"rx_queues", d.rx_queues},
+                   {"tx_queues", d.tx_queues},
+                   {"policy", d.policy},
+                   {"queues", std::move(queues)}});
+  }
+  return with_schema("devices", std::move(arr));
+}
+
+json plan_json(const std::vector<Change>& changes) {
+  json arr = json::array();
+  for (const auto& c : changes) {
+    arr.push_back({{"kind", c.kind},
+                   {"subject", c.subject},
+                   {"path", c.path},
+                   {"current", c.current},
+                   {"planned", c.planned}});
+  }
+  return with_schema("changes", std::move(arr));
+}
+
+json overrides_json(const Overrides& o) {
+  json irq_pins = json::array(), queue_pins = json::array(), policies = json::array();
+  for (const auto& p : o.irq_pins) irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}});
+  for (const auto& p : o.queue_pins)
+    queue_pins.push_back({{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}});
+  for (const auto& p : o.device_policies)
+    policies.push_back({{"device", p.device}, {"policy", p.policy}});
+  return json{{"schema", kJsonSchema},
+              {"irq_pins", std::move(irq_pins)},
+              {"queue_pins", std::move(queue_pins)},
+              {"banned_cpus", o.banned_cpus},
+              {"device_policies", std::move(policies)}};
+}
+
+}  // namespace irqd::irqctl

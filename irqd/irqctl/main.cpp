@@ -1,0 +1,152 @@
+// irqctl: command-line client of irqd's D-Bus API (io.github.irqd.Irqd1). Parses the command
+// line, runs one command (commands.cpp) and turns failures into the documented exit codes.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+
+#include "irqd/irqctl/commands.hpp"
+#include "irqd/irqctl/errors.hpp"
+
+namespace {
+
+using irqd::irqctl::Commands;
+using irqd::irqctl::GlobalOptions;
+using irqd::irqctl::TopArgs;
+
+constexpr const char* kExitCodes =
+    "Exit codes:\n"
+    "  0  ok\n"
+    "  1  usage: bad command line (or top's live view without a terminal)\n"
+    "  2  irqd not reachable: no bus, or no daemon on it\n"
+    "  3  refused: write commands need root (AccessDenied)\n"
+    "  4  invalid argument, or no such IRQ / device / queue / pin\n"
+    "  5  the IRQ's affinity is managed by the kernel (unchangeable)\n"
+    "  6  the daemon could not do it (its message says why)\n"
+    "\nThe bus is DBUS_SYSTEM_BUS_ADDRESS when set, else the system bus; --address overrides "
+    "both.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"irqctl: show and steer what irqd does with network interrupts", "irqctl"};
+  app.footer(kExitCodes);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
+  app.set_version_flag("--version", std::string("irqctl ") + IRQD_VERSION);
+  GlobalOptions g;
+  app.add_option("--address", g.address,
+                 "D-Bus address of the bus irqd is on (e.g. unix:path=/run/dbus/x)");
+  app.add_option("--timeout", g.timeout_seconds, "Seconds to wait for each answer (default 10)")
+      ->check(CLI::Range(0.1, 600.0));
+  app.add_flag("--json", g.json, "JSON for scripts instead of tables");
+
+  std::function<int(Commands&)> run;
+  auto sub = [&](const char* name, const char* help) {
+    auto* s = app.add_subcommand(name, help);
+    s->footer(kExitCodes);
+    return s;
+  };
+
+  sub("status", "The daemon at a glance: version, policy, cycles, IRQ counts, last error")
+      ->callback([&] { run = [](Commands& c) { return c.status(); }; });
+  sub("irqs", "Every IRQ irqd knows: device, queue, affinity now and planned, rate and load")
+      ->callback([&] { run = [](Commands& c) { return c.irqs(); }; });
+  sub("devices", "The NICs irqd manages and their queues' RPS/XPS settings")->callback([&] {
+    run = [](Commands& c) { return c.devices(); };
+  });
+  sub("plan", "What the next cycle would change right now (a dry run of now)")->callback([&] {
+    run = [](Commands& c) { return c.plan(); };
+  });
+  sub("overrides", "Run-time pins, bans and per-device policies in force")->callback([&] {
+    run = [](Commands& c) { return c.overrides(); };
+  });
+
+  std::uint32_t irq = 0;
+  std::string cpus, device, queue, policy;
+  auto* pin = sub("pin", "(root) Place IRQ on CPULIST from the next cycle on, until unpin");
+  pin->add_option("IRQ", irq, "IRQ number")->required();
+  pin->add_option("CPULIST", cpus, "CPUs as a cpulist, e.g. 0-3,8")->required();
+  pin->callback([&] { run = [&](Commands& c) { return c.pin(irq, cpus); }; });
+  auto* unpin = sub("unpin", "(root) Drop IRQ's pin; the policy places it again");
+  unpin->add_option("IRQ", irq, "IRQ number")->required();
+  unpin->callback([&] { run = [&](Commands& c) { return c.unpin(irq); }; });
+
+  auto* pinq =
+      sub("pin-queue", "(root) Fix a queue's steering: rx-N sets rps_cpus, tx-N sets xps_cpus");
+  pinq->add_option("DEVICE", device, "Network device, e.g. eth0")->required();
+  pinq->add_option("QUEUE", queue, "rx-N or tx-N")->required();
+  pinq->add_option("CPULIST", cpus, "CPUs as a cpulist (\"\" = none)")->required();
+  pinq->callback([&] { run = [&](Commands& c) { return c.pin_queue(device, queue, cpus); }; });
+  auto* unpinq = sub("unpin-queue", "(root) Drop a queue pin");
+  unpinq->add_option("DEVICE", device, "Network device")->required();
+  unpinq->add_option("QUEUE", queue, "rx-N or tx-N")->required();
+  unpinq->callback([&] { run = [&](Commands& c) { return c.unpin_queue(device, queue); }; });
+
+  auto* ban = sub("ban", "(root) Keep CPULIST out of every placement, starting with a cycle now");
+  ban->add_option("CPULIST", cpus, "CPUs as a cpulist")->required();
+  ban->callback([&] { run = [&](Commands& c) { return c.ban(cpus); }; });
+  auto* unban = sub("unban", "(root) Remove CPULIST from the run-time bans (configured bans stay)");
+  unban->add_option("CPULIST", cpus, "CPUs as a cpulist")->required();
+  unban->callback([&] { run = [&](Commands& c) { return c.unban(cpus); }; });
+
+  bool reset = false;
+  auto* pol =
+      sub("policy", "(root) Use POLICY for DEVICE's IRQs; --reset returns it to the default");
+  pol->add_option("DEVICE", device, "Network device")->required();
+  auto* pol_name = pol->add_option("POLICY", policy, "Policy name (irqd --help lists them)");
+  auto* pol_reset = pol->add_flag("--reset", reset, "Back to the default policy");
+  pol_name->excludes(pol_reset);
+  pol->callback([&] {
+    if (!reset && policy.empty()) throw CLI::ValidationError("policy", "give POLICY or --reset");
+    run = [&](Commands& c) { return c.policy(device, reset ? std::string() : policy); };
+  });
+
+  sub("rebalance", "(root) Run a cycle now, ignoring the balanced policy's cooldown")
+      ->callback([&] { run = [](Commands& c) { return c.rebalance(); }; });
+  sub("reload", "(root) Re-read the configuration and re-discover devices")->callback([&] {
+    run = [](Commands& c) { return c.reload(); };
+  });
+
+  TopArgs top_args;
+  auto* top = sub(
+      "top",
+      "Live view: interrupt load per CPU by NUMA node and the busiest IRQs (q or Ctrl-C quits)");
+  top->add_flag("--once", top_args.once, "Print one frame without terminal control and exit");
+  top->add_option("--iterations", top_args.iterations, "Print N frames without terminal control")
+      ->check(CLI::Range(1, 1000000));
+  top->add_option("--interval", top_args.interval_seconds, "Seconds between refreshes (default 1)")
+      ->check(CLI::Range(0.1, 3600.0));
+  top->add_option("--irqs", top_args.irqs,
+                  "Busiest IRQs listed with --once/--iterations (default 10)")
+      ->check(CLI::Range(0, 100000));
+  top->add_option("--root", top_args.root,
+                  "Read the CPU -> NUMA node map under DIR (as irqd --root)");
+  top->callback([&] { run = [&](Commands& c) { return c.top(top_args); }; });
+
+  std::string metrics_root = "/";
+  auto* metrics = sub("metrics", "Prometheus text format for node_exporter's textfile collector");
+  metrics->add_option("--root", metrics_root,
+                      "Read the CPU -> NUMA node map under DIR (as irqd --root)");
+  metrics->callback([&] { run = [&](Commands& c) { return c.metrics(metrics_root); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return irqd::irqctl::kExitUsage;
+  }
+
+  try {
+    Commands commands(g);
+    return run(commands);
+  } catch (const irqd::irqctl::CommandError& e) {
+    std::cerr << "irqctl: " << e.what() << "\n";
+    return e.code();
+  } catch (const std::exception& e) {
+    std::cerr << "irqctl: " << e.what() << "\n";
+    return irqd::irqctl::kExitFailed;
+  }
+}

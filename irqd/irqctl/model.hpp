@@ -1,0 +1,116 @@
+// The typed view of what irqctl gets from the daemon (one struct per D-Bus record of
+// io.github.irqd.Irqd1) and the exit codes scripts rely on. Rendering works on these values only,
+// so it can be tested without a bus.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace irqd::irqctl {
+
+// Exit codes (documented in --help, contrib/irqctl.8 and the README); never renumbered.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitUsage = 1,         // bad command line
+  kExitUnreachable = 2,   // no bus, or no daemon on it
+  kExitDenied = 3,        // org.freedesktop.DBus.Error.AccessDenied (write method, not root)
+  kExitInvalid = 4,       // InvalidArgument or NotFound: the message says which
+  kExitUnchangeable = 5,  // the IRQ's affinity is managed by the kernel
+  kExitFailed = 6,        // the daemon could not do it (Failed, or any other error)
+};
+
+// GetStatus.
+struct Status {
+  std::string version;
+  std::string policy;
+  double interval_seconds = 0;
+  std::uint64_t cycles = 0;
+  double last_cycle_ms = 0;
+  std::uint32_t managed = 0;
+  std::uint32_t unchangeable = 0;
+  std::uint32_t failed = 0;
+  std::string last_error;  // "" when the last cycle succeeded
+  bool dry_run = false;
+};
+
+// One row of ListIrqs.
+struct Irq {
+  std::uint32_t number = 0;
+  std::string name;
+  std::string device;  // "" when not a NIC queue IRQ
+  std::string queue;
+  std::string irq_class;
+  std::int32_t numa_node = -1;
+  std::string current;  // cpulist
+  std::string planned;  // cpulist
+  std::int32_t effective_cpu = -1;
+  double rate = 0;   // interrupts per second
+  double cost = 0;   // CPU seconds per second spent on it
+  double share = 0;  // fraction (0..1) of all measured interrupt cost
+  bool pinned = false;
+  bool managed = false;
+};
+
+// One queue of a ListDevices row.
+struct Queue {
+  std::string name;  // rx-N / tx-N
+  std::int32_t irq = -1;
+  std::string rps_cpus;
+  std::uint32_t rps_flow_cnt = 0;
+  std::string xps_cpus;
+  std::string xps_rxqs;
+};
+
+// One row of ListDevices.
+struct Device {
+  std::string name;
+  std::string driver;
+  std::string pci;
+  std::int32_t numa_node = -1;
+  std::uint32_t rx_queues = 0;
+  std::uint32_t tx_queues = 0;
+  std::string policy;
+  std::vector<Queue> queues;
+};
+
+// One row of GetPlan.
+struct Change {
+  std::string kind;
+  std::string subject;
+  std::string path;
+  std::string current;
+  std::string planned;
+};
+
+struct IrqPin {
+  std::uint32_t irq = 0;
+  std::string cpus;
+};
+struct QueuePin {
+  std::string device;
+  std::string queue;
+  std::string cpus;
+};
+struct DevicePolicy {
+  std::string device;
+  std::string policy;
+};
+
+// GetOverrides.
+struct Overrides {
+  std::vector<IrqPin> irq_pins;
+  std::vector<QueuePin> queue_pins;
+  std::string banned_cpus;
+  std::vector<DevicePolicy> device_policies;
+};
+
+// Which NUMA node each CPU is on, read on the client's machine (the interface carries no
+// topology). Empty when unknown: every CPU is then shown in one group.
+struct CpuNodes {
+  std::vector<int> online;     // sorted
+  std::map<int, int> node_of;  // cpu -> node
+};
+
+}  // namespace irqd::irqctl

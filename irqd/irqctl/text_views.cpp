@@ -1,0 +1,102 @@
+// Text views of the daemon's state: a status block and tables in the dry-run report's style.
+#include "irqd/irqctl/text_views.hpp"
+
+#include <fmt/format.h>
+
+#include "irqd/irqctl/table.hpp"
+
+namespace irqd::irqctl {
+
+using Align = Table::Align;
+
+std::string fmt_rate(double per_second) {
+  if (per_second >= 100 || per_second == 0) return fmt::format("{:.0f}", per_second);
+  return fmt::format("{:.1f}", per_second);
+}
+
+std::string fmt_percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
+
+std::string fmt_id(std::int32_t node) { return node < 0 ? "-" : std::to_string(node); }
+
+std::string status_text(const Status& s) {
+  std::string out;
+  out += fmt::format("irqd {}{}\n", s.version, s.dry_run ? " (dry run: nothing is written)" : "");
+  out += fmt::format("policy:        {}\n", s.policy);
+  out += fmt::format("interval:      {:g} s\n", s.interval_seconds);
+  out += fmt::format("cycles:        {} (last took {:.2f} ms)\n", s.cycles, s.last_cycle_ms);
+  out += fmt::format("IRQs:          {} managed, {} unchangeable (kernel-managed), {} failed\n",
+                     s.managed, s.unchangeable, s.failed);
+  out += fmt::format("last cycle:    {}\n", s.last_error.empty() ? "ok" : "error: " + s.last_error);
+  return out;
+}
+
+std::string irqs_text(const std::vector<Irq>& irqs) {
+  Table t({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "PLANNED", "CPU", "IRQ/S", "CPU%",
+           "SHARE", "FLAGS", "NAME"},
+          {Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft,
+           Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+  for (const auto& i : irqs) {
+    std::string flags;
+    if (i.pinned) flags += "pinned";
+    if (i.managed) flags += std::string(flags.empty() ? "" : ",") + "kernel-managed";
+    t.add_row({std::to_string(i.number), or_dash(i.device), or_dash(i.queue), or_dash(i.irq_class),
+               fmt_id(i.numa_node), or_dash(i.current),
+               i.planned == i.current ? "(=)" : or_dash(i.planned), fmt_id(i.effective_cpu),
+               fmt_rate(i.rate), fmt_percent(i.cost), fmt_percent(i.share), or_dash(flags),
+               i.name});
+  }
+  return fmt::format("IRQs ({})\n", irqs.size()) + t.render();
+}
+
+std::string devices_text(const std::vector<Device>& devices) {
+  Table d({"DEVICE", "DRIVER", "PCI", "NODE", "RX", "TX", "POLICY"},
+          {Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight});
+  Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS"},
+          {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight});
+  for (const auto& dev : devices) {
+    d.add_row({dev.name, or_dash(dev.driver), or_dash(dev.pci), fmt_id(dev.numa_node),
+               std::to_string(dev.rx_queues), std::to_string(dev.tx_queues), or_dash(dev.policy)});
+    for (const auto& qu : dev.queues) {
+      bool rx = qu.name.rfind("rx-", 0) == 0;
+      q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
+                 rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
+                 rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs)});
+    }
+  }
+  return fmt::format("Network devices ({})\n", devices.size()) + d.render() +
+         fmt::format("\nQueues ({})\n", q.rows()) + q.render();
+}
+
+std::string plan_text(const std::vector<Change>& changes) {
+  if (changes.empty()) return "The plan matches what the kernel has now: nothing would change.\n";
+  Table t({"KIND", "SUBJECT", "CURRENT", "PLANNED", "PATH"});
+  for (const auto& c : changes)
+    t.add_row({c.kind, c.subject, or_dash(c.current), or_dash(c.planned), c.path});
+  return fmt::format("Planned changes ({})\n", changes.size()) + t.render();
+}
+
+std::string overrides_text(const Overrides& o) {
+  std::string out =
+      fmt::format("banned CPUs: {}\n", o.banned_cpus.empty() ? "(none)" : o.banned_cpus);
+  if (o.irq_pins.empty() && o.queue_pins.empty() && o.device_policies.empty()) {
+    return out + "no pins and no per-device policies\n";
+  }
+  if (!o.irq_pins.empty()) {
+    Table t({"IRQ", "CPUS"}, {Align::kRight});
+    for (const auto& p : o.irq_pins) t.add_row({std::to_string(p.irq), p.cpus});
+    out += "\nIRQ pins\n" + t.render();
+  }
+  if (!o.queue_pins.empty()) {
+    Table t({"DEVICE", "QUEUE", "CPUS"});
+    for (const auto& p : o.queue_pins) t.add_row({p.device, p.queue, p.cpus});
+    out += "\nQueue pins\n" + t.render();
+  }
+  if (!o.device_policies.empty()) {
+    Table t({"DEVICE", "POLICY"});
+    for (const auto& p : o.device_policies) t.add_row({p.device, p.policy});
+    out += "\nDevice policies\n" + t.render();
+  }
+  return out;
+}
+
+}  // namespace irqd::irqctl

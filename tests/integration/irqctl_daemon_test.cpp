@@ -1,0 +1,167 @@
+// irqctl against the real daemon: `irqd --foreground --root <synthetic tree> --no-netlink` serving
+// io.github.irqd.Irqd1 on a private bus. Checks what a user sees (tables, JSON, top, metrics) and
+// that a pin made with irqctl reaches the tree's smp_affinity_list on the next cycle.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/integration/irqctl_cli.hpp"
+#include "tests/integration/private_bus.hpp"
+#include "tests/integration/run_process.hpp"
+#include "tests/support/synthetic_tree.hpp"
+
+namespace irqd::testing {
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class IrqctlDaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tree_.add_nic(
+        {.name = "eth0", .pci = "0000:03:00.0", .rx = 2, .tx = 2, .msi_irqs = {101, 102}});
+    tree_.add_nic(
+        {.name = "eth1", .pci = "0000:04:00.0", .rx = 2, .tx = 2, .msi_irqs = {201, 202}});
+    tree_.add_irq({101, "eth0-TxRx-0", "0"});
+    tree_.add_irq({102, "eth0-TxRx-1", "0"});
+    tree_.add_irq({201, "eth1-TxRx-0", "0"});
+    tree_.add_irq({202, "eth1-TxRx-1", "0"});
+    tree_.finish();
+    std::string stat = "cpu  400 0 400 4000 0 40 40 0 0 0\n";
+    for (int c = 0; c < 4; ++c) stat += fmt::format("cpu{} 100 0 100 1000 0 10 10 0 0 0\n", c);
+    tree_.dir().write("proc/stat", stat);
+    tree_.dir().write("sys/devices/system/node/node0/cpulist", "0-3\n");
+
+    bus_ = std::make_unique<PrivateBus>();
+    log_ = (bus_->dir().path() / "irqd.log").string();
+    daemon_ = std::make_unique<Child>(
+        std::vector<std::string>{
+            required_env("IRQD_BINARY"), "--foreground", "--interval", "0.2", "--root",
+            tree_.root().string(), "--no-netlink", "--topology-xml",
+            fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(),
+            "--state-dir", state_.path().string(), "--run-dir", run_.path().string()},
+        log_);
+    // Ready when the service answers and a cycle has run.
+    for (int i = 0; i < 500; ++i) {
+      auto r = run_irqctl({"status", "--json"});
+      if (r.exit_code == 0 && nlohmann::json::parse(r.out)["cycles"].get<int>() > 0) return;
+      ::usleep(20000);
+    }
+    FAIL() << "irqd never answered on the private bus\n" << slurp(log_);
+  }
+  void TearDown() override {
+    daemon_.reset();
+    bus_.reset();
+  }
+  std::string affinity(int irq) const {
+    std::string s = slurp(tree_.root() / fmt::format("proc/irq/{}/smp_affinity_list", irq));
+    return s.substr(0, s.find('\n'));
+  }
+  template <typename Pred>
+  bool eventually(Pred pred) {
+    for (int t = 0; t < 250; ++t) {
+      if (pred()) return true;
+      ::usleep(20000);
+    }
+    return pred();
+  }
+
+  SyntheticTree tree_{4};
+  TempDir state_, run_;
+  std::unique_ptr<PrivateBus> bus_;
+  std::string log_;
+  std::unique_ptr<Child> daemon_;
+};
+
+TEST_F(IrqctlDaemonTest, StatusIrqsDevicesAndPlanFromTheRealDaemon) {
+  auto s = run_irqctl({"status"});
+  ASSERT_EQ(s.exit_code, 0) << describe(s);
+  EXPECT_NE(s.out.find("policy:        spread"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("last cycle:    ok"), std::string::npos) << s.out << slurp(log_);
+
+  auto i = run_irqctl({"irqs"});
+  ASSERT_EQ(i.exit_code, 0) << describe(i);
+  for (const char* name : {"eth0-TxRx-0", "eth0-TxRx-1", "eth1-TxRx-0", "eth1-TxRx-1"}) {
+    EXPECT_NE(i.out.find(name), std::string::npos) << i.out;
+  }
+  auto ij = nlohmann::json::parse(run_irqctl({"irqs", "--json"}).out);
+  bool found = false;
+  for (const auto& row : ij["irqs"]) {
+    if (row["irq"] == 101) {
+      found = true;
+      EXPECT_EQ(row["device"], "eth0");
+      EXPECT_FALSE(row["queue"].is_null());
+      EXPECT_EQ(row["pinned"], false);
+    }
+  }
+  EXPECT_TRUE(found) << ij.dump(2);
+
+  auto d = run_irqctl({"devices"});
+  ASSERT_EQ(d.exit_code, 0) << describe(d);
+  EXPECT_NE(d.out.find("Network devices (2)"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("0000:04:00.0"), std::string::npos) << d.out;
+  auto dj = nlohmann::json::parse(run_irqctl({"devices", "--json"}).out);
+  ASSERT_EQ(dj["devices"].size(), 2u) << dj.dump(2);
+  EXPECT_EQ(dj["devices"][0]["queues"].size(), 4u) << dj.dump(2);
+
+  auto p = run_irqctl({"plan", "--json"});
+  ASSERT_EQ(p.exit_code, 0) << describe(p);
+  EXPECT_TRUE(nlohmann::json::parse(p.out)["changes"].is_array()) << p.out;
+}
+
+TEST_F(IrqctlDaemonTest, PinReachesTheKernelFileAndUnpinGivesItBack) {
+  auto r = run_irqctl({"pin", "101", "3"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r) << slurp(log_);
+  EXPECT_TRUE(eventually([&] { return affinity(101) == "3"; })) << affinity(101) << "\n"
+                                                                << slurp(log_);
+  auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);
+  ASSERT_EQ(o["irq_pins"].size(), 1u) << o.dump(2);
+  EXPECT_EQ(o["irq_pins"][0]["irq"], 101);
+  EXPECT_EQ(run_irqctl({"unpin", "101"}).exit_code, 0);
+  EXPECT_TRUE(eventually([&] { return affinity(101) != "3"; })) << slurp(log_);
+}
+
+TEST_F(IrqctlDaemonTest, DaemonErrorsBecomeExitCodes) {
+  auto missing = run_irqctl({"pin", "999", "0"});
+  EXPECT_EQ(missing.exit_code, 4) << describe(missing);
+  EXPECT_NE(missing.err.find("999"), std::string::npos) << missing.err;
+  auto bad_cpu = run_irqctl({"pin", "101", "0-999"});
+  EXPECT_EQ(bad_cpu.exit_code, 4) << describe(bad_cpu);
+  EXPECT_NE(bad_cpu.err.find("999"), std::string::npos) << bad_cpu.err;
+  auto policy = run_irqctl({"policy", "eth0", "fastest"});
+  EXPECT_EQ(policy.exit_code, 4) << describe(policy);
+  EXPECT_NE(policy.err.find("spread"), std::string::npos)
+      << "the message lists known policies: " << policy.err;
+  auto as_nobody = run_irqctl_as_nobody({"ban", "1"});
+  EXPECT_EQ(as_nobody.exit_code, 3) << describe(as_nobody);
+}
+
+TEST_F(IrqctlDaemonTest, TopOnceAndMetrics) {
+  auto t = run_irqctl({"top", "--once", "--root", tree_.root().string()});
+  ASSERT_EQ(t.exit_code, 0) << describe(t);
+  EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("cpu   3 ["), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("eth1-TxRx-1"), std::string::npos) << t.out;
+  auto m = run_irqctl({"metrics", "--root", tree_.root().string()});
+  ASSERT_EQ(m.exit_code, 0) << describe(m);
+  EXPECT_NE(m.out.find("# TYPE irqd_cycles_total counter\nirqd_cycles_total "), std::string::npos)
+      << m.out;
+  EXPECT_NE(m.out.find("irqd_irq_rate{irq=\"101\",name=\"eth0-TxRx-0\",device=\"eth0\",queue=\""),
+            std::string::npos)
+      << m.out;
+  EXPECT_NE(m.out.find("irqd_cpu_irq_load{cpu=\"2\",node=\"0\"}"), std::string::npos) << m.out;
+}
+
+}  // namespace
+}  // namespace irqd::testing

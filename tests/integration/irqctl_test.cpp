@@ -1,0 +1,265 @@
+// irqctl end to end on a private bus against a stand-in service (tests/support/fake_irqd_service):
+// real D-Bus replies rendered as tables and JSON, every error the daemon can send mapped to its
+// message and exit code, the bus unreachable, and a non-root caller refused.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "tests/integration/irqctl_cli.hpp"
+#include "tests/integration/private_bus.hpp"
+#include "tests/integration/run_process.hpp"
+
+namespace irqd::testing {
+namespace {
+
+class IrqctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bus_ = std::make_unique<PrivateBus>();
+    service_ = std::make_unique<Child>(std::vector<std::string>{required_env("IRQD_FAKE_SERVICE")},
+                                       (bus_->dir().path() / "service.log").string());
+    // Ready when it answers.
+    for (int i = 0; i < 300; ++i) {
+      if (run_irqctl({"status"}).exit_code == 0) return;
+      ::usleep(20000);
+    }
+    FAIL() << "the stand-in service never answered";
+  }
+  void TearDown() override {
+    service_.reset();
+    bus_.reset();
+  }
+
+  std::unique_ptr<PrivateBus> bus_;
+  std::unique_ptr<Child> service_;
+};
+
+TEST_F(IrqctlTest, StatusTableAndJson) {
+  auto r = run_irqctl({"status"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("irqd 0.1.0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("policy:        spread"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 managed, 1 unchangeable"), std::string::npos) << r.out;
+  auto j = run_irqctl({"status", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << describe(j);
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["cycles"], 42);
+  EXPECT_EQ(doc["policy"], "spread");
+  EXPECT_TRUE(doc["last_error"].is_null());
+}
+
+TEST_F(IrqctlTest, IrqsDevicesPlanAsTablesAndJson) {
+  auto r = run_irqctl({"irqs"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("IRQs (3)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("virtio2-input.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kernel-managed"), std::string::npos) << r.out;
+  auto j = nlohmann::json::parse(run_irqctl({"--json", "irqs"}).out);
+  ASSERT_EQ(j["irqs"].size(), 3u);
+  EXPECT_EQ(j["irqs"][0]["irq"], 38);
+  EXPECT_EQ(j["irqs"][0]["device"], "eth0");
+  EXPECT_TRUE(j["irqs"][2]["device"].is_null());
+
+  auto d = run_irqctl({"devices"});
+  ASSERT_EQ(d.exit_code, 0) << describe(d);
+  EXPECT_NE(d.out.find("virtio_net"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("32768"), std::string::npos) << d.out;
+  auto dj = nlohmann::json::parse(run_irqctl({"devices", "--json"}).out);
+  EXPECT_EQ(dj["devices"][0]["queues"].size(), 2u);
+
+  auto p = run_irqctl({"plan"});
+  ASSERT_EQ(p.exit_code, 0) << describe(p);
+  EXPECT_NE(p.out.find("Planned changes (2)"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("proc/irq/38/smp_affinity_list"), std::string::npos) << p.out;
+}
+
+TEST_F(IrqctlTest, PinShowsUpInOverridesAndIrqsThenUnpin) {
+  auto r = run_irqctl({"pin", "38", "1"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("IRQ 38 pinned to CPUs 1"), std::string::npos) << r.out;
+  auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);
+  ASSERT_EQ(o["irq_pins"].size(), 1u);
+  EXPECT_EQ(o["irq_pins"][0]["cpus"], "1");
+  auto j = nlohmann::json::parse(run_irqctl({"irqs", "--json"}).out);
+  EXPECT_EQ(j["irqs"][0]["pinned"], true);
+  EXPECT_EQ(run_irqctl({"unpin", "38"}).exit_code, 0);
+  auto again = run_irqctl({"unpin", "38"});
+  EXPECT_EQ(again.exit_code, 4) << describe(again);
+  EXPECT_NE(again.err.find("IRQ 38 is not pinned (NotFound)"), std::string::npos) << again.err;
+}
+
+TEST_F(IrqctlTest, DaemonErrorsArePrintedWithTheirMessageAndExitCode) {
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {{"pin", "999", "0"}, 4, "no IRQ 999 (NotFound)"},
+           {{"pin", "24", "0"}, 5, "IRQ 24 (nvme0q1) is managed by the kernel (Unchangeable)"},
+           {{"pin", "38", "0-999"}, 4, "cpulist '0-999': CPU 999 does not exist (InvalidArgument)"},
+           {{"ban", "7"}, 4, "CPU 7 does not exist"},
+           {{"pin-queue", "nope", "rx-0", "1"}, 4, "no network device 'nope'"},
+           {{"policy", "eth0", "fastest"}, 4, "unknown policy 'fastest' (known: balanced, spread)"},
+           {{"reload"}, 4, "unknown key 'polcy' (did you mean 'policy'?)"},
+           {{"rebalance"}, 6, "a cycle is already running (Failed)"},
+       }) {
+    auto r = run_irqctl(c.args);
+    EXPECT_EQ(r.exit_code, c.code) << c.args[0] << "\n" << describe(r);
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << describe(r);
+    EXPECT_TRUE(r.out.empty()) << describe(r);
+  }
+}
+
+TEST_F(IrqctlTest, PolicyAndBanSucceedAndShowInOverrides) {
+  EXPECT_EQ(run_irqctl({"policy", "eth0", "balanced"}).exit_code, 0);
+  EXPECT_EQ(run_irqctl({"ban", "3"}).exit_code, 0);
+  auto o = run_irqctl({"overrides"});
+  ASSERT_EQ(o.exit_code, 0) << describe(o);
+  EXPECT_NE(o.out.find("banned CPUs: 3"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("balanced"), std::string::npos) << o.out;
+  auto reset = run_irqctl({"policy", "eth0", "--reset", "--json"});
+  EXPECT_EQ(reset.exit_code, 0) << describe(reset);
+  EXPECT_EQ(nlohmann::json::parse(reset.out)["ok"], true);
+}
+
+TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
+  auto q = run_irqctl({"pin-queue", "eth0", "rx0", "1"});
+  EXPECT_EQ(q.exit_code, 4) << describe(q);
+  EXPECT_NE(q.err.find("queue 'rx0': expected rx-N or tx-N"), std::string::npos) << q.err;
+  auto c = run_irqctl({"pin", "38", "1-"});
+  EXPECT_EQ(c.exit_code, 4) << describe(c);
+  EXPECT_NE(c.err.find("'1-'"), std::string::npos) << c.err;
+  auto u = run_irqctl({"pin", "abc", "1"});
+  EXPECT_EQ(u.exit_code, 1) << describe(u);
+  EXPECT_EQ(run_irqctl({"frobnicate"}).exit_code, 1);
+  EXPECT_EQ(run_irqctl({"policy", "eth0"}).exit_code, 1);
+  EXPECT_EQ(run_irqctl({"top"}).exit_code, 1) << "live view without a terminal";
+}
+
+TEST_F(IrqctlTest, NonRootWritesAreRefusedReadsAllowed) {
+  auto read = run_irqctl_as_nobody({"status"});
+  EXPECT_EQ(read.exit_code, 0) << describe(read);
+  auto write = run_irqctl_as_nobody({"pin", "38", "1"});
+  EXPECT_EQ(write.exit_code, 3) << describe(write);
+  EXPECT_NE(write.err.find("needs root"), std::string::npos) << write.err;
+}
+
+TEST_F(IrqctlTest, TopOnceAndMetrics) {
+  TempDir root;
+  root.write("sys/devices/system/cpu/online", "0-3\n");
+  root.write("sys/devices/system/node/node0/cpulist", "0-1\n");
+  root.write("sys/devices/system/node/node1/cpulist", "2-3\n");
+  auto t = run_irqctl({"top", "--once", "--root", root.path().string()});
+  ASSERT_EQ(t.exit_code, 0) << describe(t);
+  EXPECT_EQ(t.out.find('\x1b'), std::string::npos) << "no terminal control in --once";
+  EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("node 1\n  cpu   2 ["), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("1500 irq/s"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("Busiest IRQs (3 of 3)"), std::string::npos) << t.out;
+  auto two = run_irqctl({"top", "--iterations", "2", "--interval", "0.1", "--irqs", "1"});
+  ASSERT_EQ(two.exit_code, 0) << describe(two);
+  EXPECT_NE(two.out.find("Busiest IRQs (1 of 3)"), two.out.rfind("Busiest IRQs (1 of 3)"))
+      << two.out;
+
+  auto m = run_irqctl({"metrics", "--root", root.path().string()});
+  ASSERT_EQ(m.exit_code, 0) << describe(m);
+  EXPECT_NE(m.out.find("irqd_cycles_total 42\n"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("irqd_irq_rate{irq=\"38\",name=\"virtio2-input.0\",device=\"eth0\",queue="
+                       "\"rx-0\"} 1500\n"),
+            std::string::npos)
+      << m.out;
+  EXPECT_NE(m.out.find("irqd_cpu_irq_load{cpu=\"0\",node=\"0\"} 0.2\n"), std::string::npos)
+      << m.out;
+}
+
+TEST_F(IrqctlTest, LiveTopDrawsOnTheAlternateScreenAndQuitsOnQOrCtrlC) {
+  for (const std::string key : {"q", "\x03"}) {
+    auto r = run_irqctl_on_terminal({"top", "--interval", "0.2"}, key);
+    EXPECT_EQ(r.exit_code, 0) << "key " << int(key[0]) << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("\x1b[?1049h\x1b[?25l", 0), 0u) << "alternate screen first:\n" << r.out;
+    EXPECT_NE(r.out.find("\x1b[H\x1b[2Jirqd 0.1.0  policy spread"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("virtio2-input.0"), std::string::npos) << r.out;
+    // The terminal is given back: cursor shown, normal screen, as the very last output.
+    auto tail = r.out.size() >= 16 ? r.out.substr(r.out.size() - 16) : r.out;
+    EXPECT_NE(tail.find("\x1b[?25h\x1b[?1049l"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
+  std::string addr = bus_->address();
+  ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+  auto ok = run_irqctl({"--address", addr, "status"});
+  EXPECT_EQ(ok.exit_code, 0) << describe(ok);
+  auto nobus = run_irqctl({"--address", "unix:path=/nonexistent/bus", "status"});
+  EXPECT_EQ(nobus.exit_code, 2) << describe(nobus);
+  EXPECT_NE(nobus.err.find("cannot connect to the system bus at 'unix:path=/nonexistent/bus'"),
+            std::string::npos)
+      << nobus.err;
+  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", addr.c_str(), 1);
+  service_.reset();  // the bus is up, nobody owns the name
+  auto gone = run_irqctl({"status"});
+  EXPECT_EQ(gone.exit_code, 2) << describe(gone);
+  EXPECT_NE(gone.err.find("irqd is not reachable"), std::string::npos) << gone.err;
+}
+
+}  // namespace
+}  // namespace irqd::testing
+
+namespace irqd::testing {
+namespace {
+
+// contrib/irqctl.8 and the bash completion keep up with --help: every subcommand and option.
+TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
+  auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  auto contrib = fixtures_dir().parent_path().parent_path() / "contrib";
+  std::string man = slurp(contrib / "irqctl.8"), completion = slurp(contrib / "irqctl.bash");
+  ASSERT_FALSE(man.empty());
+  // roff escapes dashes: compare on the unescaped text.
+  for (std::size_t p; (p = man.find("\\-")) != std::string::npos;) man.erase(p, 1);
+  auto help = run_irqctl({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << describe(help);
+  std::regex sub(R"(^  ([a-z-]+) {2,})"), opt(R"(--[a-z-]+)");
+  std::vector<std::string> commands;
+  std::istringstream in(help.out);
+  bool in_subcommands = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line == "Subcommands:") in_subcommands = true;
+    std::smatch m;
+    if (in_subcommands && std::regex_search(line, m, sub)) commands.push_back(m[1]);
+    if (line.empty()) in_subcommands = false;
+  }
+  ASSERT_GE(commands.size(), 16u) << help.out;
+  for (const auto& c : commands) {
+    bool documented = man.find(".B " + c + "\n") != std::string::npos ||
+                      man.find(".BI " + c + " ") != std::string::npos;
+    EXPECT_TRUE(documented) << "irqctl.8 lacks command " << c;
+    EXPECT_NE(completion.find(c), std::string::npos) << "irqctl.bash lacks command " << c;
+    auto h = run_irqctl({c, "--help"});
+    ASSERT_EQ(h.exit_code, 0) << describe(h);
+    for (std::sregex_iterator it(h.out.begin(), h.out.end(), opt), end; it != end; ++it) {
+      EXPECT_NE(man.find(it->str()), std::string::npos)
+          << "irqctl.8 lacks " << c << " " << it->str();
+      EXPECT_NE(completion.find(it->str()), std::string::npos)
+          << "irqctl.bash lacks " << c << " " << it->str();
+    }
+  }
+  for (const char* code : {".B 0\n", ".B 1\n", ".B 2\n", ".B 3\n", ".B 4\n", ".B 5\n", ".B 6\n"}) {
+    EXPECT_NE(man.find(code), std::string::npos) << "irqctl.8 lacks exit code " << code;
+  }
+}
+
+}  // namespace
+}  // namespace irqd::testing

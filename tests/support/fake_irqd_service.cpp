@@ -1,0 +1,183 @@
+// A stand-in for irqd's D-Bus service: the generated adaptor with canned data on a private bus,
+// so irqctl's end-to-end tests (rendering of real D-Bus replies, every error path and its exit
+// code) do not depend on the daemon. Usage: DBUS_SYSTEM_BUS_ADDRESS=... fake_irqd_service.
+// Canned behaviour: IRQ 999 / device "nope" do not exist (NotFound), IRQ 24 is kernel-managed
+// (Unchangeable), CPUs above 3 do not exist (InvalidArgument), Reload always finds a bad config,
+// Rebalance fails (Failed), and non-root callers of write methods get AccessDenied.
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "irqd1_adaptor.h"
+#include "sysfs/cpuset.hpp"
+
+namespace {
+
+using irqd::sysfs::CpuSet;
+
+constexpr const char* kErr = "io.github.irqd.Irqd1.Error.";
+
+using IrqRow = sdbus::Struct<uint32_t, std::string, std::string, std::string, std::string, int32_t,
+                             std::string, std::string, int32_t, double, double, double, bool, bool>;
+using QueueRow =
+    sdbus::Struct<std::string, int32_t, std::string, uint32_t, std::string, std::string>;
+using DeviceRow = sdbus::Struct<std::string, std::string, std::string, int32_t, uint32_t, uint32_t,
+                                std::string, std::vector<QueueRow>>;
+
+class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_adaptor> {
+ public:
+  explicit FakeIrqd(sdbus::IConnection& c) : AdaptorInterfaces(c, "/io/github/irqd/Irqd1") {
+    registerAdaptor();
+  }
+  ~FakeIrqd() { unregisterAdaptor(); }
+  FakeIrqd(const FakeIrqd&) = delete;
+  FakeIrqd& operator=(const FakeIrqd&) = delete;
+
+ private:
+  void require_root() {
+    const sdbus::Message* m = getObject().getCurrentlyProcessedMessage();
+    if (m != nullptr && m->getCredsUid() != 0) {
+      throw sdbus::Error("org.freedesktop.DBus.Error.AccessDenied", "only root may change irqd");
+    }
+  }
+  static void check_cpus(const std::string& cpus) {
+    CpuSet set;
+    try {
+      set = CpuSet::parse_list(cpus);
+    } catch (const std::exception& e) {
+      throw sdbus::Error(std::string(kErr) + "InvalidArgument", e.what());
+    }
+    if (set.last() > 3) {
+      throw sdbus::Error(
+          std::string(kErr) + "InvalidArgument",
+          "cpulist '" + cpus + "': CPU " + std::to_string(set.last()) + " does not exist");
+    }
+  }
+  static void check_irq(uint32_t irq) {
+    if (irq == 24)
+      throw sdbus::Error(std::string(kErr) + "Unchangeable",
+                         "IRQ 24 (nvme0q1) is managed by the kernel");
+    if (irq != 38 && irq != 39)
+      throw sdbus::Error(std::string(kErr) + "NotFound", "no IRQ " + std::to_string(irq));
+  }
+  static void check_device(const std::string& d) {
+    if (d != "eth0")
+      throw sdbus::Error(std::string(kErr) + "NotFound", "no network device '" + d + "'");
+  }
+
+  sdbus::Struct<std::string, std::string, double, uint64_t, double, uint32_t, uint32_t, uint32_t,
+                std::string, bool>
+  GetStatus() override {
+    return {"0.1.0", "spread", 10.0, uint64_t{42}, 3.25, 2u, 1u, 0u, "", false};
+  }
+  std::vector<IrqRow> ListIrqs() override {
+    return {
+        IrqRow{38u, "virtio2-input.0", "eth0", "rx-0", "rx", 0, "0-1",
+               irq_pins_.count(38) ? irq_pins_[38] : "0", 0, 1500.0, 0.2, 0.8,
+               irq_pins_.count(38) > 0, false},
+        IrqRow{39u, "virtio2-output.0", "eth0", "tx-0", "tx", 0, "1", "1", 1, 250.0, 0.05, 0.2,
+               false, false},
+        IrqRow{24u, "nvme0q1", "", "", "other", -1, "0-3", "0-3", 3, 10.0, 0.0, 0.0, false, true}};
+  }
+  std::vector<DeviceRow> ListDevices() override {
+    return {DeviceRow{
+        "eth0",
+        "virtio_net",
+        "0000:00:03.0",
+        0,
+        1u,
+        1u,
+        policy_,
+        {QueueRow{"rx-0", 38, "1", 32768u, "", ""}, QueueRow{"tx-0", 39, "", 0u, "0", ""}}}};
+  }
+  std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>
+  GetPlan() override {
+    return {{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-1", "0"},
+            {"rps_cpus", "eth0 rx-0", "sys/class/net/eth0/queues/rx-0/rps_cpus", "", "1"}};
+  }
+  std::tuple<std::vector<sdbus::Struct<uint32_t, std::string>>,
+             std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
+             std::vector<sdbus::Struct<std::string, std::string>>>
+  GetOverrides() override {
+    std::vector<sdbus::Struct<uint32_t, std::string>> pins;
+    for (const auto& [irq, cpus] : irq_pins_) pins.push_back({irq, cpus});
+    std::vector<sdbus::Struct<std::string, std::string>> policies;
+    if (policy_ != "spread") policies.push_back({"eth0", policy_});
+    return {pins, {}, banned_, policies};
+  }
+  void PinIrq(const uint32_t& irq, const std::string& cpus) override {
+    require_root();
+    check_irq(irq);
+    check_cpus(cpus);
+    irq_pins_[irq] = cpus;
+  }
+  void UnpinIrq(const uint32_t& irq) override {
+    require_root();
+    if (irq_pins_.erase(irq) == 0) {
+      throw sdbus::Error(std::string(kErr) + "NotFound",
+                         "IRQ " + std::to_string(irq) + " is not pinned");
+    }
+  }
+  void PinQueue(const std::string& device, const std::string&, const std::string& cpus) override {
+    require_root();
+    check_device(device);
+    check_cpus(cpus);
+  }
+  void UnpinQueue(const std::string& device, const std::string&) override {
+    require_root();
+    check_device(device);
+  }
+  void SetDevicePolicy(const std::string& device, const std::string& policy) override {
+    require_root();
+    check_device(device);
+    if (!policy.empty() && policy != "spread" && policy != "balanced") {
+      throw sdbus::Error(std::string(kErr) + "InvalidArgument",
+                         "unknown policy '" + policy + "' (known: balanced, spread)");
+    }
+    policy_ = policy.empty() ? "spread" : policy;
+  }
+  void BanCpus(const std::string& cpus) override {
+    require_root();
+    check_cpus(cpus);
+    banned_ = cpus;
+  }
+  void UnbanCpus(const std::string& cpus) override {
+    require_root();
+    check_cpus(cpus);
+    banned_.clear();
+  }
+  void Rebalance() override {
+    require_root();
+    throw sdbus::Error(std::string(kErr) + "Failed", "a cycle is already running");
+  }
+  void Reload() override {
+    require_root();
+    throw sdbus::Error(std::string(kErr) + "InvalidArgument",
+                       "/etc/irqd/irqd.toml:3:1: unknown key 'polcy' (did you mean 'policy'?)");
+  }
+  uint32_t ApiVersion() override { return 1; }
+  std::string Version() override { return "0.1.0"; }
+
+  std::map<uint32_t, std::string> irq_pins_;
+  std::string banned_;
+  std::string policy_ = "spread";
+};
+
+}  // namespace
+
+int main() {
+  try {
+    auto connection = sdbus::createSystemBusConnection("io.github.irqd.Irqd1");
+    FakeIrqd service(*connection);
+    std::fprintf(stderr, "fake irqd service ready\n");
+    connection->enterEventLoop();
+  } catch (const sdbus::Error& e) {
+    std::fprintf(stderr, "fake irqd service: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
