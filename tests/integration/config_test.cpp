@@ -51,7 +51,7 @@ TEST_F(ConfigTest, CheckConfigListsEveryErrorAndExitsOne) {
   EXPECT_NE(r.out.find("banned_cpus = \"0,64\""), std::string::npos) << r.out;
 }
 
-TEST_F(ConfigTest, NoFileAtAllIsFine) {
+TEST_F(ConfigTest, AMissingConfigFileIsAnError) {
   TempDir d;
   auto r = run_irqd({"--check-config", "--config", (d.path() / "irqd.toml").string()});
   EXPECT_EQ(r.exit_code, 1);  // a file named with --config must exist
