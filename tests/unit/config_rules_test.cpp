@@ -4,6 +4,7 @@
 
 #include "config/rules.hpp"
 #include "config/toml_reader.hpp"
+#include "tests/unit/steering_support.hpp"
 
 namespace irqd::config {
 namespace {
@@ -131,6 +132,27 @@ TEST(ConfigRules, CommandLineSettingForEveryDeviceBeatsRules) {
   auto s = resolve_device(c, nic("eth0"));
   EXPECT_EQ(s.rps, RpsMode::kAuto);
   EXPECT_EQ(s.xps, XpsMode::kOff);
+}
+
+TEST(ConfigRules, DevicePolicyFromARulePlansThatNicsIrqs) {
+  using namespace policies::steering_test;
+  Config c = parse("[[device]]\nname = \"eth1\"\npolicy = \"balanced\"\n[[device]]\nname = \"eth2\"\npolicy = \"nope\"\n");
+  const auto m = pascal();
+  Inventory inv;
+  add_nic(inv, {.name = "eth0", .node = 0, .rx = 2, .tx = 2, .first_irq = 100});
+  add_nic(inv, {.name = "eth1", .node = 1, .rx = 2, .tx = 2, .first_irq = 200});
+  add_nic(inv, {.name = "eth2", .node = 1, .rx = 1, .tx = 1, .first_irq = 300});
+  resolve_rules(c, inv);
+  auto plan = build(m, inv, c);
+  ASSERT_NE(plan.irq(100), nullptr);
+  EXPECT_FALSE(contains(plan.irq(100)->reason, "(policy"));
+  ASSERT_NE(plan.irq(200), nullptr);
+  EXPECT_TRUE(contains(plan.irq(200)->reason, "(policy balanced)")) << plan.irq(200)->reason;
+  EXPECT_TRUE(m.node_cpus(1).test(irq_cpu(plan, 200)));
+  EXPECT_EQ(plan.irq(300), nullptr);  // an unknown policy leaves the IRQs alone, with a note
+  EXPECT_TRUE(std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {
+    return contains(n, "eth2: unknown policy 'nope'");
+  })) << ::testing::PrintToString(plan.notes);
 }
 
 }  // namespace
