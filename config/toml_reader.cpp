@@ -5,12 +5,12 @@
 #include <cmath>
 #include <map>
 #include <optional>
-#include <utility>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "config/schema.hpp"
+#include "config/toml_safe_text.hpp"
 #include "sysfs/net_devices.hpp"
 
 namespace irqd::config {
@@ -378,47 +378,11 @@ class Reader {
   LoadResult& r_;
 };
 
-// toml++ 3.3's is_non_ascii_horizontal_whitespace reaches __builtin_unreachable for the code
-// points below (found by fuzz_config), and it is asked about any character that follows a bare key
-// or value. So the parser reads a copy in which each of them is replaced by a harmless code point
-// of the same UTF-8 length: lines, columns and the document's structure stay exactly the same (none
-// of them is TOML syntax or whitespace), and irqd's values are ASCII anyway (see Reader::string).
-constexpr char32_t kBadRanges[][2] = {{0xA1, 0x499}, {0x2C5E, 0x2FFF}, {0x3001, 0x3057}, {0xFB26, 0xFEFE}};
-constexpr std::string_view kSafe2 = "\xD7\x90";      // U+05D0
-constexpr std::string_view kSafe3 = "\xE4\xB8\x80";  // U+4E00
-
-bool sanitize(std::string& t) {
-  bool changed = false;
-  for (std::size_t i = 0; i < t.size();) {
-    auto b = static_cast<unsigned char>(t[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
-    if (len == 1 || len == 4 || i + len > t.size()) {
-      ++i;
-      continue;
-    }
-    char32_t c = b & (len == 2 ? 0x1F : 0x0F);
-    bool valid = true;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cb = static_cast<unsigned char>(t[i + k]);
-      valid = valid && (cb & 0xC0) == 0x80;
-      c = (c << 6) | (cb & 0x3F);
-    }
-    bool bad = false;
-    for (const auto& r : kBadRanges) bad = bad || (c >= r[0] && c <= r[1]);
-    if (valid && bad) {
-      t.replace(i, len, len == 2 ? kSafe2 : kSafe3);
-      changed = true;
-    }
-    i += valid ? len : 1;
-  }
-  return changed;
-}
-
 }  // namespace
 
 void read_toml(std::string_view text, const std::string& file, const ReadOptions& opts, LoadResult& into) {
   std::string safe(text);
-  const bool sanitized = sanitize(safe);
+  const bool sanitized = replace_unsafe_code_points(safe);
   toml::table root;
   try {
     root = toml::parse(safe, file);
@@ -426,11 +390,7 @@ void read_toml(std::string_view text, const std::string& file, const ReadOptions
     // toml++ stops at its first syntax error; nothing of a malformed document is used.
     const auto& b = e.source().begin;
     std::string what(e.description());
-    if (sanitized) {  // do not show the stand-in characters as if they were in the file
-      for (auto stand_in : {kSafe2, kSafe3})
-        for (auto p = what.find(stand_in); p != std::string::npos; p = what.find(stand_in))
-          what.replace(p, stand_in.size(), "a non-ASCII character");
-    }
+    if (sanitized) what = without_stand_ins(what);  // do not show them as if they were in the file
     into.add({file, static_cast<int>(b.line), static_cast<int>(b.column)}, "", fmt::format("TOML syntax error: {}", what));
     return;
   }
