@@ -72,7 +72,10 @@ Plan plan_irqs(const Policy& policy, const PlanInput& in) {
     return std::none_of(others.begin(), others.end(), [&](const auto& o) { return o.second.contains(n); });
   });
   Plan plan = policy.plan({in.machine, main_inv, in.config, in.load});
-  for (const auto& [name, nics] : others) {
+  for (const auto& entry : others) {
+    // Plain references: clang < 16 cannot capture structured bindings in the lambda below.
+    const std::string& name = entry.first;
+    const std::set<std::string>& nics = entry.second;
     std::unique_ptr<Policy> other;
     try {
       other = make_policy(name);
