@@ -82,7 +82,7 @@ struct BalanceSettings {
 };
 
 struct Config {
-  std::string policy = "spread";     // placement policy by name (policies/registry)
+  std::string policy = "balanced";   // placement policy by name (policies/registry)
   sysfs::CpuSet banned_cpus;         // never used for any placement
   bool honour_isolcpus = true;       // keep isolcpus= / cpu/isolated CPUs free of interrupts
   bool honour_nohz_full = true;      // likewise nohz_full= CPUs

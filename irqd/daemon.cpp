@@ -57,25 +57,32 @@ ApplyResult Daemon::cycle() {
   cpus_online_ = online;
   if (!machine_) machine_ = load_machine(sample_root, opts_.engine);
   // Sample first: the plan is made from the load measured up to now.
+  const auto now = opts_.clock ? opts_.clock() : start;
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
                        ? 0.0
-                       : std::chrono::duration<double>(start - last_sample_).count();
+                       : std::chrono::duration<double>(now - last_sample_).count();
   bool have_load = sampler_.sample(sample_root, seconds);
-  last_sample_ = start;
+  last_sample_ = now;
   load_.irqs = sampler_.load().irqs;
   for (auto& [irq, n] : load_.cycles_since_move) ++n;
-  auto plan = plan_once(opts_.engine, effective_config(), &*machine_, have_load ? &load_ : nullptr,
-                        &sampler_.interrupts());
+  const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(),
+                                          DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
+  auto plan = plan_discovered(opts_.engine, effective_config(), *machine_, have_load ? &load_ : nullptr, found);
   ApplyResult r;
   if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
-    for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
+    discovery_.written(plan->diff.knobs);
+    // Cooldown guards measured moves against flapping; the static first placement (no load yet)
+    // is not one, and holding it would delay the first balancing by the whole cooldown.
+    if (have_load)
+      for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}", cycles_, cost.count(),
-                plan->diff.planned, plan->diff.changes, r.applied, r.failed);
+  spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}, discovery {}", cycles_,
+                cost.count(), plan->diff.planned, plan->diff.changes, r.applied, r.failed,
+                discovery_.last_full() ? "full" : fmt::format("cached, {} re-read", discovery_.last_reads()));
   report_.cost_ms = static_cast<double>(cost.count()) / 1000.0;
   report_.planned = plan->diff.planned;
   report_.changes = plan->diff.changes;

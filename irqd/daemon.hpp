@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "irqd/apply.hpp"
+#include "irqd/discovery_cache.hpp"
 #include "irqd/engine.hpp"
 #include "irqd/event_loop.hpp"
 #include "irqd/originals.hpp"
@@ -26,6 +27,9 @@ struct DaemonOptions {
   EngineOptions engine;
   std::chrono::milliseconds interval{10000};
   bool dry_run = false;
+  // The clock the sampler's interval is measured with; unset: steady_clock. The simulated machine
+  // (tests/sim) passes its virtual time so measured costs do not depend on the test host's speed.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 // What the last cycle did, for status queries, STATUS= lines and the CycleCompleted signal.
@@ -50,8 +54,12 @@ class Daemon {
   int run();
   // One cycle, also used by tests; returns the apply result (empty counts for a dry run).
   ApplyResult cycle();
-  // Forgets the machine model so the next cycle loads it again (SIGHUP).
-  void rediscover() { machine_.reset(); }
+  // Forgets the machine model and the cached discovery so the next cycle loads and discovers
+  // everything again (SIGHUP, hotplug, reload).
+  void rediscover() {
+    machine_.reset();
+    discovery_.invalidate();
+  }
   std::uint64_t cycles() const { return cycles_; }
 
   // --- hooks (call before run()) ---
@@ -78,6 +86,8 @@ class Daemon {
   void set_config(config::Config cfg);
   // Runs a cycle now (a failed cycle is logged and reported like a timed one).
   void cycle_now();
+  // Lets the next cycle move any IRQ, however recently it was moved (D-Bus Rebalance).
+  void end_cooldowns() { load_.cycles_since_move.clear(); }
   // Stops run() after the current callback.
   void stop();
 
@@ -91,6 +101,7 @@ class Daemon {
   const PlanResult* last_plan() const { return last_plan_.get(); }
   const std::set<int>& unchangeable() const { return unchangeable_; }
   const Sampler& sampler() const { return sampler_; }
+  const DiscoveryCache& discovery_cache() const { return discovery_; }
   const policies::LoadInfo& load() const { return load_; }
 
  private:
@@ -112,6 +123,7 @@ class Daemon {
   std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
+  DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   policies::LoadInfo load_;                   // sampler's costs + cycles since each IRQ moved
   std::chrono::steady_clock::time_point last_sample_{};
   std::uint64_t cycles_ = 0;

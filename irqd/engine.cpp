@@ -126,6 +126,16 @@ void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs)
     }
 }
 
+namespace {
+void finish_plan(PlanResult& r, const policies::Policy& policy, const sysfs::SysRoot& root,
+                 const EngineOptions& opts, const policies::LoadInfo* load) {
+  scope_devices(r.discovery.inventory, opts.devices);
+  config::resolve_rules(r.config, r.discovery.inventory);  // [[device]] / [[irq]] rules -> this machine's NICs
+  r.plan = policies::build_plan(policy, {r.machine, r.discovery.inventory, r.config, load});
+  r.diff = diff_plan(root, r.discovery.inventory, r.plan);
+}
+}  // namespace
+
 std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg,
                                       const topology::Machine* machine, const policies::LoadInfo* load,
                                       const sysfs::InterruptTable* interrupts) {
@@ -136,10 +146,21 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
   r->machine = machine ? *machine : load_machine(root, opts);
   r->discovery = interrupts ? discover(root, *interrupts, DiscoverOptions{opts.use_netlink})
                             : discover(root, DiscoverOptions{opts.use_netlink});
-  scope_devices(r->discovery.inventory, opts.devices);
-  config::resolve_rules(r->config, r->discovery.inventory);  // [[device]] / [[irq]] rules -> this machine's NICs
-  r->plan = policies::build_plan(*policy, {r->machine, r->discovery.inventory, r->config, load});
-  r->diff = diff_plan(root, r->discovery.inventory, r->plan);
+  finish_plan(*r, *policy, root, opts, load);
+  return r;
+}
+
+std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
+                                            const topology::Machine& machine,
+                                            const policies::LoadInfo* load,
+                                            const Discovery& discovery) {
+  auto policy = policies::make_policy(cfg.policy);
+  sysfs::SysRoot root(opts.root);
+  auto r = std::make_unique<PlanResult>();
+  r->config = cfg;
+  r->machine = machine;
+  r->discovery = discovery;
+  finish_plan(*r, *policy, root, opts, load);
   return r;
 }
 

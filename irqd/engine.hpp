@@ -77,5 +77,11 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
                                       const topology::Machine* machine = nullptr,
                                       const policies::LoadInfo* load = nullptr,
                                       const sysfs::InterruptTable* interrupts = nullptr);
+// The same from a discovery made earlier (the daemon's DiscoveryCache): scopes, plans and diffs
+// a copy, so the caller's discovery stays as it was.
+std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
+                                            const topology::Machine& machine,
+                                            const policies::LoadInfo* load,
+                                            const Discovery& discovery);
 
 }  // namespace irqd

@@ -12,6 +12,7 @@
 #include "irqd/apply.hpp"
 #include "irqd/config_files.hpp"
 #include "irqd/daemon.hpp"
+#include "irqd/dbus/service.hpp"
 #include "irqd/engine.hpp"
 #include "irqd/hotplug.hpp"
 #include "irqd/irqbalance_check.hpp"
@@ -62,9 +63,11 @@ int main(int argc, char** argv) {
   bool dry_run = false, oneshot = false, no_netlink = false, restore = false, foreground = false;
   bool restore_on_exit = false, ignore_irqbalance = false;
   double interval = 10.0;
-  std::string root = "/", topology_xml, format = "text", policy = "spread", log_level = "warn", banned;
+  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn", banned;
   std::string run_dir = "/run/irqd", rps, rfs, xps;
   std::vector<std::string> devices;
+  std::string state_dir = irqd::config::Config{}.state_dir;
+  bool no_dbus = false;
   app.add_flag("--dry-run", dry_run, "Plan and print what would be set; write nothing");
   app.add_flag("--oneshot", oneshot, "Run one cycle and exit");
   app.add_flag("--foreground", foreground, "Run as a daemon in the foreground: one cycle every --interval");
@@ -75,7 +78,7 @@ int main(int argc, char** argv) {
   app.add_option("--topology-xml", topology_xml, "Take the CPU topology from an hwloc XML export")
       ->check(CLI::ExistingFile);
   app.add_option("--format", format, "Report format")->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--policy", policy, "Placement policy (see below)");
+  app.add_option("--policy", policy, "Placement policy (default balanced; see below)");
   app.add_option("--banned-cpus", banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
   app.add_flag("--no-netlink", no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");
   app.add_flag("--restore", restore, "Write back the original values recorded in RUN_DIR/original.json");
@@ -84,6 +87,8 @@ int main(int argc, char** argv) {
   app.add_option("--rps", rps, "RPS for every device: auto, off or a cpulist");
   app.add_option("--rfs", rfs, "RFS for every device: auto or off");
   app.add_option("--xps", xps, "XPS for every device: auto, cpus, rxqs or off");
+  app.add_option("--state-dir", state_dir, "Where run-time overrides (irqctl pins, bans) persist (default /var/lib/irqd)");
+  app.add_flag("--no-dbus", no_dbus, "--foreground without the D-Bus service (overrides from --state-dir still apply)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.add_flag("--ignore-irqbalance", ignore_irqbalance,
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
@@ -115,6 +120,7 @@ int main(int argc, char** argv) {
       auto given = [&](const char* name) { return app.count(name) > 0; };
       if (given("--policy")) cfg.policy = policy;
       if (given("--run-dir")) cfg.run_dir = run_dir;
+      if (given("--state-dir")) cfg.state_dir = state_dir;
       if (given("--interval")) cfg.interval_seconds = interval;
       if (given("--log-level")) cfg.log_level = log_level;
       if (restore_on_exit) cfg.restore_on_exit = true;
@@ -180,6 +186,7 @@ int main(int argc, char** argv) {
       irqd::Daemon daemon(dopts, cfg);
       irqd::Notifier notifier(daemon);  // sd_notify when run by systemd (NOTIFY_SOCKET)
       irqd::Hotplug hotplug(daemon);    // netlink link and channel events (live root only)
+      irqd::dbus::BusService service(daemon, cfg.state_dir, !no_dbus);  // io.github.irqd.Irqd1
       // SIGHUP re-reads the files; a bad file is logged and the running configuration stays.
       daemon.set_reloader([setup] { return irqd::config::require_valid(irqd::load_configuration(setup)); });
       daemon.on_reload([&daemon](bool ok, const std::string&) {

@@ -1,9 +1,6 @@
 // OriginalStore: JSON file {"schema":1,"knobs":{"<path>":"<value>",...}}.
 #include "irqd/originals.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "irqd/atomic_file.hpp"
 #include "sysfs/error.hpp"
 
 namespace irqd {
@@ -67,41 +65,8 @@ void OriginalStore::load() {
 void OriginalStore::record(const std::string& path, const std::string& value) { values_.try_emplace(path, value); }
 
 void OriginalStore::save() const {
-  std::error_code ec;
-  fs::create_directories(file_.parent_path(), ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", file_.parent_path().string(), ec.message()));
   nlohmann::json j = {{"schema", 1}, {"knobs", values_}};
-  std::string text = j.dump(2) + "\n";
-  fs::path tmp = file_;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
-  const char* p = text.data();
-  std::size_t left = text.size();
-  int err = 0;
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      err = errno;
-      break;
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && ::rename(tmp.c_str(), file_.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(fmt::format("cannot write {}: {}", file_.string(), std::strerror(err)));
-  }
-  // Make the rename itself durable.
-  int dfd = ::open(file_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  write_file_atomic(file_, j.dump(2) + "\n");
 }
 
 RestoreResult OriginalStore::restore(sysfs::KnobIo& io) {

@@ -2,7 +2,12 @@
 // CPU's hard+soft IRQ time over the interval is attributed to the numbered IRQs that fired on
 // that CPU in proportion to their counts there (where they fired, not where they were assigned:
 // the mistake irqbalance makes), then smoothed with an EWMA. Counter wrap (the kernel prints
-// 32-bit counts), CPUs and IRQs that appear or vanish between readings are handled.
+// 32-bit counts), CPUs and IRQs that appear or vanish between readings are handled. It also
+// reads /proc/softirqs (NET_RX / NET_TX) and /proc/net/softnet_stat (drops, time_squeeze) into
+// per-CPU rates for the status views; either file may be missing (containers, captured trees).
+//
+// Cost: a cycle's reading reuses its file buffers, parsed tables and per-position vectors, so a
+// steady machine (same IRQs, same CPUs) allocates nothing per IRQ or per CPU.
 #pragma once
 
 #include <cstdint>
@@ -12,21 +17,46 @@
 
 #include "policies/load.hpp"
 #include "sysfs/proc_interrupts.hpp"
+#include "sysfs/proc_softirqs.hpp"
 #include "sysfs/proc_stat.hpp"
+#include "sysfs/softnet_stat.hpp"
 #include "sysfs/sys_root.hpp"
 
 namespace irqd {
+
+// Per-CPU packet-processing rates over the last interval (events per second).
+struct CpuNetRates {
+  int cpu = -1;
+  bool has_softirqs = false;  // /proc/softirqs had a column for this CPU
+  bool has_softnet = false;   // /proc/net/softnet_stat had a row for this CPU
+  double net_rx = 0.0;        // NET_RX softirqs
+  double net_tx = 0.0;        // NET_TX softirqs
+  double processed = 0.0;     // packets net_rx_action handled
+  double dropped = 0.0;       // packets dropped, backlog full
+  double time_squeeze = 0.0;  // net_rx_action ran out of budget with work left
+};
+
+// Where a numbered /proc/interrupts row fired during the last interval: enough to tell whether
+// it fired outside the CPUs its affinity says, without keeping every per-CPU delta.
+struct FiredOn {
+  int first_cpu = -1;  // lowest CPU whose count grew (-1: did not fire, or no delta yet)
+  int ncpus = 0;       // CPUs whose count grew
+};
 
 class Sampler {
  public:
   // alpha: weight of the newest interval in the EWMA (0 < alpha <= 1).
   explicit Sampler(double alpha = 0.5, long user_hz = 0);
 
-  // Reads proc/interrupts and proc/stat under root and updates; `seconds` since the last call.
-  // Returns true once a delta exists (from the second call on). Throws sysfs errors unchanged.
+  // Reads proc/interrupts and proc/stat under root (and, when present, proc/softirqs and
+  // proc/net/softnet_stat) and updates; `seconds` since the last call. Returns true once a delta
+  // exists (from the second call on). Throws sysfs errors of the first two files unchanged; a
+  // malformed softirqs/softnet_stat only drops the network rates for that interval (net_error()).
   bool sample(const sysfs::SysRoot& root, double seconds);
   // The computation, from already parsed readings (tests and the simulator call this).
   bool update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds);
+  // Network rates from already parsed readings; null = that file is absent.
+  void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
   // The /proc/interrupts reading of the last sample(), so the cycle's discovery need not read and
@@ -34,19 +64,57 @@ class Sampler {
   const sysfs::InterruptTable& interrupts() const { return table_; }
   // Hard+soft IRQ time per second of each CPU over the last interval (by CPU number).
   const std::map<int, double>& cpu_irq_time() const { return cpu_time_; }
+  // Per-CPU network rates over the last interval, ascending CPU; empty before two readings of
+  // either file, or when neither exists.
+  const std::vector<CpuNetRates>& cpu_net() const { return net_; }
+  // Why the last network reading was dropped ("" when it was fine or the files are absent).
+  const std::string& net_error() const { return net_error_; }
+  // By position of the numbered rows of the last update()'s table (numbered_rows() order).
+  const std::vector<FiredOn>& fired() const { return fired_; }
+  // Row index in the table of each numbered row, in order.
+  const std::vector<std::size_t>& numbered_rows() const { return rows_; }
 
  private:
+  void remap(const sysfs::InterruptTable& irqs);
+
   double alpha_;
   double user_hz_;
   bool primed_ = false;
-  std::map<int, std::vector<std::uint64_t>> prev_counts_;  // irq -> count by CPU number
-  std::map<int, std::uint64_t> prev_ticks_;                // cpu -> irq+softirq ticks
+  // The shape of the previous reading: IRQ number of each numbered row and CPU of each column.
+  std::vector<int> prev_irqs_;
+  std::vector<int> prev_cpus_;
+  // Previous counts, numbered rows x columns, as the kernel's 32-bit counters.
+  std::vector<std::uint32_t> prev_counts_;
+  // When the shape changed: previous row of each current row, previous column of each current
+  // column (-1: new).
+  std::vector<std::ptrdiff_t> row_map_;
+  std::vector<std::ptrdiff_t> col_map_;
+  bool same_shape_ = false;
+  std::vector<std::size_t> rows_;          // table row of each numbered row
+  std::vector<std::uint64_t> prev_ticks_;  // by CPU number; kNoTicks = no line
+  std::vector<double> col_seconds_;        // IRQ seconds of each column's CPU (-1: unknown)
+  std::vector<std::uint64_t> col_total_;   // count deltas of each column
+  std::vector<double> col_ratio_;          // seconds per interrupt of each column
+  std::vector<FiredOn> fired_;
   std::map<int, double> cpu_time_;
   policies::LoadInfo load_;
   sysfs::InterruptTable table_;
   sysfs::ProcStat stat_;  // reused between readings
-  std::string text_;      // file buffers, reused between readings
+  std::string text_;      // file buffers (a chunk of /proc/interrupts), reused between readings
   std::string stat_text_;
+  // Network rates.
+  sysfs::Softirqs softirqs_;
+  sysfs::SoftnetStat softnet_;
+  std::string net_text_;
+  std::string net_error_;
+  std::vector<int> online_;
+  struct NetPrev {
+    bool softirqs = false, softnet = false;
+    std::uint32_t rx = 0, tx = 0, processed = 0, dropped = 0, squeeze = 0;
+  };
+  std::vector<NetPrev> net_prev_;  // by CPU number
+  std::vector<NetPrev> net_now_;
+  std::vector<CpuNetRates> net_;
 };
 
 }  // namespace irqd

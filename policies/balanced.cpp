@@ -100,6 +100,7 @@ class Loads {
   }
 
   double cpu(int c) const { return cpu_[ix(c)]; }
+  int count(int c) const { return count_[ix(c)]; }  // placed IRQs on CPU c
   // The CPU's whole core: an SMT sibling shares its core-mate's execution units.
   double core(int c) const { return core_of_[ix(c)] < 0 ? cpu(c) : core_[ix(core_of_[ix(c)])]; }
 
@@ -165,7 +166,9 @@ Plan Balanced::plan(const PlanInput& in) const {
     // the best placement that needs no load, and the next cycle starts balancing from it.
     Plan p = Spread().plan(in);
     p.policy = std::string(name());
-    p.notes.push_back("balanced: no load measurements yet, so this is spread's layout");
+    p.notes.push_back(
+        "balanced: no load measured yet (a one-shot run or the daemon's first cycle): every queue "
+        "IRQ counts the same, which is spread's layout");
     return p;
   }
   Plan plan;
@@ -293,11 +296,21 @@ Plan Balanced::plan(const PlanInput& in) const {
 
   // 5. Balance. The lower bound: no CPU set S can average less than the IRQs confined to it
   // (pinned there, or of NICs allowed only inside S) over its size, and no CPU carries less than
-  // its largest IRQ or its pinned load.
+  // its largest IRQ or its pinned load. The largest IRQ counts only when it was measured alone on
+  // its CPU: the sampler splits a CPU's time among its IRQs by interrupt counts, so an IRQ whose
+  // interrupts are cheap looks costly next to one whose interrupts are dear (5 us vs 40 us each,
+  // tests/sim). Its neighbours then still move away, and the next measurement of it is exact.
   CpuSet considered;
   for (const auto& g : groups) considered |= g.allowed;
+  std::vector<int> sharing(ix(size), 0);
+  for (const auto& it : items)
+    if (it.from >= 0) ++sharing[ix(it.from)];
+  auto measured_alone = [&](const Item& it) {
+    return it.from < 0 || (sharing[ix(it.from)] == 1 && pinned[ix(it.from)] <= 0);
+  };
   double lb = 0.0;
-  for (const auto& it : items) lb = std::max(lb, it.cost);
+  for (const auto& it : items)
+    if (measured_alone(it)) lb = std::max(lb, it.cost);
   for (int c : considered.to_vector()) lb = std::max(lb, pinned[ix(c)]);
   std::vector<CpuSet> sets{considered};
   for (const auto& g : groups) sets.push_back(g.allowed);
@@ -308,7 +321,7 @@ Plan Balanced::plan(const PlanInput& in) const {
       if (groups[it.group].allowed.is_subset_of(s)) confined += it.cost;
     lb = std::max(lb, confined / s.count());
   }
-  const double limit = lb * (1.0 + bal.margin);
+  double limit = lb * (1.0 + bal.margin);
   const auto considered_cpus = considered.to_vector();
   auto busiest = [&] {
     int out = -1;
@@ -319,6 +332,13 @@ Plan Balanced::plan(const PlanInput& in) const {
   const int percent = static_cast<int>(bal.margin * 100.0 + 0.5);
   for (int s = busiest(); s >= 0 && loads.cpu(s) > limit; s = busiest()) {
     const double ls = loads.cpu(s);
+    if (loads.count(s) == 1 && pinned[ix(s)] <= 0) {
+      // One IRQ alone on the busiest CPU (its neighbours moved away): nothing can lower it, and
+      // its cost, however it was measured, bounds the layout.
+      lb = ls;
+      limit = lb * (1.0 + bal.margin);
+      continue;
+    }
     if (moves >= bal.max_moves) {
       plan.notes.push_back(
           fmt::format("balanced: CPU {} still has {:.3f} CPU of interrupts (lower bound {:.3f} + "
@@ -326,7 +346,8 @@ Plan Balanced::plan(const PlanInput& in) const {
                       s, ls, lb, percent, moves));
       break;
     }
-    // The IRQ whose move leaves the lower maximum of the two CPUs (ties: lower IRQ number).
+    // The IRQ whose move leaves the lower maximum of the two CPUs (ties: the cheaper one, whose
+    // move disturbs less; then the lower IRQ number).
     Item* pick = nullptr;
     int pick_to = -1;
     double pick_max = 0.0;
@@ -337,7 +358,7 @@ Plan Balanced::plan(const PlanInput& in) const {
       const double lt = loads.cpu(t) + it.cost;
       if (!(lt < ls - kMinGain)) continue;  // would only make t the busiest one
       const double worst = std::max(ls - it.cost, lt);
-      if (!pick || worst < pick_max - kTie) {
+      if (!pick || worst < pick_max - kTie || (worst <= pick_max + kTie && it.cost < pick->cost - kTie)) {
         pick = &it;
         pick_to = t;
         pick_max = worst;

@@ -25,6 +25,15 @@ std::optional<CpuSet> read_set(const SysRoot& root, const std::string& rel, bool
 
 std::string irq_path(int irq, const char* leaf) { return fmt::format("proc/irq/{}/{}", irq, leaf); }
 
+IrqAffinity read_irq_current(const SysRoot& root, int irq, bool effective) {
+  IrqAffinity out;
+  out.affinity = read_set(root, irq_path(irq, "smp_affinity_list"), false);
+  if (!out.affinity) out.affinity = read_set(root, irq_path(irq, "smp_affinity"), true);
+  out.present = out.affinity.has_value();
+  if (effective) out.effective = read_set(root, irq_path(irq, "effective_affinity_list"), false);
+  return out;
+}
+
 IrqAffinity read_irq_affinity(const SysRoot& root, int irq) {
   IrqAffinity out;
   out.present = root.is_dir(fmt::format("proc/irq/{}", irq));

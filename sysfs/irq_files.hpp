@@ -20,6 +20,11 @@ struct IrqAffinity {
 // Throws ParseError naming the file when a present file holds malformed text.
 IrqAffinity read_irq_affinity(const SysRoot& root, int irq);
 
+// Only what changes while the IRQ exists: smp_affinity_list (else smp_affinity) and, when
+// `effective` is set, effective_affinity_list. `present` is false when neither affinity file
+// exists (the IRQ went away). Throws ParseError like read_irq_affinity.
+IrqAffinity read_irq_current(const SysRoot& root, int irq, bool effective);
+
 // The kernel-relative path of /proc/irq/N/<leaf>.
 std::string irq_path(int irq, const char* leaf);
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sysfs/sys_root.hpp"
+
 namespace irqd::sysfs {
 
 struct InterruptRow {
@@ -39,5 +41,17 @@ struct InterruptTable {
 // columns, an unparsable label, a counter that is not a number or overflows 64 bits, more counter
 // columns than CPUs, a duplicate IRQ number.
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name);
+// The same into a caller-owned table whose storage is reused (the daemon's every-cycle reading):
+// once it has held a file of the same shape, a parse allocates nothing. After a throw `out`
+// holds partial results.
+void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out);
+
+// Reads proc/interrupts under root in chunks of kInterruptsChunk bytes (more only for a line
+// longer than that) and parses them as they come, so the daemon never holds the whole text
+// (5.6 MB at 1152 CPUs x 440 IRQs). `buf` is the caller's chunk buffer, reused. Returns false
+// when the file does not exist; throws IoError (read errors, over SysRoot::kMaxFileBytes) and
+// ParseError like parse_interrupts. After a throw `out` holds partial results.
+inline constexpr std::size_t kInterruptsChunk = std::size_t{128} << 10;
+bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf);
 
 }  // namespace irqd::sysfs

@@ -51,6 +51,8 @@ max_len_of() {
     fuzz_proc_stat) echo 16384 ;;        # cpu lines of a 256-CPU machine (intr line cut)
     fuzz_proc_softirqs) echo 16384 ;;    # a 112-CPU capture is 13.7 kB
     fuzz_softnet_stat) echo 8192 ;;      # ~100-135 bytes per CPU
+    fuzz_overrides) echo 8192 ;;         # JSON of a few dozen pins
+    fuzz_dbus_args) echo 4200 ;;         # arguments are refused past 4096 bytes
     fuzz_config) echo 8192 ;;            # a full example config is 4 kB
     *) echo 16384 ;;
   esac

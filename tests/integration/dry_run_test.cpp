@@ -77,7 +77,7 @@ TEST(DryRunTest, JsonReportIsStable) {
   json j = json::parse(r.out);
   EXPECT_EQ(j["schema"], 1);
   EXPECT_EQ(j["dry_run"], true);
-  EXPECT_EQ(j["policy"], "spread");
+  EXPECT_EQ(j["policy"], "balanced");  // the default
   EXPECT_EQ(j["machine"]["online"], "0-31");
   EXPECT_EQ(j["machine"]["nodes"].size(), 2u);
   std::map<std::string, int> queue_irqs;

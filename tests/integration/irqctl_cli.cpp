@@ -67,6 +67,14 @@ ProcessResult run_irqctl_on_terminal(std::vector<std::string> args, const std::s
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      // The child may have written its last bytes (the terminal restore) after the poll above
+      // timed out: drain what the terminal still holds.
+      pollfd rest{master, POLLIN, 0};
+      char tail[4096];
+      ssize_t got = 0;
+      while (::poll(&rest, 1, 0) > 0 && (got = ::read(master, tail, sizeof tail)) > 0) {
+        r.out.append(tail, static_cast<std::size_t>(got));
+      }
       ::close(master);
       return r;
     }

@@ -65,4 +65,25 @@ void SyntheticTree::finish() {
   dir_.write("proc/interrupts", text);
 }
 
+void SyntheticTree::add_sampling_files() {
+  std::string stat = "cpu  0 0 0 0 0 0 0 0 0 0\n";
+  for (int c = 0; c < ncpus_; ++c) stat += fmt::format("cpu{} 0 0 0 0 0 0 0 0 0 0\n", c);
+  stat += "intr 0\nctxt 0\nbtime 0\n";
+  dir_.write("proc/stat", stat);
+  std::string soft = "         ";
+  for (int c = 0; c < ncpus_; ++c) soft += fmt::format("{:>11}", fmt::format("CPU{}", c));
+  soft += "\n";
+  for (const char* row : {"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"}) {
+    soft += fmt::format("{:>12}:", row);
+    for (int c = 0; c < ncpus_; ++c) soft += fmt::format(" {:>10}", 0);
+    soft += "\n";
+  }
+  dir_.write("proc/softirqs", soft);
+  std::string net;
+  for (int c = 0; c < ncpus_; ++c)
+    net += fmt::format("00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 "
+                       "00000000 00000000 00000000 {:08x}\n", c);
+  dir_.write("proc/net/softnet_stat", net);
+}
+
 }  // namespace irqd::testing

@@ -35,6 +35,9 @@ class SyntheticTree {
   void add_irq(const SynthIrq& irq);
   // Writes proc/interrupts from the IRQs added so far (call after the last add_irq).
   void finish();
+  // Writes what the daemon's sampler reads besides proc/interrupts, for every CPU: proc/stat,
+  // proc/softirqs and proc/net/softnet_stat (current 13-column layout), all counters zero.
+  void add_sampling_files();
   const std::filesystem::path& root() const { return dir_.path(); }
   const TempDir& dir() const { return dir_; }
 

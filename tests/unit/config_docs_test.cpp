@@ -79,6 +79,7 @@ TEST(ConfigDocs, ExampleParsesAsShippedAndUncommented) {
   // The shown defaults are the defaults.
   Config d;
   EXPECT_EQ(r.config.interval_seconds, d.interval_seconds);
+  EXPECT_EQ(r.config.policy, d.policy);
   EXPECT_EQ(r.config.log_level, d.log_level);
   EXPECT_EQ(r.config.balance.max_moves, d.balance.max_moves);
   EXPECT_EQ(r.config.rps_sock_flow_entries, d.rps_sock_flow_entries);

@@ -31,7 +31,7 @@ TEST(ConfigReader, EmptyDocumentGivesTheDefaults) {
   EXPECT_TRUE(r.ok());
   Config d;
   EXPECT_EQ(describe(r.config).substr(describe(r.config).find('\n')), describe(d).substr(describe(d).find('\n')));
-  EXPECT_EQ(r.config.policy, "spread");
+  EXPECT_EQ(r.config.policy, Config{}.policy);
   EXPECT_EQ(r.config.interval_seconds, 10.0);
   EXPECT_TRUE(r.config.device_rules.empty());
 }
@@ -198,7 +198,7 @@ TEST(ConfigReader, ValidValuesNextToErrorsStillApply) {
   auto r = read("[daemon]\ninterval = 5\npolicy = \"nope\"\n");
   EXPECT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.config.interval_seconds, 5.0);
-  EXPECT_EQ(r.config.policy, "spread");
+  EXPECT_EQ(r.config.policy, Config{}.policy);  // the bad value did not replace the default
 }
 
 TEST(ConfigReader, SyntaxErrorHasItsPosition) {

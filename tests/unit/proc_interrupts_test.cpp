@@ -509,5 +509,103 @@ TEST(InterruptParseErrors, TruncatedAndDamagedCapturesNeverCrash) {
   }
 }
 
+// The parser's fast paths (a zero field compared whole, eight digits at a time) must read every
+// value exactly as the plain digit loop would: every digit count 1..20, zeros next to others,
+// both the " %10u" (current) and "%10u " (older kernels) field layouts, and the line's end.
+TEST(ProcInterruptsFastPaths, EveryWidthAndLayoutReadsExactly) {
+  std::vector<std::uint64_t> values = {0, 1, 9, 10, 99, 100, 12345678, 99999999, 100000000, 123456789,
+                                       4294967295ULL, 4294967296ULL, 9999999999ULL, 10000000000ULL,
+                                       1234567890123456789ULL, 18446744073709551615ULL};
+  std::uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 200; ++i) {  // xorshift: values of every magnitude
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    values.push_back(x >> (i % 64));
+  }
+  for (bool trailing : {false, true}) {
+    const std::size_t ncpus = 7;
+    std::string t = "      ";
+    for (std::size_t c = 0; c < ncpus; ++c) t += fmt::format("CPU{:<7}", c);
+    t += "\n";
+    std::vector<std::uint64_t> want;
+    for (std::size_t r = 0; r * ncpus < values.size(); ++r) {
+      t += fmt::format("{:>3}:", r + 1);
+      if (trailing) t += " ";
+      for (std::size_t c = 0; c < ncpus; ++c) {
+        std::uint64_t v = (r + c) % 3 == 0 ? 0 : values[(r * ncpus + c) % values.size()];
+        want.push_back(v);
+        t += trailing ? fmt::format("{:>10} ", v) : fmt::format(" {:>10}", v);
+      }
+      t += r % 2 == 0 ? "  PCI-MSI 1-edge      eth0-TxRx-0\n" : "\n";
+    }
+    auto table = parse_interrupts(t, "interrupts");
+    ASSERT_EQ(table.counts, want) << (trailing ? "trailing-space layout" : "leading-space layout");
+  }
+  // A zero glued to a digit is one number, and a zero ending the file is still read.
+  auto t = parse_interrupts("      CPU0       CPU1\n  1:          05          0", "interrupts");
+  EXPECT_EQ(t.counts, (std::vector<std::uint64_t>{5, 0}));
+}
+
+// The daemon reads the file in chunks: the result must be what parsing the whole text gives, for
+// lines across chunk ends, a line longer than a chunk, an unterminated last line; errors alike.
+void expect_same_tables(const InterruptTable& a, const InterruptTable& b) {
+  ASSERT_EQ(a.cpus, b.cpus);
+  ASSERT_EQ(a.counts, b.counts);
+  ASSERT_EQ(a.rows.size(), b.rows.size());
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    EXPECT_EQ(a.rows[i].irq, b.rows[i].irq);
+    EXPECT_EQ(a.rows[i].name, b.rows[i].name);
+    EXPECT_EQ(a.rows[i].chip, b.rows[i].chip);
+    EXPECT_EQ(a.rows[i].hwirq, b.rows[i].hwirq);
+    EXPECT_EQ(a.rows[i].line, b.rows[i].line);
+    EXPECT_EQ(a.rows[i].first_count, b.rows[i].first_count);
+  }
+}
+
+TEST(ReadInterrupts, ChunkedReadEqualsWholeParse) {
+  std::string big = read_fixture("interrupts/nto-master-112cpu-2s-xeon6330-ice-e810-i40e-x710-irdma-nvme.txt");
+  ASSERT_GT(big.size(), 4 * kInterruptsChunk);
+  std::string long_line = "           CPU0       CPU1\n 10:          1          2   PCI-MSI 1-edge      " +
+                          std::string(3 * kInterruptsChunk, 'x') + "\n 11:          3          4   PCI-MSI 2-edge      eth0";
+  testing::TempDir dir;
+  SysRoot root(dir.path());
+  std::string buf;
+  InterruptTable t;
+  for (const std::string& text : {big, long_line, read_fixture("interrupts/nto-sno-12vcpu-kvm-virtio-net.txt")}) {
+    dir.write("proc/interrupts", text);
+    ASSERT_TRUE(read_interrupts(root, t, buf));
+    expect_same_tables(t, parse_interrupts(text, "x"));
+  }
+}
+
+TEST(ReadInterrupts, ErrorsMissingFileAndTornRead) {
+  testing::TempDir dir;
+  SysRoot root(dir.path());
+  std::string buf;
+  InterruptTable t;
+  EXPECT_FALSE(read_interrupts(root, t, buf));  // no file
+  std::string big = read_fixture("interrupts/nto-master-112cpu-2s-xeon6330-ice-e810-i40e-x710-irdma-nvme.txt");
+  // Torn in the middle of a row far past the first chunk: the same error as the whole text.
+  std::size_t cut = big.find('\n', 3 * kInterruptsChunk) + 40;
+  dir.write("proc/interrupts", big.substr(0, cut));
+  std::string whole_error, chunked_error;
+  try {
+    parse_interrupts(big.substr(0, cut), dir.path().string() + "/proc/interrupts");
+  } catch (const ParseError& e) {
+    whole_error = e.what();
+  }
+  try {
+    read_interrupts(root, t, buf);
+  } catch (const ParseError& e) {
+    chunked_error = e.what();
+  }
+  EXPECT_FALSE(whole_error.empty());
+  EXPECT_EQ(chunked_error, whole_error);
+  for (const auto& r : t.rows) EXPECT_LE(r.first_count + t.cpus.size(), t.counts.size());
+  dir.write("proc/interrupts", "");
+  EXPECT_THROW(read_interrupts(root, t, buf), ParseError);
+}
+
 }  // namespace
 }  // namespace irqd::sysfs

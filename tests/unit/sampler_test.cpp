@@ -91,5 +91,134 @@ TEST(SamplerTest, ReadsATree) {
   EXPECT_TRUE(s.sample(root, 1.0));
 }
 
+
+TEST(SamplerTest, CounterResetIsNotAWrap) {
+  // 900000 -> 100: as after a driver reload re-requested the IRQ. A wrap would be ~4.29e9.
+  Sampler s(1.0, 100);
+  s.update(interrupts({{{40, 900000, 0}}}), stat(0, 0, 0, 0), 1.0);
+  ASSERT_TRUE(s.update(interrupts({{{40, 100, 0}}}), stat(1, 0, 0, 0), 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).rate, 100.0, 1e-9);
+}
+
+TEST(SamplerTest, CpuColumnsChangingBetweenReadings) {
+  // CPU1 goes offline: its column vanishes; CPU0's delta is still matched by CPU number.
+  Sampler s(1.0, 100);
+  s.update(interrupts({{{40, 100, 50}}}), stat(0, 0, 0, 0), 1.0);
+  std::string t = "           CPU0\n 40:        400   PCI-MSI 1-edge      eth0-TxRx-40\n";
+  sysfs::ProcStat one;
+  sysfs::parse_proc_stat("cpu  0 0 0 0 0 5 0 0 0 0\ncpu0 0 0 0 0 0 5 0 0 0 0\n", "stat", one);
+  ASSERT_TRUE(s.update(sysfs::parse_interrupts(t, "interrupts"), one, 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).rate, 300.0, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.05, 1e-9);
+  EXPECT_EQ(s.cpu_irq_time().count(1), 0u);
+}
+
+TEST(SamplerTest, FiredOnTellsWhereAnIrqFired) {
+  Sampler s(1.0, 100);
+  s.update(interrupts({{{40, 0, 0}}, {{41, 0, 0}}, {{42, 0, 0}}}), stat(0, 0, 0, 0), 1.0);
+  ASSERT_TRUE(s.update(interrupts({{{40, 0, 5}}, {{41, 3, 4}}, {{42, 0, 0}}}), stat(1, 0, 1, 0), 1.0));
+  ASSERT_EQ(s.fired().size(), 3u);
+  EXPECT_EQ(s.fired()[0].first_cpu, 1);
+  EXPECT_EQ(s.fired()[0].ncpus, 1);
+  EXPECT_EQ(s.fired()[1].first_cpu, 0);
+  EXPECT_EQ(s.fired()[1].ncpus, 2);
+  EXPECT_EQ(s.fired()[2].ncpus, 0);
+}
+
+// A tree with /proc/interrupts and /proc/stat, and optionally softirqs and softnet_stat.
+void write_net(const testing::TempDir& t, std::uint64_t rx0, std::uint64_t rx1, std::uint64_t drops1,
+               std::uint64_t squeeze0) {
+  t.write("proc/softirqs", fmt::format("                    CPU0       CPU1\n          HI:          3          0\n"
+                                       "      NET_TX:         {:>2}          7\n      NET_RX: {:>10} {:>10}\n",
+                                       rx0 / 2, rx0, rx1));
+  t.write("proc/net/softnet_stat",
+          fmt::format("{:08x} 00000000 {:08x} 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n"
+                      "{:08x} {:08x} 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000\n",
+                      rx0, squeeze0, rx1, drops1));
+}
+
+TEST(SamplerTest, NetworkRatesFromSoftirqsAndSoftnetStat) {
+  testing::TempDir t;
+  t.write("proc/interrupts", "           CPU0       CPU1\n 40:          5          0   PCI-MSI 1-edge      eth0-TxRx-0\n");
+  t.write("proc/stat", "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\n");
+  write_net(t, 100, 4294967290ULL, 10, 1);
+  Sampler s(1.0, 100);
+  sysfs::SysRoot root(t.path());
+  s.sample(root, 2.0);
+  EXPECT_TRUE(s.cpu_net().empty());  // one reading: no rates yet
+  write_net(t, 300, 10, 30, 5);
+  s.sample(root, 2.0);
+  ASSERT_EQ(s.cpu_net().size(), 2u);
+  const auto& c0 = s.cpu_net()[0];
+  const auto& c1 = s.cpu_net()[1];
+  EXPECT_EQ(c0.cpu, 0);
+  EXPECT_TRUE(c0.has_softirqs);
+  EXPECT_TRUE(c0.has_softnet);
+  EXPECT_NEAR(c0.net_rx, 100.0, 1e-9);        // 200 over 2 s
+  EXPECT_NEAR(c0.net_tx, 50.0, 1e-9);
+  EXPECT_NEAR(c0.processed, 100.0, 1e-9);
+  EXPECT_NEAR(c0.time_squeeze, 2.0, 1e-9);
+  EXPECT_NEAR(c1.net_rx, 8.0, 1e-9);          // wrapped: 6 before 2^32, 10 after, over 2 s
+  EXPECT_NEAR(c1.dropped, 10.0, 1e-9);
+  EXPECT_EQ(s.net_error(), "");
+}
+
+TEST(SamplerTest, MissingNetworkFilesAreTolerated) {
+  testing::TempDir t;
+  t.write("proc/interrupts", "           CPU0       CPU1\n 40:          5          0   PCI-MSI 1-edge      eth0-TxRx-0\n");
+  t.write("proc/stat", "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\n");
+  t.write("proc/softirqs", "                    CPU0       CPU1\n      NET_TX:          1          7\n      NET_RX:          2          3\n");
+  Sampler s(1.0, 100);
+  sysfs::SysRoot root(t.path());
+  EXPECT_FALSE(s.sample(root, 1.0));
+  EXPECT_TRUE(s.sample(root, 1.0));
+  ASSERT_EQ(s.cpu_net().size(), 2u);
+  EXPECT_TRUE(s.cpu_net()[1].has_softirqs);
+  EXPECT_FALSE(s.cpu_net()[1].has_softnet);  // no softnet_stat in this tree
+  EXPECT_EQ(s.net_error(), "");
+}
+
+TEST(SamplerTest, MalformedNetworkFileDropsOnlyTheRates) {
+  testing::TempDir t;
+  t.write("proc/interrupts", "           CPU0       CPU1\n 40:          5          0   PCI-MSI 1-edge      eth0-TxRx-0\n");
+  t.write("proc/stat", "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\n");
+  write_net(t, 1, 2, 3, 4);
+  Sampler s(1.0, 100);
+  sysfs::SysRoot root(t.path());
+  s.sample(root, 1.0);
+  t.write("proc/softirqs", "                    CPU0       CPU1\n      NET_RX:        12x          3\n");
+  EXPECT_TRUE(s.sample(root, 1.0));  // the IRQ sampling goes on
+  EXPECT_TRUE(s.cpu_net().empty());
+  EXPECT_NE(s.net_error().find("softirqs"), std::string::npos) << s.net_error();
+  write_net(t, 5, 6, 7, 8);
+  s.sample(root, 1.0);
+  EXPECT_TRUE(s.cpu_net().empty());  // the reading after a bad one has nothing to diff against
+  write_net(t, 6, 6, 7, 8);
+  s.sample(root, 1.0);
+  ASSERT_EQ(s.cpu_net().size(), 2u);
+  EXPECT_NEAR(s.cpu_net()[0].net_rx, 1.0, 1e-9);
+}
+
+TEST(SamplerTest, ReusedTableMatchesAFreshParse) {
+  // The daemon parses into one table every cycle; a different file must not leave stale rows.
+  std::string big = "           CPU0       CPU1\n 40:   1   2   PCI-MSI 1-edge      eth0-TxRx-0\n"
+                    " 41:   3   4   PCI-MSI 2-edge      a-very-long-action-name-beyond-sso\nNMI:   0   0   Non-maskable interrupts\n";
+  std::string small = "           CPU0\n  7:   9   IO-APIC   7-edge      i8042\n";
+  sysfs::InterruptTable t;
+  sysfs::parse_interrupts(big, "a", t);
+  sysfs::parse_interrupts(small, "b", t);
+  auto fresh = sysfs::parse_interrupts(small, "b");
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.cpus, fresh.cpus);
+  EXPECT_EQ(t.counts, fresh.counts);
+  EXPECT_EQ(t.rows[0].name, "i8042");
+  EXPECT_EQ(t.rows[0].chip, "IO-APIC");
+  EXPECT_EQ(t.rows[0].hwirq, "7-edge");
+  EXPECT_EQ(t.rows[0].chip_pci, "");
+  // A torn file leaves only rows that fit the counts parsed so far.
+  EXPECT_THROW(sysfs::parse_interrupts(big.substr(0, big.find(" 41:") + 8), "c", t), std::exception);
+  for (const auto& r : t.rows) EXPECT_LE(r.first_count + t.cpus.size(), t.counts.size());
+}
+
 }  // namespace
 }  // namespace irqd

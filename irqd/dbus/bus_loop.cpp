@@ -1,0 +1,108 @@
+// BusLoop: sd-bus poll data -> epoll set (bus fd + timerfd) -> EventLoop.
+#include "irqd/dbus/bus_loop.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+#include <system_error>
+
+namespace irqd::dbus {
+
+namespace {
+[[noreturn]] void fail(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+}  // namespace
+
+BusLoop::BusLoop(sdbus::IConnection& conn, std::function<void()> after)
+    : conn_(conn), after_(std::move(after)) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) fail("epoll_create1");
+  timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+  if (timer_fd_ < 0) fail("timerfd_create");
+  epoll_event tev{};
+  tev.events = EPOLLIN;
+  tev.data.fd = timer_fd_;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &tev) != 0) fail("epoll_ctl(timerfd)");
+  auto poll = conn_.getEventLoopPollData();
+  bus_fd_ = poll.fd;
+  epoll_event bev{};
+  bev.events = EPOLLIN;
+  bev.data.fd = bus_fd_;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, bus_fd_, &bev) != 0) fail("epoll_ctl(bus)");
+}
+
+BusLoop::~BusLoop() {
+  if (timer_fd_ >= 0) ::close(timer_fd_);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
+
+void BusLoop::attach(EventLoop& loop) {
+  loop.add_fd(epoll_fd_, [this] { dispatch(); });
+  dispatch();  // whatever arrived before the loop started
+}
+
+void BusLoop::dispatch() {
+  if (lost_) return;
+  // Drain the epoll set (level-triggered: only to clear the timerfd's count).
+  epoll_event evs[4];
+  while (::epoll_wait(epoll_fd_, evs, 4, 0) > 0) {
+    std::uint64_t expirations = 0;
+    if (::read(timer_fd_, &expirations, sizeof expirations) < 0) break;
+  }
+  try {
+    // One request per call: keep going until sd-bus says it must poll again. The deferred work
+    // runs after each request, once its reply is sent and before the next request is read, so a
+    // client that reads after a write sees the write's cycle.
+    while (conn_.processPendingRequest())
+      if (after_) after_();
+  } catch (const std::exception& e) {
+    lose(e.what());
+    return;
+  }
+  rearm();
+}
+
+void BusLoop::lose(const char* why) {
+  lost_ = true;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, bus_fd_, nullptr);
+  itimerspec off{};
+  ::timerfd_settime(timer_fd_, 0, &off, nullptr);
+  spdlog::error(
+      "D-Bus: the connection to the bus is lost ({}); irqd goes on without the D-Bus service until "
+      "it is "
+      "restarted",
+      why);
+}
+
+void BusLoop::rearm() {
+  if (lost_) return;
+  sdbus::IConnection::PollData poll{};
+  try {
+    poll = conn_.getEventLoopPollData();
+  } catch (const std::exception& e) {
+    lose(e.what());
+    return;
+  }
+  epoll_event bev{};
+  bev.events = ((poll.events & POLLIN) ? EPOLLIN : 0u) | ((poll.events & POLLOUT) ? EPOLLOUT : 0u);
+  bev.data.fd = bus_fd_;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, bus_fd_, &bev) != 0)
+    spdlog::error("D-Bus: epoll_ctl: {}", std::system_category().message(errno));
+  // timeout_usec is absolute on CLOCK_MONOTONIC; UINT64_MAX means "no timeout".
+  itimerspec spec{};
+  if (poll.timeout_usec != std::numeric_limits<std::uint64_t>::max()) {
+    std::uint64_t t = poll.timeout_usec == 0 ? 1 : poll.timeout_usec;
+    spec.it_value.tv_sec = static_cast<time_t>(t / 1000000);
+    spec.it_value.tv_nsec = static_cast<long>((t % 1000000) * 1000);
+  }
+  ::timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+}  // namespace irqd::dbus

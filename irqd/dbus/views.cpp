@@ -1,0 +1,184 @@
+// D-Bus reply builders.
+#include "irqd/dbus/views.hpp"
+
+#include <fmt/format.h>
+
+#include "irqd/override_args.hpp"
+
+namespace irqd::dbus {
+
+namespace {
+using sysfs::CpuSet;
+
+// D-Bus strings must be valid UTF-8, but IRQ and driver names come from kernel files: any byte
+// that is not part of a well-formed UTF-8 sequence becomes '?', so one odd name cannot make a whole
+// reply fail to serialize.
+std::string utf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size();) {
+    auto b = static_cast<unsigned char>(in[i]);
+    std::size_t len = b < 0x80           ? 1
+                      : (b >> 5) == 0x6  ? 2
+                      : (b >> 4) == 0xe  ? 3
+                      : (b >> 3) == 0x1e ? 4
+                                         : 0;
+    bool ok = len > 0 && i + len <= in.size() && b != 0;
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
+    if (ok) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      out.push_back('?');
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string list_of(const std::optional<CpuSet>& c) { return c ? c->to_list() : ""; }
+
+std::string leaf_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// A knob's text as a cpulist (masks converted); "" when it does not parse.
+std::string as_cpulist(const std::string& leaf, const std::string& text) {
+  try {
+    if (leaf == "smp_affinity_list") return CpuSet::parse_list(text).to_list();
+    if (leaf == "smp_affinity" || leaf == "rps_cpus" || leaf == "xps_cpus" || leaf == "xps_rxqs")
+      return CpuSet::parse_mask(text).to_list();
+  } catch (const std::invalid_argument&) {
+    return "";
+  }
+  return text;
+}
+
+// The value of a knob after the last cycle: re-read when it was written, else as discovered.
+std::string current(const StateView& s, const std::string& path, const std::string& discovered) {
+  auto it = s.now.find(path);
+  return it == s.now.end() ? discovered : as_cpulist(leaf_of(path), it->second);
+}
+
+const char* irq_class(const sysfs::IrqInfo& irq) {
+  if (irq.cls != sysfs::IrqClass::kQueue) return sysfs::to_string(irq.cls);
+  switch (irq.role) {
+    case sysfs::QueueRole::kRx:
+      return "rx";
+    case sysfs::QueueRole::kTx:
+      return "tx";
+    case sysfs::QueueRole::kCombined:
+      return "combined";
+    case sysfs::QueueRole::kNone:
+      break;
+  }
+  return "queue";
+}
+
+std::string queue_of(const sysfs::IrqInfo& irq) {
+  if (irq.cls != sysfs::IrqClass::kQueue || irq.queue < 0) return "";
+  const char* prefix = irq.role == sysfs::QueueRole::kTx   ? "tx"
+                       : irq.role == sysfs::QueueRole::kRx ? "rx"
+                                                           : "rxtx";
+  return fmt::format("{}-{}", prefix, irq.queue);
+}
+}  // namespace
+
+std::vector<IrqRow> irq_rows(const StateView& s) {
+  const auto& inv = s.plan.discovery.inventory;
+  std::map<int, std::string> written;  // IRQ -> the affinity file the last cycle wrote
+  for (const auto& k : s.plan.diff.knobs)
+    if (k.irq >= 0) written[k.irq] = k.path;
+  double total = 0.0;
+  for (const auto& [irq, l] : s.load.irqs) total += l.cost;
+  std::vector<IrqRow> rows;
+  rows.reserve(inv.irqs.size());
+  for (const auto& irq : inv.irqs) {
+    std::string cur = list_of(irq.affinity);
+    if (auto w = written.find(irq.irq); w != written.end()) cur = current(s, w->second, cur);
+    const auto* planned = s.plan.plan.irq(irq.irq);
+    auto load = s.load.irqs.find(irq.irq);
+    double rate = load == s.load.irqs.end() ? 0.0 : load->second.rate;
+    double cost = load == s.load.irqs.end() ? 0.0 : load->second.cost;
+    bool managed = irq.cls == sysfs::IrqClass::kManaged || s.unchangeable.count(irq.irq) > 0;
+    rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device),
+                      queue_of(irq), irq_class(irq), static_cast<std::int32_t>(irq.node), cur,
+                      planned ? planned->cpus.to_list() : std::string(),
+                      static_cast<std::int32_t>(
+                          irq.effective && !irq.effective->empty() ? irq.effective->first() : -1),
+                      rate, cost, total > 0.0 ? cost / total : 0.0,
+                      s.effective.irq_pins.count(irq.irq) > 0, managed);
+  }
+  return rows;
+}
+
+std::vector<DeviceRow> device_rows(const StateView& s) {
+  std::vector<DeviceRow> rows;
+  for (const auto& nic : s.plan.discovery.inventory.nics) {
+    std::vector<QueueRow> queues;
+    for (const auto* qs : {&nic.rx, &nic.tx}) {
+      for (const auto& q : *qs) {
+        std::string dir = fmt::format("{}/queues/{}", nic.path, queue_name(q.rx, q.index));
+        long flows = q.rps_flow_cnt.value_or(0);
+        std::string flows_now = current(s, dir + "/rps_flow_cnt", std::to_string(flows));
+        try {
+          flows = std::stol(flows_now);
+        } catch (const std::exception&) {
+        }
+        queues.emplace_back(queue_name(q.rx, q.index),
+                            static_cast<std::int32_t>(q.irqs.empty() ? -1 : q.irqs.front()),
+                            current(s, dir + "/rps_cpus", list_of(q.rps_cpus)),
+                            static_cast<std::uint32_t>(flows < 0 ? 0 : flows),
+                            current(s, dir + "/xps_cpus", list_of(q.xps_cpus)),
+                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)));
+      }
+    }
+    std::string policy = s.effective.device(nic.name).policy;
+    rows.emplace_back(
+        utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
+        static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
+        policy.empty() ? s.effective.policy : policy, std::move(queues));
+  }
+  return rows;
+}
+
+std::vector<ChangeRow> change_rows(const Diff& d) {
+  std::vector<ChangeRow> rows;
+  for (const auto& k : d.knobs) {
+    std::string leaf = leaf_of(k.path);
+    std::string kind = k.irq >= 0 ? "affinity" : leaf;
+    std::string subject;
+    if (k.irq >= 0) {
+      subject = fmt::format("irq {}", k.irq);
+    } else if (auto q = k.path.find("/queues/"); q != std::string::npos) {
+      // ".../net/eth0/queues/rx-0/rps_cpus" -> "eth0 rx-0"
+      std::string dir = k.path.substr(0, q);
+      std::string queue = k.path.substr(q + 8, k.path.size() - q - 8 - leaf.size() - 1);
+      subject = fmt::format("{} {}", dir.substr(dir.rfind('/') + 1), queue);
+    } else {
+      subject = "system";
+    }
+    rows.emplace_back(utf8(kind), utf8(subject), utf8(k.path), utf8(as_cpulist(leaf, k.current)),
+                      utf8(as_cpulist(leaf, k.value)));
+  }
+  return rows;
+}
+
+OverridesReply overrides_reply(const Overrides& o) {
+  OverridesReply r;
+  for (const auto& [irq, cpus] : o.irq_pins)
+    std::get<0>(r).emplace_back(static_cast<std::uint32_t>(irq), cpus.to_list());
+  for (const auto& [k, cpus] : o.queue_pins)
+    std::get<1>(r).emplace_back(utf8(k.device), queue_name(k.rx, k.index), cpus.to_list());
+  std::get<2>(r) = o.banned_cpus.to_list();
+  for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(utf8(dev), utf8(p));
+  return r;
+}
+
+std::vector<std::string> device_signature(const PlanResult& plan) {
+  std::vector<std::string> sig;
+  for (const auto& nic : plan.discovery.inventory.nics)
+    sig.push_back(fmt::format("{} rx={} tx={}", utf8(nic.name), nic.rx.size(), nic.tx.size()));
+  return sig;
+}
+
+}  // namespace irqd::dbus

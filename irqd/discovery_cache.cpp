@@ -1,0 +1,166 @@
+// Discovery cache: when to discover from scratch, and the bounded per-cycle re-reads otherwise.
+#include "irqd/discovery_cache.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sysfs/irq_files.hpp"
+#include "sysfs/net_devices.hpp"
+
+namespace irqd {
+
+bool DiscoveryCache::same_shape(const sysfs::SysRoot& root, const sysfs::InterruptTable& table) {
+  if (table.cpus != cpus_) return false;
+  std::size_t n = 0;
+  for (const auto& row : table.rows) {
+    if (row.irq < 0) continue;
+    if (n == irqs_.size() || irqs_[n] != row.irq || names_[n] != row.name) return false;
+    ++n;
+  }
+  if (n != irqs_.size()) return false;
+  // A netdev without IRQs (veth, a new VF before its vectors) changes only this listing.
+  return root.list("sys/class/net") == netdevs_;
+}
+
+void DiscoveryCache::remember_shape(const sysfs::InterruptTable& table) {
+  irqs_.clear();
+  names_.clear();
+  for (const auto& row : table.rows)
+    if (row.irq >= 0) {
+      irqs_.push_back(row.irq);
+      names_.push_back(row.name);
+    }
+  cpus_ = table.cpus;
+}
+
+void DiscoveryCache::index_items(const sysfs::InterruptTable& table) {
+  items_.clear();
+  irq_item_.clear();
+  queue_item_.clear();
+  cursor_ = 0;
+  std::unordered_map<int, std::ptrdiff_t> row_of;
+  std::ptrdiff_t pos = 0;
+  for (const auto& row : table.rows)
+    if (row.irq >= 0) row_of.emplace(row.irq, pos++);
+  const auto& inv = disc_->inventory;
+  // IRQs of NICs only: the rest are never planned or diffed, so their current affinity does not
+  // matter to a cycle. An IRQ whose files could not be read stays unplaced until rediscovery.
+  for (std::size_t i = 0; i < inv.irqs.size(); ++i) {
+    const auto& irq = inv.irqs[i];
+    if (irq.device.empty() || !irq.error.empty()) continue;
+    Item it;
+    it.irq = i;
+    if (auto r = row_of.find(irq.irq); r != row_of.end()) it.row = r->second;
+    irq_item_.emplace(irq.irq, items_.size());
+    items_.push_back(std::move(it));
+  }
+  for (std::size_t n = 0; n < inv.nics.size(); ++n) {
+    const auto& nic = inv.nics[n];
+    if (nic.path.empty()) continue;
+    for (bool rx : {true, false}) {
+      const auto& qs = rx ? nic.rx : nic.tx;
+      for (std::size_t q = 0; q < qs.size(); ++q) {
+        Item it;
+        it.nic = n;
+        it.rx = rx;
+        it.queue = q;
+        it.dir = fmt::format("{}/queues/{}-{}", nic.path, rx ? "rx" : "tx", qs[q].index);
+        queue_item_.emplace(it.dir, items_.size());
+        items_.push_back(std::move(it));
+      }
+    }
+  }
+}
+
+bool DiscoveryCache::suspect(const Item& it, const Sampler* sampler, std::size_t numbered) const {
+  if (sampler == nullptr || it.dir.size() > 0 || it.row < 0) return false;
+  const auto& fired = sampler->fired();
+  if (fired.size() != numbered) return false;  // the sampler has no delta for this reading
+  const FiredOn& on = fired[static_cast<std::size_t>(it.row)];
+  if (on.ncpus == 0) return false;
+  const auto& irq = disc_->inventory.irqs[it.irq];
+  const auto& where = irq.effective && !irq.effective->empty() ? irq.effective : irq.affinity;
+  if (!where) return true;
+  return !where->test(on.first_cpu) || on.ncpus > where->count();
+}
+
+bool DiscoveryCache::reread(const sysfs::SysRoot& root, Item& it, bool effective) {
+  auto& inv = disc_->inventory;
+  it.pending = false;
+  try {
+    if (it.dir.empty()) {
+      auto& irq = inv.irqs[it.irq];
+      auto now = sysfs::read_irq_current(root, irq.irq, effective);
+      if (!now.present) return false;  // the IRQ went away: its NIC is changing
+      // Moved by someone else: where it is delivered now changed too.
+      if (!effective && !(irq.affinity && *irq.affinity == *now.affinity))
+        now = sysfs::read_irq_current(root, irq.irq, true), effective = true;
+      irq.affinity = std::move(now.affinity);
+      if (effective) irq.effective = std::move(now.effective);
+      return true;
+    }
+    auto& nic = inv.nics[it.nic];
+    auto& q = (it.rx ? nic.rx : nic.tx)[it.queue];
+    std::vector<std::string> errors;
+    auto now = sysfs::read_queue(root, it.dir, q.index, it.rx, errors);
+    if (!errors.empty()) return false;  // a full discovery reports it as a warning
+    q.rps_cpus = std::move(now.rps_cpus);
+    q.rps_flow_cnt = now.rps_flow_cnt;
+    q.xps_cpus = std::move(now.xps_cpus);
+    q.xps_rxqs = std::move(now.xps_rxqs);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::InterruptTable& table,
+                                     const DiscoverOptions& opts, const Sampler* sampler) {
+  last_reads_ = 0;
+  if (disc_ && same_shape(root, table)) {
+    const std::size_t numbered = irqs_.size();
+    const std::size_t n = items_.size();
+    const std::size_t share = std::max(kMinPerCycle, (n + kSweepCycles - 1) / kSweepCycles);
+    bool ok = true;
+    // Written and suspect items first (with the effective affinity), then the rotating share.
+    for (auto& it : items_) {
+      if (!it.pending && !suspect(it, sampler, numbered)) continue;
+      ++last_reads_;
+      if (!(ok = reread(root, it, true))) break;
+    }
+    for (std::size_t k = 0; ok && k < std::min(share, n); ++k) {
+      Item& it = items_[cursor_];
+      cursor_ = cursor_ + 1 == n ? 0 : cursor_ + 1;
+      ++last_reads_;
+      ok = reread(root, it, false);
+    }
+    if (ok) {
+      last_full_ = false;
+      return *disc_;
+    }
+  }
+  disc_.reset();
+  disc_ = discover(root, table, opts);
+  ++full_;
+  last_full_ = true;
+  remember_shape(table);
+  netdevs_ = root.list("sys/class/net");
+  index_items(table);
+  return *disc_;
+}
+
+void DiscoveryCache::written(const std::vector<KnobChange>& knobs) {
+  for (const auto& k : knobs) {
+    if (k.irq >= 0) {
+      if (auto it = irq_item_.find(k.irq); it != irq_item_.end()) items_[it->second].pending = true;
+      continue;
+    }
+    auto slash = k.path.rfind('/');
+    if (slash == std::string::npos) continue;
+    if (auto it = queue_item_.find(k.path.substr(0, slash)); it != queue_item_.end())
+      items_[it->second].pending = true;
+  }
+}
+
+}  // namespace irqd

@@ -1,0 +1,62 @@
+// libFuzzer target: the D-Bus write methods' argument parsers (irqd/override_args.hpp) — the
+// cpulist, queue name ("rx-3", "tx-0"), device and policy name of PinIrq, PinQueue, BanCpus,
+// SetDevicePolicy. The first byte picks the parser, the rest is the argument.
+// Properties: each parser returns or throws std::invalid_argument with a short, printable-ASCII
+// message (it becomes a D-Bus error string, which must be valid UTF-8); a parsed
+// cpulist is non-empty, within the "existing" CPUs when checked against them, and prints back to
+// a cpulist that parses to the same set; a parsed queue name prints back to the same text.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "irqd/override_args.hpp"
+
+namespace {
+void check_message(const std::invalid_argument& e) {
+  // Messages quote at most 64 bytes of the argument: a huge argument never becomes a huge reply.
+  std::string_view m = e.what();
+  if (m.size() > 400) std::abort();
+  // ... and stay printable ASCII: a D-Bus error message must be valid UTF-8.
+  for (char c : m)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) std::abort();
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  std::string_view arg(reinterpret_cast<const char*>(data) + 1, size - 1);
+  try {
+    switch (data[0] % 5) {
+      case 0: {
+        auto cpus = irqd::parse_cpus_arg(arg);
+        if (cpus.empty() || !(irqd::parse_cpus_arg(cpus.to_list()) == cpus)) std::abort();
+        break;
+      }
+      case 1: {
+        static const auto existing = irqd::sysfs::CpuSet::range(0, 63);
+        auto cpus = irqd::parse_cpus_arg(arg, existing);
+        if (cpus.empty() || !cpus.is_subset_of(existing)) std::abort();
+        break;
+      }
+      case 2: {
+        auto q = irqd::parse_queue_name(arg);
+        if (irqd::queue_name(q.rx, q.index) != arg) std::abort();
+        break;
+      }
+      case 3:
+        irqd::check_device_name(arg);
+        if (arg.empty() || arg.size() > 15) std::abort();
+        break;
+      default:
+        irqd::check_policy_name(arg);
+        if (arg.empty() || arg.size() > 32) std::abort();
+        break;
+    }
+  } catch (const std::invalid_argument& e) {
+    check_message(e);
+  }
+  return 0;
+}

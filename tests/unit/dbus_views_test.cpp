@@ -1,0 +1,73 @@
+// The D-Bus read replies built from daemon state, without a bus: GetPlan's change rows (kind,
+// subject, cpulists instead of masks), ListIrqs' current-after-the-cycle values and cost shares,
+// and names from kernel files made valid UTF-8.
+#include <gtest/gtest.h>
+
+#include "irqd/dbus/views.hpp"
+
+namespace irqd::dbus {
+namespace {
+
+TEST(DbusViews, ChangeRowsNameKindSubjectAndShowCpulists) {
+  Diff d;
+  d.knobs.push_back({"proc/irq/38/smp_affinity_list", "1", "0-3", 38, "IRQ 38"});
+  d.knobs.push_back({"proc/irq/40/smp_affinity", "00000004", "0000000f", 40, "IRQ 40"});
+  d.knobs.push_back({"sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-2/rps_cpus", "c", "0",
+                     -1, "eth0 rx-2 rps_cpus"});
+  d.knobs.push_back({"sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-2/rps_flow_cnt",
+                     "4096", "0", -1, ""});
+  d.knobs.push_back(
+      {"proc/sys/net/core/rps_sock_flow_entries", "32768", "0", -1, "rps_sock_flow_entries"});
+  auto rows = change_rows(d);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0],
+            (ChangeRow{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-3", "1"}));
+  EXPECT_EQ(std::get<3>(rows[1]), "0-3");  // a mask shown as a cpulist
+  EXPECT_EQ(std::get<4>(rows[1]), "2");
+  EXPECT_EQ(std::get<0>(rows[2]), "rps_cpus");
+  EXPECT_EQ(std::get<1>(rows[2]), "eth0 rx-2");
+  EXPECT_EQ(std::get<4>(rows[2]), "2-3");
+  EXPECT_EQ(std::get<4>(rows[3]), "4096");
+  EXPECT_EQ(std::get<1>(rows[4]), "system");
+}
+
+TEST(DbusViews, IrqRowsShowTheValueAfterTheCycleCostShareAndSafeNames) {
+  PlanResult p;
+  sysfs::IrqInfo a;
+  a.irq = 38;
+  a.name = "eth0-TxRx-0";
+  a.device = "eth0";
+  a.cls = sysfs::IrqClass::kQueue;
+  a.role = sysfs::QueueRole::kCombined;
+  a.queue = 0;
+  a.affinity = sysfs::CpuSet::range(0, 3);
+  sysfs::IrqInfo b;
+  b.irq = 39;
+  b.name = "odd\xff\xfename";
+  b.cls = sysfs::IrqClass::kOther;
+  p.discovery.inventory.irqs = {a, b};
+  p.plan.set_irq({38, sysfs::CpuSet::of({1}), "spread"});
+  p.diff.knobs.push_back({"proc/irq/38/smp_affinity_list", "1", "0-3", 38, "IRQ 38"});
+  config::Config eff;
+  eff.irq_pins[38] = sysfs::CpuSet::of({1});
+  policies::LoadInfo load;
+  load.irqs[38] = {0.03, 1000.0};
+  load.irqs[39] = {0.01, 10.0};
+  std::set<int> unchangeable{39};
+  std::map<std::string, std::string> now{{"proc/irq/38/smp_affinity_list", "1"}};
+  auto rows = irq_rows({p, eff, load, unchangeable, now});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(std::get<3>(rows[0]), "rxtx-0");
+  EXPECT_EQ(std::get<4>(rows[0]), "combined");
+  EXPECT_EQ(std::get<6>(rows[0]), "1");  // re-read after the cycle wrote it
+  EXPECT_EQ(std::get<7>(rows[0]), "1");
+  EXPECT_DOUBLE_EQ(std::get<9>(rows[0]), 1000.0);
+  EXPECT_DOUBLE_EQ(std::get<11>(rows[0]), 0.75);
+  EXPECT_TRUE(std::get<12>(rows[0]));
+  EXPECT_EQ(std::get<1>(rows[1]), "odd??name");
+  EXPECT_EQ(std::get<6>(rows[1]), "");  // affinity unknown
+  EXPECT_TRUE(std::get<13>(rows[1]));   // found unchangeable
+}
+
+}  // namespace
+}  // namespace irqd::dbus

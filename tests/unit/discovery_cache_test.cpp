@@ -1,0 +1,230 @@
+// The daemon's discovery cache: reused while the IRQ set stays, redone when it changes, and
+// drift written by someone else is still seen (at once for a firing IRQ, within kSweepCycles
+// cycles for an idle one or a queue knob).
+#include "irqd/discovery_cache.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "irqd/daemon.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/synthetic_tree.hpp"
+
+namespace irqd {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::SyntheticTree;
+
+// One NIC with `nq` queue IRQs 100.. (so, beyond kMinPerCycle, a sweep takes several cycles).
+struct CacheTree {
+  int nq;
+  SyntheticTree t{4};
+  explicit CacheTree(int n) : nq(n) {
+    std::vector<int> msi;
+    for (int i = 0; i < nq; ++i) msi.push_back(100 + i);
+    t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .rx = nq, .tx = nq, .msi_irqs = msi});
+    for (int i = 0; i < nq; ++i) t.add_irq({100 + i, fmt::format("eth0-TxRx-{}", i), "0"});
+    t.finish();
+    t.dir().write("proc/stat", "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\n"
+                               "cpu2 0 0 0 0 0 0 0 0 0 0\ncpu3 0 0 0 0 0 0 0 0 0 0\n");
+  }
+  sysfs::SysRoot root() const { return sysfs::SysRoot(t.root()); }
+  void set_affinity(int irq, const std::string& list) const {
+    t.dir().write(fmt::format("proc/irq/{}/smp_affinity_list", irq), list + "\n");
+  }
+};
+
+const sysfs::IrqInfo& irq_of(const Discovery& d, int irq) {
+  const auto* i = d.inventory.irq(irq);
+  EXPECT_NE(i, nullptr) << irq;
+  return *i;
+}
+
+struct Cycle {
+  const CacheTree& tree;
+  Sampler sampler{1.0, 100};
+  DiscoveryCache cache;
+  const Discovery& run() {
+    auto root = tree.root();
+    sampler.sample(root, 1.0);
+    return cache.get(root, sampler.interrupts(), DiscoverOptions{false}, &sampler);
+  }
+};
+
+TEST(DiscoveryCache, SteadyIrqSetIsDiscoveredOnce) {
+  CacheTree tree(4);
+  Cycle c{tree};
+  c.run();
+  EXPECT_TRUE(c.cache.last_full());
+  for (int i = 0; i < 5; ++i) c.run();
+  EXPECT_FALSE(c.cache.last_full());
+  EXPECT_EQ(c.cache.full_discoveries(), 1u);
+  // Few items: all of them (4 IRQs, 8 queues) are re-read every cycle.
+  EXPECT_EQ(c.cache.last_reads(), 12u);
+}
+
+TEST(DiscoveryCache, SmallSetSeesDriftAtTheNextCycle) {
+  CacheTree tree(4);
+  Cycle c{tree};
+  c.run();
+  tree.set_affinity(102, "3");
+  EXPECT_EQ(irq_of(c.run(), 102).affinity->to_list(), "3");
+}
+
+TEST(DiscoveryCache, IdleIrqDriftIsSeenWithinASweep) {
+  CacheTree tree(600);  // 600 IRQs + 1200 queues: 225 items a cycle
+  Cycle c{tree};
+  c.run();
+  c.run();
+  EXPECT_LT(c.cache.last_reads(), 300u);
+  tree.set_affinity(650, "2");
+  bool seen = false;
+  for (std::size_t k = 0; k < DiscoveryCache::kSweepCycles && !seen; ++k)
+    seen = irq_of(c.run(), 650).affinity->to_list() == "2";
+  EXPECT_TRUE(seen) << "an idle IRQ's drift must be seen within one sweep";
+  EXPECT_EQ(c.cache.full_discoveries(), 1u);
+}
+
+TEST(DiscoveryCache, QueueKnobDriftIsSeenWithinASweep) {
+  CacheTree tree(600);
+  Cycle c{tree};
+  c.run();
+  std::string dir = "sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-599/rps_cpus";
+  ASSERT_TRUE(fs::exists(tree.t.root() / dir));
+  tree.t.dir().write(dir, "c\n");
+  bool seen = false;
+  for (std::size_t k = 0; k < DiscoveryCache::kSweepCycles && !seen; ++k) {
+    const auto& d = c.run();
+    const auto* nic = d.inventory.nic("eth0");
+    ASSERT_NE(nic, nullptr);
+    seen = nic->rx[599].rps_cpus && nic->rx[599].rps_cpus->to_list() == "2-3";
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST(DiscoveryCache, FiringOutsideItsAffinityIsReReadAtOnce) {
+  CacheTree tree(600);
+  Cycle c{tree};
+  c.run();
+  c.run();
+  // Someone moved IRQ 690 to CPU 3 and it fired there: the next cycle knows, whatever the sweep.
+  tree.set_affinity(690, "3");
+  std::ifstream in(tree.t.root() / "proc/interrupts");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  auto row = text.find(" 690:");
+  ASSERT_NE(row, std::string::npos);
+  // Columns: "%4d:" then " %10u" per CPU; CPU3's field is the fourth.
+  text.replace(row + 5 + 3 * 11, 11, fmt::format(" {:>10}", 50));
+  tree.t.dir().write("proc/interrupts", text);
+  EXPECT_EQ(irq_of(c.run(), 690).affinity->to_list(), "3");
+  EXPECT_EQ(c.cache.full_discoveries(), 1u);
+}
+
+TEST(DiscoveryCache, WrittenKnobsAreReReadTheNextCycle) {
+  CacheTree tree(600);
+  Cycle c{tree};
+  c.run();
+  c.run();
+  tree.set_affinity(640, "1");
+  c.cache.written({KnobChange{"proc/irq/640/smp_affinity_list", "1", "0", 640, "IRQ 640"}});
+  const auto& d = c.run();
+  EXPECT_EQ(irq_of(d, 640).affinity->to_list(), "1");
+}
+
+TEST(DiscoveryCache, ChangedIrqSetOrNetdevsOrInvalidateDiscoverAgain) {
+  CacheTree tree(4);
+  Cycle c{tree};
+  c.run();
+  // A renamed IRQ (same number, new name: a driver re-requested it).
+  std::ifstream in(tree.t.root() / "proc/interrupts");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  text.replace(text.find("eth0-TxRx-3"), 11, "eth0-rx-3  ");
+  tree.t.dir().write("proc/interrupts", text);
+  c.run();
+  EXPECT_TRUE(c.cache.last_full());
+  EXPECT_EQ(irq_of(c.run(), 103).role, sysfs::QueueRole::kRx);
+  // A netdev without IRQs appears.
+  tree.t.add_nic({.name = "veth0", .rx = 1, .tx = 1});
+  c.run();
+  EXPECT_TRUE(c.cache.last_full());
+  EXPECT_NE(c.run().inventory.nic("veth0"), nullptr);
+  EXPECT_FALSE(c.cache.last_full());
+  c.cache.invalidate();
+  c.run();
+  EXPECT_TRUE(c.cache.last_full());
+}
+
+TEST(DiscoveryCache, VanishedIrqDirectoryFallsBackToAFullDiscovery) {
+  CacheTree tree(4);
+  Cycle c{tree};
+  c.run();
+  fs::remove_all(tree.t.root() / "proc/irq/101");
+  const auto& d = c.run();
+  EXPECT_TRUE(c.cache.last_full());
+  EXPECT_FALSE(irq_of(d, 101).error.empty()) << "reported as a fresh discovery would";
+}
+
+TEST(DiscoveryCache, MalformedKnobFallsBackToAFullDiscoveryWithItsWarning) {
+  CacheTree tree(4);
+  Cycle c{tree};
+  c.run();
+  tree.set_affinity(101, "zz");
+  const auto& d = c.run();
+  EXPECT_TRUE(c.cache.last_full());
+  EXPECT_FALSE(irq_of(d, 101).error.empty());
+  ASSERT_FALSE(d.warnings.empty());
+  EXPECT_NE(d.warnings[0].find("101"), std::string::npos) << d.warnings[0];
+}
+
+// Through the daemon's real cycle: what someone else changes is put back, a busy IRQ at the next
+// cycle, an idle one within a sweep, and the steady cycles never discover from scratch.
+TEST(DiscoveryCache, DaemonPutsBackDriftWithoutRediscovering) {
+  CacheTree tree(600);
+  DaemonOptions opts;
+  opts.engine.root = tree.t.root();
+  opts.engine.use_netlink = false;
+  opts.engine.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  config::Config cfg;
+  cfg.policy = "spread";
+  cfg.run_dir = (tree.t.root() / "run/irqd").string();
+  Daemon d(opts, cfg);
+  d.cycle();
+  d.cycle();
+  auto affinity = [&](int irq) {
+    std::ifstream in(tree.t.root() / fmt::format("proc/irq/{}/smp_affinity_list", irq));
+    std::string s;
+    std::getline(in, s);
+    return s;
+  };
+  const std::string busy_home = affinity(690), idle_home = affinity(650);
+  const std::string busy_away = busy_home == "3" ? "2" : "3", idle_away = idle_home == "3" ? "2" : "3";
+  // IRQ 690 moved by someone else and firing there; IRQ 650 moved but idle.
+  tree.set_affinity(690, busy_away);
+  tree.set_affinity(650, idle_away);
+  std::ifstream in(tree.t.root() / "proc/interrupts");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const auto row = text.find(" 690:");
+  ASSERT_NE(row, std::string::npos);
+  text.replace(row + 5 + static_cast<std::size_t>(std::stoi(busy_away)) * 11, 11, fmt::format(" {:>10}", 77));
+  tree.t.dir().write("proc/interrupts", text);
+  const auto full = d.discovery_cache().full_discoveries();
+  d.cycle();
+  EXPECT_EQ(affinity(690), busy_home) << "a busy IRQ's drift is put back at the next cycle";
+  for (std::size_t k = 1; k < DiscoveryCache::kSweepCycles && affinity(650) != idle_home; ++k) d.cycle();
+  EXPECT_EQ(affinity(650), idle_home) << "an idle IRQ's drift is put back within a sweep";
+  EXPECT_EQ(d.discovery_cache().full_discoveries(), full);
+}
+
+}  // namespace
+}  // namespace irqd
