@@ -62,6 +62,7 @@ ApplyResult Daemon::cycle() {
                        ? 0.0
                        : std::chrono::duration<double>(now - last_sample_).count();
   bool have_load = sampler_.sample(sample_root, seconds);
+  have_load_ = have_load;
   last_sample_ = now;
   load_.irqs = sampler_.load().irqs;
   for (auto& [irq, n] : load_.cycles_since_move) ++n;

@@ -103,6 +103,9 @@ class Daemon {
   const Sampler& sampler() const { return sampler_; }
   const DiscoveryCache& discovery_cache() const { return discovery_; }
   const policies::LoadInfo& load() const { return load_; }
+  // The load the next plan would use: null until the sampler has a delta (the first cycle plans
+  // without load), so a dry run of "now" plans exactly as the daemon's next cycle would.
+  const policies::LoadInfo* plan_load() const { return have_load_ ? &load_ : nullptr; }
 
  private:
   void checked_cycle();
@@ -124,6 +127,7 @@ class Daemon {
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
+  bool have_load_ = false;                    // the sampler has produced a delta
   policies::LoadInfo load_;                   // sampler's costs + cycles since each IRQ moved
   std::chrono::steady_clock::time_point last_sample_{};
   std::uint64_t cycles_ = 0;

@@ -150,7 +150,7 @@ std::vector<ChangeRow> Service::GetPlan() {
   return guarded([&] {
     const PlanResult* last = daemon_.last_plan();
     auto now = plan_once(daemon_.options().engine, daemon_.effective_config(),
-                         last ? &last->machine : nullptr, last ? &daemon_.load() : nullptr);
+                         last ? &last->machine : nullptr, daemon_.plan_load());
     return change_rows(now->diff);
   });
 }

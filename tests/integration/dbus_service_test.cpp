@@ -51,7 +51,7 @@ class DbusServiceTest : public ::testing::Test {
 TEST_F(DbusServiceTest, StatusAndProperties) {
   auto s = client_->GetStatus();
   EXPECT_EQ(std::get<0>(s), "0.1.0");
-  EXPECT_EQ(std::get<1>(s), "spread");
+  EXPECT_EQ(std::get<1>(s), "balanced");
   EXPECT_DOUBLE_EQ(std::get<2>(s), 3600.0);
   EXPECT_GE(std::get<3>(s), 1u);
   EXPECT_EQ(std::get<5>(s), 2u);  // IRQs 101 and 102 are placed
@@ -87,7 +87,7 @@ TEST_F(DbusServiceTest, ListDevicesShowsQueuesAndPolicy) {
   EXPECT_EQ(std::get<2>(d), "0000:03:00.0");
   EXPECT_EQ(std::get<4>(d), 2u);
   EXPECT_EQ(std::get<5>(d), 2u);
-  EXPECT_EQ(std::get<6>(d), "spread");
+  EXPECT_EQ(std::get<6>(d), "balanced");
   const auto& queues = std::get<7>(d);
   ASSERT_EQ(queues.size(), 4u);
   EXPECT_EQ(std::get<0>(queues[0]), "rx-0");
@@ -159,17 +159,17 @@ TEST_F(DbusServiceTest, BanAndUnbanCpus) {
 }
 
 TEST_F(DbusServiceTest, DevicePolicy) {
-  client_->SetDevicePolicy("eth0", "balanced");
-  EXPECT_EQ(std::get<6>(client_->ListDevices()[0]), "balanced");
-  EXPECT_EQ(std::get<1>(std::get<3>(client_->GetOverrides())[0]), "balanced");
+  client_->SetDevicePolicy("eth0", "spread");
+  EXPECT_EQ(std::get<6>(client_->ListDevices()[0]), "spread");
+  EXPECT_EQ(std::get<1>(std::get<3>(client_->GetOverrides())[0]), "spread");
   EXPECT_THAT(dbus_error([&] { client_->SetDevicePolicy("eth0", "fastest"); }),
               HasSubstr("io.github.irqd.Irqd1.Error.InvalidArgument: "));
   EXPECT_THAT(dbus_error([&] { client_->SetDevicePolicy("eth0", "fastest"); }),
               HasSubstr("spread"));
-  EXPECT_EQ(dbus_error([&] { client_->SetDevicePolicy("eth9", "spread"); }),
+  EXPECT_EQ(dbus_error([&] { client_->SetDevicePolicy("eth9", "balanced"); }),
             "io.github.irqd.Irqd1.Error.NotFound: device 'eth9': no such network device");
   client_->SetDevicePolicy("eth0", "");
-  EXPECT_EQ(std::get<6>(client_->ListDevices()[0]), "spread");
+  EXPECT_EQ(std::get<6>(client_->ListDevices()[0]), "balanced");
   EXPECT_TRUE(std::get<3>(client_->GetOverrides()).empty());
 }
 

@@ -87,7 +87,7 @@ class IrqctlDaemonTest : public ::testing::Test {
 TEST_F(IrqctlDaemonTest, StatusIrqsDevicesAndPlanFromTheRealDaemon) {
   auto s = run_irqctl({"status"});
   ASSERT_EQ(s.exit_code, 0) << describe(s);
-  EXPECT_NE(s.out.find("policy:        spread"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("policy:        balanced"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("last cycle:    ok"), std::string::npos) << s.out << slurp(log_);
 
   auto i = run_irqctl({"irqs"});
