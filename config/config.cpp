@@ -49,12 +49,127 @@ const char* to_string(XpsMode m) {
   return "?";
 }
 
+std::string to_string(RpsMode m, const sysfs::CpuSet& list) {
+  switch (m) {
+    case RpsMode::kAuto: return "auto";
+    case RpsMode::kOff: return "off";
+    case RpsMode::kList: return list.to_list();
+  }
+  return "?";
+}
+
+const char* to_string(RfsMode m) { return m == RfsMode::kOff ? "off" : "auto"; }
+
+std::string SourceLocation::to_string() const {
+  if (line <= 0) return file;
+  return fmt::format("{}:{}:{}", file, line, column);
+}
+
+void DevicePatch::apply_to(DeviceSettings& s) const {
+  if (policy) s.policy = *policy;
+  if (rps) {
+    s.rps = *rps;
+    s.rps_cpus = rps == RpsMode::kList ? rps_cpus : sysfs::CpuSet();
+  }
+  if (rfs) s.rfs = *rfs;
+  if (xps) s.xps = *xps;
+  if (allowed_cpus) s.allowed_cpus = *allowed_cpus;
+}
+
+namespace {
+
+// A TOML basic string.
+std::string quote(const std::string& v) {
+  std::string out = "\"";
+  for (char ch : v) {
+    auto u = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04X}", static_cast<unsigned>(u));
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+// A TOML float that reads back as the same double.
+std::string number(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+void describe_patch(std::string& out, const DevicePatch& p) {
+  if (p.policy) out += fmt::format("policy = {}\n", quote(*p.policy));
+  if (p.allowed_cpus) out += fmt::format("allowed_cpus = {}\n", quote(p.allowed_cpus->to_list()));
+  if (p.rps) out += fmt::format("rps = {}\n", quote(to_string(*p.rps, p.rps_cpus)));
+  if (p.rfs) out += fmt::format("rfs = {}\n", quote(to_string(*p.rfs)));
+  if (p.xps) out += fmt::format("xps = {}\n", quote(to_string(*p.xps)));
+}
+
+}  // namespace
+
+DevicePatch patch_of(const DeviceSettings& s) {
+  DevicePatch p;
+  DeviceSettings d;
+  if (s.policy != d.policy) p.policy = s.policy;
+  if (s.rps != d.rps) {
+    p.rps = s.rps;
+    p.rps_cpus = s.rps_cpus;
+  }
+  if (s.rfs != d.rfs) p.rfs = s.rfs;
+  if (s.xps != d.xps) p.xps = s.xps;
+  if (!(s.allowed_cpus == d.allowed_cpus)) p.allowed_cpus = s.allowed_cpus;
+  return p;
+}
+
 std::string describe(const Config& c) {
-  return fmt::format(
-      "policy = \"{}\"\nbanned_cpus = \"{}\"\nhonour_isolcpus = {}\nhonour_nohz_full = {}\n"
-      "restore_on_exit = {}\nrun_dir = \"{}\"\nrps_sock_flow_entries = {}\n",
-      c.policy, c.banned_cpus.to_list(), c.honour_isolcpus, c.honour_nohz_full, c.restore_on_exit, c.run_dir,
-      c.rps_sock_flow_entries);
+  std::string out;
+  if (c.sources.empty())
+    out += "# no configuration file: built-in defaults and command-line options\n";
+  else
+    out += fmt::format("# read from: {}\n", fmt::join(c.sources, ", "));
+  out += "\n[daemon]\n";
+  out += fmt::format("interval = {}\npolicy = {}\nbanned_cpus = {}\n", number(c.interval_seconds), quote(c.policy),
+                     quote(c.banned_cpus.to_list()));
+  out += fmt::format("honour_isolcpus = {}\nhonour_nohz_full = {}\nrestore_on_exit = {}\nignore_irqbalance = {}\n",
+                     c.honour_isolcpus, c.honour_nohz_full, c.restore_on_exit, c.ignore_irqbalance);
+  out += fmt::format("state_dir = {}\nrun_dir = {}\nlog_level = {}\nrps_sock_flow_entries = {}\n", quote(c.state_dir),
+                     quote(c.run_dir), quote(c.log_level), c.rps_sock_flow_entries);
+  out += fmt::format("\n[balance]\nmargin = {}\nmax_moves = {}\ncooldown_cycles = {}\n", number(c.balance.margin),
+                     c.balance.max_moves, c.balance.cooldown_cycles);
+  DevicePatch defaults = patch_of(c.device_defaults);
+  std::string body;
+  describe_patch(body, defaults);
+  if (!body.empty()) out += "\n# every device (command line)\n[[device]]\nname = \"*\"\n" + body;
+  for (const auto& r : c.device_rules) {
+    out += r.where.file.empty() ? "\n[[device]]\n" : fmt::format("\n# {}\n[[device]]\n", r.where.to_string());
+    if (!r.name.empty()) out += fmt::format("name = {}\n", quote(r.name));
+    if (!r.driver.empty()) out += fmt::format("driver = {}\n", quote(r.driver));
+    if (!r.pci.empty()) out += fmt::format("pci = {}\n", quote(r.pci));
+    if (!r.mac.empty()) out += fmt::format("mac = {}\n", quote(r.mac));
+    describe_patch(out, r.set);
+  }
+  for (const auto& [name, s] : c.devices) {
+    std::string fields;
+    describe_patch(fields, patch_of(s));
+    if (!fields.empty()) out += fmt::format("\n# run-time override\n[[device]]\nname = {}\n{}", quote(name), fields);
+  }
+  for (const auto& r : c.irq_rules) {
+    out += r.where.file.empty() ? "\n[[irq]]\n" : fmt::format("\n# {}\n[[irq]]\n", r.where.to_string());
+    if (r.number >= 0) out += fmt::format("number = {}\n", r.number);
+    if (!r.name.empty()) out += fmt::format("name = {}\n", quote(r.name));
+    if (r.ignore) out += "ignore = true\n";
+    if (r.pin) out += fmt::format("pin = {}\n", quote(r.pin->to_list()));
+  }
+  for (const auto& [irq, cpus] : c.irq_pins)
+    out += fmt::format("\n# run-time pin\n[[irq]]\nnumber = {}\npin = {}\n", irq, quote(cpus.to_list()));
+  for (const auto& [q, cpus] : c.queue_pins)
+    out += fmt::format("\n# run-time pin: {} {}-{} -> {}\n", q.device, q.rx ? "rx" : "tx", q.index, cpus.to_list());
+  return out;
 }
 
 }  // namespace irqd::config

@@ -1,11 +1,13 @@
 // The configuration model and its defaults. Everything works with no file at all; TOML files
-// (/etc/irqd/irqd.toml and conf.d) are parsed into this model by config/ once that issue lands.
+// (/etc/irqd/irqd.toml, then conf.d/*.toml) are read into this model by config/loader.hpp, and
+// device/IRQ rules are resolved against the discovered NICs by config/rules.hpp.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "sysfs/cpuset.hpp"
 
@@ -22,6 +24,46 @@ struct DeviceSettings {
   RfsMode rfs = RfsMode::kAuto;
   XpsMode xps = XpsMode::kAuto;
   std::string policy;  // placement policy for this device's IRQs; empty: Config::policy
+  sysfs::CpuSet allowed_cpus;  // CPUs this device's IRQs may use; empty: no restriction
+};
+
+// Where a setting came from, for messages ("file:line:column").
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string to_string() const;  // "file:line:column", "file" without a line, "" when unknown
+};
+
+// The settings a [[device]] rule changes; unset fields leave what came before.
+struct DevicePatch {
+  std::optional<std::string> policy;
+  std::optional<RpsMode> rps;
+  sysfs::CpuSet rps_cpus;  // with rps == kList
+  std::optional<RfsMode> rfs;
+  std::optional<XpsMode> xps;
+  std::optional<sysfs::CpuSet> allowed_cpus;
+  void apply_to(DeviceSettings& s) const;
+};
+// The patch that turns default-constructed DeviceSettings into `s`: every field that differs.
+DevicePatch patch_of(const DeviceSettings& s);
+
+// A [[device]] rule: matches a NIC when every given criterion matches (fnmatch globs for name,
+// driver and pci; mac compared case-insensitively); an empty criterion matches anything.
+struct DeviceRule {
+  std::string name, driver, pci, mac;
+  DevicePatch set;
+  SourceLocation where;
+};
+
+// An [[irq]] rule: by IRQ number or by action-name glob; either ignore (irqd never touches the IRQ)
+// or a static pin.
+struct IrqRule {
+  int number = -1;   // -1: match by name
+  std::string name;  // fnmatch glob on the /proc/interrupts action name
+  bool ignore = false;
+  std::optional<sysfs::CpuSet> pin;
+  SourceLocation where;
 };
 
 // A queue named by device, direction and index, for static pins.
@@ -48,22 +90,29 @@ struct Config {
   std::string run_dir = "/run/irqd";  // where original.json (values before irqd's first change) lives
   std::string state_dir = "/var/lib/irqd";  // run-time overrides (D-Bus pins, bans, policies) persist here
   double interval_seconds = 10.0;     // daemon cycle period
-  std::string log_level = "info";     // spdlog level name
+  std::string log_level = "warn";     // spdlog level name (the command line's default too)
+  bool ignore_irqbalance = false;     // run even when irqbalance is running
 
   // RFS: the global flow table size (Documentation/networking/scaling.rst suggests 32768).
   long rps_sock_flow_entries = 32768;
   BalanceSettings balance;
   DeviceSettings device_defaults;
-  std::map<std::string, DeviceSettings> devices;  // by interface name
+  std::map<std::string, DeviceSettings> devices;  // by interface name: run-time overrides (D-Bus)
+  std::vector<DeviceRule> device_rules;           // [[device]] in file order (later rules win)
+  std::vector<IrqRule> irq_rules;                 // [[irq]] in file order
+  std::vector<std::string> sources;               // files read, in order (for describe)
 
   // Static pins: always win over any computed policy.
   std::map<int, sysfs::CpuSet> irq_pins;         // IRQ -> CPUs (smp_affinity)
   std::map<QueueKey, sysfs::CpuSet> queue_pins;  // rx: rps_cpus, tx: xps_cpus
 
+  // A device's settings. Policies call this after config::resolve_rules (config/rules.hpp) has put
+  // every discovered NIC's resolved settings into `devices`.
   const DeviceSettings& device(const std::string& name) const;
 };
 
-// One line per setting, for --check-config style output and logs.
+// The whole configuration as TOML (every key, rules included), for --check-config and logs; it
+// parses back into the same configuration.
 std::string describe(const Config& c);
 
 // Parsers for the per-device option values ("auto", "off", a cpulist ...); throw
@@ -72,5 +121,7 @@ RpsMode parse_rps(const std::string& v, sysfs::CpuSet* list);
 RfsMode parse_rfs(const std::string& v);
 XpsMode parse_xps(const std::string& v);
 const char* to_string(XpsMode m);
+std::string to_string(RpsMode m, const sysfs::CpuSet& list);
+const char* to_string(RfsMode m);
 
 }  // namespace irqd::config

@@ -33,6 +33,7 @@ NicInfo from_device(const sysfs::NetDevice& d) {
   n.ifindex = d.ifindex;
   n.path = d.path;
   n.driver = d.driver;
+  n.mac = d.mac;
   n.is_virtual = d.is_virtual;
   n.errors = d.errors;
   if (d.pci) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "config/rules.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
 #include "sysfs/irq_files.hpp"
@@ -129,6 +130,7 @@ namespace {
 void finish_plan(PlanResult& r, const policies::Policy& policy, const sysfs::SysRoot& root,
                  const EngineOptions& opts, const policies::LoadInfo* load) {
   scope_devices(r.discovery.inventory, opts.devices);
+  config::resolve_rules(r.config, r.discovery.inventory);  // [[device]] / [[irq]] rules -> this machine's NICs
   r.plan = policies::build_plan(policy, {r.machine, r.discovery.inventory, r.config, load});
   r.diff = diff_plan(root, r.discovery.inventory, r.plan);
 }

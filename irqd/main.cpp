@@ -8,7 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "config/rules.hpp"
 #include "irqd/apply.hpp"
+#include "irqd/config_files.hpp"
 #include "irqd/daemon.hpp"
 #include "irqd/dbus/service.hpp"
 #include "irqd/engine.hpp"
@@ -35,6 +37,10 @@ const char* kFooter = R"(Modes:
   irqd --oneshot             plan, apply what differs, print; originals saved in RUN_DIR/original.json
   irqd --foreground          a cycle every --interval seconds; SIGHUP re-discovers, SIGTERM stops
   irqd --restore             put back every original value irqd recorded
+
+Configuration: /etc/irqd/irqd.toml, then /etc/irqd/conf.d/*.toml (--config FILE replaces the
+  first; conf.d next to FILE still applies). Options given here win over the files. See irqd.toml(5).
+  irqd --check-config        print every error, then the effective configuration; exit 1 on errors
 
 Exit codes:
   0  --dry-run: the plan matches the kernel; --oneshot / --restore: everything applied;
@@ -86,6 +92,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.add_flag("--ignore-irqbalance", ignore_irqbalance,
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
+  std::string config_file = irqd::config::kDefaultConfigFile;
+  bool check_config = false;
+  app.add_option("--config", config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");
+  app.add_flag("--check-config", check_config, "Check the configuration: print every error and the effective configuration");
   app.set_version_flag("--version", std::string("irqd ") + IRQD_VERSION);
 
   try {
@@ -95,9 +105,53 @@ int main(int argc, char** argv) {
   }
 
   try {
-    irqd::setup_logging(log_level);
+    irqd::EngineOptions opts;
+    opts.root = root;
+    opts.topology_xml = topology_xml;
+    opts.use_netlink = !no_netlink;
+    opts.devices = devices;
+    irqd::ConfigSetup setup;
+    setup.files.file = config_file;
+    setup.files.file_required = app.count("--config") > 0;
+    setup.files.read.policies = irqd::policies::policy_names();
+    setup.engine = opts;
+    // Options given on the command line win over the files (at start and at every reload).
+    setup.command_line = [&](irqd::config::Config& cfg) {
+      auto given = [&](const char* name) { return app.count(name) > 0; };
+      if (given("--policy")) cfg.policy = policy;
+      if (given("--run-dir")) cfg.run_dir = run_dir;
+      if (given("--state-dir")) cfg.state_dir = state_dir;
+      if (given("--interval")) cfg.interval_seconds = interval;
+      if (given("--log-level")) cfg.log_level = log_level;
+      if (restore_on_exit) cfg.restore_on_exit = true;
+      if (ignore_irqbalance) cfg.ignore_irqbalance = true;
+      const char* option = "";
+      try {
+        option = "--banned-cpus";
+        if (!banned.empty()) cfg.banned_cpus = irqd::sysfs::CpuSet::parse_list(banned);
+        irqd::config::DevicePatch every;
+        option = "--rps";
+        if (!rps.empty()) every.rps = irqd::config::parse_rps(rps, &every.rps_cpus);
+        option = "--rfs";
+        if (!rfs.empty()) every.rfs = irqd::config::parse_rfs(rfs);
+        option = "--xps";
+        if (!xps.empty()) every.xps = irqd::config::parse_xps(xps);
+        irqd::config::override_all_devices(cfg, every);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(option) + ": " + e.what());
+      }
+    };
+    auto loaded = irqd::load_configuration(setup);
+    if (check_config) {
+      std::fputs(loaded.error_text().c_str(), stderr);
+      std::cout << irqd::config::describe(loaded.config) << std::flush;
+      std::fprintf(stderr, loaded.ok() ? "configuration OK\n" : "configuration has errors\n");
+      return loaded.ok() ? kExitInSync : kExitError;
+    }
+    irqd::config::Config cfg = irqd::config::require_valid(std::move(loaded));
+    irqd::setup_logging(cfg.log_level);
     irqd::sysfs::SysRoot sysroot(root);
-    irqd::OriginalStore originals(std::filesystem::path(run_dir) / "original.json");
+    irqd::OriginalStore originals(std::filesystem::path(cfg.run_dir) / "original.json");
     if (restore) {
       originals.load();
       if (originals.values().empty()) {
@@ -115,48 +169,29 @@ int main(int argc, char** argv) {
       return kExitError;
     }
     if (auto pid = irqd::find_irqbalance(sysroot)) {
-      if (!ignore_irqbalance && !dry_run) {
+      if (!cfg.ignore_irqbalance && !dry_run) {
         std::fprintf(stderr, "irqd: %s\n", irqd::irqbalance_message(*pid).c_str());
         return irqd::kExitIrqbalance;
       }
       spdlog::warn("irqbalance is running (pid {}){}", *pid,
                    dry_run ? "; a dry run only reads, but applying this plan would fight it"
-                           : "; --ignore-irqbalance given, running anyway");
+                           : "; ignore_irqbalance set, running anyway");
     }
-    irqd::config::Config cfg;
-    cfg.policy = policy;
-    cfg.run_dir = run_dir;
-    cfg.restore_on_exit = restore_on_exit;
-    const char* option = "";
-    try {
-      option = "--banned-cpus";
-      if (!banned.empty()) cfg.banned_cpus = irqd::sysfs::CpuSet::parse_list(banned);
-      option = "--rps";
-      if (!rps.empty()) cfg.device_defaults.rps = irqd::config::parse_rps(rps, &cfg.device_defaults.rps_cpus);
-      option = "--rfs";
-      if (!rfs.empty()) cfg.device_defaults.rfs = irqd::config::parse_rfs(rfs);
-      option = "--xps";
-      if (!xps.empty()) cfg.device_defaults.xps = irqd::config::parse_xps(xps);
-    } catch (const std::invalid_argument& e) {
-      std::fprintf(stderr, "irqd: %s: %s\n", option, e.what());
-      return kExitError;
-    }
-    irqd::EngineOptions opts;
-    opts.root = root;
-    opts.topology_xml = topology_xml;
-    opts.use_netlink = !no_netlink;
-    opts.devices = devices;
     if (!oneshot) {
       irqd::DaemonOptions dopts;
       dopts.engine = opts;
-      dopts.interval = std::chrono::milliseconds(static_cast<long>(interval * 1000.0));
+      dopts.interval = std::chrono::milliseconds(static_cast<long>(cfg.interval_seconds * 1000.0));
       dopts.dry_run = dry_run;
       irqd::policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
-      cfg.state_dir = state_dir;
       irqd::Daemon daemon(dopts, cfg);
       irqd::Notifier notifier(daemon);  // sd_notify when run by systemd (NOTIFY_SOCKET)
       irqd::Hotplug hotplug(daemon);    // netlink link and channel events (live root only)
-      irqd::dbus::BusService service(daemon, state_dir, !no_dbus);  // io.github.irqd.Irqd1
+      irqd::dbus::BusService service(daemon, cfg.state_dir, !no_dbus);  // io.github.irqd.Irqd1
+      // SIGHUP re-reads the files; a bad file is logged and the running configuration stays.
+      daemon.set_reloader([setup] { return irqd::config::require_valid(irqd::load_configuration(setup)); });
+      daemon.on_reload([&daemon](bool ok, const std::string&) {
+        if (ok) spdlog::set_level(spdlog::level::from_str(daemon.config().log_level));
+      });
       return daemon.run();
     }
     auto result = irqd::plan_once(opts, cfg);

@@ -206,7 +206,7 @@ Plan Balanced::plan(const PlanInput& in) const {
     if (irqs.empty()) continue;
     Group g;
     g.nic = &nic;
-    g.local = nic_local_cpus(m, nic, usable);
+    g.local = nic_local_cpus(m, nic, device_cpus(usable, in.config, nic.name));
     if (g.local.cpus.empty()) {
       plan.notes.push_back(fmt::format(
           "{}: no usable CPU (all banned or isolated); its IRQs are left as they are", nic.name));

@@ -14,6 +14,11 @@ CpuSet usable_cpus(const topology::Machine& m, const config::Config& c) {
   return out;
 }
 
+CpuSet device_cpus(const CpuSet& usable, const config::Config& c, const std::string& nic) {
+  const auto& allowed = c.device(nic).allowed_cpus;
+  return allowed.empty() ? usable : usable & allowed;
+}
+
 std::vector<int> core_first_order(const topology::Machine& m, const CpuSet& allowed) {
   std::vector<int> out;
   std::size_t max_threads = 1;

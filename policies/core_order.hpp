@@ -16,6 +16,8 @@ using sysfs::CpuSet;
 // Online CPUs minus banned ones, minus isolated and nohz_full ones unless the config says not to
 // honour them.
 CpuSet usable_cpus(const topology::Machine& m, const config::Config& c);
+// The usable CPUs one NIC may use: `usable` within the device's allowed_cpus, when it has any.
+CpuSet device_cpus(const CpuSet& usable, const config::Config& c, const std::string& nic);
 
 // `allowed` ordered one-per-physical-core first: the first thread of every core in topology order,
 // then every core's second thread, and so on. CPUs the machine does not know are left out.

@@ -19,9 +19,10 @@ int count_cores(const topology::Machine& m, const CpuSet& cpus) {
 
 void plan_rps(const PlanInput& in, Plan& plan) {
   const auto& m = in.machine;
-  const CpuSet usable = usable_cpus(m, in.config);
+  const CpuSet all_usable = usable_cpus(m, in.config);
   for (const auto& nic : in.inventory.nics) {
     const auto& settings = in.config.device(nic.name);
+    const CpuSet usable = device_cpus(all_usable, in.config, nic.name);  // within allowed_cpus
     LocalCpus local = nic_local_cpus(m, nic, usable);
     const int cores = count_cores(m, local.cpus);
     const int nrx = static_cast<int>(nic.rx.size());

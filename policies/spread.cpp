@@ -42,7 +42,7 @@ Plan Spread::plan(const PlanInput& in) const {
     }
     if (by_queue.empty()) continue;
 
-    LocalCpus local = nic_local_cpus(m, nic, usable);
+    LocalCpus local = nic_local_cpus(m, nic, device_cpus(usable, in.config, nic.name));
     if (local.cpus.empty()) {
       plan.notes.push_back(fmt::format("{}: no usable CPU (all banned or isolated); its IRQs are left as they are", nic.name));
       continue;

@@ -1,8 +1,12 @@
 // Static pins and plan composition (see steering.hpp).
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "policies/registry.hpp"
 #include "policies/steering.hpp"
 
 namespace irqd::policies {
@@ -52,8 +56,46 @@ void apply_queue_pins(const PlanInput& in, Plan& plan) {
   }
 }
 
+Plan plan_irqs(const Policy& policy, const PlanInput& in) {
+  std::map<std::string, std::set<std::string>> others;  // policy name -> the NICs that chose it
+  for (const auto& nic : in.inventory.nics) {
+    const auto& p = in.config.device(nic.name).policy;
+    if (!p.empty() && p != policy.name()) others[p].insert(nic.name);
+  }
+  if (others.empty()) return policy.plan(in);
+  auto only = [&](auto keep) {
+    sysfs::Inventory inv = in.inventory;
+    std::erase_if(inv.nics, [&](const sysfs::NicInfo& n) { return !keep(n.name); });
+    return inv;
+  };
+  const sysfs::Inventory main_inv = only([&](const std::string& n) {
+    return std::none_of(others.begin(), others.end(), [&](const auto& o) { return o.second.contains(n); });
+  });
+  Plan plan = policy.plan({in.machine, main_inv, in.config, in.load});
+  for (const auto& entry : others) {
+    // Plain references: clang < 16 cannot capture structured bindings in the lambda below.
+    const std::string& name = entry.first;
+    const std::set<std::string>& nics = entry.second;
+    std::unique_ptr<Policy> other;
+    try {
+      other = make_policy(name);
+    } catch (const UnknownPolicy& e) {
+      plan.notes.push_back(fmt::format("{}: {}; their IRQs are left as they are", fmt::join(nics, ", "), e.what()));
+      continue;
+    }
+    const sysfs::Inventory inv = only([&](const std::string& n) { return nics.contains(n); });
+    Plan sub = other->plan({in.machine, inv, in.config, in.load});
+    for (auto& p : sub.irqs) {
+      p.reason += fmt::format(" (policy {})", name);
+      plan.set_irq(std::move(p));
+    }
+    plan.notes.insert(plan.notes.end(), sub.notes.begin(), sub.notes.end());
+  }
+  return plan;
+}
+
 Plan build_plan(const Policy& policy, const PlanInput& in) {
-  Plan plan = policy.plan(in);
+  Plan plan = plan_irqs(policy, in);
   apply_irq_pins(in, plan);
   plan_rps(in, plan);
   plan_rfs(in, plan);

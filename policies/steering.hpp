@@ -32,7 +32,12 @@ void plan_xps(const PlanInput& in, Plan& plan);
 void apply_irq_pins(const PlanInput& in, Plan& plan);
 void apply_queue_pins(const PlanInput& in, Plan& plan);
 
-// The whole plan: placement policy, static IRQ pins, RPS, RFS, XPS, static queue pins.
+// IRQ placement: `policy` for every NIC, except NICs whose settings (config.device(name).policy,
+// from a [[device]] rule or a run-time override) name another policy, which that one plans; an
+// unknown name leaves those NICs' IRQs as they are, with a note.
+Plan plan_irqs(const Policy& policy, const PlanInput& in);
+
+// The whole plan: placement policy (plan_irqs), static IRQ pins, RPS, RFS, XPS, static queue pins.
 Plan build_plan(const Policy& policy, const PlanInput& in);
 
 }  // namespace irqd::policies

@@ -97,7 +97,7 @@ void plan_xps(const PlanInput& in, Plan& plan) {
       }
       continue;
     }
-    LocalCpus local = nic_local_cpus(in.machine, nic, usable);
+    LocalCpus local = nic_local_cpus(in.machine, nic, device_cpus(usable, in.config, nic.name));
     std::map<int, std::string> why;
     auto map = xps_map(in, plan, nic, local, why);
     for (const auto& q : nic.tx) {

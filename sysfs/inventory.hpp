@@ -55,6 +55,7 @@ struct NicInfo {
   std::string path;           // kernel-relative netdev directory ("" when inferred from names)
   std::string driver;
   std::string pci;            // PCI address, "" when none
+  std::string mac;            // hardware address, "" when unknown (for configuration rules)
   int numa_node = -1;         // -1: no NUMA information
   std::optional<CpuSet> local_cpus;
   bool is_virtual = false;

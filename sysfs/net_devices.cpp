@@ -156,6 +156,7 @@ std::optional<NetDevice> read_net_device(const SysRoot& root, const std::string&
   else if (auto v = parse_long(uevent_value(root, d.path, "IFINDEX")))
     d.ifindex = static_cast<int>(*v);
   d.is_virtual = d.path.rfind("sys/devices/virtual/", 0) == 0;
+  if (auto mac = root.read_line(d.path + "/address")) d.mac = *mac;
 
   // The device directory is the parent of ".../net/<name>"; walk up to the PCI function.
   std::string devdir = parent_of(parent_of(d.path));

@@ -36,6 +36,7 @@ struct NetDevice {
   int ifindex = 0;
   std::string path;           // kernel-relative path of the netdev directory
   std::string driver;         // from device/driver or uevent DRIVER=; "" for virtual devices
+  std::string mac;            // the address file ("52:54:00:12:34:56"); "" when absent
   std::string virtio;         // "virtio2" when the netdev sits on a virtio device
   std::optional<PciDevice> pci;
   bool is_virtual = false;    // under sys/devices/virtual (veth, bridge, lo, ...)

@@ -53,6 +53,7 @@ max_len_of() {
     fuzz_softnet_stat) echo 8192 ;;      # ~100-135 bytes per CPU
     fuzz_overrides) echo 8192 ;;         # JSON of a few dozen pins
     fuzz_dbus_args) echo 4200 ;;         # arguments are refused past 4096 bytes
+    fuzz_config) echo 8192 ;;            # a full example config is 4 kB
     *) echo 16384 ;;
   esac
 }

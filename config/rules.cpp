@@ -1,0 +1,87 @@
+// Rule matching and resolution (see rules.hpp).
+#include "config/rules.hpp"
+
+#include <fnmatch.h>
+#include <strings.h>
+
+#include <map>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace irqd::config {
+
+namespace {
+bool glob(const std::string& pattern, const std::string& value) {
+  return pattern.empty() || ::fnmatch(pattern.c_str(), value.c_str(), 0) == 0;
+}
+}  // namespace
+
+bool rule_matches(const DeviceRule& rule, const sysfs::NicInfo& nic) {
+  if (!rule.mac.empty() && (nic.mac.empty() || ::strcasecmp(rule.mac.c_str(), nic.mac.c_str()) != 0)) return false;
+  if (!rule.driver.empty() && nic.driver.empty()) return false;
+  if (!rule.pci.empty() && nic.pci.empty()) return false;
+  return glob(rule.name, nic.name) && glob(rule.driver, nic.driver) && glob(rule.pci, nic.pci);
+}
+
+bool irq_rule_matches(const IrqRule& rule, const sysfs::IrqInfo& irq) {
+  if (rule.number >= 0) return rule.number == irq.irq;
+  return !rule.name.empty() && ::fnmatch(rule.name.c_str(), irq.name.c_str(), 0) == 0;
+}
+
+DeviceSettings resolve_device(const Config& c, const sysfs::NicInfo& nic) {
+  DeviceSettings s = c.device_defaults;
+  for (const auto& rule : c.device_rules)
+    if (rule_matches(rule, nic)) rule.set.apply_to(s);
+  if (auto it = c.devices.find(nic.name); it != c.devices.end()) patch_of(it->second).apply_to(s);
+  return s;
+}
+
+void resolve_rules(Config& c, sysfs::Inventory& inv) {
+  std::map<std::string, DeviceSettings> resolved;
+  for (const auto& nic : inv.nics) resolved[nic.name] = resolve_device(c, nic);
+  for (auto& [name, s] : resolved) c.devices[name] = std::move(s);
+  if (c.irq_rules.empty()) return;
+  // Rules by number are looked up, not scanned: a file may hold thousands of them.
+  std::map<int, std::size_t> by_number;
+  std::vector<std::size_t> by_name;
+  for (std::size_t i = 0; i < c.irq_rules.size(); ++i) {
+    if (c.irq_rules[i].number >= 0)
+      by_number.try_emplace(c.irq_rules[i].number, i);
+    else
+      by_name.push_back(i);
+  }
+  for (auto& irq : inv.irqs) {
+    // The first matching rule in file order decides.
+    auto n = by_number.find(irq.irq);
+    std::size_t first = n == by_number.end() ? c.irq_rules.size() : n->second;
+    for (std::size_t i : by_name) {
+      if (i >= first) break;
+      if (irq_rule_matches(c.irq_rules[i], irq)) {
+        first = i;
+        break;
+      }
+    }
+    if (first == c.irq_rules.size()) continue;
+    const auto& rule = c.irq_rules[first];
+    if (rule.ignore) {
+      c.irq_pins.erase(irq.irq);
+      if (irq.error.empty()) irq.error = fmt::format("ignored by the [[irq]] rule at {}", rule.where.to_string());
+    } else {
+      c.irq_pins.try_emplace(irq.irq, *rule.pin);
+    }
+  }
+}
+
+void override_all_devices(Config& c, const DevicePatch& p) {
+  p.apply_to(c.device_defaults);
+  for (auto& rule : c.device_rules) {
+    if (p.policy) rule.set.policy.reset();
+    if (p.rps) rule.set.rps.reset();
+    if (p.rfs) rule.set.rfs.reset();
+    if (p.xps) rule.set.xps.reset();
+    if (p.allowed_cpus) rule.set.allowed_cpus.reset();
+  }
+}
+
+}  // namespace irqd::config

@@ -1,0 +1,28 @@
+// Reads one TOML document into the configuration model: every key checked against config/schema,
+// every value against its type and range, each problem recorded with file:line:column and parsing
+// carried on so that one run reports all of them. Later documents merge onto earlier ones
+// (scalars replace, banned_cpus and rules append).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/load_result.hpp"
+
+namespace irqd::config {
+
+struct ReadOptions {
+  std::vector<std::string> policies;  // known placement policy names; empty: not checked
+};
+
+// Merges `text` (named `file` in messages) into `into.config`; problems go to `into.errors`.
+void read_toml(std::string_view text, const std::string& file, const ReadOptions& opts, LoadResult& into);
+
+// Cross-rule checks once every file is read: [[irq]] rules that give one IRQ two actions.
+void check_conflicts(LoadResult& r);
+
+// CPU lists naming CPUs outside `existing` (the machine being planned) become errors.
+void check_cpus(LoadResult& r, const sysfs::CpuSet& existing);
+
+}  // namespace irqd::config

@@ -1,0 +1,159 @@
+// Rule matching and resolution: which [[device]] rules match a NIC, the order
+// defaults < rules < run-time overrides, [[irq]] ignore and pin, and the plan that results.
+#include <gtest/gtest.h>
+
+#include "config/rules.hpp"
+#include "config/toml_reader.hpp"
+#include "tests/unit/steering_support.hpp"
+
+namespace irqd::config {
+namespace {
+
+sysfs::NicInfo nic(std::string name, std::string driver = "", std::string pci = "", std::string mac = "") {
+  sysfs::NicInfo n;
+  n.name = std::move(name);
+  n.driver = std::move(driver);
+  n.pci = std::move(pci);
+  n.mac = std::move(mac);
+  return n;
+}
+
+Config parse(const std::string& text) {
+  LoadResult r;
+  read_toml(text, "t.toml", {}, r);
+  check_conflicts(r);
+  EXPECT_TRUE(r.ok()) << r.error_text();
+  return r.config;
+}
+
+TEST(ConfigRules, MatchByNameDriverPciAndMac) {
+  DeviceRule r;
+  r.name = "ens*";
+  EXPECT_TRUE(rule_matches(r, nic("ens1f0")));
+  EXPECT_FALSE(rule_matches(r, nic("eth0")));
+  r = {};
+  r.driver = "mlx5*";
+  EXPECT_TRUE(rule_matches(r, nic("x", "mlx5_core")));
+  EXPECT_FALSE(rule_matches(r, nic("x", "ixgbe")));
+  EXPECT_FALSE(rule_matches(r, nic("x")));  // no driver known: a driver rule does not match
+  r = {};
+  r.pci = "0000:45:00.*";
+  EXPECT_TRUE(rule_matches(r, nic("x", "", "0000:45:00.1")));
+  EXPECT_FALSE(rule_matches(r, nic("x", "", "0000:46:00.1")));
+  EXPECT_FALSE(rule_matches(r, nic("veth0")));
+  r = {};
+  r.mac = "52:54:00:AB:CD:EF";
+  EXPECT_TRUE(rule_matches(r, nic("x", "", "", "52:54:00:ab:cd:ef")));  // case does not matter
+  EXPECT_FALSE(rule_matches(r, nic("x", "", "", "52:54:00:ab:cd:00")));
+  EXPECT_FALSE(rule_matches(r, nic("x")));
+  r = {};
+  r.name = "eth*";
+  r.driver = "virtio_net";  // every criterion must match
+  EXPECT_TRUE(rule_matches(r, nic("eth0", "virtio_net")));
+  EXPECT_FALSE(rule_matches(r, nic("eth0", "e1000")));
+}
+
+TEST(ConfigRules, DefaultsThenRulesInFileOrderThenOverrides) {
+  Config c = parse(R"([[device]]
+name = "eth*"
+rps = "off"
+xps = "rxqs"
+[[device]]
+driver = "virtio_net"
+rps = "0-1"
+allowed_cpus = "0-3"
+[[device]]
+name = "eth9"
+policy = "balanced"
+)");
+  c.device_defaults.rfs = RfsMode::kOff;
+  auto s = resolve_device(c, nic("eth0", "virtio_net"));
+  EXPECT_EQ(s.rfs, RfsMode::kOff);       // defaults
+  EXPECT_EQ(s.xps, XpsMode::kRxqs);      // first rule
+  EXPECT_EQ(s.rps, RpsMode::kList);      // second rule wins over the first
+  EXPECT_EQ(s.rps_cpus.to_list(), "0-1");
+  EXPECT_EQ(s.allowed_cpus.to_list(), "0-3");
+  EXPECT_EQ(s.policy, "");
+  s = resolve_device(c, nic("eth1", "e1000"));
+  EXPECT_EQ(s.rps, RpsMode::kOff);
+  EXPECT_TRUE(s.allowed_cpus.empty());
+  // A run-time override (D-Bus SetDevicePolicy) changes only what it sets.
+  c.devices["eth0"].policy = "balanced";
+  s = resolve_device(c, nic("eth0", "virtio_net"));
+  EXPECT_EQ(s.policy, "balanced");
+  EXPECT_EQ(s.rps, RpsMode::kList);
+  EXPECT_EQ(s.xps, XpsMode::kRxqs);
+  // Nothing matches: the defaults.
+  s = resolve_device(c, nic("wlan0"));
+  EXPECT_EQ(s.rps, RpsMode::kAuto);
+  EXPECT_EQ(s.rfs, RfsMode::kOff);
+}
+
+TEST(ConfigRules, ResolveRulesFillsDevicesAndIrqs) {
+  Config c = parse(R"([[device]]
+name = "eth0"
+rps = "off"
+[[irq]]
+number = 40
+pin = "1"
+[[irq]]
+name = "eth0-tx-*"
+ignore = true
+[[irq]]
+name = "eth0-*"
+pin = "0"
+)");
+  c.irq_pins[41] = sysfs::CpuSet::of({3});  // a run-time pin wins over a file pin
+  c.irq_pins[42] = sysfs::CpuSet::of({3});  // an ignore wins over any pin
+  sysfs::Inventory inv;
+  inv.nics.push_back(nic("eth0"));
+  inv.nics.push_back(nic("eth1"));
+  for (auto [irq, name] : std::vector<std::pair<int, std::string>>{{40, "eth1-0"}, {41, "eth0-rx-0"}, {42, "eth0-tx-0"}}) {
+    sysfs::IrqInfo i;
+    i.irq = irq;
+    i.name = name;
+    inv.irqs.push_back(i);
+  }
+  resolve_rules(c, inv);
+  EXPECT_EQ(c.device("eth0").rps, RpsMode::kOff);
+  EXPECT_EQ(c.device("eth1").rps, RpsMode::kAuto);
+  EXPECT_EQ(c.irq_pins.at(40).to_list(), "1");
+  EXPECT_EQ(c.irq_pins.at(41).to_list(), "3");
+  EXPECT_FALSE(c.irq_pins.contains(42));
+  EXPECT_EQ(inv.irqs[2].error, "ignored by the [[irq]] rule at t.toml:7:1");
+  EXPECT_EQ(inv.irqs[1].error, "");
+}
+
+TEST(ConfigRules, CommandLineSettingForEveryDeviceBeatsRules) {
+  Config c = parse("[[device]]\nname = \"eth0\"\nrps = \"off\"\nxps = \"off\"\n");
+  DevicePatch p;
+  p.rps = RpsMode::kAuto;
+  override_all_devices(c, p);
+  auto s = resolve_device(c, nic("eth0"));
+  EXPECT_EQ(s.rps, RpsMode::kAuto);
+  EXPECT_EQ(s.xps, XpsMode::kOff);
+}
+
+TEST(ConfigRules, DevicePolicyFromARulePlansThatNicsIrqs) {
+  using namespace policies::steering_test;
+  Config c = parse("[[device]]\nname = \"eth1\"\npolicy = \"balanced\"\n[[device]]\nname = \"eth2\"\npolicy = \"nope\"\n");
+  const auto m = pascal();
+  Inventory inv;
+  add_nic(inv, {.name = "eth0", .node = 0, .rx = 2, .tx = 2, .first_irq = 100});
+  add_nic(inv, {.name = "eth1", .node = 1, .rx = 2, .tx = 2, .first_irq = 200});
+  add_nic(inv, {.name = "eth2", .node = 1, .rx = 1, .tx = 1, .first_irq = 300});
+  resolve_rules(c, inv);
+  auto plan = build(m, inv, c);
+  ASSERT_NE(plan.irq(100), nullptr);
+  EXPECT_FALSE(contains(plan.irq(100)->reason, "(policy"));
+  ASSERT_NE(plan.irq(200), nullptr);
+  EXPECT_TRUE(contains(plan.irq(200)->reason, "(policy balanced)")) << plan.irq(200)->reason;
+  EXPECT_TRUE(m.node_cpus(1).test(irq_cpu(plan, 200)));
+  EXPECT_EQ(plan.irq(300), nullptr);  // an unknown policy leaves the IRQs alone, with a note
+  EXPECT_TRUE(std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {
+    return contains(n, "eth2: unknown policy 'nope'");
+  })) << ::testing::PrintToString(plan.notes);
+}
+
+}  // namespace
+}  // namespace irqd::config
