@@ -239,7 +239,7 @@ Plan Balanced::plan(const PlanInput& in) const {
       for (std::size_t j = 0; j < groups.size(); ++j)
         if (groups[j].local.cpus.is_subset_of(g.local.cpus)) demand += group_cost[j];
       if (demand > kRoomPerCpu * g.local.cpus.count()) {
-        g.allowed = usable;
+        g.allowed = device_cpus(usable, in.config, g.nic->name);
         g.overflow = true;
         plan.notes.push_back(
             fmt::format("{}: {} has no room ({:.3f} CPU of interrupts on {} CPUs, more than {:.2f} "
@@ -249,7 +249,7 @@ Plan Balanced::plan(const PlanInput& in) const {
     }
     if (g.overflow) {
       g.order = core_first_order(m, g.local.cpus);
-      auto rest = core_first_order(m, usable - g.local.cpus);
+      auto rest = core_first_order(m, g.allowed - g.local.cpus);
       g.order.insert(g.order.end(), rest.begin(), rest.end());
     } else {
       g.order = g.local.numa_local || m.nodes.size() <= 1 ? core_first_order(m, g.allowed)

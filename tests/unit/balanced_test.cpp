@@ -295,6 +295,21 @@ TEST(BalancedTest, BannedAndIsolatedCpusAreNeverUsed) {
   EXPECT_TRUE(contains(p.notes[0], "no room")) << p.notes[0];
 }
 
+TEST(BalancedTest, OverflowStaysInsideTheDevicesAllowedCpus) {
+  auto m = topology::load_synthetic("pack:2 numa:1 l3:1 core:4 pu:2");
+  config::Config cfg;
+  cfg.devices["eth0"].allowed_cpus = CpuSet::parse_list("0-1,8-9");
+  Inventory inv;
+  add_nic(inv, {.node = 0, .rx = 6, .tx = 6});
+  // Far more than node 0's two allowed CPUs hold: the overflow may leave the node, but only for
+  // CPUs the device's [[device]] allowed_cpus names.
+  Plan p = run(m, inv, zipf(100, 6, 0.6, 0.5), cfg);
+  CpuSet used;
+  for (int i = 100; i < 106; ++i) used.set(irq_cpu(p, i));
+  EXPECT_TRUE(used.is_subset_of(CpuSet::parse_list("0-1,8-9"))) << used.to_list();
+  EXPECT_TRUE(used.intersects(CpuSet::parse_list("8-9"))) << used.to_list();
+}
+
 TEST(BalancedTest, IrqsOffTheNicsNodeMoveHome) {
   auto m = pascal();
   Inventory inv;
