@@ -57,10 +57,12 @@ void BusLoop::dispatch() {
     if (::read(timer_fd_, &expirations, sizeof expirations) < 0) break;
   }
   try {
-    // One request per call: keep going until sd-bus says it must poll again. The deferred work
-    // runs after each request, once its reply is sent and before the next request is read, so a
-    // client that reads after a write sees the write's cycle.
-    while (conn_.processPendingRequest())
+    // One request per call, until sd-bus says it must poll again or a batch is done. The deferred
+    // work runs after each request, once its reply is sent and before the next request is read, so
+    // a client that reads after a write sees the write's cycle. The batch bound keeps a steady
+    // stream of clients from starving the daemon's own cycles: with requests still queued, sd-bus
+    // reports a zero timeout, the timerfd fires at once and the loop comes back after its timer.
+    for (int n = 0; n < kBatch && conn_.processPendingRequest(); ++n)
       if (after_) after_();
   } catch (const std::exception& e) {
     lose(e.what());

@@ -35,6 +35,7 @@ class BusLoop {
   bool lost() const { return lost_; }
 
  private:
+  static constexpr int kBatch = 32;  // requests per wakeup at most (see dispatch)
   void lose(const char* why);
 
   sdbus::IConnection& conn_;
