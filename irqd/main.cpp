@@ -35,7 +35,7 @@ constexpr int kExitSomeFailed = 3;
 const char* kFooter = R"(Modes:
   irqd --dry-run --oneshot   plan and print; write nothing
   irqd --oneshot             plan, apply what differs, print; originals saved in RUN_DIR/original.json
-  irqd --foreground          a cycle every --interval seconds; SIGHUP re-discovers, SIGTERM stops
+  irqd --foreground          a cycle every --interval seconds; SIGHUP reloads the config files, SIGTERM stops
   irqd --restore             put back every original value irqd recorded
 
 Configuration: /etc/irqd/irqd.toml, then /etc/irqd/conf.d/*.toml (--config FILE replaces the
