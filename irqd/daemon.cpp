@@ -30,7 +30,7 @@ std::string Daemon::reload() {
   std::string error;
   if (reloader_) {
     try {
-      set_config(reloader_());
+      cfg_ = reloader_();  // re-discovered below either way
       spdlog::info("configuration reloaded");
     } catch (const std::exception& e) {
       error = e.what();
@@ -81,9 +81,10 @@ ApplyResult Daemon::cycle() {
       for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}, discovery {}", cycles_,
-                cost.count(), plan->diff.planned, plan->diff.changes, r.applied, r.failed,
-                discovery_.last_full() ? "full" : fmt::format("cached, {} re-read", discovery_.last_reads()));
+  if (spdlog::should_log(spdlog::level::debug))  // the arguments format a string: not every cycle
+    spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}, discovery {}", cycles_,
+                  cost.count(), plan->diff.planned, plan->diff.changes, r.applied, r.failed,
+                  discovery_.last_full() ? "full" : fmt::format("cached, {} re-read", discovery_.last_reads()));
   report_.cost_ms = static_cast<double>(cost.count()) / 1000.0;
   report_.planned = plan->diff.planned;
   report_.changes = plan->diff.changes;
