@@ -34,11 +34,13 @@ void DiscoveryCache::remember_shape(const sysfs::InterruptTable& table) {
   cpus_ = table.cpus;
 }
 
-void DiscoveryCache::index_items(const sysfs::InterruptTable& table) {
+void DiscoveryCache::index_items(const sysfs::SysRoot& root, const sysfs::InterruptTable& table) {
   items_.clear();
   irq_item_.clear();
   queue_item_.clear();
+  queues_.clear();
   cursor_ = 0;
+  proc_irq_ = root.at("proc/irq");
   std::unordered_map<int, std::ptrdiff_t> row_of;
   std::ptrdiff_t pos = 0;
   for (const auto& row : table.rows)
@@ -57,6 +59,7 @@ void DiscoveryCache::index_items(const sysfs::InterruptTable& table) {
   }
   for (std::size_t n = 0; n < inv.nics.size(); ++n) {
     const auto& nic = inv.nics[n];
+    queues_.push_back(nic.path.empty() ? root : root.at(nic.path + "/queues"));
     if (nic.path.empty()) continue;
     for (bool rx : {true, false}) {
       const auto& qs = rx ? nic.rx : nic.tx;
@@ -65,8 +68,8 @@ void DiscoveryCache::index_items(const sysfs::InterruptTable& table) {
         it.nic = n;
         it.rx = rx;
         it.queue = q;
-        it.dir = fmt::format("{}/queues/{}-{}", nic.path, rx ? "rx" : "tx", qs[q].index);
-        queue_item_.emplace(it.dir, items_.size());
+        it.dir = fmt::format("{}-{}", rx ? "rx" : "tx", qs[q].index);
+        queue_item_.emplace(nic.path + "/queues/" + it.dir, items_.size());
         items_.push_back(std::move(it));
       }
     }
@@ -85,17 +88,17 @@ bool DiscoveryCache::suspect(const Item& it, const Sampler* sampler, std::size_t
   return !where->test(on.first_cpu) || on.ncpus > where->count();
 }
 
-bool DiscoveryCache::reread(const sysfs::SysRoot& root, Item& it, bool effective) {
+bool DiscoveryCache::reread(Item& it, bool effective) {
   auto& inv = disc_->inventory;
   it.pending = false;
   try {
     if (it.dir.empty()) {
       auto& irq = inv.irqs[it.irq];
-      auto now = sysfs::read_irq_current(root, irq.irq, effective);
+      auto now = sysfs::read_irq_current_in(*proc_irq_, irq.irq, effective);
       if (!now.present) return false;  // the IRQ went away: its NIC is changing
       // Moved by someone else: where it is delivered now changed too.
       if (!effective && !(irq.affinity && *irq.affinity == *now.affinity))
-        now = sysfs::read_irq_current(root, irq.irq, true), effective = true;
+        now = sysfs::read_irq_current_in(*proc_irq_, irq.irq, true), effective = true;
       irq.affinity = std::move(now.affinity);
       if (effective) irq.effective = std::move(now.effective);
       return true;
@@ -103,7 +106,7 @@ bool DiscoveryCache::reread(const sysfs::SysRoot& root, Item& it, bool effective
     auto& nic = inv.nics[it.nic];
     auto& q = (it.rx ? nic.rx : nic.tx)[it.queue];
     std::vector<std::string> errors;
-    auto now = sysfs::read_queue(root, it.dir, q.index, it.rx, errors);
+    auto now = sysfs::read_queue(queues_[it.nic], it.dir, q.index, it.rx, errors);
     if (!errors.empty()) return false;  // a full discovery reports it as a warning
     q.rps_cpus = std::move(now.rps_cpus);
     q.rps_flow_cnt = now.rps_flow_cnt;
@@ -127,13 +130,13 @@ const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::In
     for (auto& it : items_) {
       if (!it.pending && !suspect(it, sampler, numbered)) continue;
       ++last_reads_;
-      if (!(ok = reread(root, it, true))) break;
+      if (!(ok = reread(it, true))) break;
     }
     for (std::size_t k = 0; ok && k < std::min(share, n); ++k) {
       Item& it = items_[cursor_];
       cursor_ = cursor_ + 1 == n ? 0 : cursor_ + 1;
       ++last_reads_;
-      ok = reread(root, it, false);
+      ok = reread(it, false);
     }
     if (ok) {
       last_full_ = false;
@@ -146,7 +149,7 @@ const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::In
   last_full_ = true;
   remember_shape(table);
   netdevs_ = root.list("sys/class/net");
-  index_items(table);
+  index_items(root, table);
   return *disc_;
 }
 

@@ -25,13 +25,24 @@ std::optional<CpuSet> read_set(const SysRoot& root, const std::string& rel, bool
 
 std::string irq_path(int irq, const char* leaf) { return fmt::format("proc/irq/{}/{}", irq, leaf); }
 
-IrqAffinity read_irq_current(const SysRoot& root, int irq, bool effective) {
+namespace {
+// `dir` is the IRQ's directory relative to `root` ("proc/irq/N", or "N" under proc/irq).
+IrqAffinity read_current(const SysRoot& root, const std::string& dir, bool effective) {
   IrqAffinity out;
-  out.affinity = read_set(root, irq_path(irq, "smp_affinity_list"), false);
-  if (!out.affinity) out.affinity = read_set(root, irq_path(irq, "smp_affinity"), true);
+  out.affinity = read_set(root, dir + "/smp_affinity_list", false);
+  if (!out.affinity) out.affinity = read_set(root, dir + "/smp_affinity", true);
   out.present = out.affinity.has_value();
-  if (effective) out.effective = read_set(root, irq_path(irq, "effective_affinity_list"), false);
+  if (effective) out.effective = read_set(root, dir + "/effective_affinity_list", false);
   return out;
+}
+}  // namespace
+
+IrqAffinity read_irq_current(const SysRoot& root, int irq, bool effective) {
+  return read_current(root, fmt::format("proc/irq/{}", irq), effective);
+}
+
+IrqAffinity read_irq_current_in(const SysRoot& proc_irq, int irq, bool effective) {
+  return read_current(proc_irq, std::to_string(irq), effective);
 }
 
 IrqAffinity read_irq_affinity(const SysRoot& root, int irq) {

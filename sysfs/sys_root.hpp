@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,11 @@ class SysRoot {
   static constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
 
   explicit SysRoot(std::filesystem::path root = "/");
+
+  // A root at the directory `rel` of this one, holding that directory open: its reads walk only
+  // the path below it (a NIC's "queues", "proc/irq"), which is most of what a small read costs
+  // in a deep sysfs tree. Messages still name the whole path.
+  SysRoot at(std::string_view rel) const;
 
   const std::filesystem::path& root() const { return root_; }
   bool is_live() const { return live_; }
@@ -50,8 +56,19 @@ class SysRoot {
   std::optional<std::string> resolve(std::string_view rel) const;
 
  private:
+  bool read_file(std::string_view rel, std::string& buf, bool first_line) const;
+
+  struct Fd {
+    Fd() = default;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd();
+    int fd = -1;
+  };
   std::filesystem::path root_;
   bool live_;
+  std::string prefix_;             // kernel-relative path of root_ ("" or "proc/irq/")
+  std::shared_ptr<const Fd> dir_;  // root_ held open, for roots made by at()
 };
 
 }  // namespace irqd::sysfs

@@ -84,5 +84,34 @@ TEST(SysRootTest, LiveRootDisplaysKernelPaths) {
   EXPECT_EQ(root.display("proc/interrupts"), "/proc/interrupts");
 }
 
+// A root held open at a subdirectory (the daemon's re-reads of proc/irq and each NIC's queues):
+// same reads and messages as through the whole path; a directory that goes away reads as absent.
+TEST(SysRootTest, SubRootReadsLikeTheWholePath) {
+  TempDir t;
+  t.write("sys/devices/eth0/queues/rx-0/rps_cpus", "00000003\n");
+  SysRoot root(t.path());
+  SysRoot queues = root.at("sys/devices/eth0/queues");
+  EXPECT_EQ(queues.read_line("rx-0/rps_cpus"), "00000003");
+  EXPECT_EQ(queues.read_line("rx-1/rps_cpus"), std::nullopt);
+  EXPECT_EQ(queues.display("rx-0/rps_cpus"), (t.path() / "sys/devices/eth0/queues/rx-0/rps_cpus").string());
+  EXPECT_EQ(SysRoot("/").at("proc/irq").display("5/node"), "/proc/irq/5/node");
+  SysRoot copy = queues;  // copies share the open directory
+  std::filesystem::remove_all(t.path() / "sys/devices/eth0");
+  EXPECT_EQ(copy.read_line("rx-0/rps_cpus"), std::nullopt);
+  EXPECT_EQ(root.at("sys/devices/eth0/queues").read_line("rx-0/rps_cpus"), std::nullopt);
+}
+
+// A knob that only holds its first line is read once to the newline; a file without one, or a
+// longer multi-line file, still whole.
+TEST(SysRootTest, ReadLineStopsAtTheFirstLine) {
+  TempDir t;
+  t.write("a", "first\nsecond\n");
+  t.write("b", "no newline");
+  SysRoot root(t.path());
+  EXPECT_EQ(root.read_line("a"), "first");
+  EXPECT_EQ(root.read_line("b"), "no newline");
+  EXPECT_EQ(root.read("a"), "first\nsecond\n");
+}
+
 }  // namespace
 }  // namespace irqd::sysfs
