@@ -67,6 +67,9 @@ class Policy {
   virtual std::string_view name() const = 0;
   virtual std::string_view summary() const = 0;  // one line for --help and logs
   virtual Plan plan(const PlanInput& in) const = 0;
+  // Whether plan() reads PlanInput::load. A policy that does not gives the same plan whatever the
+  // load, so the engine may keep its last plan while nothing else changed.
+  virtual bool uses_load() const { return false; }
 };
 
 }  // namespace irqd::policies

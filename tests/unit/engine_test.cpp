@@ -63,10 +63,10 @@ TEST(EngineTest, DeviceScopeLeavesOtherNicsAlone) {
   Tree tree;
   tree.opts.devices = {"eth*"};
   auto r = plan_once(tree.opts, config::Config{});
-  EXPECT_EQ(r->discovery.inventory.nics.size(), 1u);
-  EXPECT_EQ(r->plan.irq(201), nullptr);
+  EXPECT_EQ(r->discovery->inventory.nics.size(), 1u);
+  EXPECT_EQ(r->plan->irq(201), nullptr);
   for (const auto& k : r->diff.knobs) EXPECT_EQ(k.path.find("wlan0"), std::string::npos) << k.path;
-  EXPECT_EQ(r->discovery.inventory.irq(201)->cls, sysfs::IrqClass::kOther);
+  EXPECT_EQ(r->discovery->inventory.irq(201)->cls, sysfs::IrqClass::kOther);
 }
 
 }  // namespace
