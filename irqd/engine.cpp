@@ -44,6 +44,7 @@ std::string IrqDiff::reason() const {
 
 Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan) {
   Diff d;
+  d.irqs.reserve(plan.irqs.size());
   const int bits = std::max(inv.mask_bits, 1);
   for (const auto& irq : inv.irqs) {
     const auto* planned = plan.irq(irq.irq);
@@ -67,13 +68,18 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
     }
     d.irqs.push_back(row);
   }
+  std::size_t nqueues = 0;
+  for (const auto& nic : inv.nics) nqueues += nic.rx.size() + nic.tx.size();
+  d.queues.reserve(nqueues);
   for (const auto& nic : inv.nics) {
+    const std::span<const policies::QueuePlacement> placed[2] = {plan.queues_of(nic.name, false),
+                                                                 plan.queues_of(nic.name, true)};
     for (const auto* qs : {&nic.rx, &nic.tx}) {
       for (const auto& q : *qs) {
         QueueDiff row;
         row.nic = &nic;
         row.queue = &q;
-        row.planned = plan.queue(nic.name, q.rx, q.index);
+        row.planned = policies::Plan::find(placed[q.rx], q.index);
         if (row.planned && !nic.path.empty()) {
           // Paths and labels are made for changes only: most cycles change nothing.
           auto knob = [&](const char* leaf, const auto& want, const auto& have, auto text) {
