@@ -186,11 +186,13 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
   }
   const auto& inv = r.discovery->inventory;
   r.load_dependent = load != nullptr && plan_reads_load(*policy, *r.config, inv);
-  if (prev != nullptr && prev->machine == r.machine && prev->discovery == r.discovery && prev->config == r.config &&
-      !prev->load_dependent && !r.load_dependent) {
+  const bool same_input = prev != nullptr && prev->machine == r.machine && prev->discovery == r.discovery &&
+                          prev->config == r.config && prev->plan->policy == policy->name();
+  if (same_input && !prev->load_dependent && !r.load_dependent) {
     r.plan = prev->plan;  // a pure function of the same input
   } else {
-    r.plan = std::make_shared<const policies::Plan>(policies::build_plan(*policy, {*r.machine, inv, *r.config, load}));
+    r.plan = std::make_shared<const policies::Plan>(policies::build_plan(
+        *policy, {*r.machine, inv, *r.config, load}, same_input ? prev->plan.get() : nullptr));
   }
   r.diff = diff_plan(root, inv, *r.plan);
 }
