@@ -25,6 +25,7 @@ struct DeviceSettings {
   XpsMode xps = XpsMode::kAuto;
   std::string policy;  // placement policy for this device's IRQs; empty: Config::policy
   sysfs::CpuSet allowed_cpus;  // CPUs this device's IRQs may use; empty: no restriction
+  bool operator==(const DeviceSettings&) const = default;
 };
 
 // Where a setting came from, for messages ("file:line:column").
@@ -33,6 +34,7 @@ struct SourceLocation {
   int line = 0;
   int column = 0;
   std::string to_string() const;  // "file:line:column", "file" without a line, "" when unknown
+  bool operator==(const SourceLocation&) const = default;
 };
 
 // The settings a [[device]] rule changes; unset fields leave what came before.
@@ -44,6 +46,7 @@ struct DevicePatch {
   std::optional<XpsMode> xps;
   std::optional<sysfs::CpuSet> allowed_cpus;
   void apply_to(DeviceSettings& s) const;
+  bool operator==(const DevicePatch&) const = default;
 };
 // The patch that turns default-constructed DeviceSettings into `s`: every field that differs.
 DevicePatch patch_of(const DeviceSettings& s);
@@ -54,6 +57,7 @@ struct DeviceRule {
   std::string name, driver, pci, mac;
   DevicePatch set;
   SourceLocation where;
+  bool operator==(const DeviceRule&) const = default;
 };
 
 // An [[irq]] rule: by IRQ number or by action-name glob; either ignore (irqd never touches the IRQ)
@@ -64,6 +68,7 @@ struct IrqRule {
   bool ignore = false;
   std::optional<sysfs::CpuSet> pin;
   SourceLocation where;
+  bool operator==(const IrqRule&) const = default;
 };
 
 // A queue named by device, direction and index, for static pins.
@@ -79,6 +84,7 @@ struct BalanceSettings {
   double margin = 0.10;     // move only when the busiest CPU exceeds the lower bound by more than this
   int max_moves = 8;        // IRQ moves per cycle at most
   int cooldown_cycles = 3;  // an IRQ moved in the last K cycles is not moved again
+  bool operator==(const BalanceSettings&) const = default;
 };
 
 struct Config {
@@ -109,6 +115,8 @@ struct Config {
   // A device's settings. Policies call this after config::resolve_rules (config/rules.hpp) has put
   // every discovered NIC's resolved settings into `devices`.
   const DeviceSettings& device(const std::string& name) const;
+  // Member-wise: the engine keeps the last resolution and plan while the configuration is the same.
+  bool operator==(const Config&) const = default;
 };
 
 // The whole configuration as TOML (every key, rules included), for --check-config and logs; it

@@ -37,10 +37,14 @@ DeviceSettings resolve_device(const Config& c, const sysfs::NicInfo& nic) {
   return s;
 }
 
-void resolve_rules(Config& c, sysfs::Inventory& inv) {
+void resolve_devices(Config& c, const sysfs::Inventory& inv) {
   std::map<std::string, DeviceSettings> resolved;
   for (const auto& nic : inv.nics) resolved[nic.name] = resolve_device(c, nic);
   for (auto& [name, s] : resolved) c.devices[name] = std::move(s);
+}
+
+void resolve_rules(Config& c, sysfs::Inventory& inv) {
+  resolve_devices(c, inv);
   if (c.irq_rules.empty()) return;
   // Rules by number are looked up, not scanned: a file may hold thousands of them.
   std::map<int, std::size_t> by_number;

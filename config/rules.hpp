@@ -21,6 +21,9 @@ DeviceSettings resolve_device(const Config& c, const sysfs::NicInfo& nic);
 // ignored IRQs in `inv` (IrqInfo::error says which rule), so policies see the final result through
 // Config::device(name) and irq_pins. Pure: no I/O.
 void resolve_rules(Config& c, sysfs::Inventory& inv);
+// Only the per-device part (c.devices): what resolve_rules does when there are no [[irq]] rules,
+// for callers that share an inventory they must not change.
+void resolve_devices(Config& c, const sysfs::Inventory& inv);
 
 // A command-line setting for every device (--rps, --rfs, --xps): set in device_defaults and taken
 // out of every rule, so it wins over the files.

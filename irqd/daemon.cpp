@@ -55,7 +55,7 @@ ApplyResult Daemon::cycle() {
     machine_.reset();
   }
   cpus_online_ = online;
-  if (!machine_) machine_ = load_machine(sample_root, opts_.engine);
+  if (!machine_) machine_ = std::make_shared<const topology::Machine>(load_machine(sample_root, opts_.engine));
   // Sample first: the plan is made from the load measured up to now.
   const auto now = opts_.clock ? opts_.clock() : start;
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
@@ -68,7 +68,10 @@ ApplyResult Daemon::cycle() {
   for (auto& [irq, n] : load_.cycles_since_move) ++n;
   const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(),
                                           DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
-  auto plan = plan_discovered(opts_.engine, effective_config(), *machine_, have_load ? &load_ : nullptr, found);
+  // The last plan lends what did not change (machine, scoped discovery, resolved config, and the
+  // plan itself when it cannot differ); it stays valid for D-Bus views until replaced below.
+  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &load_ : nullptr, found,
+                              last_plan_.get());
   ApplyResult r;
   if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);

@@ -123,7 +123,7 @@ class Daemon {
   std::unique_ptr<PlanResult> last_plan_;
   OriginalStore originals_;
   std::set<int> unchangeable_;
-  std::optional<topology::Machine> machine_;  // loaded once; SIGHUP reloads it
+  std::shared_ptr<const topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()

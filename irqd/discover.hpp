@@ -20,6 +20,7 @@ struct DiscoverOptions {
 struct Discovery {
   sysfs::Inventory inventory;
   std::vector<std::string> warnings;  // problems that did not stop discovery (each names its file)
+  bool operator==(const Discovery&) const = default;
 };
 
 // Throws (sysfs::IoError / sysfs::ParseError) only when /proc/interrupts itself cannot be read or

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,9 @@ struct IrqDiff {
   const sysfs::IrqInfo* irq = nullptr;
   const policies::IrqPlacement* planned = nullptr;  // nullptr: left as it is
   bool change = false;
-  std::string reason;  // the plan's reason, or why the IRQ is not placed
+  // The plan's reason, or why the IRQ is not placed. Made when asked: a cycle's diff has a row
+  // for every NIC IRQ, and only reports and D-Bus views read the text.
+  std::string reason() const;
 };
 
 struct QueueDiff {
@@ -54,13 +57,22 @@ struct Diff {
   std::vector<std::string> notes;
 };
 
-// Everything one planning pass produced, kept together so the diff's pointers stay valid.
+// Everything one planning pass produced, kept together so the diff's pointers stay valid. The
+// parts are immutable and shared: a cycle whose machine, discovery or configuration did not change
+// shares them with the previous cycle's result instead of copying them (a PlanResult stays valid
+// however many cycles later it is read).
 struct PlanResult {
-  topology::Machine machine;
-  Discovery discovery;
-  config::Config config;
-  policies::Plan plan;
+  std::shared_ptr<const topology::Machine> machine;
+  std::shared_ptr<const Discovery> discovery;    // scoped to --device, [[irq]] ignores marked
+  std::shared_ptr<const config::Config> config;  // rules resolved against discovery
+  std::shared_ptr<const policies::Plan> plan;
   Diff diff;
+
+  // What the parts above were made from, for the next cycle to compare with.
+  std::shared_ptr<const Discovery> found;                // the discovery as given, unscoped
+  std::shared_ptr<const config::Config> config_given;    // the configuration as given
+  std::vector<std::string> devices;                      // EngineOptions::devices
+  bool load_dependent = false;  // a load-aware policy planned from a load: the plan depends on it
 };
 
 topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& opts);
@@ -78,10 +90,14 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
                                       const policies::LoadInfo* load = nullptr,
                                       const sysfs::InterruptTable* interrupts = nullptr);
 // The same from a discovery made earlier (the daemon's DiscoveryCache): scopes, plans and diffs
-// a copy, so the caller's discovery stays as it was.
+// a snapshot, so the caller's discovery stays as it was. `previous`: the last result (the daemon's
+// last plan), whose parts are shared rather than copied or recomputed where the machine, the
+// discovery, the configuration (and, for a load-aware plan, the load) are the same; the result is
+// exactly what a plan without `previous` would be.
 std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
-                                            const topology::Machine& machine,
+                                            std::shared_ptr<const topology::Machine> machine,
                                             const policies::LoadInfo* load,
-                                            const Discovery& discovery);
+                                            const Discovery& discovery,
+                                            const PlanResult* previous = nullptr);
 
 }  // namespace irqd

@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
       return daemon.run();
     }
     auto result = irqd::plan_once(opts, cfg);
-    for (const auto& w : result->discovery.warnings) spdlog::warn("{}", w);
+    for (const auto& w : result->discovery->warnings) spdlog::warn("{}", w);
     std::string display = sysroot.is_live() ? "this machine" : root;
     std::optional<irqd::ApplyResult> applied;
     if (!dry_run) {

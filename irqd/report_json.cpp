@@ -35,24 +35,24 @@ json knob(const std::optional<T>& current, const std::optional<T>* planned) {
 }  // namespace
 
 std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
-  const auto& inv = r.discovery.inventory;
+  const auto& inv = r.discovery->inventory;
   json j;
   j["schema"] = kReportSchema;
   j["irqd_version"] = IRQD_VERSION;
   j["root"] = root_display;
   j["dry_run"] = applied == nullptr;
   json nodes = json::array();
-  for (const auto& n : r.machine.nodes) nodes.push_back({{"node", n.os_index}, {"cpus", n.cpus.to_list()}});
-  j["machine"] = {{"source", r.machine.source},
-                  {"summary", r.machine.summary()},
-                  {"online", r.machine.online.to_list()},
-                  {"isolated", r.machine.isolated.to_list()},
-                  {"nohz_full", r.machine.nohz_full.to_list()},
-                  {"usable", policies::usable_cpus(r.machine, r.config).to_list()},
-                  {"packages", r.machine.packages.size()},
-                  {"cores", r.machine.cores.size()},
+  for (const auto& n : r.machine->nodes) nodes.push_back({{"node", n.os_index}, {"cpus", n.cpus.to_list()}});
+  j["machine"] = {{"source", r.machine->source},
+                  {"summary", r.machine->summary()},
+                  {"online", r.machine->online.to_list()},
+                  {"isolated", r.machine->isolated.to_list()},
+                  {"nohz_full", r.machine->nohz_full.to_list()},
+                  {"usable", policies::usable_cpus(*r.machine, *r.config).to_list()},
+                  {"packages", r.machine->packages.size()},
+                  {"cores", r.machine->cores.size()},
                   {"nodes", nodes}};
-  j["policy"] = r.plan.policy;
+  j["policy"] = r.plan->policy;
   j["changes"] = r.diff.changes;
 
   json devices = json::array();
@@ -86,7 +86,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                     {"effective", set_json(i.effective)},
                     {"planned", d.planned ? json(d.planned->cpus.to_list()) : json(nullptr)},
                     {"change", d.change},
-                    {"reason", d.reason}});
+                    {"reason", d.reason()}});
   }
   j["irqs"] = irqs;
 
@@ -107,8 +107,8 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
   }
   j["queues"] = queues;
   j["rps_sock_flow_entries"] =
-      r.plan.rps_sock_flow_entries ? json(*r.plan.rps_sock_flow_entries) : json(nullptr);
-  json notes = r.plan.notes;
+      r.plan->rps_sock_flow_entries ? json(*r.plan->rps_sock_flow_entries) : json(nullptr);
+  json notes = r.plan->notes;
   for (const auto& n : r.diff.notes) notes.push_back(n);
   j["notes"] = notes;
   if (applied)
@@ -117,7 +117,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                   {"failed", applied->failed},
                   {"unchangeable", applied->unchangeable},
                   {"errors", applied->errors}};
-  j["warnings"] = r.discovery.warnings;
+  j["warnings"] = r.discovery->warnings;
   return j.dump(2) + "\n";
 }
 

@@ -69,18 +69,18 @@ std::string planned_knob(const policies::QueuePlacement* p, std::optional<T> pol
 }  // namespace
 
 std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
-  const auto& inv = r.discovery.inventory;
+  const auto& inv = r.discovery->inventory;
   std::string out;
   if (applied)
     out += fmt::format("irqd {} plan of {}, applied\n", IRQD_VERSION, root_display);
   else
     out += fmt::format("irqd {} dry run of {}: nothing was written\n", IRQD_VERSION, root_display);
-  out += fmt::format("machine: {} ({})\n", r.machine.summary(), r.machine.source);
+  out += fmt::format("machine: {} ({})\n", r.machine->summary(), r.machine->source);
   out += fmt::format("usable CPUs: {} (online {}, isolated {}, nohz_full {}, banned {})\n",
-                     policies::usable_cpus(r.machine, r.config).to_list(), r.machine.online.to_list(),
-                     set_or(r.machine.isolated, "-"), set_or(r.machine.nohz_full, "-"),
-                     set_or(r.config.banned_cpus, "-"));
-  out += fmt::format("policy: {}\n\n", r.plan.policy);
+                     policies::usable_cpus(*r.machine, *r.config).to_list(), r.machine->online.to_list(),
+                     set_or(r.machine->isolated, "-"), set_or(r.machine->nohz_full, "-"),
+                     set_or(r.config->banned_cpus, "-"));
+  out += fmt::format("policy: {}\n\n", r.plan->policy);
 
   out += fmt::format("Network devices ({})\n", inv.nics.size());
   Table devs({"DEVICE", "DRIVER", "PCI", "NODE", "LOCAL CPUS", "RX", "TX", "IRQS"});
@@ -97,7 +97,7 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
     std::string planned = !d.planned ? "unchanged" : d.change ? d.planned->cpus.to_list() : d.planned->cpus.to_list() + " (=)";
     irqs.add({std::to_string(i.irq), i.device, queue_label(i), sysfs::to_string(i.cls),
               i.node < 0 ? "-" : std::to_string(i.node), set_or(i.affinity), set_or(i.effective), planned,
-              i.name, d.reason});
+              i.name, d.reason()});
   }
   out += irqs.str() + "\n";
 
@@ -117,11 +117,11 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
   }
   out += qs.str();
 
-  if (r.plan.rps_sock_flow_entries)
-    out += fmt::format("rps_sock_flow_entries: planned {}\n", *r.plan.rps_sock_flow_entries);
-  for (const auto& n : r.plan.notes) out += fmt::format("note: {}\n", n);
+  if (r.plan->rps_sock_flow_entries)
+    out += fmt::format("rps_sock_flow_entries: planned {}\n", *r.plan->rps_sock_flow_entries);
+  for (const auto& n : r.plan->notes) out += fmt::format("note: {}\n", n);
   for (const auto& n : r.diff.notes) out += fmt::format("note: {}\n", n);
-  for (const auto& w : r.discovery.warnings) out += fmt::format("warning: {}\n", w);
+  for (const auto& w : r.discovery->warnings) out += fmt::format("warning: {}\n", w);
   if (!applied) {
     out += fmt::format("\n{} change{} would be made.\n", r.diff.changes, r.diff.changes == 1 ? "" : "s");
     return out;

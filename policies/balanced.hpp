@@ -27,6 +27,7 @@ class Balanced final : public Policy {
     return "measured IRQ cost balanced over the NIC's node, few moves per cycle";
   }
   Plan plan(const PlanInput& in) const override;
+  bool uses_load() const override { return true; }
 };
 
 }  // namespace irqd::policies

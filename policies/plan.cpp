@@ -2,6 +2,7 @@
 #include "policies/plan.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 namespace irqd::policies {
@@ -26,6 +27,19 @@ const QueuePlacement* Plan::queue(const std::string& device, bool rx, int index)
   auto it = std::lower_bound(queues.begin(), queues.end(), key,
                              [](const QueuePlacement& q, const auto& k) { return queue_key(q) < k; });
   return it != queues.end() && queue_key(*it) == key ? &*it : nullptr;
+}
+
+std::span<const QueuePlacement> Plan::queues_of(const std::string& device, bool rx) const {
+  auto first = std::lower_bound(queues.begin(), queues.end(), queue_key(device, rx, std::numeric_limits<int>::min()),
+                                [](const QueuePlacement& q, const auto& k) { return queue_key(q) < k; });
+  auto last = first;
+  while (last != queues.end() && last->rx == rx && last->device == device) ++last;
+  return {first, last};
+}
+
+const QueuePlacement* Plan::find(std::span<const QueuePlacement> qs, int index) {
+  auto it = std::lower_bound(qs.begin(), qs.end(), index, [](const QueuePlacement& q, int i) { return q.queue < i; });
+  return it != qs.end() && it->queue == index ? &*it : nullptr;
 }
 
 QueuePlacement& Plan::queue_mut(const std::string& device, bool rx, int index) {

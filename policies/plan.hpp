@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,11 @@ struct Plan {
 
   const IrqPlacement* irq(int n) const;
   const QueuePlacement* queue(const std::string& device, bool rx, int index) const;
+  // The placements of one device's rx (or tx) queues, sorted by index: for walking a NIC's queues
+  // without a search by name per queue.
+  std::span<const QueuePlacement> queues_of(const std::string& device, bool rx) const;
+  // The placement of queue `index` in such a span; nullptr when it has none.
+  static const QueuePlacement* find(std::span<const QueuePlacement> qs, int index);
   // The placement of a queue, created empty when the plan has none yet (keeps `queues` sorted).
   QueuePlacement& queue_mut(const std::string& device, bool rx, int index);
   // Replaces or adds an IRQ placement (keeps `irqs` sorted).
@@ -67,6 +73,9 @@ class Policy {
   virtual std::string_view name() const = 0;
   virtual std::string_view summary() const = 0;  // one line for --help and logs
   virtual Plan plan(const PlanInput& in) const = 0;
+  // Whether plan() reads PlanInput::load. A policy that does not gives the same plan whatever the
+  // load, so the engine may keep its last plan while nothing else changed.
+  virtual bool uses_load() const { return false; }
 };
 
 }  // namespace irqd::policies

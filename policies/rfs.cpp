@@ -18,10 +18,8 @@ void plan_rfs(const PlanInput& in, Plan& plan) {
   for (const auto& nic : in.inventory.nics) {
     const auto& settings = in.config.device(nic.name);
     bool rps_in_use = false;
-    for (const auto& q : nic.rx) {
-      const auto* p = plan.queue(nic.name, true, q.index);
-      if (p && p->rps_cpus && !p->rps_cpus->empty()) rps_in_use = true;
-    }
+    for (const auto& p : plan.queues_of(nic.name, true))
+      if (p.rps_cpus && !p.rps_cpus->empty()) rps_in_use = true;
     const int nrx = static_cast<int>(nic.rx.size());
     for (const auto& q : nic.rx) {
       if (!q.rps_flow_cnt) continue;

@@ -26,6 +26,7 @@ void plan_rps(const PlanInput& in, Plan& plan) {
     LocalCpus local = nic_local_cpus(m, nic, usable);
     const int cores = count_cores(m, local.cpus);
     const int nrx = static_cast<int>(nic.rx.size());
+    std::string off_reason;
     for (const auto& q : nic.rx) {
       if (!q.rps_cpus) continue;  // no rps_cpus file (kernel without CONFIG_RPS)
       auto& p = plan.queue_mut(nic.name, true, q.index);
@@ -43,7 +44,9 @@ void plan_rps(const PlanInput& in, Plan& plan) {
       }
       if (nrx >= cores) {
         p.rps_cpus = CpuSet{};
-        p.reason = fmt::format("RPS off: {} RX queues >= {} usable cores on {}", nrx, cores, local.why);
+        if (off_reason.empty())  // the same for every queue of the NIC: formatted once
+          off_reason = fmt::format("RPS off: {} RX queues >= {} usable cores on {}", nrx, cores, local.why);
+        p.reason = off_reason;
         continue;
       }
       int irq_cpu = plan.queue_irq_cpu(q);

@@ -94,13 +94,27 @@ Plan plan_irqs(const Policy& policy, const PlanInput& in) {
   return plan;
 }
 
-Plan build_plan(const Policy& policy, const PlanInput& in) {
+namespace {
+bool same_irq_cpus(const Plan& a, const Plan& b) {
+  return std::equal(a.irqs.begin(), a.irqs.end(), b.irqs.begin(), b.irqs.end(),
+                    [](const IrqPlacement& x, const IrqPlacement& y) { return x.irq == y.irq && x.cpus == y.cpus; });
+}
+}  // namespace
+
+Plan build_plan(const Policy& policy, const PlanInput& in, const Plan* previous) {
   Plan plan = plan_irqs(policy, in);
   apply_irq_pins(in, plan);
-  plan_rps(in, plan);
-  plan_rfs(in, plan);
-  plan_xps(in, plan);
-  apply_queue_pins(in, plan);
+  if (previous != nullptr && same_irq_cpus(plan, *previous)) {
+    // RPS, RFS and XPS read only the input and the IRQs' CPUs (not their reasons), and add no
+    // notes: with both the same, they would plan what `previous` has.
+    plan.queues = previous->queues;
+    plan.rps_sock_flow_entries = previous->rps_sock_flow_entries;
+  } else {
+    plan_rps(in, plan);
+    plan_rfs(in, plan);
+    plan_xps(in, plan);
+  }
+  apply_queue_pins(in, plan);  // idempotent on kept queues; its notes are this plan's
   return plan;
 }
 

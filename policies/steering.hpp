@@ -38,6 +38,9 @@ void apply_queue_pins(const PlanInput& in, Plan& plan);
 Plan plan_irqs(const Policy& policy, const PlanInput& in);
 
 // The whole plan: placement policy (plan_irqs), static IRQ pins, RPS, RFS, XPS, static queue pins.
-Plan build_plan(const Policy& policy, const PlanInput& in);
+// `previous`: a plan built by the same policy from the same machine, inventory and configuration
+// (the load may differ, as it does every cycle); when the IRQs land on the same CPUs, its queue
+// steering is kept instead of planned again. The result is the same either way.
+Plan build_plan(const Policy& policy, const PlanInput& in, const Plan* previous = nullptr);
 
 }  // namespace irqd::policies

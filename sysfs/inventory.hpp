@@ -37,6 +37,7 @@ struct IrqInfo {
   std::optional<CpuSet> affinity;   // current smp_affinity(_list)
   std::optional<CpuSet> effective;  // effective_affinity_list
   std::string error;          // why its files could not be read (then it is never placed)
+  bool operator==(const IrqInfo&) const = default;
 };
 
 struct QueueInfo {
@@ -47,6 +48,7 @@ struct QueueInfo {
   std::optional<CpuSet> xps_cpus;
   std::optional<CpuSet> xps_rxqs;
   std::vector<int> irqs;      // IRQs serving this queue (usually one)
+  bool operator==(const QueueInfo&) const = default;
 };
 
 struct NicInfo {
@@ -64,6 +66,7 @@ struct NicInfo {
   std::vector<QueueInfo> tx;
   std::vector<int> irqs;      // every IRQ of the device, queue or not, sorted
   std::vector<std::string> errors;
+  bool operator==(const NicInfo&) const = default;
 };
 
 struct Inventory {
@@ -75,6 +78,8 @@ struct Inventory {
   const IrqInfo* irq(int n) const;
   // The queue IRQs of a NIC, sorted by queue index then role.
   std::vector<const IrqInfo*> queue_irqs(const std::string& nic) const;
+  // Member-wise: the engine keeps the last plan while discovery finds the same thing.
+  bool operator==(const Inventory&) const = default;
 };
 
 }  // namespace irqd::sysfs

@@ -62,7 +62,7 @@ void Service::on_cycle(const CycleReport& r) {
         }
       }
     }
-    StateView view{*plan, plan->config, daemon_.load(), daemon_.unchangeable(), now};
+    StateView view{*plan, *plan->config, daemon_.load(), daemon_.unchangeable(), now};
     irqs_ = irq_rows(view);
     devices_ = device_rows(view);
     auto sig = device_signature(*plan);
@@ -133,7 +133,7 @@ Service::Status Service::GetStatus() {
     std::uint32_t placed = 0;
     if (plan != nullptr)
       for (const auto& d : plan->diff.irqs) placed += d.planned != nullptr;
-    std::string policy = plan != nullptr ? plan->config.policy : daemon_.effective_config().policy;
+    std::string policy = plan != nullptr ? plan->config->policy : daemon_.effective_config().policy;
     double interval = std::chrono::duration<double>(daemon_.options().interval).count();
     return Status(std::string(IRQD_VERSION), policy, interval,
                   static_cast<std::uint64_t>(daemon_.cycles()), r.cost_ms, placed,
@@ -150,7 +150,7 @@ std::vector<ChangeRow> Service::GetPlan() {
   return guarded([&] {
     const PlanResult* last = daemon_.last_plan();
     auto now = plan_once(daemon_.options().engine, daemon_.effective_config(),
-                         last ? &last->machine : nullptr, daemon_.plan_load());
+                         last ? last->machine.get() : nullptr, daemon_.plan_load());
     return change_rows(now->diff);
   });
 }
@@ -162,14 +162,14 @@ void Service::PinIrq(const std::uint32_t& irq, const std::string& cpus) {
   guarded([&] {
     const auto& plan = need_plan();
     const sysfs::IrqInfo* info = irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max())
-                                     ? plan.discovery.inventory.irq(static_cast<int>(irq))
+                                     ? plan.discovery->inventory.irq(static_cast<int>(irq))
                                      : nullptr;
     if (info == nullptr) throw sdbus::Error(kNotFound, fmt::format("IRQ {}: no such IRQ", irq));
     if (info->cls == sysfs::IrqClass::kManaged || daemon_.unchangeable().count(info->irq) > 0)
       throw sdbus::Error(
           kUnchangeable,
           fmt::format("{}: the kernel manages its affinity; irqd cannot pin it", irq_label(*info)));
-    sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine.online);
+    sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine->online);
     Overrides o = store_.get();
     o.irq_pins[info->irq] = set;
     commit(std::move(o), fmt::format("{} pinned to CPUs {}", irq_label(*info), set.to_list()));
@@ -198,7 +198,7 @@ void Service::PinQueue(const std::string& device, const std::string& queue,
     check_device_name(device);
     QueueName q = parse_queue_name(queue);
     const auto& plan = need_plan();
-    const sysfs::NicInfo* nic = plan.discovery.inventory.nic(device);
+    const sysfs::NicInfo* nic = plan.discovery->inventory.nic(device);
     if (nic == nullptr)
       throw sdbus::Error(kNotFound, fmt::format("device '{}': no such network device", device));
     const auto& qs = q.rx ? nic->rx : nic->tx;
@@ -208,7 +208,7 @@ void Service::PinQueue(const std::string& device, const std::string& queue,
       throw sdbus::Error(kNotFound,
                          fmt::format("{} {}: no such queue ({} has {} {} queues)", device, queue,
                                      device, qs.size(), q.rx ? "rx" : "tx"));
-    sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine.online);
+    sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine->online);
     Overrides o = store_.get();
     o.queue_pins[{device, q.rx, q.index}] = set;
     commit(std::move(o), fmt::format("{} {} {} pinned to CPUs {}", device, queue,
@@ -239,7 +239,7 @@ void Service::SetDevicePolicy(const std::string& device, const std::string& poli
       policies::make_policy(policy);  // UnknownPolicy (invalid_argument) lists the known ones
     }
     const auto& plan = need_plan();
-    if (plan.discovery.inventory.nic(device) == nullptr)
+    if (plan.discovery->inventory.nic(device) == nullptr)
       throw sdbus::Error(kNotFound, fmt::format("device '{}': no such network device", device));
     Overrides o = store_.get();
     if (policy.empty())
@@ -255,18 +255,18 @@ void Service::BanCpus(const std::string& cpus) {
   require_root("BanCpus");
   guarded([&] {
     const auto& plan = need_plan();
-    sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine.online);
+    sysfs::CpuSet set = parse_cpus_arg(cpus, plan.machine->online);
     Overrides o = store_.get();
     o.banned_cpus |= set;
     config::Config eff = daemon_.config();
     apply_overrides(o, eff);
-    sysfs::CpuSet usable = plan.machine.online - eff.banned_cpus;
-    if (eff.honour_isolcpus) usable = usable - plan.machine.isolated;
-    if (eff.honour_nohz_full) usable = usable - plan.machine.nohz_full;
+    sysfs::CpuSet usable = plan.machine->online - eff.banned_cpus;
+    if (eff.honour_isolcpus) usable = usable - plan.machine->isolated;
+    if (eff.honour_nohz_full) usable = usable - plan.machine->nohz_full;
     if (usable.empty())
       throw std::invalid_argument(
           fmt::format("cpulist '{}': banning it would leave no usable CPU (online {}, banned {})",
-                      set.to_list(), plan.machine.online.to_list(), eff.banned_cpus.to_list()));
+                      set.to_list(), plan.machine->online.to_list(), eff.banned_cpus.to_list()));
     commit(std::move(o), fmt::format("CPUs {} banned (run-time bans now {})", set.to_list(),
                                      (store_.get().banned_cpus | set).to_list()));
   });

@@ -84,7 +84,7 @@ std::string queue_of(const sysfs::IrqInfo& irq) {
 }  // namespace
 
 std::vector<IrqRow> irq_rows(const StateView& s) {
-  const auto& inv = s.plan.discovery.inventory;
+  const auto& inv = s.plan.discovery->inventory;
   std::map<int, std::string> written;  // IRQ -> the affinity file the last cycle wrote
   for (const auto& k : s.plan.diff.knobs)
     if (k.irq >= 0) written[k.irq] = k.path;
@@ -95,7 +95,7 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
   for (const auto& irq : inv.irqs) {
     std::string cur = list_of(irq.affinity);
     if (auto w = written.find(irq.irq); w != written.end()) cur = current(s, w->second, cur);
-    const auto* planned = s.plan.plan.irq(irq.irq);
+    const auto* planned = s.plan.plan->irq(irq.irq);
     auto load = s.load.irqs.find(irq.irq);
     double rate = load == s.load.irqs.end() ? 0.0 : load->second.rate;
     double cost = load == s.load.irqs.end() ? 0.0 : load->second.cost;
@@ -113,7 +113,7 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
 
 std::vector<DeviceRow> device_rows(const StateView& s) {
   std::vector<DeviceRow> rows;
-  for (const auto& nic : s.plan.discovery.inventory.nics) {
+  for (const auto& nic : s.plan.discovery->inventory.nics) {
     std::vector<QueueRow> queues;
     for (const auto* qs : {&nic.rx, &nic.tx}) {
       for (const auto& q : *qs) {
@@ -176,7 +176,7 @@ OverridesReply overrides_reply(const Overrides& o) {
 
 std::vector<std::string> device_signature(const PlanResult& plan) {
   std::vector<std::string> sig;
-  for (const auto& nic : plan.discovery.inventory.nics)
+  for (const auto& nic : plan.discovery->inventory.nics)
     sig.push_back(fmt::format("{} rx={} tx={}", utf8(nic.name), nic.rx.size(), nic.tx.size()));
   return sig;
 }

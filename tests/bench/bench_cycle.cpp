@@ -210,13 +210,17 @@ void cycle_parts(benchmark::State& state, const irqd::bench::ScaleSpec& spec) {
   irqd::DiscoveryCache cache;
   sampler.sample(root, 0.0);
   const auto& found = cache.get(root, sampler.interrupts(), irqd::DiscoverOptions{false}, &sampler);
-  const auto machine = irqd::load_machine(root, engine);
+  const auto machine = std::make_shared<const irqd::topology::Machine>(irqd::load_machine(root, engine));
   irqd::config::Config cfg;
   const int part = static_cast<int>(state.range(0));
+  std::unique_ptr<irqd::PlanResult> last;  // as the daemon keeps it: the next plan shares from it
   for (auto _ : state) {
     if (part == 0) benchmark::DoNotOptimize(sampler.sample(root, 1.0));
     if (part == 1) benchmark::DoNotOptimize(&cache.get(root, sampler.interrupts(), irqd::DiscoverOptions{false}, &sampler));
-    if (part == 2) benchmark::DoNotOptimize(irqd::plan_discovered(engine, cfg, machine, nullptr, found));
+    if (part == 2) {
+      last = irqd::plan_discovered(engine, cfg, machine, nullptr, found, last.get());
+      benchmark::DoNotOptimize(last.get());
+    }
   }
   state.SetLabel(part == 0 ? "sample" : part == 1 ? "cached discovery" : "plan+diff");
 }
@@ -282,6 +286,39 @@ void BM_PeakRss1152x440(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PeakRss1152x440)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The balanced policy's steady plan + diff at 256 x 2048, as the daemon runs it: with the last
+// result to share from. 0: no load yet (the plan is kept), 1: a measured load that changes a little
+// every cycle (the plan is made again; nothing moves).
+void BM_PlanBalanced256x2048(benchmark::State& state) {
+  const auto& t = placed_tree(k256x2048);
+  const auto engine = scale_engine(t);
+  irqd::sysfs::SysRoot root(t.root());
+  irqd::Sampler sampler;
+  irqd::DiscoveryCache cache;
+  sampler.sample(root, 0.0);
+  // The tree's effective_affinity_list files do not follow the writes as the kernel's do.
+  irqd::Discovery found = cache.get(root, sampler.interrupts(), irqd::DiscoverOptions{false}, &sampler);
+  for (auto& irq : found.inventory.irqs) irq.effective = irq.affinity;
+  const auto machine = std::make_shared<const irqd::topology::Machine>(irqd::load_machine(root, engine));
+  irqd::config::Config cfg;
+  cfg.policy = "balanced";
+  irqd::policies::LoadInfo load;
+  const bool with_load = state.range(0) == 1;
+  std::unique_ptr<irqd::PlanResult> last;
+  std::uint64_t n = 0;
+  for (auto _ : state) {
+    if (with_load)
+      for (const auto& irq : found.inventory.irqs)
+        load.irqs[irq.irq] = {0.001 + 1e-9 * static_cast<double>((n + static_cast<std::uint64_t>(irq.irq)) % 7), 100.0};
+    ++n;
+    last = irqd::plan_discovered(engine, cfg, machine, with_load ? &load : nullptr, found, last.get());
+    benchmark::DoNotOptimize(last.get());
+  }
+  state.counters["changes"] = last->diff.changes;
+  state.SetLabel(with_load ? "load" : "no load");
+}
+BENCHMARK(BM_PlanBalanced256x2048)->DenseRange(0, 1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -137,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Scenario, BalancedIsTheDefaultPolicy) {
   ScenarioRunner r(spec(kTwoNodes, 2, 4, 2), {});
   ASSERT_NE(r.daemon().last_plan(), nullptr);
-  EXPECT_EQ(r.daemon().last_plan()->plan.policy, "balanced");
+  EXPECT_EQ(r.daemon().last_plan()->plan->policy, "balanced");
 }
 
 TEST(Scenario, TwoNodesUniformFromEverythingOnCpu0) {

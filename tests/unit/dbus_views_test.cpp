@@ -45,8 +45,12 @@ TEST(DbusViews, IrqRowsShowTheValueAfterTheCycleCostShareAndSafeNames) {
   b.irq = 39;
   b.name = "odd\xff\xfename";
   b.cls = sysfs::IrqClass::kOther;
-  p.discovery.inventory.irqs = {a, b};
-  p.plan.set_irq({38, sysfs::CpuSet::of({1}), "spread"});
+  auto found = std::make_shared<Discovery>();
+  found->inventory.irqs = {a, b};
+  p.discovery = found;
+  auto plan = std::make_shared<policies::Plan>();
+  plan->set_irq({38, sysfs::CpuSet::of({1}), "spread"});
+  p.plan = plan;
   p.diff.knobs.push_back({"proc/irq/38/smp_affinity_list", "1", "0-3", 38, "IRQ 38"});
   config::Config eff;
   eff.irq_pins[38] = sysfs::CpuSet::of({1});

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "irqd/report.hpp"
+
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
@@ -63,10 +65,61 @@ TEST(EngineTest, DeviceScopeLeavesOtherNicsAlone) {
   Tree tree;
   tree.opts.devices = {"eth*"};
   auto r = plan_once(tree.opts, config::Config{});
-  EXPECT_EQ(r->discovery.inventory.nics.size(), 1u);
-  EXPECT_EQ(r->plan.irq(201), nullptr);
+  EXPECT_EQ(r->discovery->inventory.nics.size(), 1u);
+  EXPECT_EQ(r->plan->irq(201), nullptr);
   for (const auto& k : r->diff.knobs) EXPECT_EQ(k.path.find("wlan0"), std::string::npos) << k.path;
-  EXPECT_EQ(r->discovery.inventory.irq(201)->cls, sysfs::IrqClass::kOther);
+  EXPECT_EQ(r->discovery->inventory.irq(201)->cls, sysfs::IrqClass::kOther);
+}
+
+// The daemon plans each cycle from its last result. What it shows must be what a plan from scratch
+// shows, whatever was shared; what changed must be seen; an old result stays readable.
+TEST(EngineTest, PlanFromThePreviousResultIsThePlanFromScratch) {
+  Tree tree;
+  sysfs::SysRoot root(tree.opts.root);
+  auto machine = std::make_shared<const topology::Machine>(load_machine(root, tree.opts));
+  Discovery found = discover(root, DiscoverOptions{false});
+  config::Config cfg;
+  auto fresh = [&](const config::Config& c, const policies::LoadInfo* load) {
+    return render_json(*plan_discovered(tree.opts, c, machine, load, found), "t", nullptr);
+  };
+  auto first = plan_discovered(tree.opts, cfg, machine, nullptr, found);
+  auto second = plan_discovered(tree.opts, cfg, machine, nullptr, found, first.get());
+  EXPECT_EQ(second->discovery, first->discovery);  // shared, not copied
+  EXPECT_EQ(second->plan, first->plan);
+  EXPECT_EQ(render_json(*second, "t", nullptr), render_json(*first, "t", nullptr));
+
+  // IRQ 102 now sits where the plan wants it.
+  const int changes = first->diff.changes;
+  for (auto& irq : found.inventory.irqs)
+    if (irq.irq == 102) irq.affinity = first->plan->irq(102)->cpus;
+  auto third = plan_discovered(tree.opts, cfg, machine, nullptr, found, second.get());
+  EXPECT_NE(third->discovery, second->discovery);
+  EXPECT_EQ(third->diff.changes, changes - 1);
+  EXPECT_EQ(render_json(*third, "t", nullptr), fresh(cfg, nullptr));
+
+  // A configuration change is resolved and planned again.
+  config::Config off = cfg;
+  off.device_defaults.xps = config::XpsMode::kOff;
+  auto fourth = plan_discovered(tree.opts, off, machine, nullptr, found, third.get());
+  EXPECT_NE(fourth->config, third->config);
+  EXPECT_EQ(render_json(*fourth, "t", nullptr), fresh(off, nullptr));
+
+  // A load-aware plan is made again when the load changes, and is what it would be from scratch.
+  config::Config balanced = cfg;
+  balanced.policy = "balanced";
+  policies::LoadInfo load;
+  load.irqs[101] = {0.2, 1000.0};
+  load.irqs[102] = {0.1, 1000.0};
+  auto fifth = plan_discovered(tree.opts, balanced, machine, &load, found, fourth.get());
+  load.irqs[101].cost = 0.3;
+  auto sixth = plan_discovered(tree.opts, balanced, machine, &load, found, fifth.get());
+  EXPECT_NE(sixth->plan, fifth->plan);
+  EXPECT_EQ(render_json(*sixth, "t", nullptr), fresh(balanced, &load));
+  EXPECT_EQ(render_text(*sixth, "t", nullptr), render_text(*plan_discovered(tree.opts, balanced, machine, &load, found), "t", nullptr));
+
+  // Results several cycles old are still whole (D-Bus views read the last one at any time).
+  second.reset();
+  EXPECT_NE(render_text(*first, "t", nullptr).find("IRQ"), std::string::npos);
 }
 
 }  // namespace

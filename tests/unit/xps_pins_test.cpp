@@ -367,5 +367,44 @@ TEST(SteeringTest, SamePlanForSameInput) {
   }
 }
 
+// The daemon passes its last plan (same machine, inventory and configuration; another load) so
+// unchanged steering is kept: the plan must be the one made from scratch, notes included.
+void expect_same_plan(const Plan& a, const Plan& b) {
+  ASSERT_EQ(a.queues.size(), b.queues.size());
+  for (std::size_t i = 0; i < a.queues.size(); ++i) {
+    EXPECT_EQ(a.queues[i].device, b.queues[i].device);
+    EXPECT_EQ(a.queues[i].queue, b.queues[i].queue);
+    EXPECT_EQ(a.queues[i].rps_cpus, b.queues[i].rps_cpus);
+    EXPECT_EQ(a.queues[i].rps_flow_cnt, b.queues[i].rps_flow_cnt);
+    EXPECT_EQ(a.queues[i].xps_cpus, b.queues[i].xps_cpus);
+    EXPECT_EQ(a.queues[i].xps_rxqs, b.queues[i].xps_rxqs);
+    EXPECT_EQ(a.queues[i].reason, b.queues[i].reason);
+  }
+  EXPECT_EQ(a.notes, b.notes);
+  EXPECT_EQ(a.rps_sock_flow_entries, b.rps_sock_flow_entries);
+}
+
+TEST(SteeringTest, PlanFromThePreviousPlanIsThePlanFromScratch) {
+  auto m = pascal();
+  Inventory inv;
+  add_nic(inv, {.name = "eth0", .node = 0, .rx = 4, .tx = 4});
+  add_nic(inv, {.name = "eth1", .node = -1, .rx = 8, .tx = 8, .first_irq = 200});
+  config::Config cfg;
+  cfg.queue_pins[{"eth0", true, 1}] = CpuSet::of({1});
+  cfg.queue_pins[{"eth9", false, 0}] = CpuSet::of({1});  // a note every plan repeats
+  const Plan first = build(m, inv, cfg);
+  expect_same_plan(build_plan(Spread(), {m, inv, cfg}, &first), first);
+  // An IRQ that lands elsewhere (by a pin here; by the load in the daemon) moves its queue's RPS
+  // and XPS: the previous steering must not stay.
+  config::Config pinned = cfg;
+  pinned.irq_pins[200] = CpuSet::of({3});
+  const Plan scratch = build(m, inv, pinned);
+  expect_same_plan(build_plan(Spread(), {m, inv, pinned}, &first), scratch);
+  bool differs = false;
+  for (std::size_t i = 0; i < scratch.queues.size() && i < first.queues.size(); ++i)
+    differs |= !(scratch.queues[i].xps_cpus == first.queues[i].xps_cpus) || !(scratch.queues[i].rps_cpus == first.queues[i].rps_cpus);
+  EXPECT_TRUE(differs);
+}
+
 }  // namespace
 }  // namespace irqd::policies
