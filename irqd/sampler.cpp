@@ -129,7 +129,7 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
   if (primed_) {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (!same_shape_ && row_map_[i] < 0) continue;  // new IRQ: no delta yet
-      const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
+      const std::uint32_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
       if (same_shape_) {  // the steady case: straight arrays, no lookups
         const std::uint32_t* p = &prev_counts_[i * ncols];
         for (std::size_t c = 0; c < ncols; ++c) col_total_[c] += delta32(p[c], now[c]);
@@ -158,7 +158,7 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       const int irq = irqs.rows[rows_[i]].irq;
       if (!same_shape_ && row_map_[i] < 0) continue;
-      const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
+      const std::uint32_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
       double cost = 0.0;
       std::uint64_t fired = 0;
       FiredOn& on = fired_[i];
@@ -216,7 +216,7 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
   if (!same_shape_) next.resize(rows_.size() * ncols);
   std::vector<std::uint32_t>& into = same_shape_ ? prev_counts_ : next;
   for (std::size_t i = 0; !(same_shape_ && have_delta) && i < rows_.size(); ++i) {
-    const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
+    const std::uint32_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
     std::uint32_t* out = &into[i * ncols];
     for (std::size_t c = 0; c < ncols; ++c) out[c] = static_cast<std::uint32_t>(now[c]);
   }

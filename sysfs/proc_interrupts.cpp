@@ -240,19 +240,19 @@ class Parser {
     if (!header_) {
       parse_header(line);
       header_ = true;
+      reserve();
       return;
     }
     parse_row(line);
   }
 
-  void reserve(std::size_t lines, std::size_t bytes) {
-    if (table_.rows.size() < lines) table_.rows.reserve(lines);
-    // Real rows spend ~11 bytes per counter; the cap keeps a file of short named rows under a
-    // huge header from reserving far more than it will use.
-    table_.counts.reserve(std::min(lines * table_.cpus.size(), bytes));
+  // The file's size, known before parsing: the table is then reserved exactly once the header
+  // gives the number of columns, rather than grown by doubling (which at 1152 CPUs held the old
+  // and the new counts at once, and kept up to twice the memory needed).
+  void expect(std::size_t lines, std::size_t bytes) {
+    hint_lines_ = lines;
+    hint_bytes_ = bytes;
   }
-
-  bool has_header() const { return header_; }
 
   void finish() {
     if (!header_) fail(1, "empty file: no 'CPU<n>' header line");
@@ -264,6 +264,15 @@ class Parser {
  private:
   [[noreturn]] void fail(int line, const std::string& what) const {
     throw ParseError(std::string(file_), line, what);
+  }
+
+  void reserve() {
+    const std::size_t rows = hint_lines_ > 0 ? hint_lines_ - 1 : 0;  // all but the header
+    if (table_.rows.capacity() < rows) table_.rows.reserve(rows);
+    // Every counter takes at least two bytes (" 0"): the cap keeps a file of short named rows
+    // under a huge header from reserving far more than it will use.
+    const std::size_t counts = std::min(rows * table_.cpus.size(), hint_bytes_ / 2);
+    if (table_.counts.capacity() < counts) table_.counts.reserve(counts);
   }
 
   void parse_header(std::string_view line) {
@@ -290,7 +299,7 @@ class Parser {
   // Reads up to ncols counters into out starting at offset p of line; returns the offset where
   // the description starts and the number read in k. This loop is the parser's hot path (one
   // iteration per CPU per IRQ), hence pointers and word-at-a-time blank skipping.
-  std::size_t parse_counters(std::string_view line, std::size_t p, std::uint64_t* out,
+  std::size_t parse_counters(std::string_view line, std::size_t p, std::uint32_t* out,
                              std::size_t ncols, std::size_t& k) const {
     const char* const begin = line.data();
     const char* const end = begin + line.size();
@@ -328,12 +337,13 @@ class Parser {
       if (c != end && !is_blank(*c))
         fail(line_no_,
              fmt::format("counter {} '{}' is not a number", k + 1, token_at(line, q - begin)));
-      if (c - q > 19) {  // 19 digits always fit in 64 bits; longer ones are checked
-        if (c - q > 20 || std::from_chars(q, c, v).ec != std::errc())
-          fail(line_no_, fmt::format("counter {} '{}' overflows 64 bits", k + 1,
-                                     std::string_view(q, static_cast<std::size_t>(c - q))));
-      }
-      out[k++] = v;
+      // 19 digits always fit the 64-bit accumulator; longer ones (leading zeros) are re-read.
+      if ((c - q > 19 && std::from_chars(q, c, v).ec != std::errc()) ||
+          v > std::numeric_limits<std::uint32_t>::max())
+        fail(line_no_, fmt::format("counter {} '{}' does not fit 32 bits (the kernel's counters are "
+                                   "unsigned int)", k + 1,
+                                   std::string_view(q, static_cast<std::size_t>(c - q))));
+      out[k++] = static_cast<std::uint32_t>(v);
     }
     return static_cast<std::size_t>(c - begin);
   }
@@ -359,7 +369,7 @@ class Parser {
     const std::size_t ncols = table_.cpus.size();
     const std::size_t first = table_.counts.size();
     table_.counts.resize(first + ncols, 0);
-    std::uint64_t* out = table_.counts.data() + first;
+    std::uint32_t* out = table_.counts.data() + first;
     std::size_t k = 0;
     const std::size_t p = parse_counters(line, colon + 1, out, ncols, k);
     std::size_t rest = skip_blanks(line, p);
@@ -412,6 +422,8 @@ class Parser {
   }
 
   const char* text_end_ = nullptr;
+  std::size_t hint_lines_ = 0;
+  std::size_t hint_bytes_ = 0;
   std::string_view file_;
   int line_no_ = 0;
   bool header_ = false;
@@ -452,23 +464,22 @@ std::size_t InterruptTable::numbered() const {
 }
 
 namespace {
+std::size_t count_lines(std::string_view text) {
+  std::size_t n = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  return n + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
+
 void parse_text(std::string_view text, std::string_view file_name, InterruptTable& out) {
   Parser p(file_name, out);
   p.readable_until(text.data() + text.size());
+  p.expect(count_lines(text), text.size());
   try {
     std::size_t pos = 0;
-    bool reserved = false;
     while (pos < text.size()) {
       std::size_t nl = text.find('\n', pos);
       if (nl == std::string_view::npos) nl = text.size();
       p.take(text.substr(pos, nl - pos));
       pos = nl + 1;  // an unterminated last line ends the loop
-      if (!reserved && p.has_header()) {
-        reserved = true;
-        std::size_t lines = 1;
-        for (std::size_t q = text.find('\n', pos); q != std::string_view::npos; q = text.find('\n', q + 1)) ++lines;
-        p.reserve(lines, text.size());
-      }
     }
     p.finish();
   } catch (...) {
@@ -502,6 +513,26 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
   } closer{fd};
   if (buf.size() < kInterruptsChunk) buf.resize(kInterruptsChunk);
   Parser p(name, out);
+  if (out.counts.capacity() == 0) {
+    // A table that never held this file: learn its size with a first read (procfs reports none),
+    // so that the table is reserved exactly. Later readings reuse the table's storage.
+    std::size_t lines = 0, bytes = 0;
+    char last = '\n';
+    for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) != 0;) {
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        bytes = lines = 0;  // the parsing read reports the error
+        break;
+      }
+      std::string_view data(buf.data(), static_cast<std::size_t>(n));
+      lines += static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n'));
+      bytes += data.size();
+      last = data.back();
+      if (bytes > SysRoot::kMaxFileBytes) break;
+    }
+    if (::lseek(fd, 0, SEEK_SET) != 0) throw IoError(name, errno, "cannot seek");
+    p.expect(lines + (last != '\n' ? 1 : 0), bytes);
+  }
   try {
     std::size_t held = 0;    // bytes in buf not yet parsed (a partial line)
     std::size_t total = 0;

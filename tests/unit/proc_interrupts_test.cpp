@@ -357,18 +357,17 @@ TEST(InterruptParse, ChipPciExtraction) {
   }
 }
 
-TEST(InterruptParse, CountersAround32And64BitLimits) {
+TEST(InterruptParse, CountersUpTo32Bits) {
   const char* text =
       "CPU0 CPU1 CPU2 CPU3\n"
-      "  1: 4294967295 4294967296 0 18446744073709551615 IO-APIC 1-edge x\n"
-      "  2: 00000000000000000001 4294967294 9999999999999999999 1 IO-APIC 1-edge y\n";
+      "  1: 4294967295 4294967294 0 1 IO-APIC 1-edge x\n"
+      "  2: 00000000000000000000000001 0004294967295 0 1 IO-APIC 1-edge y\n";
   InterruptTable t = parse_interrupts(text, "limits");
   EXPECT_EQ(t.count(0, 0), 4294967295u);
-  EXPECT_EQ(t.count(0, 1), 4294967296u);
-  EXPECT_EQ(t.count(0, 3), 18446744073709551615u);
-  EXPECT_EQ(t.count(1, 0), 1u);
-  EXPECT_EQ(t.count(1, 1), 4294967294u);
-  EXPECT_EQ(t.count(1, 2), 9999999999999999999u);
+  EXPECT_EQ(t.count(0, 1), 4294967294u);
+  EXPECT_EQ(t.count(1, 0), 1u);  // leading zeros do not count against the width
+  EXPECT_EQ(t.count(1, 1), 4294967295u);
+  EXPECT_EQ(t.total(0), 4294967295ULL + 4294967294ULL + 1ULL);  // totals do not wrap
 }
 
 TEST(InterruptParse, CrlfLineEnds) {
@@ -458,8 +457,12 @@ TEST(InterruptParseErrors, NameFileAndLine) {
       {"CPU0 CPU1\n  0: 1 IO-APIC 2-edge timer\n", 2, "1 counter columns but the header has 2"},
       {"CPU0 CPU1\n  0:\n", 2, "0 counter columns"},
       {"CPU0 CPU1\n  0: -1 2 IO-APIC 2-edge timer\n", 2, "not an unsigned number"},
-      {"CPU0 CPU1\n  0: 1 18446744073709551616 IO-APIC x\n", 2, "overflows 64 bits"},
-      {"CPU0 CPU1\n  0: 1 123456789012345678901 IO-APIC x\n", 2, "overflows 64 bits"},
+      // The kernel's counters are unsigned int: anything wider is not its file, and wrapping
+      // it would invent a delta.
+      {"CPU0 CPU1\n  0: 1 4294967296 IO-APIC x\n", 2, "counter 2 '4294967296' does not fit 32 bits"},
+      {"CPU0 CPU1\n  0: 1 18446744073709551616 IO-APIC x\n", 2, "does not fit 32 bits"},
+      {"CPU0 CPU1\n  0: 1 123456789012345678901 IO-APIC x\n", 2, "does not fit 32 bits"},
+      {"CPU0 CPU1\nLOC: 99999999999 1 Local timer interrupts\n", 2, "counter 1 '99999999999' does not fit"},
       {"CPU0\n  0: 1 IO-APIC 2-edge timer\n\n  1: 1 IO-APIC 1-edge a\n  2 1 x\n", 5, "expected"},
   };
   for (const BadCase& c : cases) {
@@ -510,30 +513,29 @@ TEST(InterruptParseErrors, TruncatedAndDamagedCapturesNeverCrash) {
 }
 
 // The parser's fast paths (a zero field compared whole, eight digits at a time) must read every
-// value exactly as the plain digit loop would: every digit count 1..20, zeros next to others,
+// value exactly as the plain digit loop would: every digit count 1..10, zeros next to others,
 // both the " %10u" (current) and "%10u " (older kernels) field layouts, and the line's end.
 TEST(ProcInterruptsFastPaths, EveryWidthAndLayoutReadsExactly) {
-  std::vector<std::uint64_t> values = {0, 1, 9, 10, 99, 100, 12345678, 99999999, 100000000, 123456789,
-                                       4294967295ULL, 4294967296ULL, 9999999999ULL, 10000000000ULL,
-                                       1234567890123456789ULL, 18446744073709551615ULL};
+  std::vector<std::uint32_t> values = {0, 1, 9, 10, 99, 100, 12345678, 99999999, 100000000, 123456789,
+                                       999999999, 1000000000, 4294967294U, 4294967295U};
   std::uint64_t x = 88172645463325252ULL;
   for (int i = 0; i < 200; ++i) {  // xorshift: values of every magnitude
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    values.push_back(x >> (i % 64));
+    values.push_back(static_cast<std::uint32_t>(x >> (i % 64)));
   }
   for (bool trailing : {false, true}) {
     const std::size_t ncpus = 7;
     std::string t = "      ";
     for (std::size_t c = 0; c < ncpus; ++c) t += fmt::format("CPU{:<7}", c);
     t += "\n";
-    std::vector<std::uint64_t> want;
+    std::vector<std::uint32_t> want;
     for (std::size_t r = 0; r * ncpus < values.size(); ++r) {
       t += fmt::format("{:>3}:", r + 1);
       if (trailing) t += " ";
       for (std::size_t c = 0; c < ncpus; ++c) {
-        std::uint64_t v = (r + c) % 3 == 0 ? 0 : values[(r * ncpus + c) % values.size()];
+        std::uint32_t v = (r + c) % 3 == 0 ? 0 : values[(r * ncpus + c) % values.size()];
         want.push_back(v);
         t += trailing ? fmt::format("{:>10} ", v) : fmt::format(" {:>10}", v);
       }
@@ -544,7 +546,7 @@ TEST(ProcInterruptsFastPaths, EveryWidthAndLayoutReadsExactly) {
   }
   // A zero glued to a digit is one number, and a zero ending the file is still read.
   auto t = parse_interrupts("      CPU0       CPU1\n  1:          05          0", "interrupts");
-  EXPECT_EQ(t.counts, (std::vector<std::uint64_t>{5, 0}));
+  EXPECT_EQ(t.counts, (std::vector<std::uint32_t>{5, 0}));
 }
 
 // The daemon reads the file in chunks: the result must be what parsing the whole text gives, for
@@ -577,6 +579,25 @@ TEST(ReadInterrupts, ChunkedReadEqualsWholeParse) {
     ASSERT_TRUE(read_interrupts(root, t, buf));
     expect_same_tables(t, parse_interrupts(text, "x"));
   }
+}
+
+// The table is reserved from the file's size before the first row: exactly rows x CPUs, never
+// grown (growth by doubling held the old and the new counts at once), and a re-reading reuses it.
+TEST(ReadInterrupts, TableIsReservedExactlyAndReused) {
+  const std::string text = read_fixture("interrupts/nto-master-112cpu-2s-xeon6330-ice-e810-i40e-x710-irdma-nvme.txt");
+  testing::TempDir dir;
+  SysRoot root(dir.path());
+  dir.write("proc/interrupts", text);
+  std::string buf;
+  InterruptTable t;
+  ASSERT_TRUE(read_interrupts(root, t, buf));
+  EXPECT_EQ(t.counts.capacity(), t.rows.size() * t.ncols());
+  const std::uint32_t* storage = t.counts.data();
+  ASSERT_TRUE(read_interrupts(root, t, buf));
+  EXPECT_EQ(t.counts.data(), storage);
+  InterruptTable whole;
+  parse_interrupts(text, "interrupts", whole);
+  EXPECT_EQ(whole.counts.capacity(), whole.rows.size() * whole.ncols());
 }
 
 TEST(ReadInterrupts, ErrorsMissingFileAndTornRead) {
