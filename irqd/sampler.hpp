@@ -75,22 +75,30 @@ class Sampler {
   const std::vector<std::size_t>& numbered_rows() const { return rows_; }
 
  private:
-  void remap(const sysfs::InterruptTable& irqs);
+  void remap(const sysfs::InterruptTable& now);
+  // From the previous reading (table_) to `now`: table_ itself after an in-place re-reading (the
+  // deltas are changes_), else a table of another shape compared with table_. The caller then
+  // makes `now` table_.
+  bool advance(const sysfs::InterruptTable& now, bool in_place, const sysfs::ProcStat& stat,
+               double seconds);
 
   double alpha_;
   double user_hz_;
-  bool primed_ = false;
-  // The shape of the previous reading: IRQ number of each numbered row and CPU of each column.
-  std::vector<int> prev_irqs_;
-  std::vector<int> prev_cpus_;
-  // Previous counts, numbered rows x columns, as the kernel's 32-bit counters.
-  std::vector<std::uint32_t> prev_counts_;
-  // When the shape changed: previous row of each current row, previous column of each current
-  // column (-1: new).
+  bool primed_ = false;  // table_ holds a previous reading
+  // The last reading, overwritten in place by the next one of the same shape; changes_ logs the
+  // counters that changed with their previous values. fresh_: a reading of another shape (held
+  // beside table_ only while the two are compared).
+  sysfs::InterruptTable table_;
+  sysfs::InterruptTable fresh_;
+  std::vector<sysfs::CounterChange> changes_;
+  // When the shape changed: previous row of each current numbered row, previous column of each
+  // current column (-1: new).
   std::vector<std::ptrdiff_t> row_map_;
   std::vector<std::ptrdiff_t> col_map_;
-  bool same_shape_ = false;
   std::vector<std::size_t> rows_;          // table row of each numbered row
+  std::vector<std::ptrdiff_t> row_pos_;    // numbered position of each table row (-1: named)
+  std::vector<double> row_cost_;           // per numbered row over the interval
+  std::vector<std::uint64_t> row_fired_;
   std::vector<std::uint64_t> prev_ticks_;  // by CPU number; kNoTicks = no line
   std::vector<double> col_seconds_;        // IRQ seconds of each column's CPU (-1: unknown)
   std::vector<std::uint64_t> col_total_;   // count deltas of each column
@@ -98,7 +106,6 @@ class Sampler {
   std::vector<FiredOn> fired_;
   std::map<int, double> cpu_time_;
   policies::LoadInfo load_;
-  sysfs::InterruptTable table_;
   sysfs::ProcStat stat_;  // reused between readings
   std::string text_;      // file buffers (a chunk of /proc/interrupts), reused between readings
   std::string stat_text_;

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <unordered_set>
 
 #include "sysfs/cpuset.hpp"
@@ -223,11 +224,26 @@ void split_description(std::string_view rem, InterruptRow& row) {
 }
 
 // Fed one line at a time, so the same code parses a whole text or a file read in chunks.
+// Fed one line at a time, so the same code parses a whole text or a file read in chunks.
+//
+// Two ways: from scratch into a table, or a re-reading into the table holding the previous
+// reading (`prev`). A re-reading overwrites counters in place while every line matches the
+// previous row at its position (same label, line, column count and description), logging each
+// counter that changed with the value it replaced. The first line that does not match moves the
+// reading to `fresh`: the rows read so far are copied there and `prev` is rolled back from the
+// log, so whatever happens `prev` ends either fully updated (in place) or exactly as it was.
 class Parser {
  public:
-  Parser(std::string_view file_name, InterruptTable& out) : file_(file_name), table_(out) {
-    table_.cpus.clear();
-    table_.counts.clear();
+  Parser(std::string_view file_name, InterruptTable& out) : file_(file_name), table_(&out) {
+    out.cpus.clear();
+    out.counts.clear();
+  }
+  Parser(std::string_view file_name, InterruptTable& prev, InterruptTable& fresh,
+         std::vector<CounterChange>& changes)
+      : file_(file_name), table_(&fresh), prev_(&prev), changes_(&changes) {
+    fresh.cpus.clear();
+    fresh.counts.clear();
+    changes.clear();
   }
 
   // Bytes up to `end` may be loaded eight at a time (only digits within the line are used).
@@ -240,12 +256,16 @@ class Parser {
     if (!header_) {
       parse_header(line);
       header_ = true;
-      reserve();
+      in_place_ = prev_ != nullptr && !prev_->rows.empty() && prev_->cpus == table_->cpus;
+      if (!in_place_) reserve();
       return;
     }
-    parse_row(line);
+    if (!in_place_ || !row_in_place(line)) parse_row(line);
   }
 
+  // Whether the table's size must be learnt before parsing: a table that never held a reading
+  // (later ones reuse their storage, or are re-read in place).
+  bool cold() const { return table_->counts.capacity() == 0 && (prev_ == nullptr || prev_->rows.empty()); }
   // The file's size, known before parsing: the table is then reserved exactly once the header
   // gives the number of columns, rather than grown by doubling (which at 1152 CPUs held the old
   // and the new counts at once, and kept up to twice the memory needed).
@@ -254,12 +274,19 @@ class Parser {
     hint_bytes_ = bytes;
   }
 
-  void finish() {
+  // Returns true when the reading was made in place into `prev` (a re-reading of the same shape).
+  bool finish() {
     if (!header_) fail(1, "empty file: no 'CPU<n>' header line");
-    table_.rows.resize(nrows_);
+    if (in_place_ && nrows_ != prev_->rows.size()) to_fresh();  // rows vanished at the end
+    // After an in-place reading the fresh table holds no rows (none may point past its counts).
+    table_->rows.resize(in_place_ ? 0 : nrows_);
+    return in_place_;
   }
-  // After a throw: no row of an earlier parse may point past the counts.
-  void abandon() { table_.rows.resize(nrows_); }
+  // After a throw: `prev` as it was, and no row of an earlier parse pointing past the counts.
+  void abandon() {
+    if (in_place_) undo(0);
+    table_->rows.resize(in_place_ ? 0 : nrows_);
+  }
 
  private:
   [[noreturn]] void fail(int line, const std::string& what) const {
@@ -267,15 +294,22 @@ class Parser {
   }
 
   void reserve() {
-    const std::size_t rows = hint_lines_ > 0 ? hint_lines_ - 1 : 0;  // all but the header
-    if (table_.rows.capacity() < rows) table_.rows.reserve(rows);
+    // Without a size: a re-reading that changed shape is sized like the previous reading.
+    std::size_t rows = hint_lines_ > 0 ? hint_lines_ - 1 : 0;  // all but the header
+    std::size_t bytes = hint_bytes_;
+    if (hint_lines_ == 0 && prev_ != nullptr) {
+      rows = prev_->rows.size() + 16;
+      bytes = std::numeric_limits<std::size_t>::max();
+    }
+    if (table_->rows.capacity() < rows) table_->rows.reserve(rows);
     // Every counter takes at least two bytes (" 0"): the cap keeps a file of short named rows
     // under a huge header from reserving far more than it will use.
-    const std::size_t counts = std::min(rows * table_.cpus.size(), hint_bytes_ / 2);
-    if (table_.counts.capacity() < counts) table_.counts.reserve(counts);
+    const std::size_t counts = std::min(rows * table_->cpus.size(), bytes / 2);
+    if (table_->counts.capacity() < counts) table_->counts.reserve(counts);
   }
 
   void parse_header(std::string_view line) {
+    std::vector<int>& cpus = table_->cpus;
     std::size_t p = skip_blanks(line, 0);
     while (p < line.size()) {
       std::size_t e = token_end(line, p);
@@ -288,27 +322,34 @@ class Parser {
       if (cpu < 0) fail(line_no_, fmt::format("header column '{}' is not 'CPU<n>'", tok));
       if (cpu >= CpuSet::kMaxCpus)
         fail(line_no_, fmt::format("header column CPU{}: CPU numbers stop at {}", cpu, CpuSet::kMaxCpus - 1));
-      if (!table_.cpus.empty() && cpu <= table_.cpus.back())
+      if (!cpus.empty() && cpu <= cpus.back())
         fail(line_no_, fmt::format("header column CPU{} does not follow CPU{} in increasing order",
-                                   cpu, table_.cpus.back()));
-      table_.cpus.push_back(cpu);
+                                   cpu, cpus.back()));
+      cpus.push_back(cpu);
       p = skip_blanks(line, e);
     }
   }
 
   // Reads up to ncols counters into out starting at offset p of line; returns the offset where
-  // the description starts and the number read in k. This loop is the parser's hot path (one
-  // iteration per CPU per IRQ), hence pointers and word-at-a-time blank skipping.
+  // the description starts and the number read in k. With a log, a counter is only written when
+  // its value changed, and logged with the value it replaces (its index: log_base + column).
+  // This loop is the parser's hot path (one iteration per CPU per IRQ), hence pointers and
+  // word-at-a-time blank skipping.
   std::size_t parse_counters(std::string_view line, std::size_t p, std::uint32_t* out,
-                             std::size_t ncols, std::size_t& k) const {
+                             std::size_t ncols, std::size_t& k, std::vector<CounterChange>* log,
+                             std::size_t log_base) const {
     const char* const begin = line.data();
     const char* const end = begin + line.size();
     const char* c = begin + p;
+    auto store = [&](std::uint32_t v) {
+      if (log != nullptr && out[k] != v) log->push_back({static_cast<std::uint32_t>(log_base + k), out[k]});
+      out[k++] = v;
+    };
     while (k < ncols) {
       // " %10u" of a zero, the commonest field by far on a big machine (an IRQ counts only on
       // the CPUs it was delivered to): one 11-byte compare instead of a scan.
       if (end - c >= 11 && std::memcmp(c, "          0", 11) == 0 && (end - c == 11 || c[11] == ' ')) {
-        out[k++] = 0;
+        store(0);
         c += 11;
         continue;
       }
@@ -343,35 +384,41 @@ class Parser {
         fail(line_no_, fmt::format("counter {} '{}' does not fit 32 bits (the kernel's counters are "
                                    "unsigned int)", k + 1,
                                    std::string_view(q, static_cast<std::size_t>(c - q))));
-      out[k++] = static_cast<std::uint32_t>(v);
+      store(static_cast<std::uint32_t>(v));
     }
     return static_cast<std::size_t>(c - begin);
   }
 
-  void parse_row(std::string_view line) {
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos)
+  struct Label {
+    std::size_t colon = 0;
+    std::string_view text;
+    int irq = -1;
+  };
+  Label parse_label(std::string_view line) const {
+    Label l;
+    l.colon = line.find(':');
+    if (l.colon == std::string_view::npos)
       fail(line_no_, "expected '<irq>:' or '<name>:' at the start of the line");
-    std::string_view label = trim(line.substr(0, colon));
+    std::string_view label = trim(line.substr(0, l.colon));
     if (label.empty()) fail(line_no_, "empty label before ':'");
     if (std::any_of(label.begin(), label.end(), is_blank))
       fail(line_no_,
            fmt::format("label '{}' contains blanks (missing ':' after the label?)", label));
-    int irq = -1;
     if (is_digit(label[0])) {
-      auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), irq);
+      auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), l.irq);
       if (ec != std::errc() || end != label.data() + label.size())
         fail(line_no_, fmt::format("IRQ label '{}' is not a number", label));
     } else if (!is_alpha(label[0])) {
       fail(line_no_, fmt::format("label '{}' is neither an IRQ number nor a name", label));
     }
+    l.text = label;
+    return l;
+  }
 
-    const std::size_t ncols = table_.cpus.size();
-    const std::size_t first = table_.counts.size();
-    table_.counts.resize(first + ncols, 0);
-    std::uint32_t* out = table_.counts.data() + first;
-    std::size_t k = 0;
-    const std::size_t p = parse_counters(line, colon + 1, out, ncols, k);
+  // What every row must satisfy once its counters are read: no extra counter columns, and a
+  // numbered row with a counter per CPU (fewer is a torn read: CPU hotplug while the kernel
+  // printed the file; the cycle is retried).
+  void check_row(std::string_view line, std::size_t p, std::size_t k, int irq, std::size_t ncols) {
     std::size_t rest = skip_blanks(line, p);
     if (k == ncols && rest < line.size()) {
       std::size_t e = token_end(line, rest);
@@ -382,16 +429,9 @@ class Parser {
       fail(line_no_,
            fmt::format("IRQ {} has {} counter columns but the header has {} CPUs", irq, k, ncols));
     if (irq >= 0) check_unique(irq);
+  }
 
-    // Rows of an earlier parse are reused: their strings keep their capacity, so parsing a file
-    // of the same shape again allocates nothing.
-    if (nrows_ == table_.rows.size()) table_.rows.emplace_back();
-    InterruptRow& row = table_.rows[nrows_++];
-    row.irq = irq;
-    row.label.assign(label);
-    row.first_count = first;
-    row.ncounts = static_cast<int>(k);
-    row.line = line_no_;
+  static void describe(std::string_view line, std::size_t p, int irq, InterruptRow& row) {
     row.chip.clear();
     row.hwirq.clear();
     row.chip_pci.clear();
@@ -402,21 +442,88 @@ class Parser {
       row.name.assign(trim(line.substr(p)));
   }
 
+  void parse_row(std::string_view line) {
+    const Label label = parse_label(line);
+    const std::size_t ncols = table_->cpus.size();
+    const std::size_t first = table_->counts.size();
+    table_->counts.resize(first + ncols, 0);
+    std::size_t k = 0;
+    const std::size_t p =
+        parse_counters(line, label.colon + 1, table_->counts.data() + first, ncols, k, nullptr, 0);
+    check_row(line, p, k, label.irq, ncols);
+
+    // Rows of an earlier parse are reused: their strings keep their capacity, so parsing a file
+    // of the same shape again allocates nothing.
+    if (nrows_ == table_->rows.size()) table_->rows.emplace_back();
+    InterruptRow& row = table_->rows[nrows_++];
+    row.irq = label.irq;
+    row.label.assign(label.text);
+    row.first_count = first;
+    row.ncounts = static_cast<int>(k);
+    row.line = line_no_;
+    describe(line, p, label.irq, row);
+  }
+
+  // The line as the previous reading's row at this position, its counters updated in place.
+  // False (nothing changed) when it is not that row.
+  bool row_in_place(std::string_view line) {
+    const Label label = parse_label(line);
+    if (nrows_ == prev_->rows.size()) return to_fresh();
+    InterruptRow& row = prev_->rows[nrows_];
+    if (row.irq != label.irq || row.line != line_no_ || row.label != label.text) return to_fresh();
+    const std::size_t ncols = prev_->cpus.size();
+    const std::size_t mark = changes_->size();
+    std::size_t k = 0;
+    const std::size_t p = parse_counters(line, label.colon + 1, prev_->counts.data() + row.first_count,
+                                         ncols, k, changes_, row.first_count);
+    check_row(line, p, k, label.irq, ncols);  // a throw rolls back through abandon()
+    describe(line, p, label.irq, scratch_);
+    if (static_cast<int>(k) != row.ncounts || scratch_.name != row.name || scratch_.chip != row.chip ||
+        scratch_.hwirq != row.hwirq) {
+      undo(mark);
+      return to_fresh();
+    }
+    ++nrows_;
+    return true;
+  }
+
+  // Leaves the in-place reading: the rows read so far go to the fresh table, `prev` is restored.
+  bool to_fresh() {
+    const std::size_t ncols = prev_->cpus.size();
+    in_place_ = false;
+    reserve();
+    table_->counts.assign(prev_->counts.begin(),
+                          prev_->counts.begin() + static_cast<std::ptrdiff_t>(nrows_ * ncols));
+    if (table_->rows.size() < nrows_) table_->rows.resize(nrows_);
+    for (std::size_t i = 0; i < nrows_; ++i) table_->rows[i] = prev_->rows[i];
+    undo(0);
+    return false;
+  }
+
+  void undo(std::size_t mark) {
+    auto& log = *changes_;
+    for (std::size_t i = mark; i < log.size(); ++i) prev_->counts[log[i].index] = log[i].old;
+    log.resize(mark);
+  }
+
+  const std::vector<InterruptRow>& rows() const { return in_place_ ? prev_->rows : table_->rows; }
+
   // The kernel lists IRQs in increasing order, so a set is only built if a file is out of order.
   void check_unique(int irq) {
     if (!out_of_order_ && irq > last_irq_) {
       last_irq_ = irq;
       return;
     }
+    const auto& rows = this->rows();
     if (!out_of_order_) {
       out_of_order_ = true;
       for (std::size_t i = 0; i < nrows_; ++i)
-        if (table_.rows[i].irq >= 0) seen_.insert(table_.rows[i].irq);
+        if (rows[i].irq >= 0) seen_.insert(rows[i].irq);
     }
     if (!seen_.insert(irq).second) {
       int first_line = 0;
       for (std::size_t i = 0; i < nrows_ && first_line == 0; ++i)
-        if (table_.rows[i].irq == irq) first_line = table_.rows[i].line;
+        if (rows[i].irq == irq) first_line = rows[i].line;
       fail(line_no_, fmt::format("duplicate IRQ {} (first on line {})", irq, first_line));
     }
   }
@@ -427,8 +534,12 @@ class Parser {
   std::string_view file_;
   int line_no_ = 0;
   bool header_ = false;
-  InterruptTable& table_;
-  std::size_t nrows_ = 0;  // rows parsed so far (table_.rows may hold more from a reused table)
+  InterruptTable* table_;                         // parsed into (the fresh table of a re-reading)
+  InterruptTable* prev_ = nullptr;                // a re-reading's previous reading
+  std::vector<CounterChange>* changes_ = nullptr;  // its log of counters changed in place
+  bool in_place_ = false;
+  InterruptRow scratch_;   // a re-read row's description, compared with the previous one's
+  std::size_t nrows_ = 0;  // rows parsed so far (table_->rows may hold more from a reused table)
   int last_irq_ = -1;
   bool out_of_order_ = false;
   std::unordered_set<int> seen_;
@@ -469,8 +580,7 @@ std::size_t count_lines(std::string_view text) {
   return n + (!text.empty() && text.back() != '\n' ? 1 : 0);
 }
 
-void parse_text(std::string_view text, std::string_view file_name, InterruptTable& out) {
-  Parser p(file_name, out);
+bool parse_text(std::string_view text, Parser& p) {
   p.readable_until(text.data() + text.size());
   p.expect(count_lines(text), text.size());
   try {
@@ -481,41 +591,19 @@ void parse_text(std::string_view text, std::string_view file_name, InterruptTabl
       p.take(text.substr(pos, nl - pos));
       pos = nl + 1;  // an unterminated last line ends the loop
     }
-    p.finish();
+    return p.finish();
   } catch (...) {
     p.abandon();
     throw;
   }
 }
-}  // namespace
 
-InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
-  InterruptTable t;
-  parse_text(text, file_name, t);
-  return t;
-}
-
-void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
-  parse_text(text, file_name, out);
-}
-
-bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf) {
-  const char* rel = "proc/interrupts";
-  const std::string name = root.display(rel);
-  int fd = ::open(root.path(rel).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return false;
-    throw IoError(name, errno, "cannot open");
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+// Reads and parses the open file fd in chunks. Returns nullopt when it vanished while being read.
+std::optional<bool> parse_file(int fd, const std::string& name, std::string& buf, Parser& p) {
   if (buf.size() < kInterruptsChunk) buf.resize(kInterruptsChunk);
-  Parser p(name, out);
-  if (out.counts.capacity() == 0) {
-    // A table that never held this file: learn its size with a first read (procfs reports none),
-    // so that the table is reserved exactly. Later readings reuse the table's storage.
+  if (p.cold()) {
+    // Learn the file's size with a first read (procfs reports none), so that the table is
+    // reserved exactly. Later readings reuse the table's storage.
     std::size_t lines = 0, bytes = 0;
     char last = '\n';
     for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) != 0;) {
@@ -542,7 +630,10 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
       ssize_t n = ::read(fd, buf.data() + held, buf.size() - held);
       if (n < 0) {
         if (errno == EINTR) continue;
-        if (errno == ENODEV || errno == ENOENT) return false;  // went away while we read
+        if (errno == ENODEV || errno == ENOENT) {  // went away while we read
+          p.abandon();
+          return std::nullopt;
+        }
         throw IoError(name, errno, "cannot read");
       }
       total += static_cast<std::size_t>(n);
@@ -562,12 +653,66 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
       held = filled - pos;
       if (held > 0 && pos > 0) std::memmove(buf.data(), buf.data() + pos, held);
     }
-    p.finish();
+    return p.finish();
   } catch (...) {
     p.abandon();
     throw;
   }
-  return true;
+}
+
+struct Fd {
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  int fd;
+};
+
+// Opens proc/interrupts under root; fd -1 when it does not exist.
+Fd open_interrupts(const SysRoot& root, const std::string& name) {
+  int fd = ::open(root.path("proc/interrupts").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT && errno != ENOTDIR) throw IoError(name, errno, "cannot open");
+  return Fd(fd);
+}
+}  // namespace
+
+InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
+  InterruptTable t;
+  Parser p(file_name, t);
+  parse_text(text, p);
+  return t;
+}
+
+void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
+  Parser p(file_name, out);
+  parse_text(text, p);
+}
+
+Reread reparse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& table,
+                          InterruptTable& fresh, std::vector<CounterChange>& changes) {
+  Parser p(file_name, table, fresh, changes);
+  return parse_text(text, p) ? Reread::kInPlace : Reread::kFresh;
+}
+
+bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf) {
+  const std::string name = root.display("proc/interrupts");
+  Fd f = open_interrupts(root, name);
+  if (f.fd < 0) return false;
+  Parser p(name, out);
+  return parse_file(f.fd, name, buf, p).has_value();
+}
+
+Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTable& fresh,
+                         std::vector<CounterChange>& changes, std::string& buf) {
+  const std::string name = root.display("proc/interrupts");
+  Fd f = open_interrupts(root, name);
+  if (f.fd < 0) return Reread::kMissing;
+  Parser p(name, table, fresh, changes);
+  const std::optional<bool> in_place = parse_file(f.fd, name, buf, p);
+  if (!in_place) return Reread::kMissing;
+  return *in_place ? Reread::kInPlace : Reread::kFresh;
 }
 
 }  // namespace irqd::sysfs
