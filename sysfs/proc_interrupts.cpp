@@ -98,6 +98,50 @@ std::uint64_t eight_digits(const char* p, int n) {
   }
 }
 
+// " %10u" of a zero: the commonest field by far on a big machine (an IRQ counts only on the CPUs
+// it was delivered to: 99.5% of the 112-CPU capture's counters). kZeroBlock bytes hold 64 of
+// them, so that a run of zero fields is compared a block at a time with memcmp (~10x faster than
+// reading the fields one by one), however far along the line it starts.
+constexpr std::size_t kZeroField = 11;
+constexpr std::size_t kZeroBlock = 64 * kZeroField;
+const char* zero_fields() {
+  static const std::string kZeros = [] {
+    std::string z;
+    for (int i = 0; i < 64; ++i) z += "          0";
+    return z;
+  }();
+  return kZeros.data();
+}
+
+// The number of whole zero fields at c (at most max, never reading at or past end).
+std::size_t zero_run(const char* c, const char* end, std::size_t max) {
+  const auto avail = std::min(static_cast<std::size_t>(end - c), max * kZeroField);
+  if (avail < kZeroField || std::memcmp(c, "        ", 8) != 0) return 0;  // a number (dense)
+  const char* const z = zero_fields();
+  std::size_t n = 0;  // bytes matched
+  while (avail - n >= kZeroBlock && std::memcmp(c + n, z, kZeroBlock) == 0) n += kZeroBlock;
+  // The rest within one block (the pattern repeats every block), a word at a time.
+  const std::size_t limit = std::min(avail - n, kZeroBlock);
+  std::size_t m = 0;
+  for (; m + 8 <= limit; m += 8) {
+    std::uint64_t a, b;
+    std::memcpy(&a, c + n + m, 8);
+    std::memcpy(&b, z + m, 8);
+    if (a != b) {
+      const int bit = std::endian::native == std::endian::little ? std::countr_zero(a ^ b) : std::countl_zero(a ^ b);
+      m += static_cast<std::size_t>(bit / 8);
+      break;
+    }
+  }
+  if (m + 8 > limit)
+    while (m < limit && c[n + m] == z[m]) ++m;
+  n += m;
+  std::size_t fields = n / kZeroField;
+  // A zero glued to what follows ("          05") is not a zero field.
+  if (fields > 0 && c + fields * kZeroField != end && !is_blank(c[fields * kZeroField])) --fields;
+  return fields;
+}
+
 // Flow handler names the kernel glued to the chip name ("IO-APIC-edge") before it printed hwirqs
 // (before ~4.x on x86); desc->name is set from these by irq_set_chip_and_handler_name().
 bool is_flow_name(std::string_view s) {
@@ -346,11 +390,19 @@ class Parser {
       out[k++] = v;
     };
     while (k < ncols) {
-      // " %10u" of a zero, the commonest field by far on a big machine (an IRQ counts only on
-      // the CPUs it was delivered to): one 11-byte compare instead of a scan.
-      if (end - c >= 11 && std::memcmp(c, "          0", 11) == 0 && (end - c == 11 || c[11] == ' ')) {
-        store(0);
-        c += 11;
+      if (const std::size_t zeros = zero_run(c, end, ncols - k); zeros > 0) {
+        // Appended counters are already 0; in place only a counter that was not 0 is written.
+        if (log != nullptr) {
+          std::uint32_t any = 0;
+          for (std::size_t i = 0; i < zeros; ++i) any |= out[k + i];
+          for (std::size_t i = 0; any != 0 && i < zeros; ++i)
+            if (out[k + i] != 0) {
+              log->push_back({static_cast<std::uint32_t>(log_base + k + i), out[k + i]});
+              out[k + i] = 0;
+            }
+        }
+        k += zeros;
+        c += zeros * kZeroField;
         continue;
       }
       c = skip_blanks_fast(c, end);
@@ -575,14 +627,22 @@ std::size_t InterruptTable::numbered() const {
 }
 
 namespace {
+// '\n's in text (memchr: std::count went a byte at a time, 7 ms of a 14 MB file).
+std::size_t count_newlines(std::string_view text) {
+  std::size_t n = 0;
+  for (const char *p = text.data(), *end = p + text.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p)
+    ++n;
+  return n;
+}
+
 std::size_t count_lines(std::string_view text) {
-  std::size_t n = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  return n + (!text.empty() && text.back() != '\n' ? 1 : 0);
+  return count_newlines(text) + (!text.empty() && text.back() != '\n' ? 1 : 0);
 }
 
 bool parse_text(std::string_view text, Parser& p) {
   p.readable_until(text.data() + text.size());
-  p.expect(count_lines(text), text.size());
+  if (p.cold()) p.expect(count_lines(text), text.size());
   try {
     std::size_t pos = 0;
     while (pos < text.size()) {
@@ -613,7 +673,7 @@ std::optional<bool> parse_file(int fd, const std::string& name, std::string& buf
         break;
       }
       std::string_view data(buf.data(), static_cast<std::size_t>(n));
-      lines += static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n'));
+      lines += count_newlines(data);
       bytes += data.size();
       last = data.back();
       if (bytes > SysRoot::kMaxFileBytes) break;

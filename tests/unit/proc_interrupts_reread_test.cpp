@@ -132,6 +132,55 @@ TEST(Reread, ErrorsLeaveThePreviousReadingExactlyAsItWas) {
   }
 }
 
+// Long runs of zero fields are compared a block of 64 fields at a time: every run length and
+// position across block edges must read (and, in place, log) exactly as field by field.
+TEST(Reread, ZeroRunsOfEveryLengthAndPosition) {
+  constexpr std::size_t kCpus = 200;
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  auto make = [&](std::vector<std::uint32_t>& want) {
+    std::string t = "     ";
+    for (std::size_t c = 0; c < kCpus; ++c) t += fmt::format("{:>11}", fmt::format("CPU{}", c));
+    t += "\n";
+    want.clear();
+    for (int r = 0; r < 40; ++r) {
+      t += fmt::format("{:>4}:", 100 + r);
+      const std::size_t nonzero = next() % 5;  // a few counters, anywhere (or none)
+      std::vector<std::uint32_t> row(kCpus, 0);
+      for (std::size_t i = 0; i < nonzero; ++i) row[next() % kCpus] = static_cast<std::uint32_t>(next() % 3 == 0 ? 1 : next());
+      if (r == 0) row.assign(kCpus, 0);
+      if (r == 1) row[63] = row[64] = 1;  // at a block edge
+      for (std::uint32_t v : row) t += fmt::format(" {:>10}", v);
+      want.insert(want.end(), row.begin(), row.end());
+      t += r % 3 == 0 ? "\n" : fmt::format("  PCI-MSI {}-edge      q-{}\n", r, r);
+    }
+    return t;
+  };
+  std::vector<std::uint32_t> want_a, want_b;
+  for (int round = 0; round < 20; ++round) {
+    const std::string a = make(want_a), b = make(want_b);
+    InterruptTable t = parse_interrupts(a, "a");
+    ASSERT_EQ(t.counts, want_a);
+    InterruptTable fresh;
+    std::vector<CounterChange> changes;
+    ASSERT_EQ(reparse_interrupts(b, "b", t, fresh, changes), Reread::kInPlace);
+    ASSERT_EQ(t.counts, want_b);
+    std::vector<CounterChange> expected;
+    for (std::size_t i = 0; i < want_a.size(); ++i)
+      if (want_a[i] != want_b[i]) expected.push_back({static_cast<std::uint32_t>(i), want_a[i]});
+    ASSERT_EQ(changes.size(), expected.size());
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      EXPECT_EQ(changes[i].index, expected[i].index);
+      EXPECT_EQ(changes[i].old, expected[i].old);
+    }
+  }
+}
+
 TEST(Reread, FromAFileInChunks) {
   const std::string big =
       testing::read_fixture("interrupts/nto-master-112cpu-2s-xeon6330-ice-e810-i40e-x710-irdma-nvme.txt");
