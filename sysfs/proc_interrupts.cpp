@@ -1,11 +1,11 @@
-// /proc/interrupts parser: the CPU header, per-IRQ counter rows, and the split of the text after
-// the counters into chip / hwirq / action name as kernel/irq/proc.c show_interrupts() prints it.
+// /proc/interrupts parser: the CPU header and rows line by line, from a whole text or a file read
+// in chunks, into a new table or in place into the previous reading (re-reading). Counter field
+// scanning is in interrupt_fields, the description split in interrupt_description.
 #include "sysfs/proc_interrupts.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -14,6 +14,8 @@
 
 #include "sysfs/cpuset.hpp"
 #include "sysfs/error.hpp"
+#include "sysfs/interrupt_description.hpp"
+#include "sysfs/interrupt_fields.hpp"
 #include "sysfs/text_scan.hpp"
 
 #include <fcntl.h>
@@ -26,7 +28,7 @@ namespace irqd::sysfs {
 namespace {
 
 using namespace text_scan;  // NOLINT: the shared scanning helpers
-
+using namespace interrupt_fields;  // NOLINT: the counter field scanners
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -34,237 +36,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-
-
-
 std::string_view token_at(std::string_view s, std::ptrdiff_t p) {
   const auto start = static_cast<std::size_t>(p);
   return s.substr(start, token_end(s, start) - start);
-}
-
-// Skips blanks; runs of spaces (ten per zero counter in "%10u" columns) eight bytes at a time.
-const char* skip_blanks_fast(const char* p, const char* end) {
-  constexpr std::uint64_t kSpaces = 0x2020202020202020ULL;
-  while (true) {
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, sizeof w);
-      const std::uint64_t x = w ^ kSpaces;
-      if (x != 0) {
-        const int bit =
-            std::endian::native == std::endian::little ? std::countr_zero(x) : std::countl_zero(x);
-        p += bit / 8;
-        break;
-      }
-      p += 8;
-    }
-    while (p != end && *p == ' ') ++p;
-    if (p == end || !is_blank(*p)) return p;
-    ++p;  // a tab or '\r'
-  }
-}
-
-// The number of leading ASCII digits in the eight bytes at p (0..8), and their value. SWAR on a
-// little-endian load; elsewhere a plain loop.
-int leading_digits(const char* p) {
-  if constexpr (std::endian::native == std::endian::little) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    const std::uint64_t t = w ^ 0x3030303030303030ULL;  // digits become bytes 0..9
-    // High bit of a byte set when it is not a digit (a carry only ever disturbs bytes after the
-    // first non-digit, which are not counted).
-    const std::uint64_t bad = ((t + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
-    return bad == 0 ? 8 : std::countr_zero(bad) / 8;
-  } else {
-    int n = 0;
-    while (n < 8 && is_digit(p[n])) ++n;
-    return n;
-  }
-}
-
-std::uint64_t eight_digits(const char* p, int n) {
-  if constexpr (std::endian::native == std::endian::little) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    // The n digits to the top bytes, zeros (leading zero digits) below, then pairwise sums.
-    std::uint64_t v = ((w ^ 0x3030303030303030ULL) & 0x0F0F0F0F0F0F0F0FULL) << (8 * (8 - n));
-    v = (v * 2561) >> 8;
-    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
-    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
-  } else {
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = v * 10 + static_cast<std::uint64_t>(p[i] - '0');
-    return v;
-  }
-}
-
-// " %10u" of a zero: the commonest field by far on a big machine (an IRQ counts only on the CPUs
-// it was delivered to: 99.5% of the 112-CPU capture's counters). kZeroBlock bytes hold 64 of
-// them, so that a run of zero fields is compared a block at a time with memcmp (~10x faster than
-// reading the fields one by one), however far along the line it starts.
-constexpr std::size_t kZeroField = 11;
-constexpr std::size_t kZeroBlock = 64 * kZeroField;
-const char* zero_fields() {
-  static const std::string kZeros = [] {
-    std::string z;
-    for (int i = 0; i < 64; ++i) z += "          0";
-    return z;
-  }();
-  return kZeros.data();
-}
-
-// The number of whole zero fields at c (at most max, never reading at or past end).
-std::size_t zero_run(const char* c, const char* end, std::size_t max) {
-  const auto avail = std::min(static_cast<std::size_t>(end - c), max * kZeroField);
-  if (avail < kZeroField || std::memcmp(c, "        ", 8) != 0) return 0;  // a number (dense)
-  const char* const z = zero_fields();
-  std::size_t n = 0;  // bytes matched
-  while (avail - n >= kZeroBlock && std::memcmp(c + n, z, kZeroBlock) == 0) n += kZeroBlock;
-  // The rest within one block (the pattern repeats every block), a word at a time.
-  const std::size_t limit = std::min(avail - n, kZeroBlock);
-  std::size_t m = 0;
-  for (; m + 8 <= limit; m += 8) {
-    std::uint64_t a, b;
-    std::memcpy(&a, c + n + m, 8);
-    std::memcpy(&b, z + m, 8);
-    if (a != b) {
-      const int bit = std::endian::native == std::endian::little ? std::countr_zero(a ^ b) : std::countl_zero(a ^ b);
-      m += static_cast<std::size_t>(bit / 8);
-      break;
-    }
-  }
-  if (m + 8 > limit)
-    while (m < limit && c[n + m] == z[m]) ++m;
-  n += m;
-  std::size_t fields = n / kZeroField;
-  // A zero glued to what follows ("          05") is not a zero field.
-  if (fields > 0 && c + fields * kZeroField != end && !is_blank(c[fields * kZeroField])) --fields;
-  return fields;
-}
-
-// Flow handler names the kernel glued to the chip name ("IO-APIC-edge") before it printed hwirqs
-// (before ~4.x on x86); desc->name is set from these by irq_set_chip_and_handler_name().
-bool is_flow_name(std::string_view s) {
-  return s == "edge" || s == "fasteoi" || s == "level" || s == "simple" || s == "percpu" ||
-         s == "percpu_devid" || s == "eoi";
-}
-
-// GENERIC_IRQ_SHOW_LEVEL trigger column ("Level" / "Edge"), optionally followed by "-<flow>".
-bool is_trigger(std::string_view t) {
-  for (std::string_view trig : {std::string_view("Level"), std::string_view("Edge")}) {
-    if (t == trig) return true;
-    if (t.size() > trig.size() + 1 && t.substr(0, trig.size()) == trig && t[trig.size()] == '-')
-      return true;
-  }
-  return false;
-}
-
-// A hwirq number, optionally with the flow name appended ("27", "2-edge", "65537-edge").
-bool is_hwirq_number(std::string_view t) {
-  std::size_t i = 0;
-  while (i < t.size() && is_digit(t[i])) ++i;
-  if (i == 0) return false;
-  if (i == t.size()) return true;
-  if (t[i] != '-' || i + 1 == t.size()) return false;
-  return std::all_of(t.begin() + static_cast<std::ptrdiff_t>(i) + 1, t.end(),
-                     [](char c) { return is_alpha(c) || c == '_'; });
-}
-
-// "-edge": the flow name printed after an empty hwirq field of a domain-less chip.
-bool is_flow_token(std::string_view t) { return t.size() > 1 && t[0] == '-' && is_alpha(t[1]); }
-
-bool starts_hwirq_field(std::string_view t) {
-  return is_digit(t[0]) || is_flow_token(t) || is_trigger(t);
-}
-
-// Length of a PCI address "DDDD:BB:DD.F" (domain may be longer, e.g. VMD's 10000) at the start of
-// s, or 0.
-std::size_t match_bdf(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && is_hex(s[i])) ++i;
-  if (i < 4 || i > 8) return 0;
-  auto hex2 = [&](char sep) {
-    if (i + 3 > s.size() || s[i] != sep || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
-    i += 3;
-    return true;
-  };
-  if (!hex2(':') || !hex2(':')) return 0;
-  if (i + 2 > s.size() || s[i] != '.' || s[i + 1] < '0' || s[i + 1] > '7') return 0;
-  return i + 2;
-}
-
-// The PCI address a per-device MSI domain puts in the chip name ("IR-PCI-MSIX-0000:4b:00.0").
-std::string_view chip_pci_address(std::string_view chip) {
-  std::size_t start = 0;
-  while (start < chip.size()) {
-    std::size_t dash = chip.find('-', start);
-    std::string_view piece =
-        chip.substr(start, dash == std::string_view::npos ? dash : dash - start);
-    if (match_bdf(piece) == piece.size() && !piece.empty()) return piece;
-    if (dash == std::string_view::npos) break;
-    start = dash + 1;
-  }
-  return {};
-}
-
-// Appends s to out with every run of blanks collapsed to one space.
-void append_collapsed(std::string& out, std::string_view s) {
-  bool gap = false;
-  for (char c : s) {
-    if (is_blank(c)) {
-      gap = true;
-      continue;
-    }
-    if (gap && !out.empty()) out.push_back(' ');
-    gap = false;
-    out.push_back(c);
-  }
-}
-
-// Splits what follows the counters of a numbered row. The kernel prints " %8s" chip, " %*lu" hwirq
-// (when the IRQ has a domain), " %-8s" Level/Edge (GENERIC_IRQ_SHOW_LEVEL), "-%-8s" flow name,
-// then the actions, the first after two spaces. Walking that structure (rather than cutting at the
-// last 2+ space gap) keeps a row without actions ("IO-APIC   3-edge") from reading its hwirq as the
-// name, and keeps names intact whatever spacing they contain.
-void split_description(std::string_view rem, InterruptRow& row) {
-  rem = trim(rem);
-  if (rem.empty()) return;  // a row of counts only
-  // Chip: the first token, extended over single-space separated words for chip names that
-  // contain spaces ("Hyper-V PCIe MSI"); the action name always follows a wider gap.
-  std::size_t chip_end = token_end(rem, 0);
-  while (chip_end + 1 < rem.size() && rem[chip_end] == ' ' && !is_blank(rem[chip_end + 1])) {
-    std::size_t e = token_end(rem, chip_end + 1);
-    if (starts_hwirq_field(rem.substr(chip_end + 1, e - chip_end - 1))) break;
-    chip_end = e;
-  }
-  std::string_view chip = rem.substr(0, chip_end);
-
-  // hwirq field: optional number (maybe with "-flow"), optional trigger, optional "-flow".
-  std::size_t hw_start = skip_blanks(rem, chip_end);
-  std::size_t p = hw_start;
-  std::size_t hw_end = chip_end;
-  auto take = [&](bool (*accept)(std::string_view)) {
-    std::size_t s = skip_blanks(rem, p);
-    std::size_t e = token_end(rem, s);
-    if (s == e || !accept(rem.substr(s, e - s))) return;
-    p = e;
-    hw_end = e;
-  };
-  take(is_hwirq_number);
-  take(is_trigger);
-  take(is_flow_token);
-
-  if (hw_end > chip_end) {
-    append_collapsed(row.hwirq, rem.substr(hw_start, hw_end - hw_start));
-  } else if (std::size_t dash = chip.rfind('-');
-             dash != std::string_view::npos && dash > 0 && is_flow_name(chip.substr(dash + 1))) {
-    // Old layout "IO-APIC-edge": chip and flow name in one token.
-    row.hwirq.assign(chip.substr(dash + 1));
-    chip = chip.substr(0, dash);
-  }
-  row.chip.assign(chip);
-  row.chip_pci.assign(chip_pci_address(chip));
-  row.name.assign(trim(rem.substr(hw_end)));
 }
 
 // Fed one line at a time, so the same code parses a whole text or a file read in chunks.
@@ -599,43 +373,7 @@ class Parser {
 
 }  // namespace
 
-std::uint64_t InterruptTable::total(std::size_t row) const {
-  std::uint64_t sum = 0;
-  const std::size_t n = cpus.size();
-  for (std::size_t c = 0; c < n; ++c) sum += counts[row * n + c];
-  return sum;
-}
-
-const InterruptRow* InterruptTable::find(int irq) const {
-  if (irq < 0) return nullptr;
-  // Kernel order is ascending numbered rows followed by named ones: binary search with named rows
-  // sorting last, and fall back to a scan for files in any other order.
-  auto key = [](const InterruptRow& r) {
-    return r.irq < 0 ? std::numeric_limits<int>::max() : r.irq;
-  };
-  auto it = std::lower_bound(rows.begin(), rows.end(), irq,
-                             [&](const InterruptRow& r, int v) { return key(r) < v; });
-  if (it != rows.end() && it->irq == irq) return &*it;
-  for (const InterruptRow& r : rows)
-    if (r.irq == irq) return &r;
-  return nullptr;
-}
-
-std::size_t InterruptTable::numbered() const {
-  return static_cast<std::size_t>(
-      std::count_if(rows.begin(), rows.end(), [](const InterruptRow& r) { return r.irq >= 0; }));
-}
-
 namespace {
-// '\n's in text (memchr: std::count went a byte at a time, 7 ms of a 14 MB file).
-std::size_t count_newlines(std::string_view text) {
-  std::size_t n = 0;
-  for (const char *p = text.data(), *end = p + text.size();
-       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p)
-    ++n;
-  return n;
-}
-
 std::size_t count_lines(std::string_view text) {
   return count_newlines(text) + (!text.empty() && text.back() != '\n' ? 1 : 0);
 }
