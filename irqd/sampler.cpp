@@ -59,6 +59,9 @@ bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
   bool have = false;
   if (how == sysfs::Reread::kInPlace) {
     have = advance(table_, true, stat_, seconds);
+    // The log holds 8 bytes per changed counter: after a burst that changed most of them, its
+    // storage is not kept for the steady cycles that follow.
+    if (changes_.capacity() > 4096 && changes_.capacity() > 4 * changes_.size()) changes_.shrink_to_fit();
   } else {
     have = advance(fresh_, false, stat_, seconds);
     std::swap(table_, fresh_);

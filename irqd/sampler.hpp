@@ -6,8 +6,10 @@
 // reads /proc/softirqs (NET_RX / NET_TX) and /proc/net/softnet_stat (drops, time_squeeze) into
 // per-CPU rates for the status views; either file may be missing (containers, captured trees).
 //
-// Cost: a cycle's reading reuses its file buffers, parsed tables and per-position vectors, so a
-// steady machine (same IRQs, same CPUs) allocates nothing per IRQ or per CPU.
+// Cost: a steady machine's /proc/interrupts (same IRQs, same CPUs) is re-read in place into the
+// last reading's table, and only the counters that changed are visited again (no copy of the
+// previous counts is kept); file buffers and per-position vectors are reused, so such a cycle
+// allocates nothing per IRQ or per CPU.
 #pragma once
 
 #include <cstdint>
@@ -59,8 +61,8 @@ class Sampler {
   void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
-  // The /proc/interrupts reading of the last sample(), so the cycle's discovery need not read and
-  // parse the file a second time.
+  // The /proc/interrupts reading of the last sample() or update(), so the cycle's discovery need
+  // not read and parse the file a second time. After a failed sample(), still the last good one.
   const sysfs::InterruptTable& interrupts() const { return table_; }
   // Hard+soft IRQ time per second of each CPU over the last interval (by CPU number).
   const std::map<int, double>& cpu_irq_time() const { return cpu_time_; }
