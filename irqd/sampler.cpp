@@ -40,13 +40,33 @@ Sampler::Sampler(double alpha, long user_hz)
       user_hz_(static_cast<double>(user_hz > 0 ? user_hz : ::sysconf(_SC_CLK_TCK))) {}
 
 bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
-  // Read and parsed in chunks: the text of a big machine's file is never held whole.
-  if (!sysfs::read_interrupts(root, table_, text_))
-    throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
+  // proc/stat first: once /proc/interrupts is re-read in place nothing may fail before the
+  // update has taken its deltas.
   if (!root.read_into("proc/stat", stat_text_))
     throw sysfs::IoError(root.display("proc/stat"), ENOENT, "cannot open");
   sysfs::parse_proc_stat(stat_text_, root.display("proc/stat"), stat_);
-  bool have = update(table_, stat_, seconds);
+  // Read and parsed in chunks: the text of a big machine's file is never held whole. A steady
+  // machine's file is re-read in place into table_, logging the counters that changed.
+  sysfs::Reread how{};
+  try {
+    how = sysfs::reread_interrupts(root, table_, fresh_, changes_, text_);
+  } catch (...) {
+    fresh_ = sysfs::InterruptTable{};  // table_ is the previous reading, untouched
+    throw;
+  }
+  if (how == sysfs::Reread::kMissing)
+    throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
+  bool have = false;
+  if (how == sysfs::Reread::kInPlace) {
+    have = advance(table_, true, stat_, seconds);
+    // The log holds 8 bytes per changed counter: after a burst that changed most of them, its
+    // storage is not kept for the steady cycles that follow.
+    if (changes_.capacity() > 4096 && changes_.capacity() > 4 * changes_.size()) changes_.shrink_to_fit();
+  } else {
+    have = advance(fresh_, false, stat_, seconds);
+    std::swap(table_, fresh_);
+    fresh_ = sysfs::InterruptTable{};  // a shape change is rare: its second table is released
+  }
 
   // Network rates: auxiliary, so a missing or malformed file never fails the cycle.
   const sysfs::Softirqs* softirqs = nullptr;
@@ -74,34 +94,55 @@ bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
   return have;
 }
 
-// The previous reading had other IRQs or CPUs: map each current row and column to the previous
-// one by IRQ and CPU number (rare: hotplug, a driver loading).
-void Sampler::remap(const sysfs::InterruptTable& irqs) {
+bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds) {
+  // The same shape as the previous reading: the changed counters as an in-place re-reading
+  // would have logged them.
+  bool same = primed_ && irqs.cpus == table_.cpus && irqs.rows.size() == table_.rows.size();
+  for (std::size_t r = 0; same && r < irqs.rows.size(); ++r)
+    same = irqs.rows[r].irq == table_.rows[r].irq && irqs.rows[r].first_count == table_.rows[r].first_count;
+  if (!same) {
+    const bool have = advance(irqs, false, stat, seconds);
+    table_ = irqs;
+    return have;
+  }
+  changes_.clear();
+  for (std::size_t i = 0; i < irqs.counts.size(); ++i)
+    if (irqs.counts[i] != table_.counts[i])
+      changes_.push_back({static_cast<std::uint32_t>(i), table_.counts[i]});
+  table_ = irqs;
+  return advance(table_, true, stat, seconds);
+}
+
+// The previous reading had other IRQs or CPUs: map each current numbered row and column to the
+// previous reading's row and column by IRQ and CPU number (rare: hotplug, a driver loading).
+void Sampler::remap(const sysfs::InterruptTable& now) {
   std::unordered_map<int, std::ptrdiff_t> prev_row;
-  for (std::size_t i = 0; i < prev_irqs_.size(); ++i) prev_row.emplace(prev_irqs_[i], static_cast<std::ptrdiff_t>(i));
+  for (std::size_t r = 0; r < table_.rows.size(); ++r)
+    if (table_.rows[r].irq >= 0) prev_row.emplace(table_.rows[r].irq, static_cast<std::ptrdiff_t>(r));
   row_map_.assign(rows_.size(), -1);
   for (std::size_t i = 0; i < rows_.size(); ++i)
-    if (auto it = prev_row.find(irqs.rows[rows_[i]].irq); it != prev_row.end()) row_map_[i] = it->second;
-  col_map_.assign(irqs.cpus.size(), -1);
-  for (std::size_t c = 0; c < irqs.cpus.size(); ++c) {
-    auto it = std::lower_bound(prev_cpus_.begin(), prev_cpus_.end(), irqs.cpus[c]);
-    if (it != prev_cpus_.end() && *it == irqs.cpus[c]) col_map_[c] = it - prev_cpus_.begin();
+    if (auto it = prev_row.find(now.rows[rows_[i]].irq); it != prev_row.end()) row_map_[i] = it->second;
+  const auto& prev_cpus = table_.cpus;
+  col_map_.assign(now.cpus.size(), -1);
+  for (std::size_t c = 0; c < now.cpus.size(); ++c) {
+    auto it = std::lower_bound(prev_cpus.begin(), prev_cpus.end(), now.cpus[c]);
+    if (it != prev_cpus.end() && *it == now.cpus[c]) col_map_[c] = it - prev_cpus.begin();
   }
 }
 
-bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds) {
-  const std::size_t ncols = irqs.cpus.size();
-  const std::size_t prev_ncols = prev_cpus_.size();
+bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sysfs::ProcStat& stat,
+                      double seconds) {
+  const std::size_t ncols = now.cpus.size();
 
-  // Numbered rows (arch rows such as LOC are not placeable and have no /proc/irq entry), and
-  // whether they and the CPU columns are the ones of the previous reading.
+  // Numbered rows (arch rows such as LOC are not placeable and have no /proc/irq entry).
   rows_.clear();
-  for (std::size_t r = 0; r < irqs.rows.size(); ++r)
-    if (irqs.rows[r].irq >= 0) rows_.push_back(r);
-  same_shape_ = primed_ && rows_.size() == prev_irqs_.size() && irqs.cpus == prev_cpus_;
-  for (std::size_t i = 0; same_shape_ && i < rows_.size(); ++i)
-    same_shape_ = irqs.rows[rows_[i]].irq == prev_irqs_[i];
-  if (primed_ && !same_shape_) remap(irqs);
+  row_pos_.assign(now.rows.size(), -1);
+  for (std::size_t r = 0; r < now.rows.size(); ++r)
+    if (now.rows[r].irq >= 0) {
+      row_pos_[r] = static_cast<std::ptrdiff_t>(rows_.size());
+      rows_.push_back(r);
+    }
+  if (primed_ && !in_place) remap(now);
 
   // CPU time spent in interrupts over the interval, per column.
   int max_cpu = -1;
@@ -111,34 +152,40 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
     const std::uint64_t t = c.irq + c.softirq;
     const auto cpu = static_cast<std::size_t>(c.cpu);
     if (cpu < prev_ticks_.size() && prev_ticks_[cpu] != kNoTicks && t >= prev_ticks_[cpu]) {
-      auto col = std::lower_bound(irqs.cpus.begin(), irqs.cpus.end(), c.cpu);
-      if (col != irqs.cpus.end() && *col == c.cpu)
-        col_seconds_[static_cast<std::size_t>(col - irqs.cpus.begin())] =
+      auto col = std::lower_bound(now.cpus.begin(), now.cpus.end(), c.cpu);
+      if (col != now.cpus.end() && *col == c.cpu)
+        col_seconds_[static_cast<std::size_t>(col - now.cpus.begin())] =
             static_cast<double>(t - prev_ticks_[cpu]) / user_hz_;
     }
   }
 
-  // Pass 1: count deltas per column. Pass 2 (below) recomputes the same deltas instead of
-  // storing rows x CPUs of them: a subtraction is cheaper than the memory.
-  auto prev_of = [&](std::size_t i, std::size_t c) -> const std::uint32_t* {
-    if (same_shape_) return &prev_counts_[i * prev_ncols + c];
-    if (row_map_[i] < 0 || col_map_[c] < 0) return nullptr;
-    return &prev_counts_[static_cast<std::size_t>(row_map_[i]) * prev_ncols + static_cast<std::size_t>(col_map_[c])];
+  // Every non-zero count delta as (numbered position, column, delta), rows in order and columns
+  // ascending within a row. In place they are the logged changes only (a steady machine's few),
+  // else every counter of an IRQ and CPU both readings have, as a difference of the two tables.
+  // Two passes (column totals, then the charges) recompute them instead of storing them.
+  auto each_delta = [&](auto&& f) {
+    if (!primed_) return;
+    if (in_place) {
+      for (const sysfs::CounterChange& ch : changes_) {
+        const std::ptrdiff_t pos = row_pos_[ch.index / ncols];
+        if (pos < 0) continue;  // a named row
+        if (const std::uint64_t d = delta32(ch.old, now.counts[ch.index]); d != 0)
+          f(static_cast<std::size_t>(pos), ch.index % ncols, d);
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (row_map_[i] < 0) continue;  // new IRQ: no delta yet
+      const std::uint32_t* cur = &now.counts[now.rows[rows_[i]].first_count];
+      const std::uint32_t* old = &table_.counts[table_.rows[static_cast<std::size_t>(row_map_[i])].first_count];
+      for (std::size_t c = 0; c < ncols; ++c) {
+        if (col_map_[c] < 0) continue;
+        if (const std::uint64_t d = delta32(old[col_map_[c]], cur[c]); d != 0) f(i, c, d);
+      }
+    }
   };
   col_total_.assign(ncols, 0);
-  if (primed_) {
-    for (std::size_t i = 0; i < rows_.size(); ++i) {
-      if (!same_shape_ && row_map_[i] < 0) continue;  // new IRQ: no delta yet
-      const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
-      if (same_shape_) {  // the steady case: straight arrays, no lookups
-        const std::uint32_t* p = &prev_counts_[i * ncols];
-        for (std::size_t c = 0; c < ncols; ++c) col_total_[c] += delta32(p[c], now[c]);
-        continue;
-      }
-      for (std::size_t c = 0; c < ncols; ++c)
-        if (const std::uint32_t* p = prev_of(i, c)) col_total_[c] += delta32(*p, now[c]);
-    }
-  }
+  each_delta([&](std::size_t, std::size_t c, std::uint64_t d) { col_total_[c] += d; });
 
   const bool have_delta = primed_ && seconds > 0;
   fired_.assign(rows_.size(), FiredOn{});
@@ -146,84 +193,52 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
     col_ratio_.assign(ncols, 0.0);
     for (std::size_t c = 0; c < ncols; ++c)
       if (col_seconds_[c] >= 0 && col_total_[c] > 0) col_ratio_[c] = col_seconds_[c] / static_cast<double>(col_total_[c]);
+    row_cost_.assign(rows_.size(), 0.0);
+    row_fired_.assign(rows_.size(), 0);
+    each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+      row_fired_[i] += d;
+      row_cost_[i] += col_ratio_[c] * static_cast<double>(d);
+      FiredOn& on = fired_[i];
+      if (on.ncpus++ == 0) on.first_cpu = now.cpus[c];
+    });
 
     // The EWMA map is updated in place when it holds exactly these IRQs in this order (a steady
     // machine, rows ascending as the kernel prints them), else rebuilt.
-    bool in_place = same_shape_ && load_.irqs.size() == rows_.size();
+    bool map_in_place = in_place && load_.irqs.size() == rows_.size();
     auto slot = load_.irqs.begin();
-    for (std::size_t i = 0; in_place && i < rows_.size(); ++i, ++slot)
-      in_place = slot->first == irqs.rows[rows_[i]].irq;
+    for (std::size_t i = 0; map_in_place && i < rows_.size(); ++i, ++slot)
+      map_in_place = slot->first == now.rows[rows_[i]].irq;
     slot = load_.irqs.begin();
     std::map<int, policies::IrqLoad> rebuilt;
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      const int irq = irqs.rows[rows_[i]].irq;
-      if (!same_shape_ && row_map_[i] < 0) continue;
-      const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
-      double cost = 0.0;
-      std::uint64_t fired = 0;
-      FiredOn& on = fired_[i];
-      auto charge = [&](std::size_t c, std::uint64_t d) {
-        fired += d;
-        cost += col_ratio_[c] * static_cast<double>(d);
-        if (on.ncpus++ == 0) on.first_cpu = irqs.cpus[c];
-      };
-      if (same_shape_) {
-        // This reading becomes the previous one as it is read.
-        std::uint32_t* p = &prev_counts_[i * ncols];
-        for (std::size_t c = 0; c < ncols; ++c) {
-          const auto now32 = static_cast<std::uint32_t>(now[c]);
-          if (now32 == p[c]) continue;
-          charge(c, delta32(p[c], now[c]));
-          p[c] = now32;
-        }
-      } else {
-        for (std::size_t c = 0; c < ncols; ++c) {
-          const std::uint32_t* p = prev_of(i, c);
-          if (p == nullptr) continue;
-          if (const std::uint64_t d = delta32(*p, now[c]); d != 0) charge(c, d);
-        }
-      }
-      policies::IrqLoad fresh{cost / seconds, static_cast<double>(fired) / seconds};
-      // EWMA; IRQs that vanished are dropped, new ones start at their first measurement.
-      if (in_place) {
+      if (!in_place && row_map_[i] < 0) continue;  // new IRQ: it starts at its first measurement
+      policies::IrqLoad fresh{row_cost_[i] / seconds, static_cast<double>(row_fired_[i]) / seconds};
+      // EWMA; IRQs that vanished are dropped.
+      if (map_in_place) {
         auto& l = slot->second;
         l = {alpha_ * fresh.cost + (1 - alpha_) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate};
         ++slot;
         continue;
       }
+      const int irq = now.rows[rows_[i]].irq;
       if (auto old = load_.irqs.find(irq); old != load_.irqs.end())
         fresh = {alpha_ * fresh.cost + (1 - alpha_) * old->second.cost,
                  alpha_ * fresh.rate + (1 - alpha_) * old->second.rate};
       rebuilt[irq] = fresh;
     }
-    if (!in_place) load_.irqs = std::move(rebuilt);
+    if (!map_in_place) load_.irqs = std::move(rebuilt);
 
     // Per-CPU IRQ time; the map is only rebuilt when the CPUs change.
     bool same_cpus = cpu_time_.size() == ncols;
-    for (std::size_t c = 0; same_cpus && c < ncols; ++c) same_cpus = cpu_time_.count(irqs.cpus[c]) > 0;
+    for (std::size_t c = 0; same_cpus && c < ncols; ++c) same_cpus = cpu_time_.count(now.cpus[c]) > 0;
     if (!same_cpus) cpu_time_.clear();
     for (std::size_t c = 0; c < ncols; ++c)
       if (col_seconds_[c] >= 0)
-        cpu_time_[irqs.cpus[c]] = col_seconds_[c] / seconds;
+        cpu_time_[now.cpus[c]] = col_seconds_[c] / seconds;
       else if (same_cpus)
-        cpu_time_.erase(irqs.cpus[c]);
+        cpu_time_.erase(now.cpus[c]);
   }
 
-  // This reading becomes the previous one: in place when the shape is the same (the steady case
-  // keeps one rows x CPUs array, not two; with a delta pass 2 already did it), else through a
-  // temporary that is released again.
-  std::vector<std::uint32_t> next;
-  if (!same_shape_) next.resize(rows_.size() * ncols);
-  std::vector<std::uint32_t>& into = same_shape_ ? prev_counts_ : next;
-  for (std::size_t i = 0; !(same_shape_ && have_delta) && i < rows_.size(); ++i) {
-    const std::uint64_t* now = &irqs.counts[irqs.rows[rows_[i]].first_count];
-    std::uint32_t* out = &into[i * ncols];
-    for (std::size_t c = 0; c < ncols; ++c) out[c] = static_cast<std::uint32_t>(now[c]);
-  }
-  if (!same_shape_) prev_counts_.swap(next);
-  prev_irqs_.resize(rows_.size());
-  for (std::size_t i = 0; i < rows_.size(); ++i) prev_irqs_[i] = irqs.rows[rows_[i]].irq;
-  prev_cpus_ = irqs.cpus;
   prev_ticks_.assign(static_cast<std::size_t>(max_cpu + 1), kNoTicks);
   for (const auto& c : stat.cpus) prev_ticks_[static_cast<std::size_t>(c.cpu)] = c.irq + c.softirq;
   primed_ = true;

@@ -6,8 +6,10 @@
 // reads /proc/softirqs (NET_RX / NET_TX) and /proc/net/softnet_stat (drops, time_squeeze) into
 // per-CPU rates for the status views; either file may be missing (containers, captured trees).
 //
-// Cost: a cycle's reading reuses its file buffers, parsed tables and per-position vectors, so a
-// steady machine (same IRQs, same CPUs) allocates nothing per IRQ or per CPU.
+// Cost: a steady machine's /proc/interrupts (same IRQs, same CPUs) is re-read in place into the
+// last reading's table, and only the counters that changed are visited again (no copy of the
+// previous counts is kept); file buffers and per-position vectors are reused, so such a cycle
+// allocates nothing per IRQ or per CPU.
 #pragma once
 
 #include <cstdint>
@@ -59,8 +61,8 @@ class Sampler {
   void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
-  // The /proc/interrupts reading of the last sample(), so the cycle's discovery need not read and
-  // parse the file a second time.
+  // The /proc/interrupts reading of the last sample() or update(), so the cycle's discovery need
+  // not read and parse the file a second time. After a failed sample(), still the last good one.
   const sysfs::InterruptTable& interrupts() const { return table_; }
   // Hard+soft IRQ time per second of each CPU over the last interval (by CPU number).
   const std::map<int, double>& cpu_irq_time() const { return cpu_time_; }
@@ -75,22 +77,30 @@ class Sampler {
   const std::vector<std::size_t>& numbered_rows() const { return rows_; }
 
  private:
-  void remap(const sysfs::InterruptTable& irqs);
+  void remap(const sysfs::InterruptTable& now);
+  // From the previous reading (table_) to `now`: table_ itself after an in-place re-reading (the
+  // deltas are changes_), else a table of another shape compared with table_. The caller then
+  // makes `now` table_.
+  bool advance(const sysfs::InterruptTable& now, bool in_place, const sysfs::ProcStat& stat,
+               double seconds);
 
   double alpha_;
   double user_hz_;
-  bool primed_ = false;
-  // The shape of the previous reading: IRQ number of each numbered row and CPU of each column.
-  std::vector<int> prev_irqs_;
-  std::vector<int> prev_cpus_;
-  // Previous counts, numbered rows x columns, as the kernel's 32-bit counters.
-  std::vector<std::uint32_t> prev_counts_;
-  // When the shape changed: previous row of each current row, previous column of each current
-  // column (-1: new).
+  bool primed_ = false;  // table_ holds a previous reading
+  // The last reading, overwritten in place by the next one of the same shape; changes_ logs the
+  // counters that changed with their previous values. fresh_: a reading of another shape (held
+  // beside table_ only while the two are compared).
+  sysfs::InterruptTable table_;
+  sysfs::InterruptTable fresh_;
+  std::vector<sysfs::CounterChange> changes_;
+  // When the shape changed: previous row of each current numbered row, previous column of each
+  // current column (-1: new).
   std::vector<std::ptrdiff_t> row_map_;
   std::vector<std::ptrdiff_t> col_map_;
-  bool same_shape_ = false;
   std::vector<std::size_t> rows_;          // table row of each numbered row
+  std::vector<std::ptrdiff_t> row_pos_;    // numbered position of each table row (-1: named)
+  std::vector<double> row_cost_;           // per numbered row over the interval
+  std::vector<std::uint64_t> row_fired_;
   std::vector<std::uint64_t> prev_ticks_;  // by CPU number; kNoTicks = no line
   std::vector<double> col_seconds_;        // IRQ seconds of each column's CPU (-1: unknown)
   std::vector<std::uint64_t> col_total_;   // count deltas of each column
@@ -98,7 +108,6 @@ class Sampler {
   std::vector<FiredOn> fired_;
   std::map<int, double> cpu_time_;
   policies::LoadInfo load_;
-  sysfs::InterruptTable table_;
   sysfs::ProcStat stat_;  // reused between readings
   std::string text_;      // file buffers (a chunk of /proc/interrupts), reused between readings
   std::string stat_text_;

@@ -1,18 +1,21 @@
-// /proc/interrupts parser: the CPU header, per-IRQ counter rows, and the split of the text after
-// the counters into chip / hwirq / action name as kernel/irq/proc.c show_interrupts() prints it.
+// /proc/interrupts parser: the CPU header and rows line by line, from a whole text or a file read
+// in chunks, into a new table or in place into the previous reading (re-reading). Counter field
+// scanning is in interrupt_fields, the description split in interrupt_description.
 #include "sysfs/proc_interrupts.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <unordered_set>
 
 #include "sysfs/cpuset.hpp"
 #include "sysfs/error.hpp"
+#include "sysfs/interrupt_description.hpp"
+#include "sysfs/interrupt_fields.hpp"
 #include "sysfs/text_scan.hpp"
 
 #include <fcntl.h>
@@ -25,7 +28,7 @@ namespace irqd::sysfs {
 namespace {
 
 using namespace text_scan;  // NOLINT: the shared scanning helpers
-
+using namespace interrupt_fields;  // NOLINT: the counter field scanners
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -33,201 +36,32 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-
-
-
 std::string_view token_at(std::string_view s, std::ptrdiff_t p) {
   const auto start = static_cast<std::size_t>(p);
   return s.substr(start, token_end(s, start) - start);
 }
 
-// Skips blanks; runs of spaces (ten per zero counter in "%10u" columns) eight bytes at a time.
-const char* skip_blanks_fast(const char* p, const char* end) {
-  constexpr std::uint64_t kSpaces = 0x2020202020202020ULL;
-  while (true) {
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, sizeof w);
-      const std::uint64_t x = w ^ kSpaces;
-      if (x != 0) {
-        const int bit =
-            std::endian::native == std::endian::little ? std::countr_zero(x) : std::countl_zero(x);
-        p += bit / 8;
-        break;
-      }
-      p += 8;
-    }
-    while (p != end && *p == ' ') ++p;
-    if (p == end || !is_blank(*p)) return p;
-    ++p;  // a tab or '\r'
-  }
-}
-
-// The number of leading ASCII digits in the eight bytes at p (0..8), and their value. SWAR on a
-// little-endian load; elsewhere a plain loop.
-int leading_digits(const char* p) {
-  if constexpr (std::endian::native == std::endian::little) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    const std::uint64_t t = w ^ 0x3030303030303030ULL;  // digits become bytes 0..9
-    // High bit of a byte set when it is not a digit (a carry only ever disturbs bytes after the
-    // first non-digit, which are not counted).
-    const std::uint64_t bad = ((t + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
-    return bad == 0 ? 8 : std::countr_zero(bad) / 8;
-  } else {
-    int n = 0;
-    while (n < 8 && is_digit(p[n])) ++n;
-    return n;
-  }
-}
-
-std::uint64_t eight_digits(const char* p, int n) {
-  if constexpr (std::endian::native == std::endian::little) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    // The n digits to the top bytes, zeros (leading zero digits) below, then pairwise sums.
-    std::uint64_t v = ((w ^ 0x3030303030303030ULL) & 0x0F0F0F0F0F0F0F0FULL) << (8 * (8 - n));
-    v = (v * 2561) >> 8;
-    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
-    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
-  } else {
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = v * 10 + static_cast<std::uint64_t>(p[i] - '0');
-    return v;
-  }
-}
-
-// Flow handler names the kernel glued to the chip name ("IO-APIC-edge") before it printed hwirqs
-// (before ~4.x on x86); desc->name is set from these by irq_set_chip_and_handler_name().
-bool is_flow_name(std::string_view s) {
-  return s == "edge" || s == "fasteoi" || s == "level" || s == "simple" || s == "percpu" ||
-         s == "percpu_devid" || s == "eoi";
-}
-
-// GENERIC_IRQ_SHOW_LEVEL trigger column ("Level" / "Edge"), optionally followed by "-<flow>".
-bool is_trigger(std::string_view t) {
-  for (std::string_view trig : {std::string_view("Level"), std::string_view("Edge")}) {
-    if (t == trig) return true;
-    if (t.size() > trig.size() + 1 && t.substr(0, trig.size()) == trig && t[trig.size()] == '-')
-      return true;
-  }
-  return false;
-}
-
-// A hwirq number, optionally with the flow name appended ("27", "2-edge", "65537-edge").
-bool is_hwirq_number(std::string_view t) {
-  std::size_t i = 0;
-  while (i < t.size() && is_digit(t[i])) ++i;
-  if (i == 0) return false;
-  if (i == t.size()) return true;
-  if (t[i] != '-' || i + 1 == t.size()) return false;
-  return std::all_of(t.begin() + static_cast<std::ptrdiff_t>(i) + 1, t.end(),
-                     [](char c) { return is_alpha(c) || c == '_'; });
-}
-
-// "-edge": the flow name printed after an empty hwirq field of a domain-less chip.
-bool is_flow_token(std::string_view t) { return t.size() > 1 && t[0] == '-' && is_alpha(t[1]); }
-
-bool starts_hwirq_field(std::string_view t) {
-  return is_digit(t[0]) || is_flow_token(t) || is_trigger(t);
-}
-
-// Length of a PCI address "DDDD:BB:DD.F" (domain may be longer, e.g. VMD's 10000) at the start of
-// s, or 0.
-std::size_t match_bdf(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && is_hex(s[i])) ++i;
-  if (i < 4 || i > 8) return 0;
-  auto hex2 = [&](char sep) {
-    if (i + 3 > s.size() || s[i] != sep || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
-    i += 3;
-    return true;
-  };
-  if (!hex2(':') || !hex2(':')) return 0;
-  if (i + 2 > s.size() || s[i] != '.' || s[i + 1] < '0' || s[i + 1] > '7') return 0;
-  return i + 2;
-}
-
-// The PCI address a per-device MSI domain puts in the chip name ("IR-PCI-MSIX-0000:4b:00.0").
-std::string_view chip_pci_address(std::string_view chip) {
-  std::size_t start = 0;
-  while (start < chip.size()) {
-    std::size_t dash = chip.find('-', start);
-    std::string_view piece =
-        chip.substr(start, dash == std::string_view::npos ? dash : dash - start);
-    if (match_bdf(piece) == piece.size() && !piece.empty()) return piece;
-    if (dash == std::string_view::npos) break;
-    start = dash + 1;
-  }
-  return {};
-}
-
-// Appends s to out with every run of blanks collapsed to one space.
-void append_collapsed(std::string& out, std::string_view s) {
-  bool gap = false;
-  for (char c : s) {
-    if (is_blank(c)) {
-      gap = true;
-      continue;
-    }
-    if (gap && !out.empty()) out.push_back(' ');
-    gap = false;
-    out.push_back(c);
-  }
-}
-
-// Splits what follows the counters of a numbered row. The kernel prints " %8s" chip, " %*lu" hwirq
-// (when the IRQ has a domain), " %-8s" Level/Edge (GENERIC_IRQ_SHOW_LEVEL), "-%-8s" flow name,
-// then the actions, the first after two spaces. Walking that structure (rather than cutting at the
-// last 2+ space gap) keeps a row without actions ("IO-APIC   3-edge") from reading its hwirq as the
-// name, and keeps names intact whatever spacing they contain.
-void split_description(std::string_view rem, InterruptRow& row) {
-  rem = trim(rem);
-  if (rem.empty()) return;  // a row of counts only
-  // Chip: the first token, extended over single-space separated words for chip names that
-  // contain spaces ("Hyper-V PCIe MSI"); the action name always follows a wider gap.
-  std::size_t chip_end = token_end(rem, 0);
-  while (chip_end + 1 < rem.size() && rem[chip_end] == ' ' && !is_blank(rem[chip_end + 1])) {
-    std::size_t e = token_end(rem, chip_end + 1);
-    if (starts_hwirq_field(rem.substr(chip_end + 1, e - chip_end - 1))) break;
-    chip_end = e;
-  }
-  std::string_view chip = rem.substr(0, chip_end);
-
-  // hwirq field: optional number (maybe with "-flow"), optional trigger, optional "-flow".
-  std::size_t hw_start = skip_blanks(rem, chip_end);
-  std::size_t p = hw_start;
-  std::size_t hw_end = chip_end;
-  auto take = [&](bool (*accept)(std::string_view)) {
-    std::size_t s = skip_blanks(rem, p);
-    std::size_t e = token_end(rem, s);
-    if (s == e || !accept(rem.substr(s, e - s))) return;
-    p = e;
-    hw_end = e;
-  };
-  take(is_hwirq_number);
-  take(is_trigger);
-  take(is_flow_token);
-
-  if (hw_end > chip_end) {
-    append_collapsed(row.hwirq, rem.substr(hw_start, hw_end - hw_start));
-  } else if (std::size_t dash = chip.rfind('-');
-             dash != std::string_view::npos && dash > 0 && is_flow_name(chip.substr(dash + 1))) {
-    // Old layout "IO-APIC-edge": chip and flow name in one token.
-    row.hwirq.assign(chip.substr(dash + 1));
-    chip = chip.substr(0, dash);
-  }
-  row.chip.assign(chip);
-  row.chip_pci.assign(chip_pci_address(chip));
-  row.name.assign(trim(rem.substr(hw_end)));
-}
-
 // Fed one line at a time, so the same code parses a whole text or a file read in chunks.
+// Fed one line at a time, so the same code parses a whole text or a file read in chunks.
+//
+// Two ways: from scratch into a table, or a re-reading into the table holding the previous
+// reading (`prev`). A re-reading overwrites counters in place while every line matches the
+// previous row at its position (same label, line, column count and description), logging each
+// counter that changed with the value it replaced. The first line that does not match moves the
+// reading to `fresh`: the rows read so far are copied there and `prev` is rolled back from the
+// log, so whatever happens `prev` ends either fully updated (in place) or exactly as it was.
 class Parser {
  public:
-  Parser(std::string_view file_name, InterruptTable& out) : file_(file_name), table_(out) {
-    table_.cpus.clear();
-    table_.counts.clear();
+  Parser(std::string_view file_name, InterruptTable& out) : file_(file_name), table_(&out) {
+    out.cpus.clear();
+    out.counts.clear();
+  }
+  Parser(std::string_view file_name, InterruptTable& prev, InterruptTable& fresh,
+         std::vector<CounterChange>& changes)
+      : file_(file_name), table_(&fresh), prev_(&prev), changes_(&changes) {
+    fresh.cpus.clear();
+    fresh.counts.clear();
+    changes.clear();
   }
 
   // Bytes up to `end` may be loaded eight at a time (only digits within the line are used).
@@ -240,33 +74,60 @@ class Parser {
     if (!header_) {
       parse_header(line);
       header_ = true;
+      in_place_ = prev_ != nullptr && !prev_->rows.empty() && prev_->cpus == table_->cpus;
+      if (!in_place_) reserve();
       return;
     }
-    parse_row(line);
+    if (!in_place_ || !row_in_place(line)) parse_row(line);
   }
 
-  void reserve(std::size_t lines, std::size_t bytes) {
-    if (table_.rows.size() < lines) table_.rows.reserve(lines);
-    // Real rows spend ~11 bytes per counter; the cap keeps a file of short named rows under a
-    // huge header from reserving far more than it will use.
-    table_.counts.reserve(std::min(lines * table_.cpus.size(), bytes));
+  // Whether the table's size must be learnt before parsing: a table that never held a reading
+  // (later ones reuse their storage, or are re-read in place).
+  bool cold() const { return table_->counts.capacity() == 0 && (prev_ == nullptr || prev_->rows.empty()); }
+  // The file's size, known before parsing: the table is then reserved exactly once the header
+  // gives the number of columns, rather than grown by doubling (which at 1152 CPUs held the old
+  // and the new counts at once, and kept up to twice the memory needed).
+  void expect(std::size_t lines, std::size_t bytes) {
+    hint_lines_ = lines;
+    hint_bytes_ = bytes;
   }
 
-  bool has_header() const { return header_; }
-
-  void finish() {
+  // Returns true when the reading was made in place into `prev` (a re-reading of the same shape).
+  bool finish() {
     if (!header_) fail(1, "empty file: no 'CPU<n>' header line");
-    table_.rows.resize(nrows_);
+    if (in_place_ && nrows_ != prev_->rows.size()) to_fresh();  // rows vanished at the end
+    // After an in-place reading the fresh table holds no rows (none may point past its counts).
+    table_->rows.resize(in_place_ ? 0 : nrows_);
+    return in_place_;
   }
-  // After a throw: no row of an earlier parse may point past the counts.
-  void abandon() { table_.rows.resize(nrows_); }
+  // After a throw: `prev` as it was, and no row of an earlier parse pointing past the counts.
+  void abandon() {
+    if (in_place_) undo(0);
+    table_->rows.resize(in_place_ ? 0 : nrows_);
+  }
 
  private:
   [[noreturn]] void fail(int line, const std::string& what) const {
     throw ParseError(std::string(file_), line, what);
   }
 
+  void reserve() {
+    // Without a size: a re-reading that changed shape is sized like the previous reading.
+    std::size_t rows = hint_lines_ > 0 ? hint_lines_ - 1 : 0;  // all but the header
+    std::size_t bytes = hint_bytes_;
+    if (hint_lines_ == 0 && prev_ != nullptr) {
+      rows = prev_->rows.size() + 16;
+      bytes = std::numeric_limits<std::size_t>::max();
+    }
+    if (table_->rows.capacity() < rows) table_->rows.reserve(rows);
+    // Every counter takes at least two bytes (" 0"): the cap keeps a file of short named rows
+    // under a huge header from reserving far more than it will use.
+    const std::size_t counts = std::min(rows * table_->cpus.size(), bytes / 2);
+    if (table_->counts.capacity() < counts) table_->counts.reserve(counts);
+  }
+
   void parse_header(std::string_view line) {
+    std::vector<int>& cpus = table_->cpus;
     std::size_t p = skip_blanks(line, 0);
     while (p < line.size()) {
       std::size_t e = token_end(line, p);
@@ -279,28 +140,47 @@ class Parser {
       if (cpu < 0) fail(line_no_, fmt::format("header column '{}' is not 'CPU<n>'", tok));
       if (cpu >= CpuSet::kMaxCpus)
         fail(line_no_, fmt::format("header column CPU{}: CPU numbers stop at {}", cpu, CpuSet::kMaxCpus - 1));
-      if (!table_.cpus.empty() && cpu <= table_.cpus.back())
+      if (!cpus.empty() && cpu <= cpus.back())
         fail(line_no_, fmt::format("header column CPU{} does not follow CPU{} in increasing order",
-                                   cpu, table_.cpus.back()));
-      table_.cpus.push_back(cpu);
+                                   cpu, cpus.back()));
+      cpus.push_back(cpu);
       p = skip_blanks(line, e);
     }
   }
 
   // Reads up to ncols counters into out starting at offset p of line; returns the offset where
-  // the description starts and the number read in k. This loop is the parser's hot path (one
-  // iteration per CPU per IRQ), hence pointers and word-at-a-time blank skipping.
-  std::size_t parse_counters(std::string_view line, std::size_t p, std::uint64_t* out,
-                             std::size_t ncols, std::size_t& k) const {
+  // the description starts and the number read in k. With a log, a counter is only written when
+  // its value changed, and logged with the value it replaces (its index: log_base + column).
+  // This loop is the parser's hot path (one iteration per CPU per IRQ), hence pointers and
+  // word-at-a-time blank skipping.
+  std::size_t parse_counters(std::string_view line, std::size_t p, std::uint32_t* out,
+                             std::size_t ncols, std::size_t& k, std::vector<CounterChange>* log,
+                             std::size_t log_base) const {
     const char* const begin = line.data();
     const char* const end = begin + line.size();
     const char* c = begin + p;
+    auto store = [&](std::uint32_t v) {
+      if (log != nullptr && out[k] != v) log->push_back({static_cast<std::uint32_t>(log_base + k), out[k]});
+      out[k++] = v;
+    };
     while (k < ncols) {
-      // " %10u" of a zero, the commonest field by far on a big machine (an IRQ counts only on
-      // the CPUs it was delivered to): one 11-byte compare instead of a scan.
-      if (end - c >= 11 && std::memcmp(c, "          0", 11) == 0 && (end - c == 11 || c[11] == ' ')) {
-        out[k++] = 0;
-        c += 11;
+      // Only fields starting with eight blanks can be zeros: a dense row's numbers are turned
+      // away here without a call.
+      std::uint64_t lead = 0;
+      if (end - c >= static_cast<std::ptrdiff_t>(kZeroField)) std::memcpy(&lead, c, sizeof lead);
+      if (const std::size_t zeros = lead == 0x2020202020202020ULL ? zero_run(c, end, ncols - k) : 0; zeros > 0) {
+        // Appended counters are already 0; in place only a counter that was not 0 is written.
+        if (log != nullptr) {
+          std::uint32_t any = 0;
+          for (std::size_t i = 0; i < zeros; ++i) any |= out[k + i];
+          for (std::size_t i = 0; any != 0 && i < zeros; ++i)
+            if (out[k + i] != 0) {
+              log->push_back({static_cast<std::uint32_t>(log_base + k + i), out[k + i]});
+              out[k + i] = 0;
+            }
+        }
+        k += zeros;
+        c += zeros * kZeroField;
         continue;
       }
       c = skip_blanks_fast(c, end);
@@ -328,40 +208,47 @@ class Parser {
       if (c != end && !is_blank(*c))
         fail(line_no_,
              fmt::format("counter {} '{}' is not a number", k + 1, token_at(line, q - begin)));
-      if (c - q > 19) {  // 19 digits always fit in 64 bits; longer ones are checked
-        if (c - q > 20 || std::from_chars(q, c, v).ec != std::errc())
-          fail(line_no_, fmt::format("counter {} '{}' overflows 64 bits", k + 1,
-                                     std::string_view(q, static_cast<std::size_t>(c - q))));
-      }
-      out[k++] = v;
+      // 19 digits always fit the 64-bit accumulator; longer ones (leading zeros) are re-read.
+      if ((c - q > 19 && std::from_chars(q, c, v).ec != std::errc()) ||
+          v > std::numeric_limits<std::uint32_t>::max())
+        fail(line_no_, fmt::format("counter {} '{}' does not fit 32 bits (the kernel's counters are "
+                                   "unsigned int)", k + 1,
+                                   std::string_view(q, static_cast<std::size_t>(c - q))));
+      store(static_cast<std::uint32_t>(v));
     }
     return static_cast<std::size_t>(c - begin);
   }
 
-  void parse_row(std::string_view line) {
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos)
+  struct Label {
+    std::size_t colon = 0;
+    std::string_view text;
+    int irq = -1;
+  };
+  Label parse_label(std::string_view line) const {
+    Label l;
+    l.colon = line.find(':');
+    if (l.colon == std::string_view::npos)
       fail(line_no_, "expected '<irq>:' or '<name>:' at the start of the line");
-    std::string_view label = trim(line.substr(0, colon));
+    std::string_view label = trim(line.substr(0, l.colon));
     if (label.empty()) fail(line_no_, "empty label before ':'");
     if (std::any_of(label.begin(), label.end(), is_blank))
       fail(line_no_,
            fmt::format("label '{}' contains blanks (missing ':' after the label?)", label));
-    int irq = -1;
     if (is_digit(label[0])) {
-      auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), irq);
+      auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), l.irq);
       if (ec != std::errc() || end != label.data() + label.size())
         fail(line_no_, fmt::format("IRQ label '{}' is not a number", label));
     } else if (!is_alpha(label[0])) {
       fail(line_no_, fmt::format("label '{}' is neither an IRQ number nor a name", label));
     }
+    l.text = label;
+    return l;
+  }
 
-    const std::size_t ncols = table_.cpus.size();
-    const std::size_t first = table_.counts.size();
-    table_.counts.resize(first + ncols, 0);
-    std::uint64_t* out = table_.counts.data() + first;
-    std::size_t k = 0;
-    const std::size_t p = parse_counters(line, colon + 1, out, ncols, k);
+  // What every row must satisfy once its counters are read: no extra counter columns, and a
+  // numbered row with a counter per CPU (fewer is a torn read: CPU hotplug while the kernel
+  // printed the file; the cycle is retried).
+  void check_row(std::string_view line, std::size_t p, std::size_t k, int irq, std::size_t ncols) {
     std::size_t rest = skip_blanks(line, p);
     if (k == ncols && rest < line.size()) {
       std::size_t e = token_end(line, rest);
@@ -372,16 +259,9 @@ class Parser {
       fail(line_no_,
            fmt::format("IRQ {} has {} counter columns but the header has {} CPUs", irq, k, ncols));
     if (irq >= 0) check_unique(irq);
+  }
 
-    // Rows of an earlier parse are reused: their strings keep their capacity, so parsing a file
-    // of the same shape again allocates nothing.
-    if (nrows_ == table_.rows.size()) table_.rows.emplace_back();
-    InterruptRow& row = table_.rows[nrows_++];
-    row.irq = irq;
-    row.label.assign(label);
-    row.first_count = first;
-    row.ncounts = static_cast<int>(k);
-    row.line = line_no_;
+  static void describe(std::string_view line, std::size_t p, int irq, InterruptRow& row) {
     row.chip.clear();
     row.hwirq.clear();
     row.chip_pci.clear();
@@ -392,31 +272,104 @@ class Parser {
       row.name.assign(trim(line.substr(p)));
   }
 
+  void parse_row(std::string_view line) {
+    const Label label = parse_label(line);
+    const std::size_t ncols = table_->cpus.size();
+    const std::size_t first = table_->counts.size();
+    table_->counts.resize(first + ncols, 0);
+    std::size_t k = 0;
+    const std::size_t p =
+        parse_counters(line, label.colon + 1, table_->counts.data() + first, ncols, k, nullptr, 0);
+    check_row(line, p, k, label.irq, ncols);
+
+    // Rows of an earlier parse are reused: their strings keep their capacity, so parsing a file
+    // of the same shape again allocates nothing.
+    if (nrows_ == table_->rows.size()) table_->rows.emplace_back();
+    InterruptRow& row = table_->rows[nrows_++];
+    row.irq = label.irq;
+    row.label.assign(label.text);
+    row.first_count = first;
+    row.ncounts = static_cast<int>(k);
+    row.line = line_no_;
+    describe(line, p, label.irq, row);
+  }
+
+  // The line as the previous reading's row at this position, its counters updated in place.
+  // False (nothing changed) when it is not that row.
+  bool row_in_place(std::string_view line) {
+    const Label label = parse_label(line);
+    if (nrows_ == prev_->rows.size()) return to_fresh();
+    InterruptRow& row = prev_->rows[nrows_];
+    if (row.irq != label.irq || row.line != line_no_ || row.label != label.text) return to_fresh();
+    const std::size_t ncols = prev_->cpus.size();
+    const std::size_t mark = changes_->size();
+    std::size_t k = 0;
+    const std::size_t p = parse_counters(line, label.colon + 1, prev_->counts.data() + row.first_count,
+                                         ncols, k, changes_, row.first_count);
+    check_row(line, p, k, label.irq, ncols);  // a throw rolls back through abandon()
+    describe(line, p, label.irq, scratch_);
+    if (static_cast<int>(k) != row.ncounts || scratch_.name != row.name || scratch_.chip != row.chip ||
+        scratch_.hwirq != row.hwirq) {
+      undo(mark);
+      return to_fresh();
+    }
+    ++nrows_;
+    return true;
+  }
+
+  // Leaves the in-place reading: the rows read so far go to the fresh table, `prev` is restored.
+  bool to_fresh() {
+    const std::size_t ncols = prev_->cpus.size();
+    in_place_ = false;
+    reserve();
+    table_->counts.assign(prev_->counts.begin(),
+                          prev_->counts.begin() + static_cast<std::ptrdiff_t>(nrows_ * ncols));
+    if (table_->rows.size() < nrows_) table_->rows.resize(nrows_);
+    for (std::size_t i = 0; i < nrows_; ++i) table_->rows[i] = prev_->rows[i];
+    undo(0);
+    return false;
+  }
+
+  void undo(std::size_t mark) {
+    auto& log = *changes_;
+    for (std::size_t i = mark; i < log.size(); ++i) prev_->counts[log[i].index] = log[i].old;
+    log.resize(mark);
+  }
+
+  const std::vector<InterruptRow>& rows() const { return in_place_ ? prev_->rows : table_->rows; }
+
   // The kernel lists IRQs in increasing order, so a set is only built if a file is out of order.
   void check_unique(int irq) {
     if (!out_of_order_ && irq > last_irq_) {
       last_irq_ = irq;
       return;
     }
+    const auto& rows = this->rows();
     if (!out_of_order_) {
       out_of_order_ = true;
       for (std::size_t i = 0; i < nrows_; ++i)
-        if (table_.rows[i].irq >= 0) seen_.insert(table_.rows[i].irq);
+        if (rows[i].irq >= 0) seen_.insert(rows[i].irq);
     }
     if (!seen_.insert(irq).second) {
       int first_line = 0;
       for (std::size_t i = 0; i < nrows_ && first_line == 0; ++i)
-        if (table_.rows[i].irq == irq) first_line = table_.rows[i].line;
+        if (rows[i].irq == irq) first_line = rows[i].line;
       fail(line_no_, fmt::format("duplicate IRQ {} (first on line {})", irq, first_line));
     }
   }
 
   const char* text_end_ = nullptr;
+  std::size_t hint_lines_ = 0;
+  std::size_t hint_bytes_ = 0;
   std::string_view file_;
   int line_no_ = 0;
   bool header_ = false;
-  InterruptTable& table_;
-  std::size_t nrows_ = 0;  // rows parsed so far (table_.rows may hold more from a reused table)
+  InterruptTable* table_;                         // parsed into (the fresh table of a re-reading)
+  InterruptTable* prev_ = nullptr;                // a re-reading's previous reading
+  std::vector<CounterChange>* changes_ = nullptr;  // its log of counters changed in place
+  bool in_place_ = false;
+  InterruptRow scratch_;   // a re-read row's description, compared with the previous one's
+  std::size_t nrows_ = 0;  // rows parsed so far (table_->rows may hold more from a reused table)
   int last_irq_ = -1;
   bool out_of_order_ = false;
   std::unordered_set<int> seen_;
@@ -424,84 +377,52 @@ class Parser {
 
 }  // namespace
 
-std::uint64_t InterruptTable::total(std::size_t row) const {
-  std::uint64_t sum = 0;
-  const std::size_t n = cpus.size();
-  for (std::size_t c = 0; c < n; ++c) sum += counts[row * n + c];
-  return sum;
-}
-
-const InterruptRow* InterruptTable::find(int irq) const {
-  if (irq < 0) return nullptr;
-  // Kernel order is ascending numbered rows followed by named ones: binary search with named rows
-  // sorting last, and fall back to a scan for files in any other order.
-  auto key = [](const InterruptRow& r) {
-    return r.irq < 0 ? std::numeric_limits<int>::max() : r.irq;
-  };
-  auto it = std::lower_bound(rows.begin(), rows.end(), irq,
-                             [&](const InterruptRow& r, int v) { return key(r) < v; });
-  if (it != rows.end() && it->irq == irq) return &*it;
-  for (const InterruptRow& r : rows)
-    if (r.irq == irq) return &r;
-  return nullptr;
-}
-
-std::size_t InterruptTable::numbered() const {
-  return static_cast<std::size_t>(
-      std::count_if(rows.begin(), rows.end(), [](const InterruptRow& r) { return r.irq >= 0; }));
-}
-
 namespace {
-void parse_text(std::string_view text, std::string_view file_name, InterruptTable& out) {
-  Parser p(file_name, out);
+std::size_t count_lines(std::string_view text) {
+  return count_newlines(text) + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
+
+bool parse_text(std::string_view text, Parser& p) {
   p.readable_until(text.data() + text.size());
+  if (p.cold()) p.expect(count_lines(text), text.size());
   try {
     std::size_t pos = 0;
-    bool reserved = false;
     while (pos < text.size()) {
       std::size_t nl = text.find('\n', pos);
       if (nl == std::string_view::npos) nl = text.size();
       p.take(text.substr(pos, nl - pos));
       pos = nl + 1;  // an unterminated last line ends the loop
-      if (!reserved && p.has_header()) {
-        reserved = true;
-        std::size_t lines = 1;
-        for (std::size_t q = text.find('\n', pos); q != std::string_view::npos; q = text.find('\n', q + 1)) ++lines;
-        p.reserve(lines, text.size());
-      }
     }
-    p.finish();
+    return p.finish();
   } catch (...) {
     p.abandon();
     throw;
   }
 }
-}  // namespace
 
-InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
-  InterruptTable t;
-  parse_text(text, file_name, t);
-  return t;
-}
-
-void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
-  parse_text(text, file_name, out);
-}
-
-bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf) {
-  const char* rel = "proc/interrupts";
-  const std::string name = root.display(rel);
-  int fd = ::open(root.path(rel).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return false;
-    throw IoError(name, errno, "cannot open");
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+// Reads and parses the open file fd in chunks. Returns nullopt when it vanished while being read.
+std::optional<bool> parse_file(int fd, const std::string& name, std::string& buf, Parser& p) {
   if (buf.size() < kInterruptsChunk) buf.resize(kInterruptsChunk);
-  Parser p(name, out);
+  if (p.cold()) {
+    // Learn the file's size with a first read (procfs reports none), so that the table is
+    // reserved exactly. Later readings reuse the table's storage.
+    std::size_t lines = 0, bytes = 0;
+    char last = '\n';
+    for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) != 0;) {
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        bytes = lines = 0;  // the parsing read reports the error
+        break;
+      }
+      std::string_view data(buf.data(), static_cast<std::size_t>(n));
+      lines += count_newlines(data);
+      bytes += data.size();
+      last = data.back();
+      if (bytes > SysRoot::kMaxFileBytes) break;
+    }
+    if (::lseek(fd, 0, SEEK_SET) != 0) throw IoError(name, errno, "cannot seek");
+    p.expect(lines + (last != '\n' ? 1 : 0), bytes);
+  }
   try {
     std::size_t held = 0;    // bytes in buf not yet parsed (a partial line)
     std::size_t total = 0;
@@ -511,7 +432,10 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
       ssize_t n = ::read(fd, buf.data() + held, buf.size() - held);
       if (n < 0) {
         if (errno == EINTR) continue;
-        if (errno == ENODEV || errno == ENOENT) return false;  // went away while we read
+        if (errno == ENODEV || errno == ENOENT) {  // went away while we read
+          p.abandon();
+          return std::nullopt;
+        }
         throw IoError(name, errno, "cannot read");
       }
       total += static_cast<std::size_t>(n);
@@ -531,12 +455,66 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
       held = filled - pos;
       if (held > 0 && pos > 0) std::memmove(buf.data(), buf.data() + pos, held);
     }
-    p.finish();
+    return p.finish();
   } catch (...) {
     p.abandon();
     throw;
   }
-  return true;
+}
+
+struct Fd {
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  int fd;
+};
+
+// Opens proc/interrupts under root; fd -1 when it does not exist.
+Fd open_interrupts(const SysRoot& root, const std::string& name) {
+  int fd = ::open(root.path("proc/interrupts").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT && errno != ENOTDIR) throw IoError(name, errno, "cannot open");
+  return Fd(fd);
+}
+}  // namespace
+
+InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
+  InterruptTable t;
+  Parser p(file_name, t);
+  parse_text(text, p);
+  return t;
+}
+
+void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
+  Parser p(file_name, out);
+  parse_text(text, p);
+}
+
+Reread reparse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& table,
+                          InterruptTable& fresh, std::vector<CounterChange>& changes) {
+  Parser p(file_name, table, fresh, changes);
+  return parse_text(text, p) ? Reread::kInPlace : Reread::kFresh;
+}
+
+bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf) {
+  const std::string name = root.display("proc/interrupts");
+  Fd f = open_interrupts(root, name);
+  if (f.fd < 0) return false;
+  Parser p(name, out);
+  return parse_file(f.fd, name, buf, p).has_value();
+}
+
+Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTable& fresh,
+                         std::vector<CounterChange>& changes, std::string& buf) {
+  const std::string name = root.display("proc/interrupts");
+  Fd f = open_interrupts(root, name);
+  if (f.fd < 0) return Reread::kMissing;
+  Parser p(name, table, fresh, changes);
+  const std::optional<bool> in_place = parse_file(f.fd, name, buf, p);
+  if (!in_place) return Reread::kMissing;
+  return *in_place ? Reread::kInPlace : Reread::kFresh;
 }
 
 }  // namespace irqd::sysfs

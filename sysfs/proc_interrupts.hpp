@@ -28,23 +28,46 @@ struct InterruptRow {
 struct InterruptTable {
   std::vector<int> cpus;               // CPU number of each column, from the header ("CPU0 CPU1 CPU3")
   std::vector<InterruptRow> rows;      // in file order
-  std::vector<std::uint64_t> counts;   // rows.size() x cpus.size(); columns absent on a line are 0
+  // rows.size() x cpus.size(); columns absent on a line are 0. 32 bits: the kernel's per-CPU
+  // counters are unsigned int, printed "%10u" (kstat_irqs_cpu); the sampler's deltas are mod 2^32.
+  std::vector<std::uint32_t> counts;
 
   std::size_t ncols() const { return cpus.size(); }
-  std::uint64_t count(std::size_t row, std::size_t col) const { return counts[row * cpus.size() + col]; }
-  std::uint64_t total(std::size_t row) const;
+  std::uint32_t count(std::size_t row, std::size_t col) const { return counts[row * cpus.size() + col]; }
+  std::uint64_t total(std::size_t row) const;  // sum of the row's counters (64 bits)
   const InterruptRow* find(int irq) const;  // nullptr when absent
   std::size_t numbered() const;             // rows with an IRQ number
 };
 
 // Throws ParseError naming `file_name` and the line for anything malformed: a header without CPU
-// columns, an unparsable label, a counter that is not a number or overflows 64 bits, more counter
-// columns than CPUs, a duplicate IRQ number.
+// columns, an unparsable label, a counter that is not a number or does not fit 32 bits (no
+// kernel prints one: it would be a corrupt or synthesized file, and silently wrapping it would
+// feed the sampler a made-up delta), more counter columns than CPUs, a duplicate IRQ number.
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name);
 // The same into a caller-owned table whose storage is reused (the daemon's every-cycle reading):
 // once it has held a file of the same shape, a parse allocates nothing. After a throw `out`
 // holds partial results.
 void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out);
+
+// A re-reading into the table holding the previous reading (the daemon's every cycle). While the
+// file keeps that table's shape (the same CPU columns, and each line the row at its position with
+// the same label, line number, column count and description) counters are overwritten in place,
+// and each one whose value changed is logged in `changes` with the value it replaced: a steady
+// machine costs what changed, and nobody keeps a second rows x CPUs array of previous counts.
+// Otherwise (kFresh) the reading is made into `fresh` and `table` is left as it was.
+// After a throw, too, `table` is exactly as it was (counters written in place are rolled back
+// from the log); `fresh` then holds partial results.
+struct CounterChange {
+  std::uint32_t index;  // in InterruptTable::counts
+  std::uint32_t old;    // the value it replaced
+};
+enum class Reread {
+  kMissing,  // no file (reread_interrupts only)
+  kInPlace,  // `table` holds the new reading, `changes` what changed (in counts order)
+  kFresh,    // `fresh` holds the new reading, `table` the previous one untouched
+};
+Reread reparse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& table,
+                          InterruptTable& fresh, std::vector<CounterChange>& changes);
 
 // Reads proc/interrupts under root in chunks of kInterruptsChunk bytes (more only for a line
 // longer than that) and parses them as they come, so the daemon never holds the whole text
@@ -53,5 +76,8 @@ void parse_interrupts(std::string_view text, std::string_view file_name, Interru
 // ParseError like parse_interrupts. After a throw `out` holds partial results.
 inline constexpr std::size_t kInterruptsChunk = std::size_t{128} << 10;
 bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf);
+// reparse_interrupts on the file, read in chunks as read_interrupts does.
+Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTable& fresh,
+                         std::vector<CounterChange>& changes, std::string& buf);
 
 }  // namespace irqd::sysfs

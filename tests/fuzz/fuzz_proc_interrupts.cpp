@@ -3,6 +3,8 @@
 // For every successful parse the table must be self-consistent: counts is rows x cpus, every row's
 // counters lie inside it (absent columns are 0), CPU columns strictly increase, numbered rows
 // have unique IRQ numbers and find(irq) returns exactly that row, numbered() counts them.
+// Re-reading the text in place into an earlier reading gives the same table as a parse (or leaves
+// the earlier one untouched), and logs exactly the counters that changed.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "sysfs/error.hpp"
 #include "sysfs/proc_interrupts.hpp"
@@ -78,6 +81,49 @@ void check(const InterruptTable& t) {
     if (irqs.count(probe) == 0 && t.find(probe) != nullptr) fail("find() found an absent IRQ", nullptr);
 }
 
+bool same_counts(const InterruptTable& a, const InterruptTable& b) {
+  if (a.cpus != b.cpus || a.counts != b.counts || a.rows.size() != b.rows.size()) return false;
+  for (std::size_t r = 0; r < a.rows.size(); ++r)
+    if (a.rows[r].irq != b.rows[r].irq || a.rows[r].label != b.rows[r].label || a.rows[r].name != b.rows[r].name)
+      return false;
+  return true;
+}
+
+// Re-reading the input into the table of a previous reading (the first half of the input, so
+// that shapes differ, rows change in place, and torn reads happen) must give the table a fresh
+// parse gives, or throw and leave the previous table exactly as it was.
+void check_reread(std::string_view text) {
+  const std::string_view before_text = text.substr(0, text.size() / 2);
+  InterruptTable prev;
+  try {
+    prev = irqd::sysfs::parse_interrupts(before_text, "fuzz/before");
+  } catch (const irqd::sysfs::ParseError&) {
+    return;
+  }
+  const InterruptTable copy = prev;
+  InterruptTable fresh;
+  std::vector<irqd::sysfs::CounterChange> changes;
+  irqd::sysfs::Reread how{};
+  try {
+    how = irqd::sysfs::reparse_interrupts(text, "fuzz/proc/interrupts", prev, fresh, changes);
+  } catch (const irqd::sysfs::ParseError&) {
+    if (!same_counts(prev, copy)) fail("a failed re-reading changed the previous table", nullptr);
+    return;
+  }
+  const InterruptTable want = irqd::sysfs::parse_interrupts(text, "fuzz/proc/interrupts");
+  if (how == irqd::sysfs::Reread::kFresh) {
+    if (!same_counts(prev, copy)) fail("a fresh re-reading changed the previous table", nullptr);
+    if (!same_counts(fresh, want)) fail("a fresh re-reading differs from a parse", nullptr);
+    return;
+  }
+  if (!same_counts(prev, want)) fail("an in-place re-reading differs from a parse", nullptr);
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < want.counts.size(); ++i) differing += want.counts[i] != copy.counts[i];
+  if (changes.size() != differing) fail("the change log does not list exactly the changed counters", nullptr);
+  for (const auto& ch : changes)
+    if (ch.index >= copy.counts.size() || copy.counts[ch.index] != ch.old) fail("a logged old value is wrong", nullptr);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -86,8 +132,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     t = irqd::sysfs::parse_interrupts(text, "fuzz/proc/interrupts");
   } catch (const irqd::sysfs::ParseError&) {
+    check_reread(text);
     return 0;
   }
   check(t);
+  check_reread(text);
   return 0;
 }

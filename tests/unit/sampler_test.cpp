@@ -8,6 +8,7 @@
 
 #include <array>
 
+#include "sysfs/error.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd {
@@ -197,6 +198,53 @@ TEST(SamplerTest, MalformedNetworkFileDropsOnlyTheRates) {
   s.sample(root, 1.0);
   ASSERT_EQ(s.cpu_net().size(), 2u);
   EXPECT_NEAR(s.cpu_net()[0].net_rx, 1.0, 1e-9);
+}
+
+// The daemon's readings: in place while the file keeps its shape, a fresh table when it changes,
+// and a failed reading (torn by CPU hotplug) leaving the previous one to take the deltas from.
+TEST(SamplerTest, ReadingsInPlaceShapeChangesAndTornReads) {
+  testing::TempDir t;
+  auto write = [&](const std::vector<std::array<std::uint64_t, 3>>& rows, std::uint64_t irq_ticks0) {
+    std::string x = "           CPU0       CPU1\n";
+    for (const auto& r : rows)
+      x += fmt::format("{:>3}: {:>10} {:>10}   PCI-MSI 1-edge      eth0-TxRx-{}\n", r[0], r[1], r[2], r[0]);
+    t.write("proc/interrupts", x + "LOC:     999999     999999   Local timer interrupts\n");
+    t.write("proc/stat", fmt::format("cpu  0 0 0 0 0 {} 0 0 0 0\ncpu0 0 0 0 0 0 {} 0 0 0 0\n"
+                                     "cpu1 0 0 0 0 0 0 0 0 0 0\n", irq_ticks0, irq_ticks0));
+  };
+  Sampler s(1.0, 100);
+  sysfs::SysRoot root(t.path());
+  write({{{40, 100, 0}}, {{41, 0, 0}}}, 0);
+  EXPECT_FALSE(s.sample(root, 1.0));
+  write({{{40, 400, 0}}, {{41, 100, 0}}}, 10);  // in place
+  ASSERT_TRUE(s.sample(root, 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).rate, 300.0, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.075, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(41).cost, 0.025, 1e-9);
+  EXPECT_EQ(s.fired()[0].first_cpu, 0);
+  // Torn: IRQ 41 lost a column after IRQ 40's counter was already read.
+  t.write("proc/interrupts", "           CPU0       CPU1\n 40:        999          0   PCI-MSI 1-edge   eth0-TxRx-40\n"
+                             " 41:        555\n");
+  EXPECT_THROW(s.sample(root, 1.0), sysfs::ParseError);
+  EXPECT_EQ(s.interrupts().find(40)->first_count, 0u);
+  EXPECT_EQ(s.interrupts().count(0, 0), 400u);  // the previous reading, intact
+  write({{{40, 500, 0}}, {{41, 100, 0}}}, 20);
+  ASSERT_TRUE(s.sample(root, 2.0));  // deltas from the last good reading
+  EXPECT_NEAR(s.load().irqs.at(40).rate, 50.0, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(41).rate, 0.0, 1e-9);
+  EXPECT_EQ(s.fired()[1].ncpus, 0);
+  // IRQ 42 appears between them: a fresh table, remapped by IRQ number.
+  write({{{40, 600, 0}}, {{42, 50, 0}}, {{41, 110, 0}}}, 30);
+  ASSERT_TRUE(s.sample(root, 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).rate, 100.0, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(41).rate, 10.0, 1e-9);
+  EXPECT_EQ(s.load().irqs.count(42), 0u);  // new: no delta yet
+  write({{{40, 600, 0}}, {{42, 60, 0}}, {{41, 110, 0}}}, 40);
+  ASSERT_TRUE(s.sample(root, 1.0));
+  EXPECT_NEAR(s.load().irqs.at(42).rate, 10.0, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(42).cost, 0.1, 1e-9);  // all of CPU0's 10 ticks
+  ASSERT_EQ(s.numbered_rows().size(), 3u);
+  EXPECT_EQ(s.fired()[1].first_cpu, 0);  // IRQ 42, second in file order
 }
 
 TEST(SamplerTest, ReusedTableMatchesAFreshParse) {
