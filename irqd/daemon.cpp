@@ -64,13 +64,12 @@ ApplyResult Daemon::cycle() {
   bool have_load = sampler_.sample(sample_root, seconds);
   have_load_ = have_load;
   last_sample_ = now;
-  load_.irqs = sampler_.load().irqs;
-  for (auto& [irq, n] : load_.cycles_since_move) ++n;
+  for (auto& [irq, n] : sampler_.cycles_since_move()) ++n;
   const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(),
                                           DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
   // The last plan lends what did not change (machine, scoped discovery, resolved config, and the
   // plan itself when it cannot differ); it stays valid for D-Bus views until replaced below.
-  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &load_ : nullptr, found,
+  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &sampler_.load() : nullptr, found,
                               last_plan_.get());
   ApplyResult r;
   if (!opts_.dry_run) {
@@ -81,7 +80,7 @@ ApplyResult Daemon::cycle() {
     // Cooldown guards measured moves against flapping; the static first placement (no load yet)
     // is not one, and holding it would delay the first balancing by the whole cooldown.
     if (have_load)
-      for (int irq : r.moved) load_.cycles_since_move[irq] = 0;
+      for (int irq : r.moved) sampler_.cycles_since_move()[irq] = 0;
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   if (spdlog::should_log(spdlog::level::debug))  // the arguments format a string: not every cycle

@@ -87,7 +87,7 @@ class Daemon {
   // Runs a cycle now (a failed cycle is logged and reported like a timed one).
   void cycle_now();
   // Lets the next cycle move any IRQ, however recently it was moved (D-Bus Rebalance).
-  void end_cooldowns() { load_.cycles_since_move.clear(); }
+  void end_cooldowns() { sampler_.cycles_since_move().clear(); }
   // Stops run() after the current callback.
   void stop();
 
@@ -102,10 +102,10 @@ class Daemon {
   const std::set<int>& unchangeable() const { return unchangeable_; }
   const Sampler& sampler() const { return sampler_; }
   const DiscoveryCache& discovery_cache() const { return discovery_; }
-  const policies::LoadInfo& load() const { return load_; }
+  const policies::LoadInfo& load() const { return sampler_.load(); }
   // The load the next plan would use: null until the sampler has a delta (the first cycle plans
   // without load), so a dry run of "now" plans exactly as the daemon's next cycle would.
-  const policies::LoadInfo* plan_load() const { return have_load_ ? &load_ : nullptr; }
+  const policies::LoadInfo* plan_load() const { return have_load_ ? &sampler_.load() : nullptr; }
 
  private:
   void checked_cycle();
@@ -128,7 +128,6 @@ class Daemon {
   Sampler sampler_;
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta
-  policies::LoadInfo load_;                   // sampler's costs + cycles since each IRQ moved
   std::chrono::steady_clock::time_point last_sample_{};
   std::uint64_t cycles_ = 0;
   int consecutive_errors_ = 0;

@@ -2,6 +2,7 @@
 // /sys/class/net and the PCI devices, and — on the live machine — the netdev genetlink family.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,13 @@ struct DiscoverOptions {
 struct Discovery {
   sysfs::Inventory inventory;
   std::vector<std::string> warnings;  // problems that did not stop discovery (each names its file)
-  bool operator==(const Discovery&) const = default;
+  // Set by the daemon's DiscoveryCache to a new number whenever what it holds changes, so equal
+  // non-zero versions are equal contents without comparing thousands of IRQs and queues per cycle.
+  std::uint64_t version = 0;
+  bool operator==(const Discovery& o) const {
+    if (version != 0 && version == o.version) return true;
+    return inventory == o.inventory && warnings == o.warnings;
+  }
 };
 
 // Throws (sysfs::IoError / sysfs::ParseError) only when /proc/interrupts itself cannot be read or

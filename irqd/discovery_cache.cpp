@@ -99,6 +99,7 @@ bool DiscoveryCache::reread(Item& it, bool effective) {
       // Moved by someone else: where it is delivered now changed too.
       if (!effective && !(irq.affinity && *irq.affinity == *now.affinity))
         now = sysfs::read_irq_current_in(*proc_irq_, irq.irq, true), effective = true;
+      if (irq.affinity != now.affinity || (effective && irq.effective != now.effective)) changed_ = true;
       irq.affinity = std::move(now.affinity);
       if (effective) irq.effective = std::move(now.effective);
       return true;
@@ -108,6 +109,9 @@ bool DiscoveryCache::reread(Item& it, bool effective) {
     std::vector<std::string> errors;
     auto now = sysfs::read_queue(queues_[it.nic], it.dir, q.index, it.rx, errors);
     if (!errors.empty()) return false;  // a full discovery reports it as a warning
+    if (q.rps_cpus != now.rps_cpus || q.rps_flow_cnt != now.rps_flow_cnt || q.xps_cpus != now.xps_cpus ||
+        q.xps_rxqs != now.xps_rxqs)
+      changed_ = true;
     q.rps_cpus = std::move(now.rps_cpus);
     q.rps_flow_cnt = now.rps_flow_cnt;
     q.xps_cpus = std::move(now.xps_cpus);
@@ -140,11 +144,15 @@ const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::In
     }
     if (ok) {
       last_full_ = false;
+      if (changed_) disc_->version = ++version_;
+      changed_ = false;
       return *disc_;
     }
   }
   disc_.reset();
   disc_ = discover(root, table, opts);
+  disc_->version = ++version_;
+  changed_ = false;
   ++full_;
   last_full_ = true;
   remember_shape(table);

@@ -78,6 +78,8 @@ class DiscoveryCache {
   std::optional<sysfs::SysRoot> proc_irq_;
   std::vector<sysfs::SysRoot> queues_;  // by inventory.nics index: the NIC's queues directory
   std::size_t cursor_ = 0;
+  std::uint64_t version_ = 0;  // Discovery::version of the last full discovery or changing re-read
+  bool changed_ = false;       // a re-read of this get() changed the cached discovery
   bool last_full_ = false;
   std::uint64_t full_ = 0;
   std::size_t last_reads_ = 0;

@@ -61,6 +61,9 @@ class Sampler {
   void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
+  // The daemon's cooldowns (cycles since irqd moved each IRQ), kept beside the costs so a plan
+  // reads one LoadInfo without the costs being copied every cycle. The sampler never touches it.
+  std::map<int, int>& cycles_since_move() { return load_.cycles_since_move; }
   // The /proc/interrupts reading of the last sample() or update(), so the cycle's discovery need
   // not read and parse the file a second time. After a failed sample(), still the last good one.
   const sysfs::InterruptTable& interrupts() const { return table_; }

@@ -291,6 +291,7 @@ class Parser {
     row.first_count = first;
     row.ncounts = static_cast<int>(k);
     row.line = line_no_;
+    row.description.assign(line.substr(p));
     describe(line, p, label.irq, row);
   }
 
@@ -307,12 +308,18 @@ class Parser {
     const std::size_t p = parse_counters(line, label.colon + 1, prev_->counts.data() + row.first_count,
                                          ncols, k, changes_, row.first_count);
     check_row(line, p, k, label.irq, ncols);  // a throw rolls back through abandon()
+    const std::string_view description = line.substr(p);
+    if (static_cast<int>(k) == row.ncounts && description == row.description) {  // the common case
+      ++nrows_;
+      return true;
+    }
     describe(line, p, label.irq, scratch_);
     if (static_cast<int>(k) != row.ncounts || scratch_.name != row.name || scratch_.chip != row.chip ||
         scratch_.hwirq != row.hwirq) {
       undo(mark);
       return to_fresh();
     }
+    row.description.assign(description);  // the same fields, spaced differently
     ++nrows_;
     return true;
   }

@@ -20,6 +20,7 @@ struct InterruptRow {
   std::string hwirq;       // hwirq and trigger: "2-edge", "65537-edge", "27 Level", "edge" (old kernels)
   std::string name;        // action name(s) ("ice-ens3f0-TxRx-0"); for named rows the description
   std::string chip_pci;    // PCI address named by the chip column ("0000:4b:00.0"), else ""
+  std::string description; // the line after its counters, verbatim (a re-read compares it whole)
   std::size_t first_count = 0;  // offset of this row's counters in InterruptTable::counts
   int ncounts = 0;         // counter columns actually present on the line (<= cpus.size())
   int line = 0;            // 1-based line number in the file
