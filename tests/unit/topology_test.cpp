@@ -16,6 +16,7 @@
 #include "sysfs/error.hpp"
 #include "sysfs/sys_root.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/unit/topology_checks.hpp"
 #include "topology/hwloc_loader.hpp"
 #include "topology/machine.hpp"
 
@@ -27,6 +28,7 @@ using irqd::testing::fixture;
 using irqd::testing::fixture_files;
 using irqd::testing::TempDir;
 using sysfs::CpuSet;
+using namespace checks;
 
 // Extracting a captured tree costs seconds (tens of thousands of files): once per tarball per run.
 const ExtractedTree& tree_of(const std::string& name) {
@@ -34,28 +36,6 @@ const ExtractedTree& tree_of(const std::string& name) {
   auto& slot = cache[name];
   if (!slot) slot = std::make_unique<ExtractedTree>(name);
   return *slot;
-}
-
-// Element i of a Machine vector (the model indexes with int).
-template <class T>
-const T& at(const std::vector<T>& v, int i) {
-  return v.at(static_cast<std::size_t>(i));
-}
-
-// The message of the E that f throws ("" and a failure when it throws nothing).
-template <class E, class F>
-std::string thrown(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "nothing thrown";
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 struct Counts {
@@ -76,44 +56,6 @@ void expect_counts(const Machine& m, const Counts& c) {
   EXPECT_EQ(cpuless_nodes(m), c.cpuless);
   EXPECT_EQ(static_cast<int>(m.l3s.size()), c.l3s);
   EXPECT_EQ(static_cast<int>(m.l2s.size()), c.l2s);
-}
-
-// What must hold for any machine the loader builds, whatever the source.
-void expect_consistent(const Machine& m) {
-  ASSERT_FALSE(m.pus.empty());
-  EXPECT_TRUE(std::is_sorted(m.pus.begin(), m.pus.end(),
-                             [](const Pu& a, const Pu& b) { return a.cpu < b.cpu; }));
-  EXPECT_TRUE(
-      std::is_sorted(m.nodes.begin(), m.nodes.end(),
-                     [](const NumaNode& a, const NumaNode& b) { return a.os_index < b.os_index; }));
-  EXPECT_EQ(m.max_cpu(), m.pus.back().cpu);
-  CpuSet node_union, package_union;
-  for (const NumaNode& n : m.nodes) {
-    EXPECT_FALSE(node_union.intersects(n.cpus)) << "CPU in two nodes: node " << n.os_index;
-    node_union |= n.cpus;
-  }
-  for (const Package& p : m.packages) package_union |= p.cpus;
-  CpuSet nodeless;  // CPUs whose node hwloc does not know (its node is offline)
-  for (const Pu& p : m.pus)
-    if (p.node < 0) nodeless.set(p.cpu);
-  EXPECT_EQ(node_union | nodeless, m.online);
-  EXPECT_EQ(package_union, m.online);
-  for (const Pu& p : m.pus) {
-    SCOPED_TRACE("cpu " + std::to_string(p.cpu));
-    ASSERT_EQ(m.pu(p.cpu), &p);
-    EXPECT_TRUE(m.online.test(p.cpu));
-    const Core& core = at(m.cores, p.core);
-    EXPECT_EQ(at(core.cpus, p.smt_rank), p.cpu);
-    EXPECT_TRUE(m.smt_siblings(p.cpu).test(p.cpu));
-    EXPECT_EQ(core.package, p.package);
-    EXPECT_EQ(core.node, p.node);
-    EXPECT_EQ(m.node_of(p.cpu), p.node);
-    EXPECT_EQ(m.node_cpus(p.node).test(p.cpu), p.node >= 0);
-    EXPECT_TRUE(p.package < 0 || at(m.packages, p.package).cpus.test(p.cpu));
-    EXPECT_TRUE(p.l3 < 0 || (at(m.l3s, p.l3).depth == 3 && m.l3_cpus(p.cpu).test(p.cpu)));
-    EXPECT_TRUE(p.l3 >= 0 || m.l3_cpus(p.cpu).empty());
-    EXPECT_TRUE(p.l2 < 0 || (at(m.l2s, p.l2).depth == 2 && at(m.l2s, p.l2).cpus.test(p.cpu)));
-  }
 }
 
 std::string test_name(std::string file) {
@@ -410,100 +352,6 @@ TEST(Synthetic, InvalidDescriptionIsTopologyError) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// (7) apply_kernel_cpu_state on hand-made trees.
-
-Machine small_machine() { return load_synthetic("pack:2 numa:1 l3:1 core:4 pu:2"); }
-
-TEST(KernelCpus, MalformedIsolatedFileNamesTheFile) {
-  TempDir root;
-  root.write("sys/devices/system/cpu/isolated", "1-3,x\n");
-  Machine m = small_machine();
-  std::string msg =
-      thrown<sysfs::ParseError>([&] { apply_kernel_cpu_state(m, sysfs::SysRoot(root.path())); });
-  EXPECT_TRUE(contains(msg, (root.path() / "sys/devices/system/cpu/isolated").string())) << msg;
-}
-
-TEST(KernelCpus, MalformedCmdlineNamesTheFile) {
-  TempDir root;
-  root.write("proc/cmdline", "ro isolcpus=domain,2-x quiet\n");
-  Machine m = small_machine();
-  auto apply = [&] { apply_kernel_cpu_state(m, sysfs::SysRoot(root.path())); };
-  std::string msg = thrown<sysfs::ParseError>(apply);
-  EXPECT_TRUE(contains(msg, (root.path() / "proc/cmdline").string())) << msg;
-  root.write("proc/cmdline", "isolcpus=managed_irq\n");  // flags but no CPU list
-  msg = thrown<sysfs::ParseError>(apply);
-  EXPECT_TRUE(contains(msg, "isolcpus=managed_irq: no CPU list")) << msg;
-}
-
-TEST(KernelCpus, AbsentOrEmptyFilesMeanNothing) {
-  TempDir root;
-  Machine m = small_machine();
-  apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
-  EXPECT_TRUE(m.isolated.empty());
-  EXPECT_TRUE(m.nohz_full.empty());
-  EXPECT_EQ(m.online, CpuSet::range(0, 15));
-  root.write("sys/devices/system/cpu/isolated", "\n");
-  root.write("sys/devices/system/cpu/nohz_full", "(null)\n");
-  root.write("proc/cmdline", "BOOT_IMAGE=/vmlinuz ro quiet\n");
-  apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
-  EXPECT_TRUE(m.isolated.empty());
-  EXPECT_TRUE(m.nohz_full.empty());
-}
-
-TEST(KernelCpus, CmdlineFlagFormsAndSysfsAreUnited) {
-  struct Case {
-    std::string cmdline, isolated, nohz_full;
-  };
-  const std::vector<Case> cases = {
-      {"isolcpus=1-3", "1-3", ""},
-      {"isolcpus=managed_irq,domain,0-4,11-15", "0-4,11-15", ""},
-      {"isolcpus=nohz,domain,2-5 nohz_full=2-5", "2-5", "2-5"},
-      {"ro isolcpus=managed_irq,1 nohz_full=1 quiet", "1", "1"},
-      {"isolcpus=\"1,2\" nohz_full=8-N", "1-2", "8-15"},
-      {"isolcpus=4 -- isolcpus=5", "4", ""},  // after "--" the words belong to init
-      {"isolcpus=1 isolcpus=domain,3", "1,3", ""},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.cmdline);
-    TempDir root;
-    root.write("proc/cmdline", c.cmdline + std::string("\n\0", 2));
-    root.write("sys/devices/system/cpu/possible", "0-15\n");
-    Machine m = small_machine();
-    apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
-    EXPECT_EQ(m.isolated.to_list(), c.isolated);
-    EXPECT_EQ(m.nohz_full.to_list(), c.nohz_full);
-  }
-  TempDir root;
-  root.write("proc/cmdline", "isolcpus=1-2\n");
-  root.write("sys/devices/system/cpu/isolated", "6-7\n");
-  root.write("sys/devices/system/cpu/nohz_full", "9\n");
-  Machine m = small_machine();
-  apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
-  EXPECT_EQ(m.isolated.to_list(), "1-2,6-7");
-  EXPECT_EQ(m.nohz_full.to_list(), "9");
-}
-
-TEST(KernelCpus, OnlineFileDropsOfflineCpus) {
-  TempDir root;
-  root.write("sys/devices/system/cpu/online", "0-5,8-15\n");
-  Machine m = small_machine();
-  apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
-  EXPECT_EQ(m.online.to_list(), "0-5,8-15");
-  EXPECT_EQ(m.pus.size(), 14u);
-  EXPECT_EQ(m.pu(6), nullptr);
-  EXPECT_EQ(m.pu(7), nullptr);
-  EXPECT_EQ(m.node_of(6), -1);
-  EXPECT_EQ(m.node_cpus(0), CpuSet::range(0, 5));
-  EXPECT_EQ(m.l3_cpus(0), CpuSet::range(0, 5));
-  EXPECT_EQ(m.pu(8)->core, 4);  // indices are kept
-  EXPECT_EQ(m.max_cpu(), 15);
-  expect_consistent(m);
-
-  root.write("sys/devices/system/cpu/online", "0-3,zz\n");
-  EXPECT_THROW(apply_kernel_cpu_state(m, sysfs::SysRoot(root.path())), sysfs::ParseError);
-}
-
-// ---------------------------------------------------------------------------------------------
 // (8) summary().
 
 TEST(Summary, Text) {
@@ -527,3 +375,47 @@ TEST(Live, LoadsConsistently) {
 
 }  // namespace
 }  // namespace irqd::topology
+
+namespace irqd::topology::checks {
+
+using sysfs::CpuSet;
+
+// What must hold for any machine the loader builds, whatever the source.
+void expect_consistent(const Machine& m) {
+  ASSERT_FALSE(m.pus.empty());
+  EXPECT_TRUE(std::is_sorted(m.pus.begin(), m.pus.end(),
+                             [](const Pu& a, const Pu& b) { return a.cpu < b.cpu; }));
+  EXPECT_TRUE(
+      std::is_sorted(m.nodes.begin(), m.nodes.end(),
+                     [](const NumaNode& a, const NumaNode& b) { return a.os_index < b.os_index; }));
+  EXPECT_EQ(m.max_cpu(), m.pus.back().cpu);
+  CpuSet node_union, package_union;
+  for (const NumaNode& n : m.nodes) {
+    EXPECT_FALSE(node_union.intersects(n.cpus)) << "CPU in two nodes: node " << n.os_index;
+    node_union |= n.cpus;
+  }
+  for (const Package& p : m.packages) package_union |= p.cpus;
+  CpuSet nodeless;  // CPUs whose node hwloc does not know (its node is offline)
+  for (const Pu& p : m.pus)
+    if (p.node < 0) nodeless.set(p.cpu);
+  EXPECT_EQ(node_union | nodeless, m.online);
+  EXPECT_EQ(package_union, m.online);
+  for (const Pu& p : m.pus) {
+    SCOPED_TRACE("cpu " + std::to_string(p.cpu));
+    ASSERT_EQ(m.pu(p.cpu), &p);
+    EXPECT_TRUE(m.online.test(p.cpu));
+    const Core& core = at(m.cores, p.core);
+    EXPECT_EQ(at(core.cpus, p.smt_rank), p.cpu);
+    EXPECT_TRUE(m.smt_siblings(p.cpu).test(p.cpu));
+    EXPECT_EQ(core.package, p.package);
+    EXPECT_EQ(core.node, p.node);
+    EXPECT_EQ(m.node_of(p.cpu), p.node);
+    EXPECT_EQ(m.node_cpus(p.node).test(p.cpu), p.node >= 0);
+    EXPECT_TRUE(p.package < 0 || at(m.packages, p.package).cpus.test(p.cpu));
+    EXPECT_TRUE(p.l3 < 0 || (at(m.l3s, p.l3).depth == 3 && m.l3_cpus(p.cpu).test(p.cpu)));
+    EXPECT_TRUE(p.l3 >= 0 || m.l3_cpus(p.cpu).empty());
+    EXPECT_TRUE(p.l2 < 0 || (at(m.l2s, p.l2).depth == 2 && at(m.l2s, p.l2).cpus.test(p.cpu)));
+  }
+}
+
+}  // namespace irqd::topology::checks
