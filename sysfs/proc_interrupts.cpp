@@ -131,8 +131,8 @@ class Parser {
     expect_rows_ = rows;
     max_cells_ = bytes / 2;
   }
-  // A dense row: the rows still to come are expected dense too, and their cells are reserved at
-  // once rather than grown by doubling (which at 1152 CPUs held the old and the new cells at
+  // Dense rows the most of the first 16 or more: the rows still to come are expected dense too,
+  // and their cells are reserved at once rather than grown by doubling (which at 1152 CPUs held the old and the new cells at
   // once). Every counter takes at least two bytes (" 0"): the cap keeps a file of short named
   // rows under a huge header from reserving far more than it will use. Sparse rows just grow.
   void reserve_dense() {
@@ -284,7 +284,7 @@ class Parser {
     const bool guess = dense_guess_;
     std::size_t k = 0, p = 0, nnz = 0;
     if (guess) {
-      if (!reserved_dense_) reserve_dense();
+      if (!reserved_dense_ && nrows_ >= 16 && 2 * dense_rows_ > nrows_) reserve_dense();
       cells.resize(first + ncols, 0);
       DenseAppend sink{cells.data() + first};
       p = parse_counters(line, label.colon + 1, sink, ncols, k);
@@ -306,6 +306,7 @@ class Parser {
     row.dense = guess;
     row.stored = static_cast<std::uint32_t>(guess ? ncols : nnz);
     dense_guess_ = dense_for(nnz, ncols);
+    dense_rows_ += dense_guess_;
     if (dense_guess_ && !guess) to_dense(*table_, nrows_ - 1, cells_scratch_);
     if (!dense_guess_ && guess) to_sparse(*table_, nrows_ - 1, cells_scratch_);
     row.ncounts = static_cast<int>(k);
@@ -431,6 +432,7 @@ class Parser {
   std::vector<Cell> cells_scratch_;
   bool dense_guess_ = false;   // the next new row's form: the last one's
   bool reserved_dense_ = false;
+  std::size_t dense_rows_ = 0;  // rows parsed dense (a sparse file's few are not worth a reserve)
   std::size_t expect_rows_ = 0;
   std::size_t max_cells_ = std::numeric_limits<std::size_t>::max();
   InterruptRow scratch_;   // a re-read row's description, compared with the previous one's

@@ -64,10 +64,12 @@ void parse_interrupts(std::string_view text, std::string_view file_name, Interru
 // file keeps that table's shape (the same CPU columns, and each line the row at its position with
 // the same label, line number, column count and description) counters are overwritten in place,
 // and each one whose value changed is logged in `changes` with the value it replaced: a steady
-// machine costs what changed, and nobody keeps a second rows x CPUs array of previous counts.
+// machine costs what changed, and nobody keeps a second copy of the previous counts. A sparse
+// row that gained non-zero counters is moved to the end of the cells (still in place: no new
+// shape); the cells such moves leave unused are compacted away once they outnumber the rest.
 // Otherwise (kFresh) the reading is made into `fresh` and `table` is left as it was.
 // After a throw, too, `table` is exactly as it was (counters written in place are rolled back
-// from the log); `fresh` then holds partial results.
+// from the log, moved rows put back); `fresh` then holds partial results.
 struct CounterChange {
   std::uint32_t index;  // row x cpus.size() + column (the position in a rows x CPUs matrix)
   std::uint32_t old;    // the value it replaced
