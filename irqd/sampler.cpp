@@ -98,17 +98,22 @@ bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& s
   // The same shape as the previous reading: the changed counters as an in-place re-reading
   // would have logged them.
   bool same = primed_ && irqs.cpus == table_.cpus && irqs.rows.size() == table_.rows.size();
-  for (std::size_t r = 0; same && r < irqs.rows.size(); ++r)
-    same = irqs.rows[r].irq == table_.rows[r].irq && irqs.rows[r].first_count == table_.rows[r].first_count;
+  for (std::size_t r = 0; same && r < irqs.rows.size(); ++r) same = irqs.rows[r].irq == table_.rows[r].irq;
   if (!same) {
     const bool have = advance(irqs, false, stat, seconds);
     table_ = irqs;
     return have;
   }
   changes_.clear();
-  for (std::size_t i = 0; i < irqs.counts.size(); ++i)
-    if (irqs.counts[i] != table_.counts[i])
-      changes_.push_back({static_cast<std::uint32_t>(i), table_.counts[i]});
+  const std::size_t ncols = irqs.cpus.size();
+  row_now_.resize(ncols);
+  row_old_.resize(ncols);
+  for (std::size_t r = 0; r < irqs.rows.size(); ++r) {
+    irqs.expand(r, row_now_.data());
+    table_.expand(r, row_old_.data());
+    for (std::size_t c = 0; c < ncols; ++c)
+      if (row_now_[c] != row_old_[c]) changes_.push_back({static_cast<std::uint32_t>(r * ncols + c), row_old_[c]});
+  }
   table_ = irqs;
   return advance(table_, true, stat, seconds);
 }
@@ -169,15 +174,19 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       for (const sysfs::CounterChange& ch : changes_) {
         const std::ptrdiff_t pos = row_pos_[ch.index / ncols];
         if (pos < 0) continue;  // a named row
-        if (const std::uint64_t d = delta32(ch.old, now.counts[ch.index]); d != 0)
+        if (const std::uint64_t d = delta32(ch.old, now.count(ch.index / ncols, ch.index % ncols)); d != 0)
           f(static_cast<std::size_t>(pos), ch.index % ncols, d);
       }
       return;
     }
+    row_now_.resize(ncols);
+    row_old_.resize(table_.cpus.size());
+    const std::uint32_t* cur = row_now_.data();
+    const std::uint32_t* old = row_old_.data();
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (row_map_[i] < 0) continue;  // new IRQ: no delta yet
-      const std::uint32_t* cur = &now.counts[now.rows[rows_[i]].first_count];
-      const std::uint32_t* old = &table_.counts[table_.rows[static_cast<std::size_t>(row_map_[i])].first_count];
+      now.expand(rows_[i], row_now_.data());
+      table_.expand(static_cast<std::size_t>(row_map_[i]), row_old_.data());
       for (std::size_t c = 0; c < ncols; ++c) {
         if (col_map_[c] < 0) continue;
         if (const std::uint64_t d = delta32(old[col_map_[c]], cur[c]); d != 0) f(i, c, d);

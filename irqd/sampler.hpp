@@ -109,6 +109,7 @@ class Sampler {
   std::vector<std::uint64_t> col_total_;   // count deltas of each column
   std::vector<double> col_ratio_;          // seconds per interrupt of each column
   std::vector<FiredOn> fired_;
+  std::vector<std::uint32_t> row_now_, row_old_;  // a row's counters, expanded to compare readings
   std::map<int, double> cpu_time_;
   policies::LoadInfo load_;
   sysfs::ProcStat stat_;  // reused between readings

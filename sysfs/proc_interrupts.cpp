@@ -1,6 +1,7 @@
 // /proc/interrupts parser: the CPU header and rows line by line, from a whole text or a file read
 // in chunks, into a new table or in place into the previous reading (re-reading). Counter field
-// scanning is in interrupt_fields, the description split in interrupt_description.
+// scanning is in interrupt_fields, how counters are stored in counter_cells, feeding lines in
+// line_feed, the description split in interrupt_description.
 #include "sysfs/proc_interrupts.hpp"
 
 #include <fmt/format.h>
@@ -12,10 +13,12 @@
 #include <optional>
 #include <unordered_set>
 
+#include "sysfs/counter_cells.hpp"
 #include "sysfs/cpuset.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/interrupt_description.hpp"
 #include "sysfs/interrupt_fields.hpp"
+#include "sysfs/line_feed.hpp"
 #include "sysfs/text_scan.hpp"
 
 #include <fcntl.h>
@@ -29,6 +32,7 @@ namespace {
 
 using namespace text_scan;  // NOLINT: the shared scanning helpers
 using namespace interrupt_fields;  // NOLINT: the counter field scanners
+using namespace counter_cells;     // NOLINT: the cells' sinks and upkeep
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
@@ -42,25 +46,25 @@ std::string_view token_at(std::string_view s, std::ptrdiff_t p) {
 }
 
 // Fed one line at a time, so the same code parses a whole text or a file read in chunks.
-// Fed one line at a time, so the same code parses a whole text or a file read in chunks.
 //
 // Two ways: from scratch into a table, or a re-reading into the table holding the previous
 // reading (`prev`). A re-reading overwrites counters in place while every line matches the
 // previous row at its position (same label, line, column count and description), logging each
-// counter that changed with the value it replaced. The first line that does not match moves the
+// counter that changed with the value it replaced; a sparse row that gained non-zero counters is
+// moved to the end of the cells (its move logged too). The first line that does not match moves the
 // reading to `fresh`: the rows read so far are copied there and `prev` is rolled back from the
 // log, so whatever happens `prev` ends either fully updated (in place) or exactly as it was.
 class Parser {
  public:
   Parser(std::string_view file_name, InterruptTable& out) : file_(file_name), table_(&out) {
     out.cpus.clear();
-    out.counts.clear();
+    out.cells.clear();
   }
   Parser(std::string_view file_name, InterruptTable& prev, InterruptTable& fresh,
          std::vector<CounterChange>& changes)
       : file_(file_name), table_(&fresh), prev_(&prev), changes_(&changes) {
     fresh.cpus.clear();
-    fresh.counts.clear();
+    fresh.cells.clear();
     changes.clear();
   }
 
@@ -75,7 +79,10 @@ class Parser {
       parse_header(line);
       header_ = true;
       in_place_ = prev_ != nullptr && !prev_->rows.empty() && prev_->cpus == table_->cpus;
-      if (!in_place_) reserve();
+      if (in_place_)
+        prev_cells_ = prev_->cells.size();
+      else
+        reserve();
       return;
     }
     if (!in_place_ || !row_in_place(line)) parse_row(line);
@@ -83,7 +90,7 @@ class Parser {
 
   // Whether the table's size must be learnt before parsing: a table that never held a reading
   // (later ones reuse their storage, or are re-read in place).
-  bool cold() const { return table_->counts.capacity() == 0 && (prev_ == nullptr || prev_->rows.empty()); }
+  bool cold() const { return table_->rows.capacity() == 0 && (prev_ == nullptr || prev_->rows.empty()); }
   // The file's size, known before parsing: the table is then reserved exactly once the header
   // gives the number of columns, rather than grown by doubling (which at 1152 CPUs held the old
   // and the new counts at once, and kept up to twice the memory needed).
@@ -96,13 +103,14 @@ class Parser {
   bool finish() {
     if (!header_) fail(1, "empty file: no 'CPU<n>' header line");
     if (in_place_ && nrows_ != prev_->rows.size()) to_fresh();  // rows vanished at the end
+    if (in_place_) compact(*prev_);  // when moved rows left more unused cells than used ones
     // After an in-place reading the fresh table holds no rows (none may point past its counts).
     table_->rows.resize(in_place_ ? 0 : nrows_);
     return in_place_;
   }
   // After a throw: `prev` as it was, and no row of an earlier parse pointing past the counts.
   void abandon() {
-    if (in_place_) undo(0);
+    if (in_place_) undo_all();
     table_->rows.resize(in_place_ ? 0 : nrows_);
   }
 
@@ -120,10 +128,18 @@ class Parser {
       bytes = std::numeric_limits<std::size_t>::max();
     }
     if (table_->rows.capacity() < rows) table_->rows.reserve(rows);
-    // Every counter takes at least two bytes (" 0"): the cap keeps a file of short named rows
-    // under a huge header from reserving far more than it will use.
-    const std::size_t counts = std::min(rows * table_->cpus.size(), bytes / 2);
-    if (table_->counts.capacity() < counts) table_->counts.reserve(counts);
+    expect_rows_ = rows;
+    max_cells_ = bytes / 2;
+  }
+  // Dense rows the most of the first 16 or more: the rows still to come are expected dense too,
+  // and their cells are reserved at once rather than grown by doubling (which at 1152 CPUs held the old and the new cells at
+  // once). Every counter takes at least two bytes (" 0"): the cap keeps a file of short named
+  // rows under a huge header from reserving far more than it will use. Sparse rows just grow.
+  void reserve_dense() {
+    reserved_dense_ = true;
+    const std::size_t rows = std::max(expect_rows_, nrows_ + 1) - nrows_;
+    const std::size_t cells = table_->cells.size() + std::min(rows * table_->cpus.size(), max_cells_);
+    if (table_->cells.capacity() < cells) table_->cells.reserve(cells);
   }
 
   void parse_header(std::string_view line) {
@@ -148,37 +164,23 @@ class Parser {
     }
   }
 
-  // Reads up to ncols counters into out starting at offset p of line; returns the offset where
-  // the description starts and the number read in k. With a log, a counter is only written when
-  // its value changed, and logged with the value it replaces (its index: log_base + column).
-  // This loop is the parser's hot path (one iteration per CPU per IRQ), hence pointers and
-  // word-at-a-time blank skipping.
-  std::size_t parse_counters(std::string_view line, std::size_t p, std::uint32_t* out,
-                             std::size_t ncols, std::size_t& k, std::vector<CounterChange>* log,
-                             std::size_t log_base) const {
+  // Reads up to ncols counters from offset p of line into `sink` (counter_cells: a new row dense
+  // or sparse, or a re-read row in place with a log); returns the offset where the description
+  // starts and the number read in k. This loop is the parser's hot path (one iteration per CPU
+  // per IRQ), hence pointers, word-at-a-time blank skipping and runs of zero fields at once.
+  template <class Sink>
+  std::size_t parse_counters(std::string_view line, std::size_t p, Sink& sink, std::size_t ncols,
+                             std::size_t& k) const {
     const char* const begin = line.data();
     const char* const end = begin + line.size();
     const char* c = begin + p;
-    auto store = [&](std::uint32_t v) {
-      if (log != nullptr && out[k] != v) log->push_back({static_cast<std::uint32_t>(log_base + k), out[k]});
-      out[k++] = v;
-    };
     while (k < ncols) {
       // Only fields starting with eight blanks can be zeros: a dense row's numbers are turned
       // away here without a call.
       std::uint64_t lead = 0;
       if (end - c >= static_cast<std::ptrdiff_t>(kZeroField)) std::memcpy(&lead, c, sizeof lead);
       if (const std::size_t zeros = lead == 0x2020202020202020ULL ? zero_run(c, end, ncols - k) : 0; zeros > 0) {
-        // Appended counters are already 0; in place only a counter that was not 0 is written.
-        if (log != nullptr) {
-          std::uint32_t any = 0;
-          for (std::size_t i = 0; i < zeros; ++i) any |= out[k + i];
-          for (std::size_t i = 0; any != 0 && i < zeros; ++i)
-            if (out[k + i] != 0) {
-              log->push_back({static_cast<std::uint32_t>(log_base + k + i), out[k + i]});
-              out[k + i] = 0;
-            }
-        }
+        sink.zeros(k, zeros);  // appended: nothing to write; in place: the counters that were not 0
         k += zeros;
         c += zeros * kZeroField;
         continue;
@@ -214,7 +216,7 @@ class Parser {
         fail(line_no_, fmt::format("counter {} '{}' does not fit 32 bits (the kernel's counters are "
                                    "unsigned int)", k + 1,
                                    std::string_view(q, static_cast<std::size_t>(c - q))));
-      store(static_cast<std::uint32_t>(v));
+      sink.value(k++, static_cast<std::uint32_t>(v));
     }
     return static_cast<std::size_t>(c - begin);
   }
@@ -275,11 +277,23 @@ class Parser {
   void parse_row(std::string_view line) {
     const Label label = parse_label(line);
     const std::size_t ncols = table_->cpus.size();
-    const std::size_t first = table_->counts.size();
-    table_->counts.resize(first + ncols, 0);
-    std::size_t k = 0;
-    const std::size_t p =
-        parse_counters(line, label.colon + 1, table_->counts.data() + first, ncols, k, nullptr, 0);
+    std::vector<std::uint32_t>& cells = table_->cells;
+    const std::size_t first = cells.size();
+    // Each row starts in the form of the one before (a file is mostly all sparse or all dense)
+    // and is switched at its end when its non-zero count calls for the other.
+    const bool guess = dense_guess_;
+    std::size_t k = 0, p = 0, nnz = 0;
+    if (guess) {
+      if (!reserved_dense_ && nrows_ >= 16 && 2 * dense_rows_ > nrows_) reserve_dense();
+      cells.resize(first + ncols, 0);
+      DenseAppend sink{cells.data() + first};
+      p = parse_counters(line, label.colon + 1, sink, ncols, k);
+      nnz = sink.nnz;
+    } else {
+      SparseAppend sink{cells};
+      p = parse_counters(line, label.colon + 1, sink, ncols, k);
+      nnz = sink.nnz;
+    }
     check_row(line, p, k, label.irq, ncols);
 
     // Rows of an earlier parse are reused: their strings keep their capacity, so parsing a file
@@ -289,6 +303,12 @@ class Parser {
     row.irq = label.irq;
     row.label.assign(label.text);
     row.first_count = first;
+    row.dense = guess;
+    row.stored = static_cast<std::uint32_t>(guess ? ncols : nnz);
+    dense_guess_ = dense_for(nnz, ncols);
+    dense_rows_ += dense_guess_;
+    if (dense_guess_ && !guess) to_dense(*table_, nrows_ - 1, cells_scratch_);
+    if (!dense_guess_ && guess) to_sparse(*table_, nrows_ - 1, cells_scratch_);
     row.ncounts = static_cast<int>(k);
     row.line = line_no_;
     row.description.assign(line.substr(p));
@@ -304,12 +324,20 @@ class Parser {
     if (row.irq != label.irq || row.line != line_no_ || row.label != label.text) return to_fresh();
     const std::size_t ncols = prev_->cpus.size();
     const std::size_t mark = changes_->size();
-    std::size_t k = 0;
-    const std::size_t p = parse_counters(line, label.colon + 1, prev_->counts.data() + row.first_count,
-                                         ncols, k, changes_, row.first_count);
+    std::uint32_t* const cells = prev_->cells.data() + row.first_count;
+    std::size_t k = 0, p = 0;
+    extra_.clear();
+    if (row.dense) {
+      DenseInPlace sink{cells, *changes_, nrows_ * ncols};
+      p = parse_counters(line, label.colon + 1, sink, ncols, k);
+    } else {
+      SparseInPlace sink{cells, row.stored, *changes_, nrows_ * ncols, extra_};
+      p = parse_counters(line, label.colon + 1, sink, ncols, k);
+    }
     check_row(line, p, k, label.irq, ncols);  // a throw rolls back through abandon()
     const std::string_view description = line.substr(p);
     if (static_cast<int>(k) == row.ncounts && description == row.description) {  // the common case
+      if (!extra_.empty()) move(nrows_);
       ++nrows_;
       return true;
     }
@@ -320,27 +348,45 @@ class Parser {
       return to_fresh();
     }
     row.description.assign(description);  // the same fields, spaced differently
+    if (!extra_.empty()) move(nrows_);
     ++nrows_;
     return true;
   }
 
   // Leaves the in-place reading: the rows read so far go to the fresh table, `prev` is restored.
   bool to_fresh() {
-    const std::size_t ncols = prev_->cpus.size();
     in_place_ = false;
     reserve();
-    table_->counts.assign(prev_->counts.begin(),
-                          prev_->counts.begin() + static_cast<std::ptrdiff_t>(nrows_ * ncols));
-    if (table_->rows.size() < nrows_) table_->rows.resize(nrows_);
-    for (std::size_t i = 0; i < nrows_; ++i) table_->rows[i] = prev_->rows[i];
-    undo(0);
+    copy_rows(*prev_, nrows_, *table_);
+    if (nrows_ > 0) dense_guess_ = table_->rows[nrows_ - 1].dense;
+    undo_all();
     return false;
   }
 
+  // Moves row r of `prev` (its pairs and extra_) to the end of the cells, remembering where it was.
+  void move(std::size_t r) {
+    const InterruptRow& row = prev_->rows[r];
+    moves_.push_back({r, row.first_count, row.stored, row.dense});
+    move_row(*prev_, r, extra_);
+  }
+
+  // The counters logged from `mark` on back to their old values (rows not moved since).
   void undo(std::size_t mark) {
     auto& log = *changes_;
-    for (std::size_t i = mark; i < log.size(); ++i) prev_->counts[log[i].index] = log[i].old;
+    for (std::size_t i = log.size(); i-- > mark;) restore(*prev_, log[i].index, log[i].old);
     log.resize(mark);
+  }
+  // `prev` exactly as before the reading: moved rows back where they were, then every counter.
+  void undo_all() {
+    for (std::size_t i = moves_.size(); i-- > 0;) {
+      InterruptRow& row = prev_->rows[moves_[i].row];
+      row.first_count = moves_[i].first;
+      row.stored = moves_[i].stored;
+      row.dense = moves_[i].dense;
+    }
+    moves_.clear();
+    undo(0);
+    prev_->cells.resize(prev_cells_);
   }
 
   const std::vector<InterruptRow>& rows() const { return in_place_ ? prev_->rows : table_->rows; }
@@ -375,6 +421,20 @@ class Parser {
   InterruptTable* prev_ = nullptr;                // a re-reading's previous reading
   std::vector<CounterChange>* changes_ = nullptr;  // its log of counters changed in place
   bool in_place_ = false;
+  std::size_t prev_cells_ = 0;  // prev_->cells.size() before the reading (moved rows append)
+  struct Move {
+    std::size_t row, first;
+    std::uint32_t stored;
+    bool dense;
+  };
+  std::vector<Move> moves_;    // rows of `prev` moved by this reading, with where they were
+  std::vector<Cell> extra_;    // a re-read sparse row's counters in columns it held no pair for
+  std::vector<Cell> cells_scratch_;
+  bool dense_guess_ = false;   // the next new row's form: the last one's
+  bool reserved_dense_ = false;
+  std::size_t dense_rows_ = 0;  // rows parsed dense (a sparse file's few are not worth a reserve)
+  std::size_t expect_rows_ = 0;
+  std::size_t max_cells_ = std::numeric_limits<std::size_t>::max();
   InterruptRow scratch_;   // a re-read row's description, compared with the previous one's
   std::size_t nrows_ = 0;  // rows parsed so far (table_->rows may hold more from a reused table)
   int last_irq_ = -1;
@@ -382,102 +442,7 @@ class Parser {
   std::unordered_set<int> seen_;
 };
 
-}  // namespace
-
-namespace {
-std::size_t count_lines(std::string_view text) {
-  return count_newlines(text) + (!text.empty() && text.back() != '\n' ? 1 : 0);
-}
-
-bool parse_text(std::string_view text, Parser& p) {
-  p.readable_until(text.data() + text.size());
-  if (p.cold()) p.expect(count_lines(text), text.size());
-  try {
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t nl = text.find('\n', pos);
-      if (nl == std::string_view::npos) nl = text.size();
-      p.take(text.substr(pos, nl - pos));
-      pos = nl + 1;  // an unterminated last line ends the loop
-    }
-    return p.finish();
-  } catch (...) {
-    p.abandon();
-    throw;
-  }
-}
-
-// Reads and parses the open file fd in chunks. Returns nullopt when it vanished while being read.
-std::optional<bool> parse_file(int fd, const std::string& name, std::string& buf, Parser& p) {
-  if (buf.size() < kInterruptsChunk) buf.resize(kInterruptsChunk);
-  if (p.cold()) {
-    // Learn the file's size with a first read (procfs reports none), so that the table is
-    // reserved exactly. Later readings reuse the table's storage.
-    std::size_t lines = 0, bytes = 0;
-    char last = '\n';
-    for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) != 0;) {
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        bytes = lines = 0;  // the parsing read reports the error
-        break;
-      }
-      std::string_view data(buf.data(), static_cast<std::size_t>(n));
-      lines += count_newlines(data);
-      bytes += data.size();
-      last = data.back();
-      if (bytes > SysRoot::kMaxFileBytes) break;
-    }
-    if (::lseek(fd, 0, SEEK_SET) != 0) throw IoError(name, errno, "cannot seek");
-    p.expect(lines + (last != '\n' ? 1 : 0), bytes);
-  }
-  try {
-    std::size_t held = 0;    // bytes in buf not yet parsed (a partial line)
-    std::size_t total = 0;
-    bool eof = false;
-    while (!eof) {
-      if (held == buf.size()) buf.resize(buf.size() * 2);  // one line longer than the buffer
-      ssize_t n = ::read(fd, buf.data() + held, buf.size() - held);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == ENODEV || errno == ENOENT) {  // went away while we read
-          p.abandon();
-          return std::nullopt;
-        }
-        throw IoError(name, errno, "cannot read");
-      }
-      total += static_cast<std::size_t>(n);
-      if (total > SysRoot::kMaxFileBytes)
-        throw IoError(name, EFBIG, fmt::format("larger than {} MiB, refusing to read it", SysRoot::kMaxFileBytes >> 20));
-      eof = n == 0;
-      const std::size_t filled = held + static_cast<std::size_t>(n);
-      std::string_view data(buf.data(), filled);
-      p.readable_until(buf.data() + filled);
-      std::size_t pos = 0;
-      for (std::size_t nl; (nl = data.find('\n', pos)) != std::string_view::npos; pos = nl + 1)
-        p.take(data.substr(pos, nl - pos));
-      if (eof && pos < filled) {  // an unterminated last line
-        p.take(data.substr(pos));
-        pos = filled;
-      }
-      held = filled - pos;
-      if (held > 0 && pos > 0) std::memmove(buf.data(), buf.data() + pos, held);
-    }
-    return p.finish();
-  } catch (...) {
-    p.abandon();
-    throw;
-  }
-}
-
-struct Fd {
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  int fd;
-};
+using line_feed::Fd;
 
 // Opens proc/interrupts under root; fd -1 when it does not exist.
 Fd open_interrupts(const SysRoot& root, const std::string& name) {
@@ -490,19 +455,19 @@ Fd open_interrupts(const SysRoot& root, const std::string& name) {
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name) {
   InterruptTable t;
   Parser p(file_name, t);
-  parse_text(text, p);
+  line_feed::feed_text(text, p);
   return t;
 }
 
 void parse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& out) {
   Parser p(file_name, out);
-  parse_text(text, p);
+  line_feed::feed_text(text, p);
 }
 
 Reread reparse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& table,
                           InterruptTable& fresh, std::vector<CounterChange>& changes) {
   Parser p(file_name, table, fresh, changes);
-  return parse_text(text, p) ? Reread::kInPlace : Reread::kFresh;
+  return line_feed::feed_text(text, p) ? Reread::kInPlace : Reread::kFresh;
 }
 
 bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf) {
@@ -510,7 +475,7 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
   Fd f = open_interrupts(root, name);
   if (f.fd < 0) return false;
   Parser p(name, out);
-  return parse_file(f.fd, name, buf, p).has_value();
+  return line_feed::feed_file(f.fd, name, kInterruptsChunk, buf, p).has_value();
 }
 
 Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTable& fresh,
@@ -519,7 +484,7 @@ Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTa
   Fd f = open_interrupts(root, name);
   if (f.fd < 0) return Reread::kMissing;
   Parser p(name, table, fresh, changes);
-  const std::optional<bool> in_place = parse_file(f.fd, name, buf, p);
+  const std::optional<bool> in_place = line_feed::feed_file(f.fd, name, kInterruptsChunk, buf, p);
   if (!in_place) return Reread::kMissing;
   return *in_place ? Reread::kInPlace : Reread::kFresh;
 }

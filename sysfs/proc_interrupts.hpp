@@ -21,7 +21,9 @@ struct InterruptRow {
   std::string name;        // action name(s) ("ice-ens3f0-TxRx-0"); for named rows the description
   std::string chip_pci;    // PCI address named by the chip column ("0000:4b:00.0"), else ""
   std::string description; // the line after its counters, verbatim (a re-read compares it whole)
-  std::size_t first_count = 0;  // offset of this row's counters in InterruptTable::counts
+  std::size_t first_count = 0;  // offset of this row's counters in InterruptTable::cells
+  std::uint32_t stored = 0;     // sparse: (column, value) pairs held; dense: cpus.size() values
+  bool dense = false;           // held as one value per column (a row mostly non-zero)
   int ncounts = 0;         // counter columns actually present on the line (<= cpus.size())
   int line = 0;            // 1-based line number in the file
 };
@@ -29,13 +31,21 @@ struct InterruptRow {
 struct InterruptTable {
   std::vector<int> cpus;               // CPU number of each column, from the header ("CPU0 CPU1 CPU3")
   std::vector<InterruptRow> rows;      // in file order
-  // rows.size() x cpus.size(); columns absent on a line are 0. 32 bits: the kernel's per-CPU
-  // counters are unsigned int, printed "%10u" (kstat_irqs_cpu); the sampler's deltas are mod 2^32.
-  std::vector<std::uint32_t> counts;
+  // The counters, proportional to the non-zero ones (an IRQ counts only on the CPUs it was
+  // delivered to: 99.5% of a big machine's counters are 0). From each row's first_count: a sparse
+  // row's `stored` (column, value) pairs in ascending column (every non-zero counter; a pair may
+  // hold a 0 that was re-read in place), a dense row's cpus.size() values. Columns absent on a
+  // line are 0. A row re-read in place that gained counters moves to the end (parser-owned
+  // layout: read through the accessors). 32 bits: the kernel's per-CPU counters are unsigned
+  // int, printed "%10u" (kstat_irqs_cpu); the sampler's deltas are mod 2^32.
+  std::vector<std::uint32_t> cells;
 
   std::size_t ncols() const { return cpus.size(); }
-  std::uint32_t count(std::size_t row, std::size_t col) const { return counts[row * cpus.size() + col]; }
+  std::uint32_t count(std::size_t row, std::size_t col) const;
   std::uint64_t total(std::size_t row) const;  // sum of the row's counters (64 bits)
+  void expand(std::size_t row, std::uint32_t* out) const;  // the row's ncols() counters into out
+  std::vector<std::uint32_t> matrix() const;  // rows x cpus, row-major (tests, diagnostics)
+  std::size_t live_cells() const;             // cells the rows use (the rest: moved-out rows)
   const InterruptRow* find(int irq) const;  // nullptr when absent
   std::size_t numbered() const;             // rows with an IRQ number
 };
@@ -54,17 +64,19 @@ void parse_interrupts(std::string_view text, std::string_view file_name, Interru
 // file keeps that table's shape (the same CPU columns, and each line the row at its position with
 // the same label, line number, column count and description) counters are overwritten in place,
 // and each one whose value changed is logged in `changes` with the value it replaced: a steady
-// machine costs what changed, and nobody keeps a second rows x CPUs array of previous counts.
+// machine costs what changed, and nobody keeps a second copy of the previous counts. A sparse
+// row that gained non-zero counters is moved to the end of the cells (still in place: no new
+// shape); the cells such moves leave unused are compacted away once they outnumber the rest.
 // Otherwise (kFresh) the reading is made into `fresh` and `table` is left as it was.
 // After a throw, too, `table` is exactly as it was (counters written in place are rolled back
-// from the log); `fresh` then holds partial results.
+// from the log, moved rows put back); `fresh` then holds partial results.
 struct CounterChange {
-  std::uint32_t index;  // in InterruptTable::counts
+  std::uint32_t index;  // row x cpus.size() + column (the position in a rows x CPUs matrix)
   std::uint32_t old;    // the value it replaced
 };
 enum class Reread {
   kMissing,  // no file (reread_interrupts only)
-  kInPlace,  // `table` holds the new reading, `changes` what changed (in counts order)
+  kInPlace,  // `table` holds the new reading, `changes` what changed (in index order)
   kFresh,    // `fresh` holds the new reading, `table` the previous one untouched
 };
 Reread reparse_interrupts(std::string_view text, std::string_view file_name, InterruptTable& table,

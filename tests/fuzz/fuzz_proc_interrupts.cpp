@@ -1,7 +1,7 @@
 // libFuzzer target: parse_interrupts on arbitrary /proc/interrupts text.
 // Only irqd::sysfs::ParseError may escape the parser (anything else is reported as a crash).
-// For every successful parse the table must be self-consistent: counts is rows x cpus, every row's
-// counters lie inside it (absent columns are 0), CPU columns strictly increase, numbered rows
+// For every successful parse the table must be self-consistent: every row's cells lie inside the
+// table (a sparse row's columns ascending and in range, absent columns 0), CPU columns strictly increase, numbered rows
 // have unique IRQ numbers and find(irq) returns exactly that row, numbered() counts them.
 // Re-reading the text in place into an earlier reading gives the same table as a parse (or leaves
 // the earlier one untouched), and logs exactly the counters that changed.
@@ -44,15 +44,20 @@ void check(const InterruptTable& t) {
   for (std::size_t i = 1; i < ncols; ++i)
     if (t.cpus[i] <= t.cpus[i - 1]) fail("CPU columns not strictly increasing", nullptr);
   if (t.cpus.front() < 0) fail("negative CPU column", nullptr);
-  if (t.counts.size() != t.rows.size() * ncols) fail("counts.size() != rows x cpus", nullptr);
+  if (t.live_cells() > t.cells.size()) fail("rows hold more cells than the table", nullptr);
 
   std::unordered_set<int> irqs;
   std::size_t numbered = 0;
   int prev_line = 0;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     const InterruptRow& row = t.rows[r];
-    if (row.first_count != r * ncols) fail("first_count is not row x ncols", &row);
-    if (row.first_count + ncols > t.counts.size()) fail("row counters run past the table", &row);
+    const std::size_t held = row.dense ? ncols : 2 * std::size_t{row.stored};
+    if (row.dense && row.stored != ncols) fail("dense row without a value per column", &row);
+    if (row.first_count + held > t.cells.size()) fail("row counters run past the table", &row);
+    for (std::size_t i = 0; !row.dense && i < row.stored; ++i) {
+      const std::uint32_t col = t.cells[row.first_count + 2 * i];
+      if (col >= ncols || (i > 0 && col <= t.cells[row.first_count + 2 * i - 2])) fail("sparse columns out of order", &row);
+    }
     if (row.ncounts < 0 || static_cast<std::size_t>(row.ncounts) > ncols) fail("ncounts out of [0, ncols]", &row);
     for (std::size_t c = static_cast<std::size_t>(row.ncounts); c < ncols; ++c)
       if (t.count(r, c) != 0) fail("absent counter column is not 0", &row);
@@ -82,7 +87,7 @@ void check(const InterruptTable& t) {
 }
 
 bool same_counts(const InterruptTable& a, const InterruptTable& b) {
-  if (a.cpus != b.cpus || a.counts != b.counts || a.rows.size() != b.rows.size()) return false;
+  if (a.cpus != b.cpus || a.matrix() != b.matrix() || a.rows.size() != b.rows.size()) return false;
   for (std::size_t r = 0; r < a.rows.size(); ++r)
     if (a.rows[r].irq != b.rows[r].irq || a.rows[r].label != b.rows[r].label || a.rows[r].name != b.rows[r].name)
       return false;
@@ -118,10 +123,14 @@ void check_reread(std::string_view text) {
   }
   if (!same_counts(prev, want)) fail("an in-place re-reading differs from a parse", nullptr);
   std::size_t differing = 0;
-  for (std::size_t i = 0; i < want.counts.size(); ++i) differing += want.counts[i] != copy.counts[i];
+  const std::vector<std::uint32_t> want_counts = want.matrix(), copy_counts = copy.matrix();
+  for (std::size_t i = 0; i < want_counts.size(); ++i) differing += want_counts[i] != copy_counts[i];
   if (changes.size() != differing) fail("the change log does not list exactly the changed counters", nullptr);
-  for (const auto& ch : changes)
-    if (ch.index >= copy.counts.size() || copy.counts[ch.index] != ch.old) fail("a logged old value is wrong", nullptr);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& ch = changes[i];
+    if (ch.index >= copy_counts.size() || copy_counts[ch.index] != ch.old) fail("a logged old value is wrong", nullptr);
+    if (i > 0 && ch.index <= changes[i - 1].index) fail("the change log is not in index order", nullptr);
+  }
 }
 
 }  // namespace

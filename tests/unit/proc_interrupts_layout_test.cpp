@@ -235,11 +235,11 @@ TEST(ProcInterruptsFastPaths, EveryWidthAndLayoutReadsExactly) {
       t += r % 2 == 0 ? "  PCI-MSI 1-edge      eth0-TxRx-0\n" : "\n";
     }
     auto table = parse_interrupts(t, "interrupts");
-    ASSERT_EQ(table.counts, want) << (trailing ? "trailing-space layout" : "leading-space layout");
+    ASSERT_EQ(table.matrix(), want) << (trailing ? "trailing-space layout" : "leading-space layout");
   }
   // A zero glued to a digit is one number, and a zero ending the file is still read.
   auto t = parse_interrupts("      CPU0       CPU1\n  1:          05          0", "interrupts");
-  EXPECT_EQ(t.counts, (std::vector<std::uint32_t>{5, 0}));
+  EXPECT_EQ(t.matrix(), (std::vector<std::uint32_t>{5, 0}));
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ TEST_P(InterruptFixture, MatchesCountedContents) {
   for (std::size_t c = 0; c < t.cpus.size(); ++c) EXPECT_EQ(t.cpus[c], static_cast<int>(c));
   EXPECT_EQ(t.numbered(), want.numbered);
   EXPECT_EQ(t.rows.size() - t.numbered(), want.named);
-  ASSERT_EQ(t.counts.size(), t.rows.size() * t.ncols());
+  ASSERT_LE(t.live_cells(), t.cells.size());
 
   std::size_t chip_pci = 0;
   std::size_t managed = 0;
@@ -109,7 +109,10 @@ TEST_P(InterruptFixture, MatchesCountedContents) {
     const InterruptRow& r = t.rows[i];
     EXPECT_GT(r.line, prev_line);
     prev_line = r.line;
-    EXPECT_EQ(r.first_count, i * t.ncols());
+    EXPECT_LE(r.first_count + (r.dense ? t.cpus.size() : 2 * std::size_t{r.stored}), t.cells.size());
+    if (!r.dense) {
+      EXPECT_EQ(t.total(i) == 0, r.stored == 0) << r.label;
+    }
     if (r.irq < 0) {
       // x86 ERR/MIS and arm64 Err carry one counter; every other named row one per CPU.
       bool single = r.label == "ERR" || r.label == "MIS" || r.label == "Err";
