@@ -2,6 +2,7 @@
 #include "irqd/discovery_cache.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -69,11 +70,12 @@ void DiscoveryCache::index_items(const sysfs::SysRoot& root, const sysfs::Interr
         it.rx = rx;
         it.queue = q;
         it.dir = fmt::format("{}-{}", rx ? "rx" : "tx", qs[q].index);
-        queue_item_.emplace(nic.path + "/queues/" + it.dir, items_.size());
+        queue_item_.push_back({queue_key(n, rx, qs[q].index), items_.size()});
         items_.push_back(std::move(it));
       }
     }
   }
+  std::sort(queue_item_.begin(), queue_item_.end());
 }
 
 bool DiscoveryCache::suspect(const Item& it, const Sampler* sampler, std::size_t numbered) const {
@@ -169,8 +171,23 @@ void DiscoveryCache::written(const std::vector<KnobChange>& knobs) {
     }
     auto slash = k.path.rfind('/');
     if (slash == std::string::npos) continue;
-    if (auto it = queue_item_.find(k.path.substr(0, slash)); it != queue_item_.end())
-      items_[it->second].pending = true;
+    // "<nic path>/queues/rx-5/rps_cpus": the NIC by its path, the queue by its directory name.
+    const std::string_view dir = std::string_view(k.path).substr(0, slash);
+    const auto name_at = dir.rfind('/');
+    if (name_at == std::string_view::npos || !dir.substr(0, name_at).ends_with("/queues")) continue;
+    const std::string_view nic_path = dir.substr(0, name_at - 7), name = dir.substr(name_at + 1);
+    const bool rx = name.starts_with("rx-");
+    if (!rx && !name.starts_with("tx-")) continue;
+    int index = -1;
+    if (std::from_chars(name.data() + 3, name.data() + name.size(), index).ec != std::errc{}) continue;
+    const auto& nics = disc_->inventory.nics;
+    for (std::size_t n = 0; n < nics.size(); ++n) {
+      if (nics[n].path != nic_path) continue;
+      const std::uint64_t key = queue_key(n, rx, index);
+      auto it = std::lower_bound(queue_item_.begin(), queue_item_.end(), key,
+                                 [](const auto& e, std::uint64_t v) { return e.first < v; });
+      if (it != queue_item_.end() && it->first == key) items_[it->second].pending = true;
+    }
   }
 }
 

@@ -73,7 +73,11 @@ class DiscoveryCache {
   std::vector<std::string> netdevs_;
   std::vector<Item> items_;
   std::unordered_map<int, std::size_t> irq_item_;
-  std::unordered_map<std::string, std::size_t> queue_item_;
+  // (queue_key, item) of every queue item, sorted: a few bytes each, not a path string.
+  std::vector<std::pair<std::uint64_t, std::size_t>> queue_item_;
+  static std::uint64_t queue_key(std::size_t nic, bool rx, int index) {
+    return (static_cast<std::uint64_t>(nic) << 33) | (std::uint64_t{rx} << 32) | static_cast<std::uint32_t>(index);
+  }
   // Held open while the IRQ set is unchanged, so each re-read walks two path components.
   std::optional<sysfs::SysRoot> proc_irq_;
   std::vector<sysfs::SysRoot> queues_;  // by inventory.nics index: the NIC's queues directory

@@ -87,7 +87,7 @@ Reread reparse_interrupts(std::string_view text, std::string_view file_name, Int
 // (5.6 MB at 1152 CPUs x 440 IRQs). `buf` is the caller's chunk buffer, reused. Returns false
 // when the file does not exist; throws IoError (read errors, over SysRoot::kMaxFileBytes) and
 // ParseError like parse_interrupts. After a throw `out` holds partial results.
-inline constexpr std::size_t kInterruptsChunk = std::size_t{128} << 10;
+inline constexpr std::size_t kInterruptsChunk = std::size_t{64} << 10;
 bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf);
 // reparse_interrupts on the file, read in chunks as read_interrupts does.
 Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTable& fresh,

@@ -32,7 +32,9 @@ int slurp(int fd, std::string& buf, bool first_line) {
   std::size_t used = 0;
   if (buf.capacity() < 4096) buf.reserve(4096);
   while (true) {
-    buf.resize(std::max(buf.capacity(), used + 4096));
+    // Grown by what was read so far, at most 64 KiB at a time: resize() writes every byte it
+    // adds, so growing to the whole capacity would keep pages resident that no file fills.
+    buf.resize(used + std::clamp<std::size_t>(used, 4096, std::size_t{64} << 10));
     ssize_t n = ::read(fd, buf.data() + used, buf.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;

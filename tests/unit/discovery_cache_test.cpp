@@ -156,6 +156,26 @@ TEST(DiscoveryCache, WrittenKnobsAreReReadTheNextCycle) {
   EXPECT_EQ(irq_of(d, 640).affinity->to_list(), "1");
 }
 
+// A queue knob irqd wrote is named by its path; it is re-read at the next cycle, long before
+// the sweep would reach it.
+TEST(DiscoveryCache, WrittenQueueKnobsAreReReadTheNextCycle) {
+  CacheTree tree(600);
+  Cycle c{tree};
+  c.run();
+  c.run();
+  const std::string dir = "sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues";
+  tree.t.dir().write(dir + "/tx-598/xps_cpus", "4\n");
+  tree.t.dir().write(dir + "/rx-599/rps_cpus", "c\n");
+  c.cache.written({KnobChange{dir + "/tx-598/xps_cpus", "4", "0", -1, "eth0 tx-598 xps_cpus"},
+                   KnobChange{dir + "/rx-599/rps_cpus", "c", "0", -1, "eth0 rx-599 rps_cpus"},
+                   KnobChange{"proc/sys/net/core/rps_sock_flow_entries", "1", "0", -1, "rfs"}});
+  const auto& d = c.run();
+  ASSERT_EQ(d.inventory.nics.size(), 1u);
+  EXPECT_EQ(d.inventory.nics[0].tx[598].xps_cpus->to_list(), "2");
+  EXPECT_EQ(d.inventory.nics[0].rx[599].rps_cpus->to_list(), "2-3");
+  EXPECT_EQ(c.cache.full_discoveries(), 1u);
+}
+
 TEST(DiscoveryCache, ChangedIrqSetOrNetdevsOrInvalidateDiscoverAgain) {
   CacheTree tree(4);
   Cycle c{tree};
