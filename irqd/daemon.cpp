@@ -65,11 +65,10 @@ ApplyResult Daemon::cycle() {
   have_load_ = have_load;
   last_sample_ = now;
   for (auto& [irq, n] : sampler_.cycles_since_move()) ++n;
-  const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(),
-                                          DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
+  discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
   // The last plan lends what did not change (machine, scoped discovery, resolved config, and the
   // plan itself when it cannot differ); it stays valid for D-Bus views until replaced below.
-  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &sampler_.load() : nullptr, found,
+  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &sampler_.load() : nullptr, discovery_.shared(),
                               last_plan_.get());
   ApplyResult r;
   if (!opts_.dry_run) {

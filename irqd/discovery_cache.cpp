@@ -90,34 +90,43 @@ bool DiscoveryCache::suspect(const Item& it, const Sampler* sampler, std::size_t
   return !where->test(on.first_cpu) || on.ncpus > where->count();
 }
 
+Discovery& DiscoveryCache::own() {
+  // The last plan may hold this discovery (shared()): change a copy, never what it reads.
+  if (disc_.use_count() > 1) disc_ = std::make_shared<Discovery>(*disc_);
+  changed_ = true;
+  return *disc_;
+}
+
 bool DiscoveryCache::reread(Item& it, bool effective) {
-  auto& inv = disc_->inventory;
   it.pending = false;
   try {
     if (it.dir.empty()) {
-      auto& irq = inv.irqs[it.irq];
+      const auto& irq = disc_->inventory.irqs[it.irq];
       auto now = sysfs::read_irq_current_in(*proc_irq_, irq.irq, effective);
       if (!now.present) return false;  // the IRQ went away: its NIC is changing
       // Moved by someone else: where it is delivered now changed too.
       if (!effective && !(irq.affinity && *irq.affinity == *now.affinity))
         now = sysfs::read_irq_current_in(*proc_irq_, irq.irq, true), effective = true;
-      if (irq.affinity != now.affinity || (effective && irq.effective != now.effective)) changed_ = true;
-      irq.affinity = std::move(now.affinity);
-      if (effective) irq.effective = std::move(now.effective);
+      if (irq.affinity == now.affinity && (!effective || irq.effective == now.effective)) return true;
+      auto& mut = own().inventory.irqs[it.irq];
+      mut.affinity = std::move(now.affinity);
+      if (effective) mut.effective = std::move(now.effective);
       return true;
     }
-    auto& nic = inv.nics[it.nic];
-    auto& q = (it.rx ? nic.rx : nic.tx)[it.queue];
+    const auto& nic = disc_->inventory.nics[it.nic];
+    const auto& q = (it.rx ? nic.rx : nic.tx)[it.queue];
     std::vector<std::string> errors;
     auto now = sysfs::read_queue(queues_[it.nic], it.dir, q.index, it.rx, errors);
     if (!errors.empty()) return false;  // a full discovery reports it as a warning
-    if (q.rps_cpus != now.rps_cpus || q.rps_flow_cnt != now.rps_flow_cnt || q.xps_cpus != now.xps_cpus ||
-        q.xps_rxqs != now.xps_rxqs)
-      changed_ = true;
-    q.rps_cpus = std::move(now.rps_cpus);
-    q.rps_flow_cnt = now.rps_flow_cnt;
-    q.xps_cpus = std::move(now.xps_cpus);
-    q.xps_rxqs = std::move(now.xps_rxqs);
+    if (q.rps_cpus == now.rps_cpus && q.rps_flow_cnt == now.rps_flow_cnt && q.xps_cpus == now.xps_cpus &&
+        q.xps_rxqs == now.xps_rxqs)
+      return true;
+    auto& mnic = own().inventory.nics[it.nic];
+    auto& mq = (it.rx ? mnic.rx : mnic.tx)[it.queue];
+    mq.rps_cpus = std::move(now.rps_cpus);
+    mq.rps_flow_cnt = now.rps_flow_cnt;
+    mq.xps_cpus = std::move(now.xps_cpus);
+    mq.xps_rxqs = std::move(now.xps_rxqs);
     return true;
   } catch (const std::exception&) {
     return false;
@@ -152,7 +161,7 @@ const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::In
     }
   }
   disc_.reset();
-  disc_ = discover(root, table, opts);
+  disc_ = std::make_shared<Discovery>(discover(root, table, opts));
   disc_->version = ++version_;
   changed_ = false;
   ++full_;

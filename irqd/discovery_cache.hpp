@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -39,6 +40,9 @@ class DiscoveryCache {
                        const DiscoverOptions& opts, const Sampler* sampler = nullptr);
   // The next get() discovers from scratch.
   void invalidate() { disc_.reset(); }
+  // The discovery the last get() returned, to be kept by a plan without a copy: the cache changes
+  // a copy of it when a re-read finds something new (null before the first get()).
+  std::shared_ptr<const Discovery> shared() const { return disc_; }
   // The knobs of this plan were written or tried: re-read them at the next get().
   void written(const std::vector<KnobChange>& knobs);
 
@@ -65,8 +69,9 @@ class DiscoveryCache {
   bool suspect(const Item& it, const Sampler* sampler, std::size_t numbered) const;
   // Re-reads one item into the cached inventory; false when a full discovery is needed.
   bool reread(Item& it, bool effective);
+  Discovery& own();  // disc_ for changing: copied first while someone else holds it
 
-  std::optional<Discovery> disc_;
+  std::shared_ptr<Discovery> disc_;
   std::vector<int> irqs_;           // numbered rows' IRQ numbers, in file order
   std::vector<std::string> names_;  // and their names
   std::vector<int> cpus_;

@@ -221,4 +221,16 @@ std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const con
   return r;
 }
 
+std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
+                                            std::shared_ptr<const topology::Machine> machine,
+                                            const policies::LoadInfo* load,
+                                            std::shared_ptr<const Discovery> discovery,
+                                            const PlanResult* previous) {
+  auto r = std::make_unique<PlanResult>();
+  r->machine = std::move(machine);
+  const Discovery& found = *discovery;
+  finish_plan(*r, opts, cfg, load, found, std::move(discovery), previous);
+  return r;
+}
+
 }  // namespace irqd

@@ -99,5 +99,12 @@ std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const con
                                             const policies::LoadInfo* load,
                                             const Discovery& discovery,
                                             const PlanResult* previous = nullptr);
+// The same from a discovery the caller keeps unchanged (the DiscoveryCache copies before it
+// changes a shared one): the result holds it instead of a snapshot copy.
+std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
+                                            std::shared_ptr<const topology::Machine> machine,
+                                            const policies::LoadInfo* load,
+                                            std::shared_ptr<const Discovery> discovery,
+                                            const PlanResult* previous = nullptr);
 
 }  // namespace irqd

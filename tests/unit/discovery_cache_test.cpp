@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -92,6 +94,28 @@ TEST(DiscoveryCache, VersionChangesOnlyWithTheContents) {
   Discovery same_contents = after;
   same_contents.version = 0;
   EXPECT_TRUE(same_contents == after);  // no stamp: compared whole
+}
+
+// The last plan holds the cache's discovery instead of a copy: a re-read that finds something
+// new changes a copy, so what the plan (and D-Bus views of it) read stays as it was.
+TEST(DiscoveryCache, HeldDiscoveryIsNeverChangedUnderItsHolder) {
+  CacheTree tree(4);
+  Cycle c{tree};
+  c.run();
+  std::shared_ptr<const Discovery> held = c.cache.shared();
+  const std::string before = irq_of(*held, 102).affinity->to_list();
+  tree.set_affinity(102, "3");
+  c.run();
+  EXPECT_EQ(irq_of(*held, 102).affinity->to_list(), before);
+  EXPECT_EQ(irq_of(*c.cache.shared(), 102).affinity->to_list(), "3");
+  EXPECT_NE(c.cache.shared(), held);
+  // Nobody else holding it: changed where it is.
+  held.reset();
+  const Discovery* same = c.cache.shared().get();
+  tree.set_affinity(102, "2");
+  c.run();
+  EXPECT_EQ(c.cache.shared().get(), same);
+  EXPECT_EQ(irq_of(*c.cache.shared(), 102).affinity->to_list(), "2");
 }
 
 TEST(DiscoveryCache, IdleIrqDriftIsSeenWithinASweep) {
