@@ -47,6 +47,10 @@ void DiscoveryCache::index_items(const sysfs::SysRoot& root, const sysfs::Interr
   for (const auto& row : table.rows)
     if (row.irq >= 0) row_of.emplace(row.irq, pos++);
   const auto& inv = disc_->inventory;
+  std::size_t queues = 0;  // sized once: on a big machine these are thousands of items
+  for (const auto& nic : inv.nics) queues += nic.rx.size() + nic.tx.size();
+  items_.reserve(inv.irqs.size() + queues);
+  queue_item_.reserve(queues);
   // IRQs of NICs only: the rest are never planned or diffed, so their current affinity does not
   // matter to a cycle. An IRQ whose files could not be read stays unplaced until rediscovery.
   for (std::size_t i = 0; i < inv.irqs.size(); ++i) {
