@@ -153,7 +153,8 @@ bool plan_reads_load(const policies::Policy& policy, const config::Config& resol
 
 // Scopes, resolves, plans and diffs into r (whose machine is set), sharing with `previous` every
 // part whose inputs are the same.
-// `owned`: `found` itself when the caller made it for this plan (nothing to snapshot).
+// `owned`: `found` itself, held by the caller unchanged (made for this plan, or the daemon's
+// discovery cache, which copies before changing one it lent): kept instead of a snapshot.
 void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config& cfg,
                  const policies::LoadInfo* load, const Discovery& found,
                  std::shared_ptr<const Discovery> owned, const PlanResult* previous) {
