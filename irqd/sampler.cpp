@@ -263,6 +263,7 @@ void Sampler::update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetSt
   if (net_prev_.size() < size) net_prev_.resize(size);
 
   net_.clear();
+  net_.reserve(size);  // one per CPU at most: sized once, not doubled as it grows
   std::vector<NetPrev>& now = net_now_;
   now.assign(size, NetPrev{});
   if (softirqs != nullptr)

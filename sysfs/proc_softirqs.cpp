@@ -34,6 +34,10 @@ class Parser {
     }
     if (is_blank_line(line)) fail(0, "empty file: no 'CPU<n>' header line");
     parse_header(line);
+    // Sized once to the file's rows (NR_SOFTIRQS, ten) x CPUs, not doubled up to 2x as it grows.
+    if (out_.counts.capacity() == 0)
+      out_.counts.reserve(static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')) *
+                          out_.cpus.size());
     std::size_t nrows = 0;
     while (next_line(line)) {
       if (is_blank_line(line)) continue;  // trailing blank lines
