@@ -21,6 +21,9 @@ class Balanced final : public Policy {
   // second per CPU. Above it the node's CPUs would spend half their time in interrupts: paying
   // cross-node memory traffic for the overflow is then cheaper than starving local threads.
   static constexpr double kRoomPerCpu = 0.5;
+  // A node that spilled comes home only once its demand is below this per CPU: between the two
+  // thresholds it keeps spilling, so noise around kRoomPerCpu does not flip IRQs between nodes.
+  static constexpr double kHomePerCpu = 0.4;
 
   std::string_view name() const override { return "balanced"; }
   std::string_view summary() const override {

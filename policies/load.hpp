@@ -15,6 +15,10 @@ struct IrqLoad {
 struct LoadInfo {
   std::map<int, IrqLoad> irqs;           // by IRQ number; an IRQ absent here has no measured load
   std::map<int, int> cycles_since_move;  // by IRQ; absent = never moved by irqd
+  std::map<int, int> moved_from;         // by IRQ: the CPU irqd last moved it away from
+  // The first load the daemon measured since it started: a load-aware policy may re-plan once
+  // (balanced does when the layout it finds is off by more than its margin).
+  bool first = false;
 };
 
 }  // namespace irqd::policies
