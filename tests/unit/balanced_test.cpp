@@ -5,86 +5,16 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <map>
 #include <set>
 
 #include "policies/registry.hpp"
-#include "tests/unit/steering_support.hpp"
+#include "tests/unit/balanced_support.hpp"
 
 namespace irqd::policies {
 namespace {
 
 using namespace steering_test;  // NOLINT: test builders
-
-// Zipf-like costs for IRQs first..first+n-1: the k-th costliest has top / k^s. The ranks are
-// scattered over the IRQ numbers (k*7 mod n) so the costliest IRQs are not simply the lowest.
-LoadInfo zipf(int first, int n, double top, double s) {
-  LoadInfo l;
-  for (int k = 0; k < n; ++k) l.irqs[first + (k * 7) % n].cost = top / std::pow(k + 1, s);
-  return l;
-}
-
-// Forgets every queue IRQ's placement: no usable current CPU, as after a policy change.
-void unplace(Inventory& inv) {
-  for (auto& irq : inv.irqs)
-    if (irq.cls == IrqClass::kQueue) {
-      irq.affinity = CpuSet::range(0, 71);
-      irq.effective.reset();
-    }
-}
-
-void place(Inventory& inv, int irq, int cpu) {
-  for (auto& i : inv.irqs)
-    if (i.irq == irq) i.affinity = i.effective = CpuSet::of({cpu});
-}
-
-int current_cpu(const Inventory& inv, int irq) {
-  const auto* i = inv.irq(irq);
-  if (!i) return -1;
-  if (i->effective && i->effective->count() == 1) return i->effective->first();
-  return i->affinity && i->affinity->count() == 1 ? i->affinity->first() : -1;
-}
-
-// IRQs whose planned CPU differs from where they are now.
-std::set<int> moved(const Plan& p, const Inventory& inv) {
-  std::set<int> out;
-  for (const auto& pl : p.irqs)
-    if (pl.cpus.count() != 1 || pl.cpus.first() != current_cpu(inv, pl.irq)) out.insert(pl.irq);
-  return out;
-}
-
-// Makes the plan the current placement, as the daemon's apply step does.
-void apply(Inventory& inv, const Plan& p) {
-  for (const auto& pl : p.irqs) place(inv, pl.irq, pl.cpus.first());
-}
-
-std::map<int, double> cpu_loads(const Plan& p, const LoadInfo& l) {
-  std::map<int, double> out;
-  for (const auto& [irq, load] : l.irqs)
-    if (const auto* pl = p.irq(irq)) out[pl->cpus.first()] += load.cost;
-  return out;
-}
-
-double max_load(const Plan& p, const LoadInfo& l) {
-  double out = 0.0;
-  for (const auto& [cpu, load] : cpu_loads(p, l)) out = std::max(out, load);
-  return out;
-}
-
-double lower_bound(const LoadInfo& l, int cpus) {
-  double total = 0.0, top = 0.0;
-  for (const auto& [irq, load] : l.irqs) {
-    total += load.cost;
-    top = std::max(top, load.cost);
-  }
-  return std::max(total / cpus, top);
-}
-
-Plan run(const topology::Machine& m, const Inventory& inv, const LoadInfo& l,
-         const config::Config& cfg = {}) {
-  return Balanced().plan({m, inv, cfg, &l});
-}
+using namespace balanced_test;  // NOLINT: test helpers
 
 TEST(BalancedTest, LptFromScratchIsNearTheLowerBoundOnTheNicsNode) {
   auto m = pascal();
@@ -235,7 +165,7 @@ TEST(BalancedTest, HotIrqMovesAreBoundedAndRespectCooldown) {
   }
 }
 
-TEST(BalancedTest, MoveThatOnlySwapsTheBusiestCpuIsRefused) {
+TEST(BalancedTest, MoveThatOnlySwapsTheBusiestCpuIsRefusedButASwapIsMade) {
   auto m = topology::load_synthetic("pack:1 core:2 pu:1");
   // CPU 0 carries one IRQ of 1.0, CPU 1 nothing: moving it just makes CPU 1 the busy one.
   Inventory inv;
@@ -247,8 +177,9 @@ TEST(BalancedTest, MoveThatOnlySwapsTheBusiestCpuIsRefused) {
   EXPECT_EQ(irq_cpu(p, 100), 0);
   EXPECT_TRUE(contains(p.irq(100)->reason, "kept")) << p.irq(100)->reason;
 
-  // Above the bound (1.1 vs 0.825 + 10%), but the only movable IRQ (0.6; the 0.5 is pinned) would
-  // leave CPU 1 at 1.15: refused, with a note saying why.
+  // Above the bound (1.1 vs 0.825 + 10%), and the only movable IRQ (0.6; the 0.5 is pinned)
+  // would leave CPU 1 at 1.15: no single move helps, but swapping it with the 0.55 on CPU 1 does
+  // (CPU 0 at 1.05, CPU 1 at 0.6).
   Inventory inv2;
   add_nic(inv2, {.rx = 2, .tx = 2});
   sysfs::IrqInfo misc;
@@ -264,9 +195,17 @@ TEST(BalancedTest, MoveThatOnlySwapsTheBusiestCpuIsRefused) {
   l2.irqs[100].cost = 0.6;
   l2.irqs[101].cost = 0.55;
   Plan p2 = run(m, inv2, l2, cfg);
-  EXPECT_TRUE(moved(p2, inv2).empty());
-  ASSERT_EQ(p2.notes.size(), 1u);
-  EXPECT_TRUE(contains(p2.notes[0], "no move lowers it")) << p2.notes[0];
+  EXPECT_EQ(irq_cpu(p2, 100), 1);
+  EXPECT_EQ(irq_cpu(p2, 101), 0);
+  EXPECT_TRUE(contains(p2.irq(100)->reason, "swapped with IRQ 101")) << p2.irq(100)->reason;
+
+  // With 0.595 on CPU 1 the swap would lower CPU 0 by 0.005, less than a move must gain (1% of
+  // the bound): refused, with a note saying why.
+  l2.irqs[101].cost = 0.595;
+  Plan p3 = run(m, inv2, l2, cfg);
+  EXPECT_TRUE(moved(p3, inv2).empty());
+  ASSERT_EQ(p3.notes.size(), 1u);
+  EXPECT_TRUE(contains(p3.notes[0], "no move lowers it")) << p3.notes[0];
 }
 
 TEST(BalancedTest, BannedAndIsolatedCpusAreNeverUsed) {
