@@ -8,9 +8,21 @@
 #include <spdlog/spdlog.h>
 
 #include "irqd/event_loop.hpp"
+#include "policies/registry.hpp"
 #include "sysfs/knob_io.hpp"
 
 namespace irqd {
+
+namespace {
+bool uses_load(const std::string& policy) {
+  try {
+    auto p = policies::make_policy(policy);
+    return p && p->uses_load();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+}  // namespace
 
 Daemon::Daemon(DaemonOptions opts, config::Config cfg)
     : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {}
@@ -44,6 +56,7 @@ std::string Daemon::reload() {
 
 ApplyResult Daemon::cycle() {
   auto start = std::chrono::steady_clock::now();
+  load_originals();
   ++cycles_;
   report_ = CycleReport{};
   report_.cycle = cycles_;
@@ -62,6 +75,9 @@ ApplyResult Daemon::cycle() {
                        ? 0.0
                        : std::chrono::duration<double>(now - last_sample_).count();
   bool have_load = sampler_.sample(sample_root, seconds);
+  // The first load measured since start lets a load-aware policy re-plan once (LoadInfo::first).
+  sampler_.set_first_load(have_load && !had_load_);
+  had_load_ = had_load_ || have_load;
   have_load_ = have_load;
   last_sample_ = now;
   for (auto& [irq, n] : sampler_.cycles_since_move()) ++n;
@@ -71,15 +87,33 @@ ApplyResult Daemon::cycle() {
   auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &sampler_.load() : nullptr, discovery_.shared(),
                               last_plan_.get());
   ApplyResult r;
-  if (!opts_.dry_run) {
+  // A load-aware policy without a measured load plans a static layout (spread's). On a machine an
+  // earlier run of irqd placed (its originals are still recorded: a restart, a crash) that would
+  // undo a good layout and move most IRQs back one cycle later: the daemon adopts what it finds
+  // and waits for its first measured load, which keeps the layout when it is within the margin.
+  const bool wait_for_load = adopt_ && !have_load && plan->plan && uses_load(plan->plan->policy);
+  if (wait_for_load && !waited_for_load_) {
+    spdlog::info("adopting the layout of an earlier run ({} original values recorded in {}): nothing is changed "
+                 "until the first load is measured ({} changes planned without load are not applied)",
+                 originals_.values().size(), originals_.file().string(), plan->diff.changes);
+    waited_for_load_ = true;
+  }
+  if (!opts_.dry_run && !wait_for_load) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);
+    // Where each IRQ is moved away from, before the write: balanced never moves it back there.
+    std::map<int, int> from;
+    for (const auto& d : plan->diff.irqs)
+      if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
     discovery_.written(plan->diff.knobs);
-    // Cooldown guards measured moves against flapping; the static first placement (no load yet)
-    // is not one, and holding it would delay the first balancing by the whole cooldown.
+    // Cooldown guards measured moves against flapping.
     if (have_load)
-      for (int irq : r.moved) sampler_.cycles_since_move()[irq] = 0;
+      for (int irq : r.moved) {
+        sampler_.cycles_since_move()[irq] = 0;
+        if (auto f = from.find(irq); f != from.end()) sampler_.moved_from()[irq] = f->second;
+        else sampler_.moved_from().erase(irq);
+      }
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   if (spdlog::should_log(spdlog::level::debug))  // the arguments format a string: not every cycle
@@ -97,6 +131,15 @@ ApplyResult Daemon::cycle() {
   if (r.failed > 0 && !r.errors.empty()) report_.error = r.errors.front();
   last_plan_ = std::move(plan);
   return r;
+}
+
+void Daemon::load_originals() {
+  if (originals_loaded_) return;
+  originals_loaded_ = true;
+  // Originals from an earlier run (crash, kill -9, restart) are kept: they are still the true
+  // originals, and the layout on the machine is that run's.
+  originals_.load();
+  adopt_ = !originals_.values().empty();
 }
 
 void Daemon::checked_cycle() {
@@ -120,8 +163,7 @@ void Daemon::stop() {
 }
 
 int Daemon::run() {
-  // Originals from an earlier run (crash, kill -9) are kept: they are still the true originals.
-  originals_.load();
+  load_originals();
   EventLoop loop({SIGTERM, SIGINT, SIGHUP});
   loop_ = &loop;
   loop.set_timer(std::chrono::nanoseconds(1), opts_.interval, [this] { checked_cycle(); });

@@ -109,6 +109,7 @@ class Daemon {
 
  private:
   void checked_cycle();
+  void load_originals();  // once, before the first cycle (run() or a test's cycle())
 
   DaemonOptions opts_;
   config::Config cfg_;
@@ -128,6 +129,10 @@ class Daemon {
   Sampler sampler_;
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta
+  bool had_load_ = false;                     // some cycle since start had a measured load
+  bool waited_for_load_ = false;              // "waiting for the first load" was logged
+  bool originals_loaded_ = false;             // originals_ read from the run dir
+  bool adopt_ = false;                        // they were not empty: a restart over irqd's own layout
   std::chrono::steady_clock::time_point last_sample_{};
   std::uint64_t cycles_ = 0;
   int consecutive_errors_ = 0;

@@ -17,6 +17,9 @@ namespace irqd {
 namespace {
 
 constexpr std::uint64_t kNoTicks = std::numeric_limits<std::uint64_t>::max();
+// An IRQ's cost per interrupt is learned only from intervals in which it fired at least this
+// often: a handful of interrupts against a CPU time counted in 10 ms ticks says nothing.
+constexpr std::uint64_t kMinLearnInterrupts = 20;
 
 // The kernel's per-CPU interrupt and softirq counters are unsigned int. A smaller value than
 // before is a wrap when the distance forward (mod 2^32) is plausible for one interval, and
@@ -139,6 +142,16 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
                       double seconds) {
   const std::size_t ncols = now.cpus.size();
 
+  // Each IRQ's learned cost per interrupt follows it by IRQ number when the table's shape changes.
+  if (!in_place && primed_ && !weight_.empty()) {
+    std::unordered_map<int, double> by_irq;
+    for (std::size_t i = 0; i < rows_.size() && i < weight_.size(); ++i)
+      if (weight_[i] > 0) by_irq.emplace(table_.rows[rows_[i]].irq, weight_[i]);
+    weight_by_irq_ = std::move(by_irq);
+  } else if (!in_place) {
+    weight_by_irq_.clear();
+  }
+
   // Numbered rows (arch rows such as LOC are not placeable and have no /proc/irq entry).
   rows_.clear();
   row_pos_.assign(now.rows.size(), -1);
@@ -148,6 +161,11 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       rows_.push_back(r);
     }
   if (primed_ && !in_place) remap(now);
+  if (!in_place) {
+    weight_.assign(rows_.size(), 0.0);
+    for (std::size_t i = 0; i < rows_.size() && !weight_by_irq_.empty(); ++i)
+      if (auto w = weight_by_irq_.find(now.rows[rows_[i]].irq); w != weight_by_irq_.end()) weight_[i] = w->second;
+  }
 
   // CPU time spent in interrupts over the interval, per column.
   int max_cpu = -1;
@@ -194,22 +212,44 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     }
   };
   col_total_.assign(ncols, 0);
-  each_delta([&](std::size_t, std::size_t c, std::uint64_t d) { col_total_[c] += d; });
+  col_known_.assign(ncols, 0.0);
+  col_unknown_.assign(ncols, 0);
+  each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+    col_total_[c] += d;
+    if (weight_[i] > 0) col_known_[c] += weight_[i] * static_cast<double>(d);
+    else col_unknown_[c] += d;
+  });
 
   const bool have_delta = primed_ && seconds > 0;
   fired_.assign(rows_.size(), FiredOn{});
   if (have_delta) {
+    // A column's time is split among its IRQs in proportion to their interrupts weighted by each
+    // IRQ's learned cost per interrupt (an IRQ without one counts at the column's average), and
+    // scaled so the column's shares add up to its measured time exactly.
     col_ratio_.assign(ncols, 0.0);
-    for (std::size_t c = 0; c < ncols; ++c)
-      if (col_seconds_[c] >= 0 && col_total_[c] > 0) col_ratio_[c] = col_seconds_[c] / static_cast<double>(col_total_[c]);
+    col_scale_.assign(ncols, 0.0);
+    for (std::size_t c = 0; c < ncols; ++c) {
+      if (!(col_seconds_[c] >= 0) || col_total_[c] == 0) continue;
+      col_ratio_[c] = col_seconds_[c] / static_cast<double>(col_total_[c]);
+      const double weighted = col_known_[c] + col_ratio_[c] * static_cast<double>(col_unknown_[c]);
+      if (weighted > 0) col_scale_[c] = col_seconds_[c] / weighted;
+    }
     row_cost_.assign(rows_.size(), 0.0);
     row_fired_.assign(rows_.size(), 0);
     each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
       row_fired_[i] += d;
-      row_cost_[i] += col_ratio_[c] * static_cast<double>(d);
+      row_cost_[i] += col_scale_[c] * (weight_[i] > 0 ? weight_[i] : col_ratio_[c]) * static_cast<double>(d);
       FiredOn& on = fired_[i];
       if (on.ncpus++ == 0) on.first_cpu = now.cpus[c];
     });
+    // Learn each IRQ's cost per interrupt from what it was charged. Exact when it fired alone on
+    // its CPUs; next to others only as good as their weights, so interrupts of different drivers
+    // (1 us vs 8 us each) are told apart once each was measured alone, and stay apart after.
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (row_fired_[i] < kMinLearnInterrupts || !(row_cost_[i] > 0)) continue;
+      const double seen = row_cost_[i] / static_cast<double>(row_fired_[i]);
+      weight_[i] = weight_[i] > 0 ? alpha_ * seen + (1 - alpha_) * weight_[i] : seen;
+    }
 
     // The EWMA map is updated in place when it holds exactly these IRQs in this order (a steady
     // machine, rows ascending as the kernel prints them), else rebuilt.

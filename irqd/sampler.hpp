@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "policies/load.hpp"
@@ -64,6 +65,9 @@ class Sampler {
   // The daemon's cooldowns (cycles since irqd moved each IRQ), kept beside the costs so a plan
   // reads one LoadInfo without the costs being copied every cycle. The sampler never touches it.
   std::map<int, int>& cycles_since_move() { return load_.cycles_since_move; }
+  // Likewise the CPU each IRQ was last moved away from, and whether this is the first load.
+  std::map<int, int>& moved_from() { return load_.moved_from; }
+  void set_first_load(bool first) { load_.first = first; }
   // The /proc/interrupts reading of the last sample() or update(), so the cycle's discovery need
   // not read and parse the file a second time. After a failed sample(), still the last good one.
   const sysfs::InterruptTable& interrupts() const { return table_; }
@@ -108,6 +112,11 @@ class Sampler {
   std::vector<double> col_seconds_;        // IRQ seconds of each column's CPU (-1: unknown)
   std::vector<std::uint64_t> col_total_;   // count deltas of each column
   std::vector<double> col_ratio_;          // seconds per interrupt of each column
+  std::vector<double> col_known_;          // interrupts of IRQs with a learned cost, weighted by it
+  std::vector<std::uint64_t> col_unknown_; // interrupts of IRQs without one
+  std::vector<double> col_scale_;          // column seconds / its weighted interrupts
+  std::vector<double> weight_;             // by numbered position: learned seconds per interrupt (0: none)
+  std::unordered_map<int, double> weight_by_irq_;  // carried across a change of the table's shape
   std::vector<FiredOn> fired_;
   std::vector<std::uint32_t> row_now_, row_old_;  // a row's counters, expanded to compare readings
   std::map<int, double> cpu_time_;

@@ -47,6 +47,20 @@ TEST(SamplerTest, ChargesCpuTimeWhereInterruptsFired) {
   EXPECT_NEAR(s.cpu_irq_time().at(1), 0.2, 1e-9);
 }
 
+TEST(SamplerTest, LearnedCostPerInterruptSplitsASharedCpu) {
+  // IRQ 40 costs 8 ms per 100 interrupts (80 us each), IRQ 41 10 us each. Measured alone on
+  // their CPUs first, then both on CPU 0 with 100 interrupts each: 9 ms of CPU 0's time. A split
+  // by counts would charge each half; the learned costs charge 8 and 1.
+  Sampler s(1.0, 100);
+  s.update(interrupts({{{40, 0, 0}}, {{41, 0, 0}}}), stat(0, 0, 0, 0), 1.0);
+  ASSERT_TRUE(s.update(interrupts({{{40, 1000, 0}}, {{41, 0, 1000}}}), stat(80, 0, 10, 0), 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.8, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(41).cost, 0.1, 1e-9);
+  ASSERT_TRUE(s.update(interrupts({{{40, 2000, 0}}, {{41, 1000, 1000}}}), stat(170, 0, 10, 0), 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.8, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(41).cost, 0.1, 1e-9);
+}
+
 TEST(SamplerTest, CostIsPerSecondOfInterval) {
   Sampler s(1.0, 100);
   s.update(interrupts({{{40, 0, 0}}}), stat(0, 0, 0, 0), 2.0);
