@@ -81,8 +81,8 @@ struct QueueKey {
 
 // Thresholds of the balanced policy (policies/balanced.hpp).
 struct BalanceSettings {
-  double margin = 0.10;     // move only when the busiest CPU exceeds the lower bound by more than this
-  int max_moves = 8;        // IRQ moves per cycle at most
+  double margin = 0.05;     // move only when the busiest CPU exceeds the lower bound by more than this
+  int max_moves = 16;       // IRQ moves per cycle at most (a swap is two)
   int cooldown_cycles = 3;  // an IRQ moved in the last K cycles is not moved again
   bool operator==(const BalanceSettings&) const = default;
 };

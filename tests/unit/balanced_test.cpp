@@ -374,7 +374,7 @@ TEST(BalancedTest, ClosedLoopConvergesFromEverythingOnCpu0) {
   while (cycles < 5) {
     const std::size_t n = loop.step();
     ++cycles;
-    EXPECT_LE(n, 8u);
+    EXPECT_LE(n, static_cast<std::size_t>(loop.cfg.balance.max_moves));
     if (max_load(loop.last, loop.load) <= lb * 1.10) break;
   }
   EXPECT_LE(max_load(loop.last, loop.load), lb * 1.10) << "after " << cycles << " cycles";
