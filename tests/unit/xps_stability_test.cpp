@@ -13,11 +13,11 @@ using namespace stability_test;  // NOLINT: test builders
 // 2 x 18 cores x 2 threads: a 24-queue NIC on node 0, a 48-queue one on node 1 (more queues than
 // CPUs: some CPUs are the partner of two queues), a 48-queue one without NUMA information, and an
 // 8-queue one on node 0 (the only one with fewer queues than cores: RPS on).
-struct Pascal3 {
+struct PascalNics {
   topology::Machine m = pascal();
   Inventory inv;
   Plan first;
-  Pascal3() {
+  PascalNics() {
     add_nic(inv, {.name = "eth0", .node = 0, .rx = 24, .tx = 24, .first_irq = 100});
     add_nic(inv, {.name = "eth1", .node = 1, .rx = 48, .tx = 48, .first_irq = 200});
     add_nic(inv, {.name = "eth2", .node = -1, .rx = 48, .tx = 48, .first_irq = 300});
@@ -30,7 +30,7 @@ const std::vector<std::string> kNics = {"eth0", "eth1", "eth2", "eth3"};
 const std::map<std::string, int> kFirstIrq = {{"eth0", 100}, {"eth1", 200}, {"eth2", 300}, {"eth3", 400}};
 
 TEST(XpsStabilityTest, BlankStateGivesTheLayoutPlannedFromScratch) {
-  Pascal3 s;
+  PascalNics s;
   // Empty maps, and maps with nothing usable in them (CPUs of no node, the other node only).
   Inventory garbage = s.inv;
   for (auto& nic : garbage.nics)
@@ -64,7 +64,7 @@ TEST(XpsStabilityTest, BlankStateOnTwoL3sGivesTheLayoutPlannedFromScratch) {
 }
 
 TEST(XpsStabilityTest, PlannedMapsFedBackGiveTheSamePlan) {
-  Pascal3 s;
+  PascalNics s;
   const Inventory cur = s.steady();
   Plan again = build(s.m, cur);
   for (const auto& dev : kNics) {
@@ -91,7 +91,7 @@ int neighbour(const topology::Machine& m, const CpuSet& local, int cpu, int salt
 }
 
 TEST(XpsStabilityTest, OneIrqMoveRewritesAtMostTheMovedQueueAndTheOneGivingUpItsNewCpu) {
-  Pascal3 s;
+  PascalNics s;
   const Inventory cur = s.steady();
   for (const auto& dev : kNics) {
     const auto& nic = *cur.nic(dev);
@@ -130,7 +130,7 @@ TEST(XpsStabilityTest, OneIrqMoveRewritesAtMostTheMovedQueueAndTheOneGivingUpIts
 }
 
 TEST(XpsStabilityTest, FiveIrqMovesRewriteAtMostTenQueues) {
-  Pascal3 s;
+  PascalNics s;
   const Inventory cur = s.steady();
   for (const auto& dev : kNics) {
     const int nq = static_cast<int>(cur.nic(dev)->tx.size());
@@ -157,7 +157,7 @@ TEST(XpsStabilityTest, FiveIrqMovesRewriteAtMostTenQueues) {
 
 TEST(XpsStabilityTest, MovesOneAfterAnotherStayValidAndSmall) {
   // The daemon's life: one IRQ moves, the plan is applied, the next one moves, ...
-  Pascal3 s;
+  PascalNics s;
   Inventory cur = s.steady();
   auto irqs = s.first.irqs;
   for (int step = 0; step < 120; ++step) {
@@ -176,7 +176,7 @@ TEST(XpsStabilityTest, MovesOneAfterAnotherStayValidAndSmall) {
 }
 
 TEST(XpsStabilityTest, MapsThatAreNotAValidLayoutAreRepaired) {
-  Pascal3 s;
+  PascalNics s;
   Inventory bad = s.steady();
   for (auto& nic : bad.nics) {
     auto& tx = nic.tx;
