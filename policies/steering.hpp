@@ -11,7 +11,8 @@ namespace irqd::policies {
 // node: each RX queue's packets are spread over the CPUs sharing the L3 (else the NUMA node) of
 // that queue's IRQ CPU, leaving the IRQ CPU itself out when the domain has at least two others.
 // Applies per device: rps = auto (above), off (empty mask) or a cpulist. With as many queues as
-// cores the hardware already spreads, so auto turns RPS off.
+// cores the hardware already spreads, so auto turns RPS off. A queue's mask depends only on its own
+// IRQ's CPU: an IRQ move rewrites no other queue's rps_cpus, and rps_flow_cnt not at all.
 void plan_rps(const PlanInput& in, Plan& plan);
 
 // RFS. Steers flows to the CPU where their socket is read. Applies where RPS is in use (rps = auto
@@ -24,8 +25,14 @@ long rfs_flow_cnt(long entries, int rx_queues);  // the arithmetic, exposed for 
 // XPS. Optimises transmit locality: TX queue i is used by the CPUs whose RX interrupt is queue
 // i's partner, so a flow's transmit completions land where its receive runs; CPUs of the NIC's
 // node without a queue of their own take the queue whose IRQ shares their L3 (the least used
-// one). NICs without queue IRQs (veth) map CPUs to queues round-robin. Applies per device:
-// xps = auto|cpus (above), rxqs (xps_rxqs: TX i <-> RX i, where the kernel has the file), off.
+// one). The maps the kernel has are kept where they fit that layout: such a CPU stays in the one
+// map it is in while that queue shares its L3, and queues of one L3 may differ by up to 2 such
+// CPUs before any moves. So steady state plans the current maps, and an IRQ move from CPU a to b
+// rewrites its own queue's map (b in; a stays when it shares a's L3) and the map that held b,
+// no other (unless the move crosses L3s: the old L3's other queues take the CPUs it leaves). Queues
+// without xps_cpus, or whose map a pin sets, take no such CPU. NICs without queue IRQs (veth) map
+// CPUs to queues round-robin. Applies per device: xps = auto|cpus (above), rxqs (xps_rxqs:
+// TX i <-> RX i, where the kernel has the file), off.
 void plan_xps(const PlanInput& in, Plan& plan);
 
 // Static pins from configuration or overrides (IRQ -> cpulist, queue -> cpulist). They always win.
