@@ -1,8 +1,9 @@
-// Load model: shapes, seeded permutations, jitter.
+// Load model: shapes, seeded permutations, jitter, the periodic swing and its integral.
 #include "tests/sim/load_model.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 #include <stdexcept>
 
@@ -15,21 +16,41 @@ std::uint64_t splitmix64(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
+double unit(std::uint64_t h) { return static_cast<double>(h >> 11) / 9007199254740992.0; }  // [0, 1)
 std::size_t ix(int i) { return static_cast<std::size_t>(i); }
 }  // namespace
 
-LoadModel::LoadModel(LoadSpec spec, int queues) : spec_(spec), queues_(queues), state_(spec.seed) {
+LoadModel::LoadModel(LoadSpec spec, int queues, std::vector<int> groups)
+    : spec_(std::move(spec)), queues_(queues), groups_(std::move(groups)), state_(spec_.seed) {
   if (queues <= 0) throw std::invalid_argument("load model: needs at least one queue");
-  if (spec.total < 0 || spec.jitter < 0 || spec.jitter >= 1)
+  if (spec_.total < 0 || spec_.jitter < 0 || spec_.jitter >= 1)
     throw std::invalid_argument("load model: total must be >= 0 and jitter in [0, 1)");
-  // A seeded permutation (Fisher-Yates) gives the Zipf ranks and the first hot set.
+  if (spec_.period < 0 || spec_.amplitude < 0 || spec_.amplitude > 1)
+    throw std::invalid_argument("load model: period must be >= 0 and amplitude in [0, 1]");
+  if (groups_.empty() || !spec_.per_group) groups_ = {queues};
+  if (std::accumulate(groups_.begin(), groups_.end(), 0) != queues ||
+      std::any_of(groups_.begin(), groups_.end(), [](int g) { return g <= 0; }))
+    throw std::invalid_argument("load model: groups must be positive and sum to the queue count");
+  if (!spec_.group_share.empty() && spec_.group_share.size() != groups_.size())
+    throw std::invalid_argument("load model: one group_share per group");
+  // A seeded permutation (Fisher-Yates) per group gives the Zipf ranks and the first hot set.
   rank_.resize(ix(queues));
-  std::iota(rank_.begin(), rank_.end(), 0);
-  for (int i = queues - 1; i > 0; --i)
-    std::swap(rank_[ix(i)], rank_[static_cast<std::size_t>(next() % static_cast<std::uint64_t>(i + 1))]);
-  const int hot = std::clamp(spec.hot_count, 0, queues);
+  int first = 0;
+  for (int g : groups_) {
+    std::iota(rank_.begin() + first, rank_.begin() + first + g, 0);
+    for (int i = g - 1; i > 0; --i)
+      std::swap(rank_[ix(first + i)],
+                rank_[ix(first) + static_cast<std::size_t>(next() % static_cast<std::uint64_t>(i + 1))]);
+    first += g;
+  }
+  const int per = groups_.size() == 1 ? spec_.hot_count
+                                      : std::max(1, spec_.hot_count / static_cast<int>(groups_.size()));
+  const int hot = std::clamp(per, 0, queues);
   for (int q = 0; q < queues; ++q)
     if (rank_[ix(q)] < hot) hot_.push_back(q);
+  phase_.resize(ix(queues));
+  for (std::size_t q = 0; q < phase_.size(); ++q)
+    phase_[q] = 2 * std::numbers::pi * unit(splitmix64(spec_.seed ^ splitmix64(0x5eedf00dULL + q)));
   recompute();
 }
 
@@ -44,9 +65,20 @@ void LoadModel::recompute() {
     for (int q = 0; q < queues_; ++q) w[ix(q)] = 1.0 / std::pow(rank_[ix(q)] + 1.0, spec_.zipf_s);
   if (spec_.shape == LoadShape::kHotSet)
     for (int q : hot_) w[ix(q)] = spec_.hot_factor;
-  const double sum = std::accumulate(w.begin(), w.end(), 0.0);
   mean_.resize(w.size());
-  for (std::size_t q = 0; q < w.size(); ++q) mean_[q] = spec_.total * w[q] / sum;
+  const double shares = spec_.group_share.empty()
+                            ? static_cast<double>(groups_.size())
+                            : std::accumulate(spec_.group_share.begin(), spec_.group_share.end(), 0.0);
+  std::size_t first = 0;
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const std::size_t end = first + ix(groups_[g]);
+    const double share = spec_.group_share.empty() ? 1.0 : spec_.group_share[g];
+    const double total = shares > 0 ? spec_.total * share / shares : 0.0;
+    const double sum = std::accumulate(w.begin() + static_cast<std::ptrdiff_t>(first),
+                                       w.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
+    for (std::size_t q = first; q < end; ++q) mean_[q] = total * w[q] / sum;
+    first = end;
+  }
 }
 
 void LoadModel::move_hot_set() {
@@ -66,15 +98,30 @@ void LoadModel::move_hot_set() {
   recompute();
 }
 
+double LoadModel::jitter(std::size_t q, std::uint64_t step) const {
+  if (spec_.jitter <= 0) return 1.0;
+  const double u = unit(splitmix64(spec_.seed ^ splitmix64(step * 1000003ULL + q)));
+  return 1.0 + spec_.jitter * (2.0 * u - 1.0);
+}
+
 std::vector<double> LoadModel::costs(std::uint64_t step) const {
   std::vector<double> out = mean_;
-  if (spec_.jitter <= 0) return out;
-  for (std::size_t q = 0; q < out.size(); ++q) {
-    const std::uint64_t h = splitmix64(spec_.seed ^ splitmix64(step * 1000003ULL + q));
-    const double u = static_cast<double>(h >> 11) / 9007199254740992.0;  // [0, 1)
-    out[q] *= 1.0 + spec_.jitter * (2.0 * u - 1.0);
-  }
+  for (std::size_t q = 0; q < out.size(); ++q) out[q] *= jitter(q, step);
   return out;
+}
+
+double LoadModel::mean_work(std::size_t q, double t0, double t1) const {
+  double span = t1 - t0;
+  if (spec_.period > 0 && spec_.amplitude > 0) {
+    // The integral of 1 + a sin(w t + phi) over [t0, t1].
+    const double w = 2 * std::numbers::pi / spec_.period;
+    span += spec_.amplitude * (std::cos(w * t0 + phase_[q]) - std::cos(w * t1 + phase_[q])) / w;
+  }
+  return mean_[q] * span;
+}
+
+double LoadModel::work(std::size_t q, std::uint64_t step, double t0, double t1) const {
+  return mean_work(q, t0, t1) * jitter(q, step);
 }
 
 }  // namespace irqd::sim

@@ -1,40 +1,49 @@
-// Simulated machine: tree layout, the vector allocator, the interval step, file rendering.
+// Simulated machine: tree layout, the vector allocator, picking up writes, the interval step.
 #include "tests/sim/sim_machine.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "sysfs/sys_root.hpp"
+#include "tests/sim/sim_files.hpp"
+#include "tests/sim/synthetic_topology.hpp"
 #include "topology/hwloc_loader.hpp"
 
 namespace irqd::sim {
 
-namespace fs = std::filesystem;
-
 namespace {
 std::size_t ix(int i) { return static_cast<std::size_t>(i); }
-constexpr double kTimerHz = 250.0;  // CONFIG_HZ: local timer interrupts and TIMER softirqs
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  return s;
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
 }
-std::uint64_t ticks(double seconds, long hz) {
-  return static_cast<std::uint64_t>(std::floor(seconds * static_cast<double>(hz)));
+topology::Machine load(const SimSpec& s) {
+  return s.topology_synthetic.empty() ? topology::load_xml(s.topology_xml)
+                                      : topology::load_synthetic(s.topology_synthetic);
 }
+// The kernel's zero mask `bits` wide.
+std::string zero_mask(int bits) { return CpuSet{}.to_mask(bits); }
 }  // namespace
 
+double batch(double load) { return std::min(64.0, 1.0 + std::max(0.0, load) / kBatchUnit); }
+
 SimMachine::SimMachine(SimSpec spec)
-    : spec_(std::move(spec)),
-      machine_(topology::load_xml(spec_.topology_xml)),
-      tree_(machine_.max_cpu() + 1) {
+    : spec_(std::move(spec)), machine_(load(spec_)), tree_(machine_.max_cpu() + 1), knobs_(tree_.root()) {
   ncpus_ = machine_.max_cpu() + 1;
   mask_bits_ = ncpus_;
+  rng_ = splitmix64(spec_.seed ^ 0x51a9ULL);
+  if (!spec_.topology_synthetic.empty()) {
+    spec_.topology_xml = root() / "sim-topology.xml";
+    export_synthetic_xml(spec_.topology_synthetic, spec_.topology_xml);
+  }
+  if (spec_.apply_lag < 0 || spec_.other_irqs < 0 || spec_.other_load < 0)
+    throw std::invalid_argument("sim: apply_lag, other_irqs and other_load must be >= 0");
   user_hz_ = std::max(1L, ::sysconf(_SC_CLK_TCK));  // the sampler converts ticks with the same
   vectors_.assign(ix(ncpus_), 0);
   busy_.assign(ix(ncpus_), 0.0);
@@ -45,7 +54,7 @@ SimMachine::SimMachine(SimSpec spec)
   for (const char* f : {"online", "possible", "present"}) write(fmt::format("sys/devices/system/cpu/{}", f), online);
   write("sys/devices/system/cpu/isolated", "\n");
   write("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet\n");
-  write("proc/sys/net/core/rps_sock_flow_entries", "0\n");
+  knobs_.add("proc/sys/net/core/rps_sock_flow_entries", KnobFileKind::kSysctl, 0, "0");
 
   int irq = spec_.first_irq;
   for (std::size_t n = 0; n < spec_.nics.size(); ++n) {
@@ -54,8 +63,9 @@ SimMachine::SimMachine(SimSpec spec)
     if (local.empty() || nic.queues <= 0)
       throw std::invalid_argument(fmt::format("sim: NIC {} needs queues and a node with CPUs (node {})",
                                               nic.name, nic.node));
+    const std::string pci = fmt::format("0000:{:02x}:00.0", 0x10 + n);
     testing::SynthNic s{.name = nic.name,
-                        .pci = fmt::format("0000:{:02x}:00.0", 0x10 + n),
+                        .pci = pci,
                         .driver = "ixgbe",
                         .numa_node = nic.node,
                         .local_cpulist = local.to_list(),
@@ -64,34 +74,61 @@ SimMachine::SimMachine(SimSpec spec)
     for (int q = 0; q < nic.queues; ++q) {
       s.msi_irqs.push_back(irq);
       queues_.push_back({nic.name, q, irq++, nic.node,
-                         nic.cost_per_interrupt > 0 ? nic.cost_per_interrupt : spec_.cost_per_interrupt});
+                         nic.cost_per_interrupt > 0 ? nic.cost_per_interrupt : spec_.cost_per_interrupt,
+                         nic.napi_batching});
     }
     tree_.add_nic(s);
+    // The steering knobs as the kernel shows them (SyntheticTree writes a bare "0").
+    const std::string dir = fmt::format("sys/devices/pci0000:00/{}/net/{}/queues/", pci, nic.name);
+    for (int q = 0; q < nic.queues; ++q) {
+      knobs_.add(fmt::format("{}rx-{}/rps_cpus", dir, q), KnobFileKind::kRpsCpus, mask_bits_, zero_mask(mask_bits_));
+      knobs_.add(fmt::format("{}rx-{}/rps_flow_cnt", dir, q), KnobFileKind::kRpsFlowCnt, 0, "0");
+      knobs_.add(fmt::format("{}tx-{}/xps_cpus", dir, q), KnobFileKind::kXpsCpus, mask_bits_, zero_mask(mask_bits_));
+      knobs_.add(fmt::format("{}tx-{}/xps_rxqs", dir, q), KnobFileKind::kXpsRxqs, nic.queues, zero_mask(nic.queues));
+    }
   }
   const CpuSet start = spec_.initial ? (*spec_.initial & machine_.online) : machine_.online;
   if (start.empty()) throw std::invalid_argument("sim: the initial affinity has no online CPU");
   irqs_.resize(queues_.size());
   for (std::size_t q = 0; q < queues_.size(); ++q) {
     irqs_[q].counts.assign(ix(ncpus_), 0);
-    set_affinity(q, start);
+    accept_affinity(q, start, 0.0);
+    take_effect(q);
+    boot_cpu_.push_back(irqs_[q].effective);
+    write_irq_files(q, true);
     write(fmt::format("proc/irq/{}/node", queues_[q].irq), fmt::format("{}\n", queues_[q].node));
+  }
+
+  // Non-network IRQs, each on one CPU of a seeded permutation of the online CPUs.
+  std::vector<int> cpus = machine_.online.to_vector();
+  for (std::size_t i = cpus.size(); i > 1; --i)
+    std::swap(cpus[i - 1], cpus[static_cast<std::size_t>(splitmix64(rng_ + i) % i)]);
+  for (int k = 0; k < spec_.other_irqs; ++k) {
+    const int cpu = cpus[ix(k) % cpus.size()];
+    other_irq_.push_back(irq++);
+    other_cpu_.push_back(cpu);
+    other_counts_.emplace_back(ix(ncpus_), 0);
+    other_carry_.push_back(0.0);
+    ++vectors_[ix(cpu)];
+    const std::string dir = fmt::format("proc/irq/{}/", other_irq_.back());
+    const CpuSet one = CpuSet::of({cpu});
+    write(dir + "smp_affinity_list", one.to_list() + "\n", true);
+    write(dir + "smp_affinity", one.to_mask(mask_bits_) + "\n", true);
+    write(dir + "effective_affinity_list", one.to_list() + "\n");
+    write(dir + "effective_affinity", one.to_mask(mask_bits_) + "\n");
+    write(dir + "node", fmt::format("{}\n", machine_.node_of(cpu)));
   }
   write_proc_files();
 }
 
-void SimMachine::write(const std::string& rel, const std::string& text) const {
-  const fs::path p = root() / rel;
-  fs::create_directories(p.parent_path());
-  const fs::path tmp = p.string() + ".sim-tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error("sim: cannot write " + tmp.string());
-  }
-  fs::rename(tmp, p);
+void SimMachine::write(const std::string& rel, const std::string& text, bool stamp) const {
+  write_file(root(), rel, text, stamp);
 }
 
-std::string SimMachine::read(const std::string& rel) const { return sysfs::SysRoot(root()).read(rel); }
+double SimMachine::next_unit() {
+  rng_ = splitmix64(rng_);
+  return static_cast<double>(rng_ >> 11) / 9007199254740992.0;  // [0, 1)
+}
 
 int SimMachine::allocate(const CpuSet& mask, int current) {
   // arch/x86/kernel/apic/vector.c: no move while the current target is in the new mask; else
@@ -103,26 +140,48 @@ int SimMachine::allocate(const CpuSet& mask, int current) {
   return best;
 }
 
-void SimMachine::set_affinity(std::size_t q, const CpuSet& mask) {
+void SimMachine::accept_affinity(std::size_t q, const CpuSet& mask, double lag) {
+  // The new vector is allocated at once (apicd->cpu); the old one is released when the move
+  // takes effect. A write while a move is pending retargets it (the kernel may say EBUSY then;
+  // not modelled).
   auto& r = irqs_[q];
-  const int cpu = allocate(mask, r.effective);
-  if (cpu != r.effective) {
-    if (r.effective >= 0) --vectors_[ix(r.effective)];
-    ++vectors_[ix(cpu)];
-    r.effective = cpu;
+  const int target = r.pending >= 0 ? r.pending : r.effective;
+  const int cpu = allocate(mask, target);
+  if (cpu != target) {
+    if (r.pending >= 0) --vectors_[ix(r.pending)];
+    if (cpu == r.effective) {
+      r.pending = -1;  // back where it still is: nothing to move
+    } else {
+      ++vectors_[ix(cpu)];
+      r.pending = cpu;
+      r.pending_at = now_ + lag;
+    }
   }
   r.affinity = mask;
   r.list_text = mask.to_list();
   r.mask_text = mask.to_mask(mask_bits_);
-  write_irq_files(q);
+  const std::string dir = fmt::format("proc/irq/{}/", queues_[q].irq);
+  write(dir + "smp_affinity_list", r.list_text + "\n", true);
+  write(dir + "smp_affinity", r.mask_text + "\n", true);
 }
 
-void SimMachine::write_irq_files(std::size_t q) const {
+void SimMachine::take_effect(std::size_t q) {
+  auto& r = irqs_[q];
+  if (r.pending < 0) return;
+  if (r.effective >= 0) --vectors_[ix(r.effective)];
+  r.effective = r.pending;
+  r.pending = -1;
+}
+
+void SimMachine::write_irq_files(std::size_t q, bool effective) const {
   const auto& r = irqs_[q];
   const std::string dir = fmt::format("proc/irq/{}/", queues_[q].irq);
-  const CpuSet eff = CpuSet::of({r.effective});
-  write(dir + "smp_affinity_list", r.list_text + "\n");
-  write(dir + "smp_affinity", r.mask_text + "\n");
+  if (!effective) {
+    write(dir + "smp_affinity_list", r.list_text + "\n", true);
+    write(dir + "smp_affinity", r.mask_text + "\n", true);
+    return;
+  }
+  const CpuSet eff = CpuSet::of({spec_.effective_frozen && q < boot_cpu_.size() ? boot_cpu_[q] : r.effective});
   write(dir + "effective_affinity_list", eff.to_list() + "\n");
   write(dir + "effective_affinity", eff.to_mask(mask_bits_) + "\n");
 }
@@ -130,22 +189,20 @@ void SimMachine::write_irq_files(std::size_t q) const {
 int SimMachine::effective_cpu(int irq) const {
   for (std::size_t q = 0; q < queues_.size(); ++q)
     if (queues_[q].irq == irq) return irqs_[q].effective;
+  for (std::size_t k = 0; k < other_irq_.size(); ++k)
+    if (other_irq_[k] == irq) return other_cpu_[k];
   return -1;
 }
 
-StepResult SimMachine::step(double seconds, const std::vector<double>& costs) {
-  if (costs.size() != queues_.size())
-    throw std::invalid_argument(fmt::format("sim: {} queue loads for {} queues", costs.size(), queues_.size()));
-  if (!(seconds > 0)) throw std::invalid_argument("sim: a step must be longer than 0 s");
-  StepResult out;
-  // 1. What irqd wrote since the last step.
+void SimMachine::pick_up_writes(StepResult& out) {
   for (std::size_t q = 0; q < queues_.size(); ++q) {
     auto& r = irqs_[q];
     const std::string dir = fmt::format("proc/irq/{}/", queues_[q].irq);
-    const std::string list = trim(read(dir + "smp_affinity_list"));
-    const std::string mask = trim(read(dir + "smp_affinity"));
-    if (list == r.list_text && mask == r.mask_text) continue;
-    ++out.affinity_writes;
+    if (!written_since_stamp(root(), dir + "smp_affinity_list") && !written_since_stamp(root(), dir + "smp_affinity"))
+      continue;
+    ++out.writes.affinity;
+    const std::string list = read_trimmed(root(), dir + "smp_affinity_list");
+    const std::string mask = read_trimmed(root(), dir + "smp_affinity");
     std::optional<CpuSet> want;
     try {
       want = list != r.list_text ? CpuSet::parse_list(list) : CpuSet::parse_mask(mask);
@@ -153,99 +210,91 @@ StepResult SimMachine::step(double seconds, const std::vector<double>& costs) {
     }
     if (!want || !want->intersects(machine_.online)) {
       ++out.rejected_writes;
-      write_irq_files(q);  // the kernel refused it: the files keep showing the old mask
+      write_irq_files(q, false);  // the kernel refused it: the files keep showing the old mask
       continue;
     }
-    set_affinity(q, *want);
+    accept_affinity(q, *want, spec_.apply_lag > 0 ? spec_.apply_lag * next_unit() : 0.0);
   }
-  total_writes_ += out.affinity_writes;
-
-  // 2. The interval: each queue's interrupts on its effective CPU.
-  out.cpu_load.assign(ix(ncpus_), 0.0);
-  for (std::size_t q = 0; q < queues_.size(); ++q) {
-    if (!(costs[q] >= 0)) throw std::invalid_argument(fmt::format("sim: queue {} has load {}", q, costs[q]));
-    auto& r = irqs_[q];
-    const double per = queues_[q].cost_per_interrupt;
-    const double want = costs[q] * seconds / per + r.carry;
-    const double whole = std::floor(want + 1e-6);  // 0.5 * 10 / 10e-6 is 499999.99...
-    r.carry = std::max(0.0, want - whole);
-    const auto n = static_cast<std::uint64_t>(whole);
-    const auto c = ix(r.effective);
-    r.counts[c] += n;
-    net_rx_[c] += n;
-    net_tx_[c] += n / 4;  // TX completions are mostly handled in the RX poll
-    const double work = static_cast<double>(n) * per;
-    busy_[c] += work;
-    out.cpu_load[c] += work / seconds;
+  // Kernel-managed IRQs: the kernel refuses every write (EIO); the files keep their mask.
+  for (std::size_t k = 0; k < other_irq_.size(); ++k) {
+    const std::string dir = fmt::format("proc/irq/{}/", other_irq_[k]);
+    if (!written_since_stamp(root(), dir + "smp_affinity_list") && !written_since_stamp(root(), dir + "smp_affinity"))
+      continue;
+    ++out.writes.affinity;
+    ++out.rejected_writes;
+    const CpuSet one = CpuSet::of({other_cpu_[k]});
+    write(dir + "smp_affinity_list", one.to_list() + "\n", true);
+    write(dir + "smp_affinity", one.to_mask(mask_bits_) + "\n", true);
   }
-  now_ += seconds;
-  write_proc_files();
-  return out;
+  out.rejected_writes += knobs_.collect(out.writes);
+  total_ += out.writes;
 }
 
-void SimMachine::write_proc_files() const {
-  const auto cpus = machine_.online.to_vector();
-  // /proc/interrupts: one column per online CPU, 32-bit counters as the kernel prints them.
-  std::string text = "    ";
-  for (int c : cpus) text += fmt::format("       CPU{:<4}", c);
-  text += "\n";
+void SimMachine::add_work(std::size_t q, int cpu, double work, double seconds, StepResult& out) {
+  if (!(work >= 0)) throw std::invalid_argument(fmt::format("sim: queue {} has work {}", q, work));
+  if (seconds <= 0) return;
+  auto& r = irqs_[q];
+  const auto& qu = queues_[q];
+  // One interrupt handles `b` packets' worth of work under NAPI batching.
+  const double per = qu.cost_per_interrupt * (qu.napi_batching ? batch(work / seconds) : 1.0);
+  const double want = (work + r.carry) / per;
+  const double whole = std::floor(want + 1e-6);  // 0.5 * 10 / 10e-6 is 499999.99...
+  r.carry = std::max(0.0, work + r.carry - whole * per);
+  const auto n = static_cast<std::uint64_t>(whole);
+  const auto c = ix(cpu);
+  r.counts[c] += n;
+  net_rx_[c] += n;
+  net_tx_[c] += n / 4;  // TX completions are mostly handled in the RX poll
+  busy_[c] += work;     // /proc/stat: exactly the work done, however many interrupts carried it
+  out.cpu_load[c] += work;
+}
+
+StepResult SimMachine::step(double seconds, const std::vector<double>& costs) {
+  if (costs.size() != queues_.size())
+    throw std::invalid_argument(fmt::format("sim: {} queue loads for {} queues", costs.size(), queues_.size()));
+  return step(seconds, [&](std::size_t q, double t0, double t1) { return costs[q] * (t1 - t0); });
+}
+
+StepResult SimMachine::step(double seconds, const WorkFn& work) {
+  if (!(seconds > 0)) throw std::invalid_argument("sim: a step must be longer than 0 s");
+  StepResult out;
+  // 1. What irqd wrote since the last step.
+  pick_up_writes(out);
+
+  // 2. The interval: each queue's interrupts where they really go, split where a move lands.
+  const double t0 = now_, t1 = now_ + seconds;
+  out.cpu_load.assign(ix(ncpus_), 0.0);
+  out.runs.resize(queues_.size());
   for (std::size_t q = 0; q < queues_.size(); ++q) {
-    text += fmt::format("{:>4}:", queues_[q].irq);
-    for (int c : cpus) text += fmt::format(" {:>10}", irqs_[q].counts[ix(c)] & 0xffffffffULL);
-    const auto n = static_cast<std::size_t>(std::find_if(spec_.nics.begin(), spec_.nics.end(),
-                                                         [&](const SimNic& x) { return x.name == queues_[q].nic; }) -
-                                            spec_.nics.begin());
-    text += fmt::format("  IR-PCI-MSIX-0000:{:02x}:00.0 {:>6}-edge      {}-TxRx-{}\n", 0x10 + n,
-                        queues_[q].index, queues_[q].nic, queues_[q].index);
+    auto& r = irqs_[q];
+    double t = t0;
+    if (r.pending >= 0 && r.pending_at < t1) {
+      if (r.pending_at > t0) {
+        out.runs[q].push_back({r.effective, t0, r.pending_at});
+        t = r.pending_at;
+      }
+      take_effect(q);
+      write_irq_files(q, true);
+      ++out.moves_applied;
+    }
+    out.runs[q].push_back({r.effective, t, t1});
+    if (r.pending >= 0) ++out.moves_pending;
+    for (const auto& s : out.runs[q]) add_work(q, s.cpu, work(q, s.t0, s.t1), s.t1 - s.t0, out);
   }
-  const auto timer = static_cast<std::uint64_t>(now_ * kTimerHz);
-  text += "NMI:";
-  for (std::size_t i = 0; i < cpus.size(); ++i) text += fmt::format(" {:>10}", 0);
-  text += "   Non-maskable interrupts\nLOC:";
-  for (std::size_t i = 0; i < cpus.size(); ++i) text += fmt::format(" {:>10}", timer & 0xffffffffULL);
-  text += "   Local timer interrupts\n";
-  write("proc/interrupts", text);
-
-  // /proc/stat: USER_HZ ticks; interrupt time split hard/soft; a little user and system time.
-  const double h = spec_.hard_share;
-  std::string lines;
-  std::uint64_t tot[7] = {};
-  for (int c : cpus) {
-    const double b = busy_[ix(c)];
-    const std::uint64_t v[7] = {ticks(now_ * 0.10, user_hz_), 0, ticks(now_ * 0.05, user_hz_), 0, 0,
-                                ticks(b * h, user_hz_), ticks(b * (1 - h), user_hz_)};
-    const std::uint64_t all = ticks(now_, user_hz_);
-    const std::uint64_t used = v[0] + v[2] + v[5] + v[6];
-    const std::uint64_t idle = all > used ? all - used : 0;
-    lines += fmt::format("cpu{} {} {} {} {} {} {} {} 0 0 0\n", c, v[0], v[1], v[2], idle, v[4], v[5], v[6]);
-    for (int i = 0; i < 7; ++i) tot[i] += i == 3 ? idle : v[i];
+  const double each = other_irq_load();
+  for (std::size_t k = 0; k < other_irq_.size(); ++k) {
+    const auto c = ix(other_cpu_[k]);
+    const double w = each * seconds + other_carry_[k];
+    const double n = std::floor(w / spec_.cost_per_interrupt + 1e-6);
+    other_carry_[k] = std::max(0.0, w - n * spec_.cost_per_interrupt);
+    other_counts_[k][c] += static_cast<std::uint64_t>(n);
+    busy_[c] += each * seconds;
+    out.cpu_load[c] += each * seconds;
   }
-  write("proc/stat", fmt::format("cpu  {} {} {} {} {} {} {} 0 0 0\n", tot[0], tot[1], tot[2], tot[3],
-                                 tot[4], tot[5], tot[6]) +
-                         lines + "intr 0\nctxt 0\nbtime 1767225600\nprocesses 1\n");
-
-  // /proc/softirqs: a column per possible CPU.
-  std::string soft = "       ";
-  for (int c : cpus) soft += fmt::format("    CPU{:<4}", c);
-  soft += "\n";
-  auto row = [&](const char* name, auto value) {
-    soft += fmt::format("{:>12}:", name);
-    for (int c : cpus) soft += fmt::format(" {:>10}", value(c));
-    soft += "\n";
-  };
-  auto zero = [](int) { return std::uint64_t{0}; };
-  auto timers = [&](int) { return timer; };
-  row("HI", zero);
-  row("TIMER", timers);
-  row("NET_TX", [&](int c) { return net_tx_[ix(c)]; });
-  row("NET_RX", [&](int c) { return net_rx_[ix(c)]; });
-  row("BLOCK", zero);
-  row("IRQ_POLL", zero);
-  row("TASKLET", zero);
-  row("SCHED", timers);
-  row("HRTIMER", zero);
-  row("RCU", timers);
-  write("proc/softirqs", soft);
+  for (auto& l : out.cpu_load) l /= seconds;
+  now_ = t1;
+  write_proc_files();
+  return out;
 }
 
 }  // namespace irqd::sim

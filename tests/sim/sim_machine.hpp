@@ -1,19 +1,25 @@
-// The simulated machine: a --root tree (sysfs + procfs) for a topology from an hwloc XML with N
-// NICs x M queues, whose kernel files move forward in time. Each step first honours what irqd
-// wrote to /proc/irq/N/smp_affinity(_list) the way the x86 vector allocator does (the current
-// CPU stays while it is in the new mask, else the mask's online CPU with the fewest vectors),
-// then runs the interval: every queue's interrupts fire on its effective CPU, whose hard- and
-// soft-IRQ time in /proc/stat grows by a fixed cost per interrupt, with NET_RX / NET_TX in
-// /proc/softirqs. Every file is replaced atomically (temp file + rename): no torn reads.
+// The simulated machine: a --root tree (sysfs + procfs) for a topology from an hwloc XML (or an
+// hwloc synthetic description) with N NICs x M queues and optional non-network IRQs (NVMe
+// queues), whose kernel files move forward in time. Each step first picks up what irqd wrote:
+// affinity the way the x86 vector allocator does (the current CPU stays while it is in the new
+// mask, else the mask's online CPU with the fewest vectors), applied after a seeded delay (the
+// vector moves when the IRQ next fires; effective_affinity shows the old CPU until then, or the
+// boot CPU forever when frozen), and every steering knob counted by kind. Then it runs the
+// interval: every queue's interrupts fire on the CPU they really go to (split at the moment a
+// pending move takes effect), whose hard- and soft-IRQ time in /proc/stat grows by exactly the
+// work done, with NET_RX / NET_TX in /proc/softirqs. A busy queue with NAPI batching fires fewer,
+// costlier interrupts for the same work.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sysfs/cpuset.hpp"
+#include "tests/sim/knob_files.hpp"
 #include "tests/support/synthetic_tree.hpp"
 #include "topology/machine.hpp"
 
@@ -26,15 +32,29 @@ struct SimNic {
   int node = 0;      // NUMA node of its PCI function
   int queues = 8;    // combined TxRx channels, one MSI-X vector each
   double cost_per_interrupt = 0.0;  // this NIC's CPU seconds per interrupt; 0: SimSpec's
+  bool napi_batching = false;       // a busy queue polls many packets per interrupt (batch())
 };
 
 struct SimSpec {
   std::filesystem::path topology_xml;
+  // Instead of topology_xml: an hwloc synthetic description ("pack:8 numa:2 l3:1 core:36 pu:2"),
+  // exported to XML inside the machine's tree for the daemon to load.
+  std::string topology_synthetic;
   std::vector<SimNic> nics;
   double cost_per_interrupt = 10e-6;  // CPU seconds of hard + soft IRQ work per interrupt
   double hard_share = 0.2;            // of that cost, the part counted as hard IRQ time
   std::optional<CpuSet> initial;      // every queue IRQ's first smp_affinity; unset: all CPUs
   int first_irq = 64;                 // IRQ numbers are consecutive from here, NIC by NIC
+  // Seconds: each write irqd makes to an IRQ's affinity takes effect after a delay drawn uniformly
+  // from [0, apply_lag] (x86 moves the vector when the IRQ next fires). 0: at once.
+  double apply_lag = 0.0;
+  // effective_affinity(_list) keep showing the boot CPU forever, whatever the interrupts do.
+  bool effective_frozen = false;
+  // Non-network IRQs (NVMe queues "nvme0q1".., kernel-managed), each fixed on one CPU of a
+  // seeded spread, sharing other_load CPU seconds per second of interrupt work equally.
+  int other_irqs = 0;
+  double other_load = 0.0;
+  std::uint64_t seed = 1;  // apply lags and the other IRQs' CPUs
 };
 
 struct SimQueue {
@@ -43,13 +63,32 @@ struct SimQueue {
   int irq = 0;
   int node = 0;
   double cost_per_interrupt = 0.0;
+  bool napi_batching = false;
+};
+
+// NAPI batching: packets handled per interrupt by a queue with `load` CPU seconds per second.
+// At kBatchUnit per extra packet, a queue at 0.3 handles ~60 per interrupt, capped at 64 (the
+// NAPI weight).
+inline constexpr double kBatchUnit = 0.005;
+double batch(double load);
+
+// Where a queue's interrupts went during part of a step: [t0, t1) of virtual time on `cpu`.
+struct Segment {
+  int cpu = -1;
+  double t0 = 0.0, t1 = 0.0;
 };
 
 struct StepResult {
-  int affinity_writes = 0;    // smp_affinity(_list) changes irqd made since the previous step
-  int rejected_writes = 0;    // of those, masks without an online CPU (the kernel says EINVAL)
+  KnobWrites writes;          // knob files irqd wrote since the previous step, by kind
+  int rejected_writes = 0;    // of those, values the kernel refuses (EINVAL): the old one stays
+  int moves_applied = 0;      // IRQ moves that took effect during this step
+  int moves_pending = 0;      // IRQ moves still waiting at its end
   std::vector<double> cpu_load;  // by CPU: interrupt work this interval, CPU seconds per second
+  std::vector<std::vector<Segment>> runs;  // by queue: where its interrupts fired, in order
 };
+
+// Work (CPU seconds) queue q generates over [t0, t1] of virtual time.
+using WorkFn = std::function<double(std::size_t q, double t0, double t1)>;
 
 class SimMachine {
  public:
@@ -59,38 +98,59 @@ class SimMachine {
   const topology::Machine& machine() const { return machine_; }
   const std::vector<SimQueue>& queues() const { return queues_; }
   const std::filesystem::path& spec_topology() const { return spec_.topology_xml; }
+  const SimSpec& spec() const { return spec_; }
   // Seconds of virtual time since boot.
   double now() const { return now_; }
 
-  // Picks up affinity writes, then advances `seconds` with queue i generating costs[i] CPU
-  // seconds of interrupt work per second (LoadModel::costs). Throws std::invalid_argument when
-  // costs has the wrong size or a negative value, or seconds <= 0.
+  // Picks up writes, then advances `seconds` with queue q generating work(q, t0, t1) CPU seconds
+  // over [t0, t1]. Throws std::invalid_argument when seconds <= 0 or some work is negative.
+  StepResult step(double seconds, const WorkFn& work);
+  // The same with constant loads: queue i generates costs[i] CPU seconds per second. Throws
+  // std::invalid_argument when costs has the wrong size.
   StepResult step(double seconds, const std::vector<double>& costs);
 
+  // The CPU an IRQ's interrupts go to now (a queue's or another IRQ's); -1 for an unknown IRQ.
   int effective_cpu(int irq) const;
-  int total_affinity_writes() const { return total_writes_; }
+  // Non-network IRQs: numbers, their CPUs, and each one's load (CPU seconds per second).
+  const std::vector<int>& other_irq_numbers() const { return other_irq_; }
+  const std::vector<int>& other_irq_cpus() const { return other_cpu_; }
+  double other_irq_load() const { return other_irq_.empty() ? 0.0 : spec_.other_load / static_cast<double>(other_irq_.size()); }
+  const KnobFiles& knobs() const { return knobs_; }
+  int total_affinity_writes() const { return total_.affinity; }
+  const KnobWrites& total_writes() const { return total_; }
 
  private:
   struct Irq {
     CpuSet affinity;
-    int effective = -1;
-    std::string list_text, mask_text;  // what the files said after the last step
+    int effective = -1;   // where its interrupts go now
+    int pending = -1;     // where they go once the last write takes effect; -1: none pending
+    double pending_at = 0.0;  // virtual time it does
+    std::string list_text, mask_text;  // what the files say
     std::vector<std::uint64_t> counts;  // by CPU
-    double carry = 0.0;                 // interrupts not yet whole
+    double carry = 0.0;                 // CPU seconds of work not yet a whole interrupt
   };
 
-  void write(const std::string& rel, const std::string& text) const;
-  std::string read(const std::string& rel) const;
+  void write(const std::string& rel, const std::string& text, bool stamp = false) const;
   int allocate(const CpuSet& mask, int current);
-  void set_affinity(std::size_t q, const CpuSet& mask);
-  void write_irq_files(std::size_t q) const;
-  void write_proc_files() const;
+  void accept_affinity(std::size_t q, const CpuSet& mask, double lag);
+  void take_effect(std::size_t q);
+  void write_irq_files(std::size_t q, bool effective) const;
+  void pick_up_writes(StepResult& out);
+  void add_work(std::size_t q, int cpu, double work, double seconds, StepResult& out);
+  void write_proc_files() const;  // proc_files.cpp
+  double next_unit();
+  std::string irq_row_name(std::size_t q) const;
 
   SimSpec spec_;
   topology::Machine machine_;
   testing::SyntheticTree tree_;
+  KnobFiles knobs_;
   std::vector<SimQueue> queues_;
   std::vector<Irq> irqs_;            // parallel to queues_
+  std::vector<int> other_irq_, other_cpu_;
+  std::vector<std::vector<std::uint64_t>> other_counts_;  // by other IRQ, by CPU
+  std::vector<double> other_carry_;
+  std::vector<int> boot_cpu_;        // by queue: the effective CPU at boot (effective_frozen)
   std::vector<int> vectors_;         // by CPU: vectors assigned (x86 matrix allocator)
   std::vector<double> busy_;         // by CPU: cumulative interrupt seconds
   std::vector<std::uint64_t> net_rx_, net_tx_;
@@ -98,7 +158,8 @@ class SimMachine {
   int mask_bits_ = 0;
   long user_hz_ = 100;
   double now_ = 0.0;
-  int total_writes_ = 0;
+  std::uint64_t rng_ = 0;
+  KnobWrites total_;
 };
 
 }  // namespace irqd::sim

@@ -65,7 +65,7 @@ TEST(SimMachine, HonoursWritesLikeTheX86VectorAllocator) {
   write(m, 66, "smp_affinity", "0c00\n");       // the mask file, when the list is unchanged
   write(m, 67, "smp_affinity_list", "5-6\n");   // CPU 5 has a vector now: 6 has fewer
   auto r = m.step(1.0, std::vector<double>(8, 0.0));
-  EXPECT_EQ(r.affinity_writes, 4);
+  EXPECT_EQ(r.writes.affinity, 4);
   EXPECT_EQ(r.rejected_writes, 0);
   EXPECT_EQ(m.effective_cpu(64), 5);
   EXPECT_EQ(m.effective_cpu(65), 1);
@@ -74,7 +74,7 @@ TEST(SimMachine, HonoursWritesLikeTheX86VectorAllocator) {
   EXPECT_EQ(line(m, 66, "smp_affinity_list"), "10-11");
   EXPECT_EQ(line(m, 67, "effective_affinity_list"), "6");
   EXPECT_EQ(m.total_affinity_writes(), 4);
-  EXPECT_EQ(m.step(1.0, std::vector<double>(8, 0.0)).affinity_writes, 0);
+  EXPECT_EQ(m.step(1.0, std::vector<double>(8, 0.0)).writes.affinity, 0);
 }
 
 TEST(SimMachine, RefusesAMaskWithoutAnOnlineCpuAndKeepsTheOldOne) {
