@@ -8,21 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include "irqd/event_loop.hpp"
-#include "policies/registry.hpp"
 #include "sysfs/knob_io.hpp"
 
 namespace irqd {
-
-namespace {
-bool uses_load(const std::string& policy) {
-  try {
-    auto p = policies::make_policy(policy);
-    return p && p->uses_load();
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-}  // namespace
 
 Daemon::Daemon(DaemonOptions opts, config::Config cfg)
     : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {}
@@ -84,21 +72,25 @@ ApplyResult Daemon::cycle() {
   discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
   // The last plan lends what did not change (machine, scoped discovery, resolved config, and the
   // plan itself when it cannot differ); it stays valid for D-Bus views until replaced below.
-  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, have_load ? &sampler_.load() : nullptr, discovery_.shared(),
-                              last_plan_.get());
-  ApplyResult r;
-  // A load-aware policy without a measured load plans a static layout (spread's). On a machine an
+  // Without a measured load a load-aware policy plans a static layout (spread's). On a machine an
   // earlier run of irqd placed (its originals are still recorded: a restart, a crash) that would
-  // undo a good layout and move most IRQs back one cycle later: the daemon adopts what it finds
-  // and waits for its first measured load, which keeps the layout when it is within the margin.
-  const bool wait_for_load = adopt_ && !have_load && plan->plan && uses_load(plan->plan->policy);
-  if (wait_for_load && !waited_for_load_) {
-    spdlog::info("adopting the layout of an earlier run ({} original values recorded in {}): nothing is changed "
-                 "until the first load is measured ({} changes planned without load are not applied)",
-                 originals_.values().size(), originals_.file().string(), plan->diff.changes);
-    waited_for_load_ = true;
+  // undo a good layout and move most IRQs back a cycle later: the daemon plans its first cycle
+  // from an unmeasured load instead, with which balanced adopts every placed IRQ where it is.
+  static const policies::LoadInfo kUnmeasured = [] {
+    policies::LoadInfo l;
+    l.measured = false;
+    return l;
+  }();
+  const policies::LoadInfo* load = have_load ? &sampler_.load() : adopt_ ? &kUnmeasured : nullptr;
+  if (load == &kUnmeasured && !adopted_logged_) {
+    spdlog::info("adopting the layout of an earlier run ({} original values recorded in {}) until the first load "
+                 "is measured",
+                 originals_.values().size(), originals_.file().string());
+    adopted_logged_ = true;
   }
-  if (!opts_.dry_run && !wait_for_load) {
+  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, load, discovery_.shared(), last_plan_.get());
+  ApplyResult r;
+  if (!opts_.dry_run) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);
     // Where each IRQ is moved away from, before the write: balanced never moves it back there.

@@ -278,7 +278,14 @@ Plan Balanced::plan(const PlanInput& in) const {
       for (std::size_t j = 0; j < groups.size(); ++j)
         if (groups[j].local.cpus.is_subset_of(g.local.cpus)) g.demand += group_cost[j];
       const double n = g.local.cpus.count();
-      if (g.demand > kRoomPerCpu * n || (g.was_overflowing && g.demand > kHomePerCpu * n)) {
+      if (!load.measured) {
+        // Nothing measured: whether the node has room is unknown, so a node that spilled keeps its
+        // IRQs where they are until the first load says.
+        if (g.was_overflowing) {
+          g.allowed = device_cpus(usable, in.config, g.nic->name);
+          g.overflow = true;
+        }
+      } else if (g.demand > kRoomPerCpu * n || (g.was_overflowing && g.demand > kHomePerCpu * n)) {
         g.allowed = device_cpus(usable, in.config, g.nic->name);
         g.overflow = true;
         plan.notes.push_back(fmt::format(
@@ -368,7 +375,7 @@ Plan Balanced::plan(const PlanInput& in) const {
   const auto considered_cpus = considered.to_vector();
 
   // 4. The first measured load: one deliberate re-plan when the layout found is off.
-  if (load.first && !items.empty()) {
+  if (load.first && load.measured && !items.empty()) {
     const int b = busiest_of(loads, considered_cpus);
     if (b >= 0 && loads.cpu(b) > lb * (1.0 + bal.margin)) {
       const double before = loads.cpu(b);
@@ -381,9 +388,15 @@ Plan Balanced::plan(const PlanInput& in) const {
   }
 
   // 5. Balance.
-  Search search{m, bal, groups, items, loads, considered_cpus, pinned, lb, moves};
-  for (auto& note : balance(search, bal.margin)) plan.notes.push_back(std::move(note));
-  lb = search.lb;
+  if (load.measured) {
+    Search search{m, bal, groups, items, loads, considered_cpus, pinned, lb, moves};
+    for (auto& note : balance(search, bal.margin)) plan.notes.push_back(std::move(note));
+    lb = search.lb;
+  } else {
+    plan.notes.push_back(
+        "balanced: no load measured yet after a restart: the layout an earlier run made is kept as it is (IRQs "
+        "without a single CPU are spread) until the first load is measured");
+  }
 
   // Every placed IRQ gets a placement, kept ones included, so the plan is complete and the diff
   // shows exactly the moves.

@@ -19,6 +19,9 @@ struct LoadInfo {
   // The first load the daemon measured since it started: a load-aware policy may re-plan once
   // (balanced does when the layout it finds is off by more than its margin).
   bool first = false;
+  // False: nothing was measured yet (costs all absent), the layout on the machine is one an earlier
+  // run of irqd made (a restarted daemon's first cycle): a load-aware policy keeps what is placed.
+  bool measured = true;
 };
 
 }  // namespace irqd::policies
