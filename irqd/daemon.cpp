@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -69,7 +70,22 @@ ApplyResult Daemon::cycle() {
   have_load_ = have_load;
   last_sample_ = now;
   for (auto& [irq, n] : sampler_.cycles_since_move()) ++n;
-  discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
+  const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
+  if (found.version != groups_version_ || found.version == 0) {
+    // One cost per interrupt per NIC (its driver's), one for every other IRQ: from the next
+    // sample on, the sampler splits shared CPUs' time with the costs it fits to them.
+    std::unordered_map<int, int> groups;
+    const auto& inv = found.inventory;
+    for (const auto& irq : inv.irqs) {
+      int g = static_cast<int>(inv.nics.size());
+      if (!irq.device.empty())
+        for (std::size_t n = 0; n < inv.nics.size(); ++n)
+          if (inv.nics[n].name == irq.device) g = static_cast<int>(n);
+      groups.emplace(irq.irq, g);
+    }
+    sampler_.set_groups(std::move(groups), inv.nics.size() + 1);
+    groups_version_ = found.version;
+  }
   // The last plan lends what did not change (machine, scoped discovery, resolved config, and the
   // plan itself when it cannot differ); it stays valid for D-Bus views until replaced below.
   // Without a measured load a load-aware policy plans a static layout (spread's). On a machine an
@@ -99,8 +115,10 @@ ApplyResult Daemon::cycle() {
       if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
     discovery_.written(plan->diff.knobs);
-    // Cooldown guards measured moves against flapping.
-    if (have_load)
+    // Cooldown guards measured moves against flapping. The first load's deliberate re-plan starts
+    // none: it was made from costs measured on another layout (a shared CPU's split is only as good
+    // as the costs per interrupt learned so far), and the next cycle must be free to correct it.
+    if (have_load && !sampler_.load().first)
       for (int irq : r.moved) {
         sampler_.cycles_since_move()[irq] = 0;
         if (auto f = from.find(irq); f != from.end()) sampler_.moved_from()[irq] = f->second;

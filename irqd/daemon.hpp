@@ -130,6 +130,7 @@ class Daemon {
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta
   bool had_load_ = false;                     // some cycle since start had a measured load
+  std::uint64_t groups_version_ = 0;          // discovery version the sampler's IRQ groups are from
   bool adopted_logged_ = false;               // "adopting the layout of an earlier run" was logged
   bool originals_loaded_ = false;             // originals_ read from the run dir
   bool adopt_ = false;                        // they were not empty: a restart over irqd's own layout

@@ -166,6 +166,12 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     for (std::size_t i = 0; i < rows_.size() && !weight_by_irq_.empty(); ++i)
       if (auto w = weight_by_irq_.find(now.rows[rows_[i]].irq); w != weight_by_irq_.end()) weight_[i] = w->second;
   }
+  if (!in_place || groups_changed_) {
+    group_.assign(rows_.size(), -1);
+    for (std::size_t i = 0; i < rows_.size() && !groups_.empty(); ++i)
+      if (auto g = groups_.find(now.rows[rows_[i]].irq); g != groups_.end()) group_[i] = g->second;
+    groups_changed_ = false;
+  }
 
   // CPU time spent in interrupts over the interval, per column.
   int max_cpu = -1;
@@ -211,20 +217,40 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       }
     }
   };
+  const bool have_delta = primed_ && seconds > 0;
+  const std::size_t ngroups = have_delta && ngroups_ <= CostModel::kMaxGroups ? ngroups_ : 0;
   col_total_.assign(ncols, 0);
-  col_known_.assign(ncols, 0.0);
-  col_unknown_.assign(ncols, 0);
+  col_group_.assign(ncols * ngroups, 0.0);
   each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
     col_total_[c] += d;
-    if (weight_[i] > 0) col_known_[c] += weight_[i] * static_cast<double>(d);
-    else col_unknown_[c] += d;
+    if (ngroups > 0 && group_[i] >= 0) col_group_[c * ngroups + static_cast<std::size_t>(group_[i])] += static_cast<double>(d);
   });
-
-  const bool have_delta = primed_ && seconds > 0;
+  // Each group's cost per interrupt from every CPU's equation; an IRQ measured alone on its CPU
+  // has its own, exact one.
+  if (ngroups > 0) {
+    costs_.begin(ngroups, 1.0 - alpha_);
+    for (std::size_t c = 0; c < ncols; ++c)
+      if (col_seconds_[c] >= 0 && col_total_[c] > 0) costs_.add(&col_group_[c * ngroups], col_seconds_[c]);
+    costs_.solve();
+  }
+  auto weight = [&](std::size_t i) {
+    if (weight_[i] > 0) return weight_[i];
+    return group_[i] >= 0 ? costs_.cost(static_cast<std::size_t>(group_[i])) : 0.0;
+  };
+  col_known_.assign(ncols, 0.0);
+  col_unknown_.assign(ncols, 0);
+  if (have_delta)
+    each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+      if (const double w = weight(i); w > 0) col_known_[c] += w * static_cast<double>(d);
+      else col_unknown_[c] += d;
+    });
+  // Where each IRQ fired in the previous interval (same positions only when read in place).
+  if (in_place) std::swap(prev_fired_, fired_);
+  else prev_fired_.clear();
   fired_.assign(rows_.size(), FiredOn{});
   if (have_delta) {
     // A column's time is split among its IRQs in proportion to their interrupts weighted by each
-    // IRQ's learned cost per interrupt (an IRQ without one counts at the column's average), and
+    // IRQ's cost per interrupt (its own, else its group's; without either the column's average),
     // scaled so the column's shares add up to its measured time exactly.
     col_ratio_.assign(ncols, 0.0);
     col_scale_.assign(ncols, 0.0);
@@ -236,20 +262,35 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     }
     row_cost_.assign(rows_.size(), 0.0);
     row_fired_.assign(rows_.size(), 0);
+    row_alone_.assign(rows_.size(), 1);
     each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
       row_fired_[i] += d;
-      row_cost_[i] += col_scale_[c] * (weight_[i] > 0 ? weight_[i] : col_ratio_[c]) * static_cast<double>(d);
+      const double w = weight(i);
+      row_cost_[i] += col_scale_[c] * (w > 0 ? w : col_ratio_[c]) * static_cast<double>(d);
+      if (d != col_total_[c]) row_alone_[i] = 0;
       FiredOn& on = fired_[i];
       if (on.ncpus++ == 0) on.first_cpu = now.cpus[c];
     });
-    // Learn each IRQ's cost per interrupt from what it was charged. Exact when it fired alone on
-    // its CPUs; next to others only as good as their weights, so interrupts of different drivers
-    // (1 us vs 8 us each) are told apart once each was measured alone, and stay apart after.
+    // An IRQ that fired alone on its CPUs was charged exactly: its own cost per interrupt, which
+    // then wins over its group's (NAPI makes a busy queue's interrupts dearer than an idle one's).
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      if (row_fired_[i] < kMinLearnInterrupts || !(row_cost_[i] > 0)) continue;
+      if (!row_alone_[i] || row_fired_[i] < kMinLearnInterrupts || !(row_cost_[i] > 0)) continue;
       const double seen = row_cost_[i] / static_cast<double>(row_fired_[i]);
       weight_[i] = weight_[i] > 0 ? alpha_ * seen + (1 - alpha_) * weight_[i] : seen;
     }
+
+    // CPUs whose IRQs changed since the previous interval (one arrived or left): the split of their
+    // time changed, and the shares of every IRQ there start afresh instead of averaging with shares
+    // of another split (as good as the costs per interrupt were, which is not always very good).
+    changed_cpus_.clear();
+    for (std::size_t i = 0; i < prev_fired_.size() && i < fired_.size(); ++i) {
+      const FiredOn &a = prev_fired_[i], &b = fired_[i];
+      if (a.ncpus == 0 || b.ncpus == 0 || (a.first_cpu == b.first_cpu && a.ncpus == b.ncpus)) continue;
+      changed_cpus_.push_back(a.first_cpu);
+      changed_cpus_.push_back(b.first_cpu);
+    }
+    std::sort(changed_cpus_.begin(), changed_cpus_.end());
+    auto company_changed = [&](int cpu) { return std::binary_search(changed_cpus_.begin(), changed_cpus_.end(), cpu); };
 
     // The EWMA map is updated in place when it holds exactly these IRQs in this order (a steady
     // machine, rows ascending as the kernel prints them), else rebuilt.
@@ -262,10 +303,14 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (!in_place && row_map_[i] < 0) continue;  // new IRQ: it starts at its first measurement
       policies::IrqLoad fresh{row_cost_[i] / seconds, static_cast<double>(row_fired_[i]) / seconds};
-      // EWMA; IRQs that vanished are dropped.
+      // EWMA; IRQs that vanished are dropped. An IRQ that fired elsewhere than in the previous
+      // interval (it moved) starts afresh: its old share was split among other neighbours, as
+      // good as their costs per interrupt were then, and the policy must see its new place now.
+      const bool moved = fired_[i].ncpus > 0 && company_changed(fired_[i].first_cpu);
       if (map_in_place) {
         auto& l = slot->second;
-        l = {alpha_ * fresh.cost + (1 - alpha_) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate};
+        const double a = moved ? 1.0 : alpha_;
+        l = {a * fresh.cost + (1 - a) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate};
         ++slot;
         continue;
       }

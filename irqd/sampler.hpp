@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "irqd/cost_model.hpp"
 #include "policies/load.hpp"
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/proc_softirqs.hpp"
@@ -56,6 +57,17 @@ class Sampler {
   // exists (from the second call on). Throws sysfs errors of the first two files unchanged; a
   // malformed softirqs/softnet_stat only drops the network rates for that interval (net_error()).
   bool sample(const sysfs::SysRoot& root, double seconds);
+  // Which IRQs share a cost per interrupt (one group per NIC, one for every other IRQ; groups
+  // numbered 0..groups-1): the sampler fits each group's cost to the CPUs' measured time
+  // (CostModel) and splits a shared CPU's time by interrupts weighted with it. IRQs in no group
+  // count at their CPU's average cost per interrupt unless measured alone.
+  void set_groups(std::unordered_map<int, int> irq_group, std::size_t groups) {
+    groups_ = std::move(irq_group);
+    ngroups_ = groups;
+    groups_changed_ = true;
+  }
+  // The cost per interrupt fitted for group g (0: not determined).
+  double group_cost(std::size_t g) const { return costs_.cost(g); }
   // The computation, from already parsed readings (tests and the simulator call this).
   bool update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds);
   // Network rates from already parsed readings; null = that file is absent.
@@ -115,9 +127,18 @@ class Sampler {
   std::vector<double> col_known_;          // interrupts of IRQs with a learned cost, weighted by it
   std::vector<std::uint64_t> col_unknown_; // interrupts of IRQs without one
   std::vector<double> col_scale_;          // column seconds / its weighted interrupts
-  std::vector<double> weight_;             // by numbered position: learned seconds per interrupt (0: none)
+  std::vector<double> weight_;             // by numbered position: seconds per interrupt measured alone (0: none)
   std::unordered_map<int, double> weight_by_irq_;  // carried across a change of the table's shape
+  std::vector<char> row_alone_;            // by numbered position: fired only where nothing else did
+  std::unordered_map<int, int> groups_;    // set_groups(): IRQ -> group
+  std::size_t ngroups_ = 0;
+  bool groups_changed_ = false;
+  std::vector<int> group_;                 // by numbered position (-1: none)
+  std::vector<double> col_group_;          // by column x group: interrupts over the interval
+  CostModel costs_;
   std::vector<FiredOn> fired_;
+  std::vector<FiredOn> prev_fired_;        // fired_ of the interval before (same positions)
+  std::vector<int> changed_cpus_;          // CPUs an IRQ arrived on or left this interval, sorted
   std::vector<std::uint32_t> row_now_, row_old_;  // a row's counters, expanded to compare readings
   std::map<int, double> cpu_time_;
   policies::LoadInfo load_;

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include <fmt/format.h>
@@ -127,6 +128,18 @@ CycleStats ScenarioRunner::cycle() {
   daemon_->cycle();
   s.daemon_ms = cpu_ms() - before;
   s.changes = daemon_->last_report().changes;
+  // IRQD_SIM_DEBUG=1: each cycle's plan notes, and the busiest CPU as the policy estimated it
+  // against the truly busiest one (where a failing scenario's costs went wrong).
+  if (std::getenv("IRQD_SIM_DEBUG") != nullptr && daemon_->last_plan() != nullptr) {
+    for (const auto& note : daemon_->last_plan()->plan->notes) fmt::print("cycle {} note: {}\n", history_.size() + 1, note);
+    const auto& l = daemon_->load();
+    std::map<int, double> est;
+    for (const auto& p : daemon_->last_plan()->plan->irqs)
+      if (auto it = l.irqs.find(p.irq); it != l.irqs.end()) est[p.cpus.first()] += it->second.cost;
+    double mx = 0; int mc = -1;
+    for (auto [c, v] : est) if (v > mx) { mx = v; mc = c; }
+    fmt::print("cycle {} policy busiest CPU {} {:.3f}; true CPU {} est {:.3f}\n", history_.size() + 1, mc, mx, s.busiest_cpu, est[s.busiest_cpu]);
+  }
   history_.push_back(s);
   return s;
 }
