@@ -219,6 +219,7 @@ Plan Balanced::plan(const PlanInput& in) const {
   };
 
   // 1. Pinned IRQs: fixed load on their CPUs (whatever their class, as apply_irq_pins places them).
+  // `pinned` is every load this plan does not place, by CPU (pins, and below, other IRQs).
   Loads loads(m, size);
   std::vector<double> pinned(ix(size), 0.0);
   for (const auto& [irq, cpus] : in.config.irq_pins) {
@@ -268,6 +269,23 @@ Plan Balanced::plan(const PlanInput& in) const {
       items.push_back(it);
     }
     groups.push_back(std::move(g));
+  }
+  // Every other IRQ with a measured cost (not network, kernel-managed, a NIC's misc vector, a NIC
+  // irqd does not place) is fixed load where it fires: a queue IRQ next to a busy NVMe queue is
+  // not alone on its CPU, and moving it away lowers that CPU.
+  {
+    std::vector<int> placed;
+    placed.reserve(items.size());
+    for (const auto& it : items) placed.push_back(it.info->irq);
+    std::sort(placed.begin(), placed.end());
+    for (const auto& irq : in.inventory.irqs) {
+      if (in.config.irq_pins.contains(irq.irq) || std::binary_search(placed.begin(), placed.end(), irq.irq)) continue;
+      const double cost = cost_of(irq.irq);
+      const int cpu = current_cpu(irq).second >= 0 ? current_cpu(irq).second : current_cpu(irq).first;
+      if (cost <= 0 || cpu < 0 || cpu >= size) continue;
+      pinned[ix(cpu)] += cost;
+      loads.add_fixed(cpu, cost);
+    }
   }
   // Room: the demand on a node is every IRQ confined to it (its NICs' and pinned ones).
   std::vector<double> group_cost(groups.size(), 0.0);
