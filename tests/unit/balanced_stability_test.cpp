@@ -115,6 +115,30 @@ TEST(BalancedStability, AnIrqIsNeverMovedBackToTheCpuItLeft) {
   EXPECT_NE(irq_cpu(p, 100), 2);
 }
 
+TEST(BalancedStability, IrqsItDoesNotPlaceCountWhereTheyFire) {
+  // The costliest queue (0.8) shares CPU 0 with an NVMe queue (0.2) the plan does not place: CPU 0
+  // is at 1.0, not 0.8, and the queue moves to a free CPU.
+  auto m = topology::load_synthetic("pack:1 core:4 pu:1");
+  Inventory inv;
+  add_nic(inv, {.rx = 3, .tx = 3});
+  sysfs::IrqInfo nvme;
+  nvme.irq = 50;
+  nvme.cls = IrqClass::kManaged;
+  nvme.affinity = nvme.effective = CpuSet::of({0});
+  inv.irqs.insert(inv.irqs.begin(), nvme);
+  place(inv, 100, 0);
+  place(inv, 101, 1);
+  place(inv, 102, 2);
+  LoadInfo l;
+  l.irqs[50].cost = 0.2;
+  l.irqs[100].cost = 0.8;
+  l.irqs[101].cost = 0.1;
+  l.irqs[102].cost = 0.1;
+  Plan p = run(m, inv, l);
+  EXPECT_EQ(irq_cpu(p, 100), 3);
+  EXPECT_EQ(p.irq(50), nullptr);  // still not placed
+}
+
 TEST(BalancedStability, NoiseInsideTheMarginMovesNothing) {
   // Balance once, then perturb every cost by up to +-3% for 20 cycles: not one move.
   auto m = pascal();
