@@ -11,7 +11,6 @@
 //     whose mean does not change);
 //   - after the hot set moves: back within 5% within 3 cycles, then quiet again;
 //   - after a restart on a calm, well-placed machine: zero writes.
-// Many of these fail with the policy of this commit; they are the target, not a mistake.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
