@@ -281,7 +281,8 @@ Plan Balanced::plan(const PlanInput& in) const {
     for (const auto& irq : in.inventory.irqs) {
       if (in.config.irq_pins.contains(irq.irq) || std::binary_search(placed.begin(), placed.end(), irq.irq)) continue;
       const double cost = cost_of(irq.irq);
-      const int cpu = current_cpu(irq).second >= 0 ? current_cpu(irq).second : current_cpu(irq).first;
+      const auto [written, delivered] = current_cpu(irq);
+      const int cpu = delivered >= 0 ? delivered : written;  // where it fires now
       if (cost <= 0 || cpu < 0 || cpu >= size) continue;
       pinned[ix(cpu)] += cost;
       loads.add_fixed(cpu, cost);
