@@ -8,8 +8,11 @@
 #include <fstream>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "irqd/discover.hpp"
 #include "irqd/engine.hpp"
+#include "irqd/report.hpp"
 #include "policies/core_order.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
@@ -201,6 +204,54 @@ TEST(NicNumaTest, LocalCpusOfANodeFromIrqsAreTheNodes) {
   EXPECT_TRUE(local.numa_local);
   EXPECT_NE(local.why.find("node 1"), std::string::npos) << local.why;
   EXPECT_NE(local.why.find("IRQs"), std::string::npos) << local.why;
+}
+
+// The reports say where the node came from.
+TEST(NicNumaTest, ReportsSayTheSource) {
+  SyntheticTree t(4);
+  t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .numa_node = -1, .rx = 1, .tx = 1});
+  t.add_nic({.name = "eth1", .pci = "0000:04:00.0", .numa_node = 0, .rx = 1, .tx = 1});
+  t.add_nic({.name = "eth2", .pci = "0000:05:00.0", .numa_node = -1, .rx = 1, .tx = 1});
+  t.add_irq({.irq = 101, .name = "eth0-TxRx-0", .node = 0});
+  t.add_irq({.irq = 102, .name = "eth1-TxRx-0", .node = 0});
+  t.add_irq({.irq = 103, .name = "eth2-TxRx-0", .node = -1});
+  t.finish();
+  EngineOptions opts;
+  opts.root = t.root();
+  opts.use_netlink = false;
+  opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  auto r = plan_once(opts, config::Config{});
+
+  auto text = render_text(*r, "t", nullptr);
+  auto row = [&](const std::string& dev) {
+    auto at = text.find("\n" + dev + " ");
+    return at == std::string::npos ? std::string() : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_NE(row("eth0").find(" 0 (irq) "), std::string::npos) << row("eth0");
+  EXPECT_EQ(row("eth1").find("(irq)"), std::string::npos) << row("eth1");
+  EXPECT_NE(row("eth2").find(" - "), std::string::npos) << row("eth2");
+  EXPECT_NE(text.find("(irq) = "), std::string::npos) << text;  // the footnote says what it means
+
+  auto json = nlohmann::json::parse(render_json(*r, "t", nullptr));
+  std::map<std::string, std::pair<int, std::string>> got;
+  for (const auto& d : json["devices"]) got[d["name"]] = {d["numa_node"], d["numa_source"]};
+  EXPECT_EQ(got["eth0"], (std::pair<int, std::string>{0, "irq"}));
+  EXPECT_EQ(got["eth1"], (std::pair<int, std::string>{0, "device"}));
+  EXPECT_EQ(got["eth2"], (std::pair<int, std::string>{-1, "none"}));
+}
+
+// A report without a node from IRQs has no footnote.
+TEST(NicNumaTest, NoFootnoteWithoutIrqNodes) {
+  SyntheticTree t(4);
+  t.add_nic({.name = "eth1", .pci = "0000:04:00.0", .numa_node = 0, .rx = 1, .tx = 1});
+  t.add_irq({.irq = 102, .name = "eth1-TxRx-0", .node = 0});
+  t.finish();
+  EngineOptions opts;
+  opts.root = t.root();
+  opts.use_netlink = false;
+  opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  auto text = render_text(*plan_once(opts, config::Config{}), "t", nullptr);
+  EXPECT_EQ(text.find("(irq)"), std::string::npos) << text;
 }
 
 }  // namespace
