@@ -1,7 +1,8 @@
 // Discovery. Which IRQ serves which queue is taken from three sources in order of trust: the
 // netdev genetlink family (the kernel says so), the device's msi_irqs (the IRQ is the device's;
 // the name says which queue), then the IRQ name alone (driver conventions, with the PCI address
-// in the chip column or the name to find the device).
+// in the chip column or the name to find the device). A NIC's NUMA node comes from its PCI
+// function, else from the /proc/irq/N/node most of its queue IRQs report.
 #include "irqd/discover.hpp"
 
 #include <algorithm>
@@ -39,6 +40,7 @@ NicInfo from_device(const sysfs::NetDevice& d) {
   if (d.pci) {
     n.pci = d.pci->address;
     n.numa_node = d.pci->numa_node;
+    if (n.numa_node >= 0) n.numa_source = sysfs::NumaSource::kDevice;
     n.local_cpus = d.pci->local_cpus;
   }
   for (const auto& q : d.rx) n.rx.push_back({q.index, true, q.rps_cpus, q.rps_flow_cnt, {}, {}, {}});
@@ -118,6 +120,7 @@ NicInfo inferred_nic(const sysfs::SysRoot& root, const std::string& name, const 
   if (!pci.empty()) {
     if (auto dev = sysfs::read_pci_device(root, pci)) {
       n.numa_node = dev->numa_node;
+      if (n.numa_node >= 0) n.numa_source = sysfs::NumaSource::kDevice;
       n.local_cpus = dev->local_cpus;
       n.driver = dev->driver;
     }
@@ -148,6 +151,37 @@ std::string inferred_key(const sysfs::IrqNameInfo& named, const std::string& chi
   if (!named.iface.empty()) return named.iface;
   if (!named.virtio.empty()) return named.virtio;
   return !named.pci.empty() ? named.pci : chip_pci;
+}
+
+// A NIC whose device names no NUMA node (no numa_node file, or -1) takes the node most of its
+// queue IRQs report (`irq_nodes`: node -> IRQs, -1 left out). IRQs that disagree are warned
+// about; a tie gives no node, since nothing says which half is right.
+void node_from_irqs(NicInfo& nic, const std::map<int, int>& irq_nodes, std::vector<std::string>& warnings) {
+  if (nic.numa_node >= 0 || irq_nodes.empty()) return;
+  int best = -1, best_count = 0;
+  bool tie = false;
+  for (const auto& [node, count] : irq_nodes) {
+    if (count > best_count) {
+      best = node;
+      best_count = count;
+      tie = false;
+    } else if (count == best_count) {
+      tie = true;
+    }
+  }
+  if (irq_nodes.size() > 1) {
+    std::vector<std::pair<int, int>> by_count(irq_nodes.begin(), irq_nodes.end());
+    std::stable_sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string counts;
+    for (const auto& [node, count] : by_count)
+      counts += fmt::format("{}{} on node {}", counts.empty() ? "" : ", ", count, node);
+    warnings.push_back(fmt::format("{}: the device gives no NUMA node and its queue IRQs' /proc/irq/N/node "
+                                   "disagree ({}): {}",
+                                   nic.name, counts, tie ? "no majority, no node" : fmt::format("using node {}", best)));
+  }
+  if (tie) return;
+  nic.numa_node = best;
+  nic.numa_source = sysfs::NumaSource::kIrq;
 }
 
 int mask_bits(const sysfs::SysRoot& root, const sysfs::InterruptTable& table) {
@@ -288,14 +322,19 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
     irqs.emplace_back(std::move(info), owner);
   }
 
+  std::vector<std::map<int, int>> irq_nodes(inv.nics.size());  // per NIC: node -> queue IRQs
   for (auto& [info, owner] : irqs) {
     if (owner) {
       NicInfo& nic = inv.nics[*owner];
       nic.irqs.push_back(info.irq);
-      if (info.cls == IrqClass::kQueue) attach_queue(nic, info);
+      if (info.cls == IrqClass::kQueue) {
+        attach_queue(nic, info);
+        if (info.node >= 0) ++irq_nodes[*owner][info.node];
+      }
     }
     inv.irqs.push_back(std::move(info));
   }
+  for (std::size_t i = 0; i < inv.nics.size(); ++i) node_from_irqs(inv.nics[i], irq_nodes[i], out.warnings);
   for (auto& nic : inv.nics) {
     std::sort(nic.irqs.begin(), nic.irqs.end());
     auto by_index = [](const auto& a, const auto& b) { return a.index < b.index; };

@@ -62,6 +62,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                        {"driver", n.driver},
                        {"pci", n.pci.empty() ? json(nullptr) : json(n.pci)},
                        {"numa_node", n.numa_node},
+                       {"numa_source", sysfs::to_string(n.numa_source)},
                        {"local_cpus", set_json(n.local_cpus)},
                        {"virtual", n.is_virtual},
                        {"from_sysfs", n.from_sysfs},

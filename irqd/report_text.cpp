@@ -46,6 +46,13 @@ std::string short_set(const std::optional<sysfs::CpuSet>& s) {
   return fmt::format("{} CPUs in {}-{}", s->count(), s->first(), s->last());
 }
 
+// The NIC's NUMA node, marked when it comes from its IRQs rather than its device.
+std::string node_label(const sysfs::NicInfo& n) {
+  if (n.numa_node < 0) return "-";
+  if (n.numa_source == sysfs::NumaSource::kIrq) return fmt::format("{} (irq)", n.numa_node);
+  return std::to_string(n.numa_node);
+}
+
 std::string queue_label(const sysfs::IrqInfo& irq) {
   if (irq.cls != sysfs::IrqClass::kQueue) return "-";
   switch (irq.role) {
@@ -84,11 +91,16 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
 
   out += fmt::format("Network devices ({})\n", inv.nics.size());
   Table devs({"DEVICE", "DRIVER", "PCI", "NODE", "LOCAL CPUS", "RX", "TX", "IRQS"});
-  for (const auto& n : inv.nics)
-    devs.add({n.name, n.driver.empty() ? "-" : n.driver, n.pci.empty() ? "-" : n.pci,
-              n.numa_node < 0 ? "-" : std::to_string(n.numa_node), short_set(n.local_cpus),
-              std::to_string(n.rx.size()), std::to_string(n.tx.size()), std::to_string(n.irqs.size())});
-  out += devs.str() + "\n";
+  bool irq_nodes = false;
+  for (const auto& n : inv.nics) {
+    irq_nodes |= n.numa_source == sysfs::NumaSource::kIrq;
+    devs.add({n.name, n.driver.empty() ? "-" : n.driver, n.pci.empty() ? "-" : n.pci, node_label(n),
+              short_set(n.local_cpus), std::to_string(n.rx.size()), std::to_string(n.tx.size()),
+              std::to_string(n.irqs.size())});
+  }
+  out += devs.str();
+  if (irq_nodes) out += "(irq) = node from the NIC's queue IRQs (/proc/irq/N/node): the device gives none\n";
+  out += "\n";
 
   out += fmt::format("Network IRQs ({})\n", r.diff.irqs.size());
   Table irqs({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "EFFECTIVE", "PLANNED", "NAME", "WHY"});

@@ -61,7 +61,11 @@ LocalCpus nic_local_cpus(const topology::Machine& m, const sysfs::NicInfo& nic, 
     if (!local.empty()) {
       out.cpus = local;
       out.numa_local = true;
-      out.why = fmt::format("node {} (the NIC's NUMA node)", nic.numa_node);
+      // A node from the IRQs wins over local_cpus too: a device without a node has local_cpus
+      // covering every CPU (cpumask_of_node(-1)), which says nothing.
+      out.why = nic.numa_source == sysfs::NumaSource::kIrq
+                    ? fmt::format("node {} (the NIC's NUMA node, from its IRQs)", nic.numa_node)
+                    : fmt::format("node {} (the NIC's NUMA node)", nic.numa_node);
       return out;
     }
     out.cpus = usable;

@@ -33,9 +33,10 @@ struct LocalCpus {
   std::string why;    // "node 1 (the NIC's NUMA node)", "all nodes (no NUMA information)", ...
 };
 
-// The NIC's NUMA node's usable CPUs; its local_cpus when it names no node but they are a proper
-// subset of the machine; all usable CPUs when there is no NUMA information or the node has no
-// usable CPU (CPU-less memory node, everything banned).
+// The NIC's NUMA node's usable CPUs (the node from its device or, failing that, from its IRQs:
+// NicInfo::numa_source); its local_cpus when it has no node but they are a proper subset of the
+// machine; all usable CPUs when there is no NUMA information or the node has no usable CPU
+// (CPU-less memory node, everything banned).
 LocalCpus nic_local_cpus(const topology::Machine& m, const sysfs::NicInfo& nic, const CpuSet& usable);
 
 }  // namespace irqd::policies

@@ -25,6 +25,15 @@ const char* to_string(MappingSource s) {
   return "?";
 }
 
+const char* to_string(NumaSource s) {
+  switch (s) {
+    case NumaSource::kNone: return "none";
+    case NumaSource::kDevice: return "device";
+    case NumaSource::kIrq: return "irq";
+  }
+  return "?";
+}
+
 const NicInfo* Inventory::nic(const std::string& name) const {
   auto it = std::lower_bound(nics.begin(), nics.end(), name,
                              [](const NicInfo& n, const std::string& v) { return n.name < v; });

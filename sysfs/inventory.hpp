@@ -24,6 +24,11 @@ const char* to_string(IrqClass c);
 enum class MappingSource { kNone, kNetdevGenl, kMsiIrqs, kIrqName };
 const char* to_string(MappingSource s);
 
+// Where a NIC's NUMA node came from, most trusted first: the PCI function's numa_node, else the
+// node most of its queue IRQs report in /proc/irq/N/node, else nowhere (numa_node -1).
+enum class NumaSource { kNone, kDevice, kIrq };
+const char* to_string(NumaSource s);  // "none", "device", "irq"
+
 struct IrqInfo {
   int irq = -1;
   std::string name;           // action name from /proc/interrupts
@@ -59,6 +64,7 @@ struct NicInfo {
   std::string pci;            // PCI address, "" when none
   std::string mac;            // hardware address, "" when unknown (for configuration rules)
   int numa_node = -1;         // -1: no NUMA information
+  NumaSource numa_source = NumaSource::kNone;  // what gave numa_node
   std::optional<CpuSet> local_cpus;
   bool is_virtual = false;
   bool from_sysfs = true;     // false: known only from IRQ names (trees without sys/class/net)
