@@ -11,7 +11,7 @@
 
 #include <functional>
 
-#include "irqd/event_loop.hpp"
+#include "irqd/daemon/control.hpp"  // the daemon's control API (and its event loop)
 
 namespace irqd::dbus {
 

@@ -1,9 +1,9 @@
-// The D-Bus service io.github.irqd.Irqd1 on the system bus: translates between the bus and the
-// daemon. Read methods answer from the daemon's state (the last cycle's plan, report and load,
-// cached once per cycle); write methods check the caller is root, validate their arguments
-// against the last discovery, change the run-time overrides (persisted at once) and run a cycle
-// after the reply. Signals: CycleCompleted after every cycle, DevicesChanged when the NIC set or
-// a NIC's queue count changes.
+// The D-Bus service io.github.irqd.Irqd1 on the system bus: a translator between the bus and the
+// daemon's control API (daemon/control.hpp). Each method checks the caller may call it, makes one
+// call and turns the typed result into a reply or a D-Bus error. Read methods answer from the
+// control API's snapshot (cached once per cycle); a write method's cycle runs after its reply.
+// Signals: CycleCompleted after every cycle, DevicesChanged when the NIC set or a NIC's queue
+// count changes.
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -14,20 +14,17 @@
 #include <string>
 #include <vector>
 
-#include "irqd/daemon.hpp"
+#include "irqd/daemon/control.hpp"
 #include "irqd/dbus/bus_loop.hpp"
+#include "irqd/dbus/names.hpp"
 #include "irqd/dbus/views.hpp"
-#include "irqd/overrides.hpp"
 #include "irqd1_adaptor.h"
 
 namespace irqd::dbus {
 
-inline constexpr const char* kBusName = "io.github.irqd.Irqd1";
-inline constexpr const char* kObjectPath = "/io/github/irqd/Irqd1";
-
 class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_adaptor> {
  public:
-  Service(sdbus::IConnection& conn, Daemon& daemon, OverrideStore& store);
+  Service(sdbus::IConnection& conn, Control& control);
   ~Service();
 
   // After every cycle: refresh the cached read replies, emit the signals.
@@ -57,35 +54,25 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
 
   // Throws AccessDenied unless the caller of the message being processed is UID 0.
   void require_root(const char* method);
-  // The last successful cycle's plan; throws Failed when there is none yet.
-  const PlanResult& need_plan() const;
-  // Saves new overrides (Failed when the state file cannot be written: nothing changes) and asks
-  // for a cycle after the reply.
-  void commit(Overrides o, const std::string& what);
 
-  Daemon& daemon_;
-  OverrideStore& store_;
-  bool cycle_requested_ = false;
+  Control& control_;
   std::vector<IrqRow> irqs_;        // cached per cycle
   std::vector<DeviceRow> devices_;  // cached per cycle
   std::vector<std::string> device_sig_;
   bool have_devices_ = false;
 };
 
-// The service with its connection, the overrides and their state file, attached to a daemon.
+// The service with its connection, attached to a daemon through its control API.
 class BusService {
  public:
-  // Loads STATE_DIR/overrides.json (a corrupt one is reported and moved aside) and layers it onto
-  // the daemon's configuration. With `with_bus`, connects to the system bus
-  // (DBUS_SYSTEM_BUS_ADDRESS honoured), owns io.github.irqd.Irqd1 and serves it from the daemon's
-  // loop; when the bus cannot be reached or the name is taken, logs a warning and the daemon runs
-  // without the service.
-  BusService(Daemon& daemon, const std::string& state_dir, bool with_bus);
+  // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS honoured), owns io.github.irqd.Irqd1 and
+  // serves it from the daemon's loop; when the bus cannot be reached or the name is taken, logs a
+  // warning and the daemon runs without the service.
+  explicit BusService(Control& control);
   ~BusService();
   bool on_bus() const { return service_ != nullptr; }
 
  private:
-  OverrideStore store_;
   std::unique_ptr<sdbus::IConnection> conn_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<BusLoop> loop_;

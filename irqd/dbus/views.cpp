@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "irqd/override_args.hpp"
+#include "irqd/daemon/control.hpp"
 
 namespace irqd::dbus {
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "irqd/engine.hpp"
-#include "irqd/overrides.hpp"
+#include "irqd/engine/engine.hpp"
+#include "irqd/daemon/control.hpp"
 #include "policies/load.hpp"
 
 namespace irqd::dbus {

@@ -8,14 +8,15 @@
 #include <cstdlib>
 #include <utility>
 
+#include "irqd/dbus/names.hpp"
 #include "irqd/irqctl/errors.hpp"
 #include "irqd1_proxy.h"
 
 namespace irqd::irqctl {
 
 namespace {
-constexpr const char* kBusName = "io.github.irqd.Irqd1";
-constexpr const char* kObjectPath = "/io/github/irqd/Irqd1";
+using dbus::kBusName;
+using dbus::kObjectPath;
 
 class Proxy final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_proxy> {
  public:

@@ -1,6 +1,8 @@
 // D-Bus error name -> exit code and message.
 #include "irqd/irqctl/errors.hpp"
 
+#include "irqd/dbus/names.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -9,7 +11,7 @@
 namespace irqd::irqctl {
 
 namespace {
-constexpr std::string_view kIrqd = "io.github.irqd.Irqd1.Error.";
+constexpr std::string_view kIrqd = dbus::kErrorPrefix;
 constexpr std::string_view kBus = "org.freedesktop.DBus.Error.";
 
 // The bus says nobody answered: the daemon is not running, not on this bus, or hung.

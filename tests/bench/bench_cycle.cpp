@@ -20,8 +20,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "irqd/daemon.hpp"
-#include "irqd/engine.hpp"
+#include "irqd/daemon/daemon.hpp"
+#include "irqd/engine/engine.hpp"
 #include "sysfs/proc_interrupts.hpp"
 #include "tests/bench/scale_tree.hpp"
 #include "tests/support/fixtures.hpp"

@@ -1,4 +1,4 @@
-// libFuzzer target: the D-Bus write methods' argument parsers (irqd/override_args.hpp) — the
+// libFuzzer target: the D-Bus write methods' argument parsers (irqd/daemon/override_args.hpp) — the
 // cpulist, queue name ("rx-3", "tx-0"), device and policy name of PinIrq, PinQueue, BanCpus,
 // SetDevicePolicy. The first byte picks the parser, the rest is the argument.
 // Properties: each parser returns or throws std::invalid_argument with a short, printable-ASCII
@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "irqd/override_args.hpp"
+#include "irqd/daemon/override_args.hpp"
 
 namespace {
 void check_message(const std::invalid_argument& e) {

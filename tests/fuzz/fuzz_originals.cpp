@@ -16,7 +16,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "irqd/originals.hpp"
+#include "irqd/engine/originals.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,5 @@
 // libFuzzer target: parse_overrides on arbitrary overrides.json content (the state file irqd
-// reads at start, irqd/overrides.hpp).
+// reads at start, irqd/daemon/overrides.hpp).
 // Properties: the parser either returns or throws std::invalid_argument (any other exception is a
 // crash); what parses survives serialize_overrides + parse_overrides unchanged, and every value it
 // returns is one the D-Bus service could have stored (non-empty cpulists, valid queue indices).
@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "irqd/overrides.hpp"
+#include "irqd/daemon/overrides.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "irqd/daemon.hpp"
+#include "irqd/daemon/daemon.hpp"
 #include "tests/sim/load_model.hpp"
 #include "tests/sim/sim_machine.hpp"
 

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "irqd/discover.hpp"
+#include "irqd/engine/discover.hpp"
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/proc_stat.hpp"
 #include "sysfs/sys_root.hpp"

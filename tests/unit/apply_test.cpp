@@ -1,6 +1,6 @@
 // Applying plans on a synthetic tree through a fault-injecting KnobIo: every write is read back,
 // originals are saved before the first change, one failed write never stops the rest.
-#include "irqd/apply.hpp"
+#include "irqd/engine/apply.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,8 +6,8 @@
 
 #include "config/loader.hpp"
 #include "config/rules.hpp"
-#include "irqd/config_files.hpp"
-#include "irqd/daemon.hpp"
+#include "irqd/daemon/config_files.hpp"
+#include "irqd/daemon/daemon.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::config {

@@ -1,6 +1,6 @@
 // CostModel: costs per interrupt by group fitted to CPU times (one interval determines them when
 // CPUs mix the groups), forgetting, undetermined groups, too many groups.
-#include "irqd/cost_model.hpp"
+#include "irqd/engine/cost_model.hpp"
 
 #include <gtest/gtest.h>
 

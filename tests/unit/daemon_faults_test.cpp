@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "irqd/daemon.hpp"
+#include "irqd/daemon/daemon.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
 

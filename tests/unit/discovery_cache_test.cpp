@@ -1,7 +1,7 @@
 // The daemon's discovery cache: reused while the IRQ set stays, redone when it changes, and
 // drift written by someone else is still seen (at once for a firing IRQ, within kSweepCycles
 // cycles for an idle one or a queue knob).
-#include "irqd/discovery_cache.hpp"
+#include "irqd/engine/discovery_cache.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "irqd/daemon.hpp"
+#include "irqd/daemon/daemon.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
 

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <string>
 
-#include "irqd/discover.hpp"
+#include "irqd/engine/discover.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd {

@@ -1,6 +1,6 @@
 // Discovery on real captures (names only, msi_irqs without IRQs) and on synthetic trees shaped
 // like this machine (virtio) and like a two-port Intel NIC.
-#include "irqd/discover.hpp"
+#include "irqd/engine/discover.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // Engine: the diff writes only what differs, picks smp_affinity_list or the mask, and --device
 // scoping leaves other NICs' IRQs alone.
-#include "irqd/engine.hpp"
+#include "irqd/engine/engine.hpp"
 
 #include <gtest/gtest.h>
 
-#include "irqd/report.hpp"
+#include "irqd/engine/report.hpp"
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"

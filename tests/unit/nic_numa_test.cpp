@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "irqd/discover.hpp"
-#include "irqd/engine.hpp"
-#include "irqd/report.hpp"
+#include "irqd/engine/discover.hpp"
+#include "irqd/engine/engine.hpp"
+#include "irqd/engine/report.hpp"
 #include "policies/core_order.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"

@@ -1,6 +1,6 @@
 // Run-time overrides: argument parsing (what D-Bus callers see as InvalidArgument), the overlay
 // onto the configuration, the state file round trip, and a corrupt state file moved aside.
-#include "irqd/overrides.hpp"
+#include "irqd/daemon/overrides.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "irqd/override_args.hpp"
+#include "irqd/daemon/override_args.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::testing {

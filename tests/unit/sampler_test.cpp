@@ -1,6 +1,6 @@
 // Sampler: each CPU's IRQ time is charged to the IRQs that fired there, in proportion to their
 // counts; counter wrap, new and vanished IRQs, EWMA.
-#include "irqd/sampler.hpp"
+#include "irqd/engine/sampler.hpp"
 
 #include <gtest/gtest.h>
 

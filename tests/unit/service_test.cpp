@@ -10,11 +10,11 @@
 #include <sstream>
 #include <string>
 
-#include "irqd/daemon.hpp"
-#include "irqd/hotplug.hpp"
-#include "irqd/irqbalance_check.hpp"
-#include "irqd/logging.hpp"
-#include "irqd/notify.hpp"
+#include "irqd/daemon/daemon.hpp"
+#include "irqd/daemon/hotplug.hpp"
+#include "irqd/daemon/irqbalance_check.hpp"
+#include "irqd/daemon/logging.hpp"
+#include "irqd/daemon/notify.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
 

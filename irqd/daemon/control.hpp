@@ -1,0 +1,91 @@
+// The daemon's control API: the narrow, typed set of run-time requests (pin, unpin, ban, per-device
+// policy, rebalance, reload) and the snapshot a view reads. It owns the run-time overrides and their
+// state file, validates every argument against the last discovery, and answers with a typed error;
+// it knows nothing of D-Bus (dbus/service.cpp translates to and from the bus).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "irqd/daemon/daemon.hpp"
+#include "irqd/daemon/override_args.hpp"  // the arguments' validators
+#include "irqd/daemon/overrides.hpp"
+
+namespace irqd {
+
+enum class ControlErrc {
+  kInvalidArgument,  // the argument is malformed or names CPUs that do not exist; a refused
+                     // configuration file (reload)
+  kNotFound,         // no such IRQ, device or queue; nothing to unpin or unban
+  kUnchangeable,     // the kernel manages that IRQ's affinity
+  kNotReady,         // no cycle has completed yet (the request needs the discovery)
+  kFailed,           // the overrides could not be saved; anything unexpected
+};
+
+struct ControlError {
+  ControlErrc code;
+  std::string message;  // one line for the operator, naming the argument
+};
+
+// nullopt: done (a cycle is requested when the request changed something).
+using ControlResult = std::optional<ControlError>;
+
+// What a view of the daemon reads, valid until the next cycle or request.
+struct Snapshot {
+  const CycleReport& report;
+  const PlanResult* plan;  // null before the first successful cycle
+  const policies::LoadInfo& load;
+  const std::set<int>& unchangeable;
+  config::Config effective;  // configuration plus overrides
+  const Overrides& overrides;
+  const DaemonOptions& options;
+  std::uint64_t cycles;
+  // Knobs the last cycle wrote, as read back from the kernel (path -> text).
+  const std::map<std::string, std::string>& read_back;
+};
+
+class Control {
+ public:
+  // Loads STATE_DIR/overrides.json (a corrupt one is logged and moved aside) and layers the
+  // overrides onto the daemon's configuration before every plan.
+  Control(Daemon& daemon, const std::string& state_dir);
+
+  ControlResult pin_irq(std::uint32_t irq, std::string_view cpus);
+  ControlResult unpin_irq(std::uint32_t irq);
+  ControlResult pin_queue(std::string_view device, std::string_view queue, std::string_view cpus);
+  ControlResult unpin_queue(std::string_view device, std::string_view queue);
+  // "" puts the device back to the configured policy.
+  ControlResult set_device_policy(std::string_view device, std::string_view policy);
+  ControlResult ban_cpus(std::string_view cpus);
+  ControlResult unban_cpus(std::string_view cpus);
+  // Ends every cooldown and asks for a cycle now.
+  ControlResult rebalance();
+  // Re-reads the configuration files; the previous configuration stays on error.
+  ControlResult reload();
+
+  Snapshot snapshot() const;
+  // What a cycle now would change: the kernel's knobs read afresh, the daemon's machine and load.
+  std::unique_ptr<PlanResult> preview() const;
+  const Overrides& overrides() const { return store_.get(); }
+  const OverrideStore& store() const { return store_; }
+
+  // True once after a request that asked for a cycle: the caller runs it after replying.
+  bool take_cycle_request() { return std::exchange(cycle_requested_, false); }
+  Daemon& daemon() { return daemon_; }
+
+ private:
+  ControlResult commit(Overrides o, const std::string& what);
+  const PlanResult* plan() const { return daemon_.last_plan(); }
+  ControlError not_ready() const;
+
+  Daemon& daemon_;
+  OverrideStore store_;
+  bool cycle_requested_ = false;
+};
+
+}  // namespace irqd

@@ -1,0 +1,207 @@
+// Daemon cycle and lifecycle.
+#include "irqd/daemon/daemon.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "irqd/daemon/event_loop.hpp"
+#include "sysfs/knob_io.hpp"
+
+namespace irqd {
+
+Daemon::Daemon(DaemonOptions opts, config::Config cfg)
+    : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {}
+
+config::Config Daemon::effective_config() const {
+  config::Config c = cfg_;
+  if (overlay_) overlay_(c);
+  return c;
+}
+
+void Daemon::set_config(config::Config cfg) {
+  cfg_ = std::move(cfg);
+  rediscover();
+}
+
+std::string Daemon::reload() {
+  std::string error;
+  if (reloader_) {
+    try {
+      cfg_ = reloader_();  // re-discovered below either way
+      spdlog::info("configuration reloaded");
+    } catch (const std::exception& e) {
+      error = e.what();
+      spdlog::error("reload failed, the previous configuration stays in force: {}", error);
+    }
+  }
+  rediscover();
+  for (auto& h : reload_hooks_) h(error.empty(), error);
+  return error;
+}
+
+ApplyResult Daemon::cycle() {
+  auto start = std::chrono::steady_clock::now();
+  load_originals();
+  ++cycles_;
+  report_ = CycleReport{};
+  report_.cycle = cycles_;
+  sysfs::SysRoot sample_root(opts_.engine.root);
+  // CPU hotplug: a CPU that went offline or came online makes the machine model stale.
+  std::string online = sample_root.read_line("sys/devices/system/cpu/online").value_or("");
+  if (machine_ && online != cpus_online_) {
+    spdlog::info("online CPUs changed from {} to {}: re-discovering", cpus_online_, online);
+    machine_.reset();
+  }
+  cpus_online_ = online;
+  if (!machine_) machine_ = std::make_shared<const topology::Machine>(load_machine(sample_root, opts_.engine));
+  // Sample first: the plan is made from the load measured up to now.
+  const auto now = opts_.clock ? opts_.clock() : start;
+  double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
+                       ? 0.0
+                       : std::chrono::duration<double>(now - last_sample_).count();
+  bool have_load = sampler_.sample(sample_root, seconds);
+  // The first load measured since start lets a load-aware policy re-plan once (LoadInfo::first).
+  sampler_.set_first_load(have_load && !had_load_);
+  had_load_ = had_load_ || have_load;
+  have_load_ = have_load;
+  last_sample_ = now;
+  for (auto& [irq, n] : sampler_.cycles_since_move()) ++n;
+  const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
+  if (found.version != groups_version_ || found.version == 0) {
+    // One cost per interrupt per NIC (its driver's), one for every other IRQ: from the next
+    // sample on, the sampler splits shared CPUs' time with the costs it fits to them.
+    std::unordered_map<int, int> groups;
+    const auto& inv = found.inventory;
+    for (const auto& irq : inv.irqs) {
+      int g = static_cast<int>(inv.nics.size());
+      if (!irq.device.empty())
+        for (std::size_t n = 0; n < inv.nics.size(); ++n)
+          if (inv.nics[n].name == irq.device) g = static_cast<int>(n);
+      groups.emplace(irq.irq, g);
+    }
+    sampler_.set_groups(std::move(groups), inv.nics.size() + 1);
+    groups_version_ = found.version;
+  }
+  // The last plan lends what did not change (machine, scoped discovery, resolved config, and the
+  // plan itself when it cannot differ); it stays valid for D-Bus views until replaced below.
+  // Without a measured load a load-aware policy plans a static layout (spread's). On a machine an
+  // earlier run of irqd placed (its originals are still recorded: a restart, a crash) that would
+  // undo a good layout and move most IRQs back a cycle later: the daemon plans its first cycle
+  // from an unmeasured load instead, with which balanced adopts every placed IRQ where it is.
+  static const policies::LoadInfo kUnmeasured = [] {
+    policies::LoadInfo l;
+    l.measured = false;
+    return l;
+  }();
+  const policies::LoadInfo* load = have_load ? &sampler_.load() : adopt_ ? &kUnmeasured : nullptr;
+  if (load == &kUnmeasured && !adopted_logged_) {
+    spdlog::info("adopting the layout of an earlier run ({} original values recorded in {}) until the first load "
+                 "is measured",
+                 originals_.values().size(), originals_.file().string());
+    adopted_logged_ = true;
+  }
+  auto plan = plan_discovered(opts_.engine, effective_config(), machine_, load, discovery_.shared(), last_plan_.get());
+  ApplyResult r;
+  if (!opts_.dry_run) {
+    sysfs::SysRoot root(opts_.engine.root);
+    sysfs::SysRootIo io(root);
+    // Where each IRQ is moved away from, before the write: balanced never moves it back there.
+    std::map<int, int> from;
+    for (const auto& d : plan->diff.irqs)
+      if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
+    r = apply_diff(plan->diff, io, originals_, unchangeable_);
+    read_back_ = std::move(r.read_back);
+    discovery_.written(plan->diff.knobs);
+    // Cooldown guards measured moves against flapping. The first load's deliberate re-plan starts
+    // none: it was made from costs measured on another layout (a shared CPU's split is only as good
+    // as the costs per interrupt learned so far), and the next cycle must be free to correct it.
+    if (have_load && !sampler_.load().first)
+      for (int irq : r.moved) {
+        sampler_.cycles_since_move()[irq] = 0;
+        if (auto f = from.find(irq); f != from.end()) sampler_.moved_from()[irq] = f->second;
+        else sampler_.moved_from().erase(irq);
+      }
+  }
+  auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  if (spdlog::should_log(spdlog::level::debug))  // the arguments format a string: not every cycle
+    spdlog::debug("cycle {}: {} us, {} planned, {} to change, applied {}, failed {}, discovery {}", cycles_,
+                  cost.count(), plan->diff.planned, plan->diff.changes, r.applied, r.failed,
+                  discovery_.last_full() ? "full" : fmt::format("cached, {} re-read", discovery_.last_reads()));
+  report_.cost_ms = static_cast<double>(cost.count()) / 1000.0;
+  report_.planned = plan->diff.planned;
+  report_.changes = plan->diff.changes;
+  report_.applied = r.applied;
+  report_.unchanged = r.unchanged;
+  report_.failed = r.failed;
+  report_.vanished = r.vanished;
+  report_.managed_irqs = static_cast<int>(plan->diff.irqs.size());
+  if (r.failed > 0 && !r.errors.empty()) report_.error = r.errors.front();
+  last_plan_ = std::move(plan);
+  return r;
+}
+
+void Daemon::load_originals() {
+  if (originals_loaded_) return;
+  originals_loaded_ = true;
+  // Originals from an earlier run (crash, kill -9, restart) are kept: they are still the true
+  // originals, and the layout on the machine is that run's.
+  originals_.load();
+  adopt_ = !originals_.values().empty();
+}
+
+void Daemon::checked_cycle() {
+  try {
+    cycle();
+    consecutive_errors_ = 0;
+  } catch (const std::exception& e) {
+    // A failed cycle (e.g. /proc/interrupts torn by CPU hotplug) is retried next interval.
+    ++consecutive_errors_;
+    report_.ok = false;
+    report_.error = e.what();
+    spdlog::error("cycle {} failed: {}", cycles_, e.what());
+  }
+  for (auto& h : cycle_hooks_) h(report_);
+}
+
+void Daemon::cycle_now() { checked_cycle(); }
+
+void Daemon::stop() {
+  if (loop_ != nullptr) loop_->stop();
+}
+
+int Daemon::run() {
+  load_originals();
+  EventLoop loop({SIGTERM, SIGINT, SIGHUP});
+  loop_ = &loop;
+  loop.set_timer(std::chrono::nanoseconds(1), opts_.interval, [this] { checked_cycle(); });
+  loop.on_signal([&](int signo) {
+    if (signo == SIGHUP) {
+      spdlog::info("SIGHUP: reloading and re-discovering now");
+      reload();
+      checked_cycle();
+      return;
+    }
+    spdlog::info("signal {}: stopping", signo);
+    loop.stop();
+  });
+  for (auto& h : loop_hooks_) h(loop);
+  spdlog::info("running every {} ms{}", opts_.interval.count(), opts_.dry_run ? " (dry run)" : "");
+  loop.run();
+  loop_ = nullptr;
+  for (auto& h : stop_hooks_) h();
+  if (cfg_.restore_on_exit && !opts_.dry_run && !originals_.values().empty()) {
+    sysfs::SysRoot root(opts_.engine.root);
+    sysfs::SysRootIo io(root);
+    auto r = originals_.restore(io);
+    for (const auto& e : r.errors) spdlog::error("restore: {}", e);
+    spdlog::info("restored {} original values, {} failed", r.restored, r.failed);
+    return r.failed > 0 ? 3 : 0;
+  }
+  return 0;
+}
+
+}  // namespace irqd

@@ -1,0 +1,124 @@
+// Options: the CLI11 definition of irqd's command line and its layering onto the configuration.
+#include "irqd/daemon/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "config/rules.hpp"
+#include "policies/registry.hpp"
+
+namespace irqd {
+
+namespace {
+
+const char* kFooter = R"(Modes:
+  irqd --dry-run --oneshot   plan and print; write nothing
+  irqd --oneshot             plan, apply what differs, print; originals saved in RUN_DIR/original.json
+  irqd --foreground          a cycle every --interval seconds; SIGHUP reloads the config files, SIGTERM stops
+  irqd --restore             put back every original value irqd recorded
+
+Configuration: /etc/irqd/irqd.toml, then /etc/irqd/conf.d/*.toml (--config FILE replaces the
+  first; conf.d next to FILE still applies). Options given here win over the files. See irqd.toml(5).
+  irqd --check-config        print every error, then the effective configuration; exit 1 on errors
+
+Exit codes:
+  0  --dry-run: the plan matches the kernel; --oneshot / --restore: everything applied;
+     --foreground: a clean stop
+  1  error (bad option, unreadable kernel files, topology failure, originals not saved, ...)
+  2  --dry-run: the plan would change something (use it as a drift check in CI)
+  3  --oneshot / --restore: some writes failed (each is reported; the rest were applied)
+  4  irqbalance is running: irqd will not fight it over IRQ affinity (see --ignore-irqbalance)
+
+Policies:
+)";
+
+}  // namespace
+
+std::variant<Options, int> parse_options(int argc, char** argv) {
+  CLI::App app{"irqd: steer network interrupts (IRQ affinity) and packet processing (RPS/RFS/XPS)\n"
+               "across CPUs, from the machine's topology and its NICs' queues.",
+               "irqd"};
+  app.footer(std::string(kFooter) + policies::describe_policies());
+  Options o;
+  o.state_dir = config::Config{}.state_dir;
+  o.config_file = config::kDefaultConfigFile;
+  app.add_flag("--dry-run", o.dry_run, "Plan and print what would be set; write nothing");
+  app.add_flag("--oneshot", o.oneshot, "Run one cycle and exit");
+  app.add_flag("--foreground", o.foreground, "Run as a daemon in the foreground: one cycle every --interval");
+  app.add_option("--interval", o.interval, "Seconds between cycles (default 10)")->check(CLI::Range(0.05, 3600.0));
+  app.add_flag("--restore-on-exit", o.restore_on_exit, "On SIGTERM/SIGINT, put back the original values");
+  app.add_option("--root", o.root, "Read /proc and /sys under DIR instead of / (a fixture or simulated tree)")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--topology-xml", o.topology_xml, "Take the CPU topology from an hwloc XML export")
+      ->check(CLI::ExistingFile);
+  app.add_option("--format", o.format, "Report format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--policy", o.policy, "Placement policy (default balanced; see below)");
+  app.add_option("--banned-cpus", o.banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
+  app.add_flag("--no-netlink", o.no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");
+  app.add_flag("--restore", o.restore, "Write back the original values recorded in RUN_DIR/original.json");
+  app.add_option("--device", o.devices, "Only plan these NICs (name or glob; repeatable)");
+  app.add_option("--run-dir", o.run_dir, "Where original.json is kept (default /run/irqd)");
+  app.add_option("--rps", o.rps, "RPS for every device: auto, off or a cpulist");
+  app.add_option("--rfs", o.rfs, "RFS for every device: auto or off");
+  app.add_option("--xps", o.xps, "XPS for every device: auto, cpus, rxqs or off");
+  app.add_option("--state-dir", o.state_dir, "Where run-time overrides (irqctl pins, bans) persist (default /var/lib/irqd)");
+  app.add_flag("--no-dbus", o.no_dbus, "--foreground without the D-Bus service (overrides from --state-dir still apply)");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off");
+  app.add_flag("--ignore-irqbalance", o.ignore_irqbalance,
+               "Run even though irqbalance is running (otherwise irqd exits with status 4)");
+  app.add_option("--config", o.config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");
+  app.add_flag("--check-config", o.check_config, "Check the configuration: print every error and the effective configuration");
+  app.set_version_flag("--version", std::string("irqd ") + IRQD_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitInSync : kExitError;
+  }
+  for (const auto* opt : app.get_options())
+    if (opt->count() > 0) o.given.insert(opt->get_name());
+  return o;
+}
+
+EngineOptions Options::engine() const {
+  EngineOptions e;
+  e.root = root;
+  e.topology_xml = topology_xml;
+  e.use_netlink = !no_netlink;
+  e.devices = devices;
+  return e;
+}
+
+ConfigSetup Options::config_setup() const {
+  ConfigSetup setup;
+  setup.files.file = config_file;
+  setup.files.file_required = has("--config");
+  setup.files.read.policies = policies::policy_names();
+  setup.engine = engine();
+  // Options given on the command line win over the files (at start and at every reload).
+  setup.command_line = [o = *this](config::Config& cfg) {
+    if (o.has("--policy")) cfg.policy = o.policy;
+    if (o.has("--run-dir")) cfg.run_dir = o.run_dir;
+    if (o.has("--state-dir")) cfg.state_dir = o.state_dir;
+    if (o.has("--interval")) cfg.interval_seconds = o.interval;
+    if (o.has("--log-level")) cfg.log_level = o.log_level;
+    if (o.restore_on_exit) cfg.restore_on_exit = true;
+    if (o.ignore_irqbalance) cfg.ignore_irqbalance = true;
+    const char* option = "";
+    try {
+      option = "--banned-cpus";
+      if (!o.banned.empty()) cfg.banned_cpus = sysfs::CpuSet::parse_list(o.banned);
+      config::DevicePatch every;
+      option = "--rps";
+      if (!o.rps.empty()) every.rps = config::parse_rps(o.rps, &every.rps_cpus);
+      option = "--rfs";
+      if (!o.rfs.empty()) every.rfs = config::parse_rfs(o.rfs);
+      option = "--xps";
+      if (!o.xps.empty()) every.xps = config::parse_xps(o.xps);
+      config::override_all_devices(cfg, every);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string(option) + ": " + e.what());
+    }
+  };
+  return setup;
+}
+
+}  // namespace irqd

@@ -1,0 +1,33 @@
+// run_daemon: --foreground, the daemon with sd_notify, hotplug, run-time control and a front end.
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "irqd/daemon/daemon.hpp"
+#include "irqd/daemon/hotplug.hpp"
+#include "irqd/daemon/jobs.hpp"
+#include "irqd/daemon/notify.hpp"
+#include "policies/registry.hpp"
+
+namespace irqd {
+
+int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach) {
+  DaemonOptions dopts;
+  dopts.engine = o.engine();
+  dopts.interval = std::chrono::milliseconds(static_cast<long>(cfg.interval_seconds * 1000.0));
+  dopts.dry_run = o.dry_run;
+  policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
+  Daemon daemon(dopts, cfg);
+  Notifier notifier(daemon);              // sd_notify when run by systemd (NOTIFY_SOCKET)
+  Hotplug hotplug(daemon);                // netlink link and channel events (live root only)
+  Control control(daemon, cfg.state_dir);  // run-time overrides, persisted in STATE_DIR
+  std::shared_ptr<void> front = attach ? attach(control) : nullptr;
+  // SIGHUP re-reads the files; a bad file is logged and the running configuration stays.
+  daemon.set_reloader([setup = o.config_setup()] { return config::require_valid(load_configuration(setup)); });
+  daemon.on_reload([&daemon](bool ok, const std::string&) {
+    if (ok) spdlog::set_level(spdlog::level::from_str(daemon.config().log_level));
+  });
+  return daemon.run();
+}
+
+}  // namespace irqd

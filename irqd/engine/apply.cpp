@@ -1,0 +1,91 @@
+// Applier.
+#include "irqd/engine/apply.hpp"
+
+#include <cerrno>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "sysfs/error.hpp"
+
+namespace irqd {
+
+ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& originals, std::set<int>& unchangeable) {
+  ApplyResult r;
+  r.unchanged = diff.planned - diff.changes;
+  std::vector<const KnobChange*> todo;
+  for (const auto& k : diff.knobs) {
+    if (k.irq >= 0 && unchangeable.count(k.irq)) {
+      ++r.unchanged;  // known kernel-managed: not retried, not a new failure
+      continue;
+    }
+    todo.push_back(&k);
+  }
+  if (todo.empty()) return r;
+
+  // Originals first, all of them, durably: a crash half-way must still leave a way back.
+  std::size_t before = originals.values().size();
+  for (const auto* k : todo) {
+    auto now = io.read_line(k->path);
+    if (now) originals.record(k->path, *now);
+  }
+  if (originals.values().size() != before) originals.save();
+
+  for (const auto* k : todo) {
+    try {
+      io.write(k->path, k->value);
+    } catch (const sysfs::IoError& e) {
+      int err = e.error_code();
+      if (k->irq >= 0 && (err == EIO || err == EPERM)) {
+        unchangeable.insert(k->irq);
+        r.unchangeable.push_back(k->irq);
+        ++r.failed;
+        std::string msg = fmt::format("{}: affinity is managed by the kernel ({}); marked unchangeable, not retried",
+                                      k->subject, err == EIO ? "EIO" : "EPERM");
+        spdlog::warn("{}", msg);
+        r.errors.push_back(msg);
+        continue;
+      }
+      if (err == ENOENT || err == ENODEV) {
+        // Hotplug: the NIC, queue or IRQ went away between discovery and now. Not a failure: the
+        // next discovery no longer lists it.
+        spdlog::info("{}: the device or queue vanished; dropped", k->subject);
+        ++r.vanished;
+        continue;
+      }
+      std::string why = err == ENOSPC   ? "no interrupt vector left on the target CPUs (ENOSPC)"
+                        : err == EINVAL ? "the kernel rejected the value (EINVAL)"
+                                        : e.what();
+      std::string msg = fmt::format("{}: cannot set {}: {}; left as it was", k->subject, k->value, why);
+      spdlog::error("{}", msg);
+      r.errors.push_back(msg);
+      ++r.failed;
+      continue;
+    }
+    std::optional<std::string> back;
+    try {
+      back = io.read_line(k->path);
+    } catch (const sysfs::IoError& e) {
+      back.reset();
+    }
+    if (!back) {
+      spdlog::info("{}: the device or queue vanished after the write; dropped", k->subject);
+      ++r.vanished;
+      continue;
+    }
+    r.read_back[k->path] = *back;
+    if (!sysfs::knob_equal(sysfs::knob_kind(k->path), *back, k->value)) {
+      std::string msg = fmt::format("{}: wrote {} but the kernel shows '{}'", k->subject, k->value, *back);
+      spdlog::error("{}", msg);
+      r.errors.push_back(msg);
+      ++r.failed;
+      continue;
+    }
+    spdlog::info("{}: {} -> {}", k->subject, k->current.empty() ? "?" : k->current, k->value);
+    ++r.applied;
+    if (k->irq >= 0) r.moved.push_back(k->irq);
+  }
+  return r;
+}
+
+}  // namespace irqd

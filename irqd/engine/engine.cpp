@@ -1,0 +1,237 @@
+// Planning pass: machine model, discovery, policy, diff.
+#include "irqd/engine/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <fnmatch.h>
+
+#include <algorithm>
+
+#include "config/rules.hpp"
+#include "policies/registry.hpp"
+#include "policies/steering.hpp"
+#include "sysfs/irq_files.hpp"
+#include "sysfs/knob_io.hpp"
+#include "topology/hwloc_loader.hpp"
+
+namespace irqd {
+
+topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& opts) {
+  topology::Machine m = !opts.topology_xml.empty() ? topology::load_xml(opts.topology_xml)
+                        : root.is_live()           ? topology::load_live()
+                                                   : topology::load_fsroot(root.root());
+  topology::apply_kernel_cpu_state(m, root);
+  return m;
+}
+
+namespace {
+std::string unplaced_reason(const sysfs::IrqInfo& irq) {
+  if (!irq.error.empty()) return "not placed: " + irq.error;
+  switch (irq.cls) {
+    case sysfs::IrqClass::kNetMisc: return "misc/async vector: not placed";
+    case sysfs::IrqClass::kManaged: return "kernel-managed affinity: not placed";
+    case sysfs::IrqClass::kOther: return "not a network queue: not placed";
+    case sysfs::IrqClass::kQueue: return "no usable CPU for its NIC: left as it is";
+  }
+  return "";
+}
+}  // namespace
+
+std::string IrqDiff::reason() const {
+  if (planned) return planned->reason;
+  return irq ? unplaced_reason(*irq) : "";
+}
+
+Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan) {
+  Diff d;
+  d.irqs.reserve(plan.irqs.size());
+  const int bits = std::max(inv.mask_bits, 1);
+  for (const auto& irq : inv.irqs) {
+    const auto* planned = plan.irq(irq.irq);
+    if (irq.device.empty() && !planned) continue;
+    IrqDiff row;
+    row.irq = &irq;
+    row.planned = planned;
+    if (planned) {
+      ++d.planned;
+      row.change = !irq.affinity || !(*irq.affinity == planned->cpus);
+      if (row.change) {
+        // smp_affinity_list takes a cpulist of any width; older kernels only have the mask.
+        std::string list = sysfs::irq_path(irq.irq, "smp_affinity_list");
+        bool has_list = root.exists(list);
+        std::string where = irq.device.empty() ? "" : fmt::format(", {}", irq.device);
+        d.knobs.push_back({has_list ? list : sysfs::irq_path(irq.irq, "smp_affinity"),
+                           has_list ? planned->cpus.to_list() : planned->cpus.to_mask(bits),
+                           irq.affinity ? irq.affinity->to_list() : "", irq.irq,
+                           fmt::format("IRQ {} ({}{})", irq.irq, irq.name, where)});
+      }
+    }
+    d.irqs.push_back(row);
+  }
+  std::size_t nqueues = 0;
+  for (const auto& nic : inv.nics) nqueues += nic.rx.size() + nic.tx.size();
+  d.queues.reserve(nqueues);
+  for (const auto& nic : inv.nics) {
+    const std::span<const policies::QueuePlacement> placed[2] = {plan.queues_of(nic.name, false),
+                                                                 plan.queues_of(nic.name, true)};
+    for (const auto* qs : {&nic.rx, &nic.tx}) {
+      for (const auto& q : *qs) {
+        QueueDiff row;
+        row.nic = &nic;
+        row.queue = &q;
+        row.planned = policies::Plan::find(placed[q.rx], q.index);
+        if (row.planned && !nic.path.empty()) {
+          // Paths and labels are made for changes only: most cycles change nothing.
+          auto knob = [&](const char* leaf, const auto& want, const auto& have, auto text) {
+            if (!want) return;
+            ++d.planned;
+            if (have && *want == *have) return;
+            row.change = true;
+            d.knobs.push_back({fmt::format("{}/queues/{}-{}/{}", nic.path, q.rx ? "rx" : "tx", q.index, leaf),
+                               text(*want), have ? text(*have) : "", -1,
+                               fmt::format("{} {}-{} {}", nic.name, q.rx ? "rx" : "tx", q.index, leaf)});
+          };
+          auto mask = [&](const sysfs::CpuSet& c) { return c.to_mask(bits); };
+          auto num = [](long v) { return std::to_string(v); };
+          knob("rps_cpus", row.planned->rps_cpus, q.rps_cpus, mask);
+          knob("rps_flow_cnt", row.planned->rps_flow_cnt, q.rps_flow_cnt, num);
+          knob("xps_cpus", row.planned->xps_cpus, q.xps_cpus, mask);
+          knob("xps_rxqs", row.planned->xps_rxqs, q.xps_rxqs, [&](const sysfs::CpuSet& c) {
+            return c.to_mask(std::max(static_cast<int>(nic.rx.size()), 1));
+          });
+        }
+        d.queues.push_back(row);
+      }
+    }
+  }
+  if (plan.rps_sock_flow_entries) {
+    const char* path = "proc/sys/net/core/rps_sock_flow_entries";
+    auto now = root.read_line(path);
+    if (!now) {
+      d.notes.push_back(fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
+                                    root.display(path)));
+    } else {
+      ++d.planned;
+      std::string want = std::to_string(*plan.rps_sock_flow_entries);
+      if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, *now, want))
+        d.knobs.push_back({path, want, *now, -1, "rps_sock_flow_entries"});
+    }
+  }
+  d.changes = static_cast<int>(d.knobs.size());
+  return d;
+}
+
+void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs) {
+  if (globs.empty()) return;
+  auto keep = [&](const std::string& name) {
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& g) { return ::fnmatch(g.c_str(), name.c_str(), 0) == 0; });
+  };
+  std::erase_if(inv.nics, [&](const sysfs::NicInfo& n) { return !keep(n.name); });
+  for (auto& irq : inv.irqs)
+    if (!irq.device.empty() && !keep(irq.device)) {
+      irq.device.clear();
+      irq.cls = irq.cls == sysfs::IrqClass::kManaged ? irq.cls : sysfs::IrqClass::kOther;
+    }
+}
+
+namespace {
+// Whether the plan would read the load: the policy, or a policy some NIC chose for itself
+// (plan_irqs). An unknown name plans nothing.
+bool plan_reads_load(const policies::Policy& policy, const config::Config& resolved, const sysfs::Inventory& inv) {
+  if (policy.uses_load()) return true;
+  for (const auto& nic : inv.nics) {
+    const auto& name = resolved.device(nic.name).policy;
+    if (name.empty() || name == policy.name()) continue;
+    try {
+      if (policies::make_policy(name)->uses_load()) return true;
+    } catch (const policies::UnknownPolicy&) {
+    }
+  }
+  return false;
+}
+
+// Scopes, resolves, plans and diffs into r (whose machine is set), sharing with `previous` every
+// part whose inputs are the same.
+// `owned`: `found` itself, held by the caller unchanged (made for this plan, or the daemon's
+// discovery cache, which copies before changing one it lent): kept instead of a snapshot.
+void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config& cfg,
+                 const policies::LoadInfo* load, const Discovery& found,
+                 std::shared_ptr<const Discovery> owned, const PlanResult* previous) {
+  auto policy = policies::make_policy(cfg.policy);
+  sysfs::SysRoot root(opts.root);
+  const PlanResult* prev = previous != nullptr && previous->found && previous->config_given && previous->plan
+                               ? previous
+                               : nullptr;
+  const bool same_found = prev != nullptr && *prev->found == found;
+  const bool same_config = prev != nullptr && *prev->config_given == cfg;
+  r.found = owned ? std::move(owned) : same_found ? prev->found : std::make_shared<const Discovery>(found);
+  r.config_given = same_config ? prev->config_given : std::make_shared<const config::Config>(cfg);
+  r.devices = opts.devices;
+  if (same_found && same_config && prev->devices == opts.devices) {
+    r.discovery = prev->discovery;
+    r.config = prev->config;
+  } else {
+    auto resolved = std::make_shared<config::Config>(*r.config_given);
+    if (opts.devices.empty() && resolved->irq_rules.empty()) {
+      // Nothing to scope and no [[irq]] rule to mark: the discovery as found.
+      config::resolve_devices(*resolved, r.found->inventory);
+      r.discovery = r.found;
+    } else {
+      auto scoped = std::make_shared<Discovery>(*r.found);
+      scope_devices(scoped->inventory, opts.devices);
+      config::resolve_rules(*resolved, scoped->inventory);  // [[device]] / [[irq]] rules -> this machine's NICs
+      r.discovery = std::move(scoped);
+    }
+    r.config = std::move(resolved);
+  }
+  const auto& inv = r.discovery->inventory;
+  r.load_dependent = load != nullptr && plan_reads_load(*policy, *r.config, inv);
+  const bool same_input = prev != nullptr && prev->machine == r.machine && prev->discovery == r.discovery &&
+                          prev->config == r.config && prev->plan->policy == policy->name();
+  if (same_input && !prev->load_dependent && !r.load_dependent) {
+    r.plan = prev->plan;  // a pure function of the same input
+  } else {
+    r.plan = std::make_shared<const policies::Plan>(policies::build_plan(
+        *policy, {*r.machine, inv, *r.config, load}, same_input ? prev->plan.get() : nullptr));
+  }
+  r.diff = diff_plan(root, inv, *r.plan);
+}
+}  // namespace
+
+std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::Config& cfg,
+                                      const topology::Machine* machine, const policies::LoadInfo* load,
+                                      const sysfs::InterruptTable* interrupts) {
+  sysfs::SysRoot root(opts.root);
+  auto r = std::make_unique<PlanResult>();
+  policies::make_policy(cfg.policy);  // an unknown policy fails before the machine is read
+  r->machine = std::make_shared<const topology::Machine>(machine ? *machine : load_machine(root, opts));
+  auto found = std::make_shared<const Discovery>(interrupts ? discover(root, *interrupts, DiscoverOptions{opts.use_netlink})
+                                                           : discover(root, DiscoverOptions{opts.use_netlink}));
+  finish_plan(*r, opts, cfg, load, *found, found, nullptr);
+  return r;
+}
+
+std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
+                                            std::shared_ptr<const topology::Machine> machine,
+                                            const policies::LoadInfo* load, const Discovery& discovery,
+                                            const PlanResult* previous) {
+  auto r = std::make_unique<PlanResult>();
+  r->machine = std::move(machine);
+  finish_plan(*r, opts, cfg, load, discovery, nullptr, previous);
+  return r;
+}
+
+std::unique_ptr<PlanResult> plan_discovered(const EngineOptions& opts, const config::Config& cfg,
+                                            std::shared_ptr<const topology::Machine> machine,
+                                            const policies::LoadInfo* load,
+                                            std::shared_ptr<const Discovery> discovery,
+                                            const PlanResult* previous) {
+  auto r = std::make_unique<PlanResult>();
+  r->machine = std::move(machine);
+  const Discovery& found = *discovery;
+  finish_plan(*r, opts, cfg, load, found, std::move(discovery), previous);
+  return r;
+}
+
+}  // namespace irqd

@@ -1,0 +1,125 @@
+// JSON report. Field names are a public interface: add fields, never rename or remove them
+// without bumping kReportSchema.
+#include <nlohmann/json.hpp>
+
+#include "irqd/engine/report.hpp"
+#include "policies/core_order.hpp"
+
+namespace irqd {
+
+namespace {
+using nlohmann::json;
+
+json set_json(const std::optional<sysfs::CpuSet>& s) { return s ? json(s->to_list()) : json(nullptr); }
+
+const char* role_name(sysfs::QueueRole r) {
+  switch (r) {
+    case sysfs::QueueRole::kRx: return "rx";
+    case sysfs::QueueRole::kTx: return "tx";
+    case sysfs::QueueRole::kCombined: return "combined";
+    case sysfs::QueueRole::kNone: break;
+  }
+  return nullptr;
+}
+
+template <typename T>
+json knob(const std::optional<T>& current, const std::optional<T>* planned) {
+  auto val = [](const std::optional<T>& v) -> json {
+    if (!v) return nullptr;
+    if constexpr (std::is_same_v<T, sysfs::CpuSet>) return v->to_list();
+    else return *v;
+  };
+  bool change = planned && *planned && (!current || !(**planned == *current));
+  return {{"current", val(current)}, {"planned", planned ? val(*planned) : json(nullptr)}, {"change", change}};
+}
+}  // namespace
+
+std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
+  const auto& inv = r.discovery->inventory;
+  json j;
+  j["schema"] = kReportSchema;
+  j["irqd_version"] = IRQD_VERSION;
+  j["root"] = root_display;
+  j["dry_run"] = applied == nullptr;
+  json nodes = json::array();
+  for (const auto& n : r.machine->nodes) nodes.push_back({{"node", n.os_index}, {"cpus", n.cpus.to_list()}});
+  j["machine"] = {{"source", r.machine->source},
+                  {"summary", r.machine->summary()},
+                  {"online", r.machine->online.to_list()},
+                  {"isolated", r.machine->isolated.to_list()},
+                  {"nohz_full", r.machine->nohz_full.to_list()},
+                  {"usable", policies::usable_cpus(*r.machine, *r.config).to_list()},
+                  {"packages", r.machine->packages.size()},
+                  {"cores", r.machine->cores.size()},
+                  {"nodes", nodes}};
+  j["policy"] = r.plan->policy;
+  j["changes"] = r.diff.changes;
+
+  json devices = json::array();
+  for (const auto& n : inv.nics)
+    devices.push_back({{"name", n.name},
+                       {"ifindex", n.ifindex},
+                       {"driver", n.driver},
+                       {"pci", n.pci.empty() ? json(nullptr) : json(n.pci)},
+                       {"numa_node", n.numa_node},
+                       {"numa_source", sysfs::to_string(n.numa_source)},
+                       {"local_cpus", set_json(n.local_cpus)},
+                       {"virtual", n.is_virtual},
+                       {"from_sysfs", n.from_sysfs},
+                       {"rx_queues", n.rx.size()},
+                       {"tx_queues", n.tx.size()},
+                       {"irqs", n.irqs}});
+  j["devices"] = devices;
+
+  json irqs = json::array();
+  for (const auto& d : r.diff.irqs) {
+    const auto& i = *d.irq;
+    const char* role = role_name(i.role);
+    irqs.push_back({{"irq", i.irq},
+                    {"name", i.name},
+                    {"device", i.device},
+                    {"class", sysfs::to_string(i.cls)},
+                    {"queue", i.queue < 0 ? json(nullptr) : json(i.queue)},
+                    {"role", role ? json(role) : json(nullptr)},
+                    {"mapping", sysfs::to_string(i.source)},
+                    {"node", i.node},
+                    {"current", set_json(i.affinity)},
+                    {"effective", set_json(i.effective)},
+                    {"planned", d.planned ? json(d.planned->cpus.to_list()) : json(nullptr)},
+                    {"change", d.change},
+                    {"reason", d.reason()}});
+  }
+  j["irqs"] = irqs;
+
+  json queues = json::array();
+  for (const auto& d : r.diff.queues) {
+    const auto& q = *d.queue;
+    const auto* p = d.planned;
+    json e = {{"device", d.nic->name}, {"type", q.rx ? "rx" : "tx"}, {"queue", q.index}, {"irqs", q.irqs},
+              {"change", d.change}};
+    if (q.rx) {
+      e["rps_cpus"] = knob(q.rps_cpus, p ? &p->rps_cpus : nullptr);
+      e["rps_flow_cnt"] = knob(q.rps_flow_cnt, p ? &p->rps_flow_cnt : nullptr);
+    } else {
+      e["xps_cpus"] = knob(q.xps_cpus, p ? &p->xps_cpus : nullptr);
+      e["xps_rxqs"] = knob(q.xps_rxqs, p ? &p->xps_rxqs : nullptr);
+    }
+    queues.push_back(e);
+  }
+  j["queues"] = queues;
+  j["rps_sock_flow_entries"] =
+      r.plan->rps_sock_flow_entries ? json(*r.plan->rps_sock_flow_entries) : json(nullptr);
+  json notes = r.plan->notes;
+  for (const auto& n : r.diff.notes) notes.push_back(n);
+  j["notes"] = notes;
+  if (applied)
+    j["apply"] = {{"applied", applied->applied},
+                  {"unchanged", applied->unchanged},
+                  {"failed", applied->failed},
+                  {"unchangeable", applied->unchangeable},
+                  {"errors", applied->errors}};
+  j["warnings"] = r.discovery->warnings;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace irqd

@@ -1,0 +1,395 @@
+// Sampler: per-CPU deltas, attribution, EWMA; network softirq and softnet rates.
+#include "irqd/engine/sampler.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <limits>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "sysfs/error.hpp"
+
+namespace irqd {
+
+namespace {
+
+constexpr std::uint64_t kNoTicks = std::numeric_limits<std::uint64_t>::max();
+// An IRQ's cost per interrupt is learned only from intervals in which it fired at least this
+// often: a handful of interrupts against a CPU time counted in 10 ms ticks says nothing.
+constexpr std::uint64_t kMinLearnInterrupts = 20;
+
+// The kernel's per-CPU interrupt and softirq counters are unsigned int. A smaller value than
+// before is a wrap when the distance forward (mod 2^32) is plausible for one interval, and
+// otherwise a counter that was reset (the IRQ freed and requested again, a driver reload): then
+// only what it counted since is taken, never ~4 billion interrupts.
+std::uint64_t delta32(std::uint32_t prev, std::uint64_t cur) {
+  const auto now = static_cast<std::uint32_t>(cur);
+  const std::uint32_t forward = now - prev;
+  if (forward < (1U << 31)) return forward;
+  return now;
+}
+
+double rate(std::uint32_t prev, std::uint64_t cur, double seconds) {
+  return static_cast<double>(delta32(prev, cur)) / seconds;
+}
+
+}  // namespace
+
+Sampler::Sampler(double alpha, long user_hz)
+    : alpha_(std::clamp(alpha, 0.01, 1.0)),
+      user_hz_(static_cast<double>(user_hz > 0 ? user_hz : ::sysconf(_SC_CLK_TCK))) {}
+
+bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
+  // proc/stat first: once /proc/interrupts is re-read in place nothing may fail before the
+  // update has taken its deltas.
+  if (!root.read_into("proc/stat", stat_text_))
+    throw sysfs::IoError(root.display("proc/stat"), ENOENT, "cannot open");
+  sysfs::parse_proc_stat(stat_text_, root.display("proc/stat"), stat_);
+  // Read and parsed in chunks: the text of a big machine's file is never held whole. A steady
+  // machine's file is re-read in place into table_, logging the counters that changed.
+  sysfs::Reread how{};
+  try {
+    how = sysfs::reread_interrupts(root, table_, fresh_, changes_, text_);
+  } catch (...) {
+    fresh_ = sysfs::InterruptTable{};  // table_ is the previous reading, untouched
+    throw;
+  }
+  if (how == sysfs::Reread::kMissing)
+    throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
+  bool have = false;
+  if (how == sysfs::Reread::kInPlace) {
+    have = advance(table_, true, stat_, seconds);
+    // The log holds 8 bytes per changed counter: after a burst that changed most of them, its
+    // storage is not kept for the steady cycles that follow.
+    if (changes_.capacity() > 4096 && changes_.capacity() > 4 * changes_.size()) changes_.shrink_to_fit();
+  } else {
+    have = advance(fresh_, false, stat_, seconds);
+    std::swap(table_, fresh_);
+    fresh_ = sysfs::InterruptTable{};  // a shape change is rare: its second table is released
+  }
+
+  // Network rates: auxiliary, so a missing or malformed file never fails the cycle.
+  const sysfs::Softirqs* softirqs = nullptr;
+  const sysfs::SoftnetStat* softnet = nullptr;
+  std::string error;
+  try {
+    if (root.read_into("proc/softirqs", net_text_)) {
+      sysfs::parse_softirqs(net_text_, root.display("proc/softirqs"), softirqs_);
+      softirqs = &softirqs_;
+    }
+    if (root.read_into("proc/net/softnet_stat", net_text_)) {
+      online_.clear();
+      for (const auto& c : stat_.cpus) online_.push_back(c.cpu);
+      sysfs::parse_softnet_stat(net_text_, root.display("proc/net/softnet_stat"), online_, softnet_);
+      softnet = &softnet_;
+    }
+  } catch (const std::exception& e) {
+    error = e.what();
+    softirqs = nullptr;
+    softnet = nullptr;
+  }
+  if (!error.empty() && error != net_error_) spdlog::warn("network rates skipped: {}", error);
+  net_error_ = std::move(error);
+  update_net(softirqs, softnet, net_error_.empty() ? seconds : 0.0);
+  return have;
+}
+
+bool Sampler::update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds) {
+  // The same shape as the previous reading: the changed counters as an in-place re-reading
+  // would have logged them.
+  bool same = primed_ && irqs.cpus == table_.cpus && irqs.rows.size() == table_.rows.size();
+  for (std::size_t r = 0; same && r < irqs.rows.size(); ++r) same = irqs.rows[r].irq == table_.rows[r].irq;
+  if (!same) {
+    const bool have = advance(irqs, false, stat, seconds);
+    table_ = irqs;
+    return have;
+  }
+  changes_.clear();
+  const std::size_t ncols = irqs.cpus.size();
+  row_now_.resize(ncols);
+  row_old_.resize(ncols);
+  for (std::size_t r = 0; r < irqs.rows.size(); ++r) {
+    irqs.expand(r, row_now_.data());
+    table_.expand(r, row_old_.data());
+    for (std::size_t c = 0; c < ncols; ++c)
+      if (row_now_[c] != row_old_[c]) changes_.push_back({static_cast<std::uint32_t>(r * ncols + c), row_old_[c]});
+  }
+  table_ = irqs;
+  return advance(table_, true, stat, seconds);
+}
+
+// The previous reading had other IRQs or CPUs: map each current numbered row and column to the
+// previous reading's row and column by IRQ and CPU number (rare: hotplug, a driver loading).
+void Sampler::remap(const sysfs::InterruptTable& now) {
+  std::unordered_map<int, std::ptrdiff_t> prev_row;
+  for (std::size_t r = 0; r < table_.rows.size(); ++r)
+    if (table_.rows[r].irq >= 0) prev_row.emplace(table_.rows[r].irq, static_cast<std::ptrdiff_t>(r));
+  row_map_.assign(rows_.size(), -1);
+  for (std::size_t i = 0; i < rows_.size(); ++i)
+    if (auto it = prev_row.find(now.rows[rows_[i]].irq); it != prev_row.end()) row_map_[i] = it->second;
+  const auto& prev_cpus = table_.cpus;
+  col_map_.assign(now.cpus.size(), -1);
+  for (std::size_t c = 0; c < now.cpus.size(); ++c) {
+    auto it = std::lower_bound(prev_cpus.begin(), prev_cpus.end(), now.cpus[c]);
+    if (it != prev_cpus.end() && *it == now.cpus[c]) col_map_[c] = it - prev_cpus.begin();
+  }
+}
+
+bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sysfs::ProcStat& stat,
+                      double seconds) {
+  const std::size_t ncols = now.cpus.size();
+
+  // Each IRQ's learned cost per interrupt follows it by IRQ number when the table's shape changes.
+  if (!in_place && primed_ && !weight_.empty()) {
+    std::unordered_map<int, double> by_irq;
+    for (std::size_t i = 0; i < rows_.size() && i < weight_.size(); ++i)
+      if (weight_[i] > 0) by_irq.emplace(table_.rows[rows_[i]].irq, weight_[i]);
+    weight_by_irq_ = std::move(by_irq);
+  } else if (!in_place) {
+    weight_by_irq_.clear();
+  }
+
+  // Numbered rows (arch rows such as LOC are not placeable and have no /proc/irq entry).
+  rows_.clear();
+  row_pos_.assign(now.rows.size(), -1);
+  for (std::size_t r = 0; r < now.rows.size(); ++r)
+    if (now.rows[r].irq >= 0) {
+      row_pos_[r] = static_cast<std::ptrdiff_t>(rows_.size());
+      rows_.push_back(r);
+    }
+  if (primed_ && !in_place) remap(now);
+  if (!in_place) {
+    weight_.assign(rows_.size(), 0.0);
+    for (std::size_t i = 0; i < rows_.size() && !weight_by_irq_.empty(); ++i)
+      if (auto w = weight_by_irq_.find(now.rows[rows_[i]].irq); w != weight_by_irq_.end()) weight_[i] = w->second;
+  }
+  if (!in_place || groups_changed_) {
+    group_.assign(rows_.size(), -1);
+    for (std::size_t i = 0; i < rows_.size() && !groups_.empty(); ++i)
+      if (auto g = groups_.find(now.rows[rows_[i]].irq); g != groups_.end()) group_[i] = g->second;
+    groups_changed_ = false;
+  }
+
+  // CPU time spent in interrupts over the interval, per column.
+  int max_cpu = -1;
+  for (const auto& c : stat.cpus) max_cpu = std::max(max_cpu, c.cpu);
+  col_seconds_.assign(ncols, -1.0);
+  for (const auto& c : stat.cpus) {
+    const std::uint64_t t = c.irq + c.softirq;
+    const auto cpu = static_cast<std::size_t>(c.cpu);
+    if (cpu < prev_ticks_.size() && prev_ticks_[cpu] != kNoTicks && t >= prev_ticks_[cpu]) {
+      auto col = std::lower_bound(now.cpus.begin(), now.cpus.end(), c.cpu);
+      if (col != now.cpus.end() && *col == c.cpu)
+        col_seconds_[static_cast<std::size_t>(col - now.cpus.begin())] =
+            static_cast<double>(t - prev_ticks_[cpu]) / user_hz_;
+    }
+  }
+
+  // Every non-zero count delta as (numbered position, column, delta), rows in order and columns
+  // ascending within a row. In place they are the logged changes only (a steady machine's few),
+  // else every counter of an IRQ and CPU both readings have, as a difference of the two tables.
+  // Two passes (column totals, then the charges) recompute them instead of storing them.
+  auto each_delta = [&](auto&& f) {
+    if (!primed_) return;
+    if (in_place) {
+      for (const sysfs::CounterChange& ch : changes_) {
+        const std::ptrdiff_t pos = row_pos_[ch.index / ncols];
+        if (pos < 0) continue;  // a named row
+        if (const std::uint64_t d = delta32(ch.old, now.count(ch.index / ncols, ch.index % ncols)); d != 0)
+          f(static_cast<std::size_t>(pos), ch.index % ncols, d);
+      }
+      return;
+    }
+    row_now_.resize(ncols);
+    row_old_.resize(table_.cpus.size());
+    const std::uint32_t* cur = row_now_.data();
+    const std::uint32_t* old = row_old_.data();
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (row_map_[i] < 0) continue;  // new IRQ: no delta yet
+      now.expand(rows_[i], row_now_.data());
+      table_.expand(static_cast<std::size_t>(row_map_[i]), row_old_.data());
+      for (std::size_t c = 0; c < ncols; ++c) {
+        if (col_map_[c] < 0) continue;
+        if (const std::uint64_t d = delta32(old[col_map_[c]], cur[c]); d != 0) f(i, c, d);
+      }
+    }
+  };
+  const bool have_delta = primed_ && seconds > 0;
+  const std::size_t ngroups = have_delta && ngroups_ <= CostModel::kMaxGroups ? ngroups_ : 0;
+  col_total_.assign(ncols, 0);
+  col_group_.assign(ncols * ngroups, 0.0);
+  each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+    col_total_[c] += d;
+    if (ngroups > 0 && group_[i] >= 0) col_group_[c * ngroups + static_cast<std::size_t>(group_[i])] += static_cast<double>(d);
+  });
+  // Each group's cost per interrupt from every CPU's equation; an IRQ measured alone on its CPU
+  // has its own, exact one.
+  if (ngroups > 0) {
+    costs_.begin(ngroups, 1.0 - alpha_);
+    for (std::size_t c = 0; c < ncols; ++c)
+      if (col_seconds_[c] >= 0 && col_total_[c] > 0) costs_.add(&col_group_[c * ngroups], col_seconds_[c]);
+    costs_.solve();
+  }
+  auto weight = [&](std::size_t i) {
+    if (weight_[i] > 0) return weight_[i];
+    return group_[i] >= 0 ? costs_.cost(static_cast<std::size_t>(group_[i])) : 0.0;
+  };
+  col_known_.assign(ncols, 0.0);
+  col_unknown_.assign(ncols, 0);
+  if (have_delta)
+    each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+      if (const double w = weight(i); w > 0) col_known_[c] += w * static_cast<double>(d);
+      else col_unknown_[c] += d;
+    });
+  // Where each IRQ fired in the previous interval (same positions only when read in place).
+  if (in_place) std::swap(prev_fired_, fired_);
+  else prev_fired_.clear();
+  fired_.assign(rows_.size(), FiredOn{});
+  if (have_delta) {
+    // A column's time is split among its IRQs in proportion to their interrupts weighted by each
+    // IRQ's cost per interrupt (its own, else its group's; without either the column's average),
+    // scaled so the column's shares add up to its measured time exactly.
+    col_ratio_.assign(ncols, 0.0);
+    col_scale_.assign(ncols, 0.0);
+    for (std::size_t c = 0; c < ncols; ++c) {
+      if (!(col_seconds_[c] >= 0) || col_total_[c] == 0) continue;
+      col_ratio_[c] = col_seconds_[c] / static_cast<double>(col_total_[c]);
+      const double weighted = col_known_[c] + col_ratio_[c] * static_cast<double>(col_unknown_[c]);
+      if (weighted > 0) col_scale_[c] = col_seconds_[c] / weighted;
+    }
+    row_cost_.assign(rows_.size(), 0.0);
+    row_fired_.assign(rows_.size(), 0);
+    row_alone_.assign(rows_.size(), 1);
+    each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+      row_fired_[i] += d;
+      const double w = weight(i);
+      row_cost_[i] += col_scale_[c] * (w > 0 ? w : col_ratio_[c]) * static_cast<double>(d);
+      if (d != col_total_[c]) row_alone_[i] = 0;
+      FiredOn& on = fired_[i];
+      if (on.ncpus++ == 0) on.first_cpu = now.cpus[c];
+    });
+    // An IRQ that fired alone on its CPUs was charged exactly: its own cost per interrupt, which
+    // then wins over its group's (NAPI makes a busy queue's interrupts dearer than an idle one's).
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (!row_alone_[i] || row_fired_[i] < kMinLearnInterrupts || !(row_cost_[i] > 0)) continue;
+      const double seen = row_cost_[i] / static_cast<double>(row_fired_[i]);
+      weight_[i] = weight_[i] > 0 ? alpha_ * seen + (1 - alpha_) * weight_[i] : seen;
+    }
+
+    // CPUs whose IRQs changed since the previous interval (one arrived or left): the split of their
+    // time changed, and the shares of every IRQ there start afresh instead of averaging with shares
+    // of another split (as good as the costs per interrupt were, which is not always very good).
+    changed_cpus_.clear();
+    for (std::size_t i = 0; i < prev_fired_.size() && i < fired_.size(); ++i) {
+      const FiredOn &a = prev_fired_[i], &b = fired_[i];
+      if (a.ncpus == 0 || b.ncpus == 0 || (a.first_cpu == b.first_cpu && a.ncpus == b.ncpus)) continue;
+      changed_cpus_.push_back(a.first_cpu);
+      changed_cpus_.push_back(b.first_cpu);
+    }
+    std::sort(changed_cpus_.begin(), changed_cpus_.end());
+    auto company_changed = [&](int cpu) { return std::binary_search(changed_cpus_.begin(), changed_cpus_.end(), cpu); };
+
+    // The EWMA map is updated in place when it holds exactly these IRQs in this order (a steady
+    // machine, rows ascending as the kernel prints them), else rebuilt.
+    bool map_in_place = in_place && load_.irqs.size() == rows_.size();
+    auto slot = load_.irqs.begin();
+    for (std::size_t i = 0; map_in_place && i < rows_.size(); ++i, ++slot)
+      map_in_place = slot->first == now.rows[rows_[i]].irq;
+    slot = load_.irqs.begin();
+    std::map<int, policies::IrqLoad> rebuilt;
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (!in_place && row_map_[i] < 0) continue;  // new IRQ: it starts at its first measurement
+      policies::IrqLoad fresh{row_cost_[i] / seconds, static_cast<double>(row_fired_[i]) / seconds};
+      // EWMA; IRQs that vanished are dropped. An IRQ that fired elsewhere than in the previous
+      // interval (it moved) starts afresh: its old share was split among other neighbours, as
+      // good as their costs per interrupt were then, and the policy must see its new place now.
+      const bool moved = fired_[i].ncpus > 0 && company_changed(fired_[i].first_cpu);
+      if (map_in_place) {
+        auto& l = slot->second;
+        const double a = moved ? 1.0 : alpha_;
+        l = {a * fresh.cost + (1 - a) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate};
+        ++slot;
+        continue;
+      }
+      const int irq = now.rows[rows_[i]].irq;
+      if (auto old = load_.irqs.find(irq); old != load_.irqs.end())
+        fresh = {alpha_ * fresh.cost + (1 - alpha_) * old->second.cost,
+                 alpha_ * fresh.rate + (1 - alpha_) * old->second.rate};
+      rebuilt[irq] = fresh;
+    }
+    if (!map_in_place) load_.irqs = std::move(rebuilt);
+
+    // Per-CPU IRQ time; the map is only rebuilt when the CPUs change.
+    bool same_cpus = cpu_time_.size() == ncols;
+    for (std::size_t c = 0; same_cpus && c < ncols; ++c) same_cpus = cpu_time_.count(now.cpus[c]) > 0;
+    if (!same_cpus) cpu_time_.clear();
+    for (std::size_t c = 0; c < ncols; ++c)
+      if (col_seconds_[c] >= 0)
+        cpu_time_[now.cpus[c]] = col_seconds_[c] / seconds;
+      else if (same_cpus)
+        cpu_time_.erase(now.cpus[c]);
+  }
+
+  prev_ticks_.assign(static_cast<std::size_t>(max_cpu + 1), kNoTicks);
+  for (const auto& c : stat.cpus) prev_ticks_[static_cast<std::size_t>(c.cpu)] = c.irq + c.softirq;
+  primed_ = true;
+  return have_delta;
+}
+
+void Sampler::update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds) {
+  int max_cpu = -1;
+  if (softirqs != nullptr && !softirqs->cpus.empty()) max_cpu = softirqs->cpus.back();
+  if (softnet != nullptr)
+    for (const auto& r : softnet->rows) max_cpu = std::max(max_cpu, r.cpu);
+  const auto size = static_cast<std::size_t>(max_cpu + 1);
+  if (net_prev_.size() < size) net_prev_.resize(size);
+
+  net_.clear();
+  net_.reserve(size);  // one per CPU at most: sized once, not doubled as it grows
+  std::vector<NetPrev>& now = net_now_;
+  now.assign(size, NetPrev{});
+  if (softirqs != nullptr)
+    for (std::size_t col = 0; col < softirqs->cpus.size(); ++col) {
+      auto& n = now[static_cast<std::size_t>(softirqs->cpus[col])];
+      n.softirqs = true;
+      n.rx = static_cast<std::uint32_t>(softirqs->net_rx(col));
+      n.tx = static_cast<std::uint32_t>(softirqs->net_tx(col));
+    }
+  if (softnet != nullptr)
+    for (const auto& r : softnet->rows) {
+      auto& n = now[static_cast<std::size_t>(r.cpu)];
+      n.softnet = true;
+      n.processed = static_cast<std::uint32_t>(r.processed);
+      n.dropped = static_cast<std::uint32_t>(r.dropped);
+      n.squeeze = static_cast<std::uint32_t>(r.time_squeeze);
+    }
+  if (seconds > 0) {
+    for (std::size_t cpu = 0; cpu < size; ++cpu) {
+      const NetPrev& p = net_prev_[cpu];
+      const NetPrev& n = now[cpu];
+      CpuNetRates out;
+      out.cpu = static_cast<int>(cpu);
+      out.has_softirqs = p.softirqs && n.softirqs;
+      out.has_softnet = p.softnet && n.softnet;
+      if (!out.has_softirqs && !out.has_softnet) continue;
+      if (out.has_softirqs) {
+        out.net_rx = rate(p.rx, n.rx, seconds);
+        out.net_tx = rate(p.tx, n.tx, seconds);
+      }
+      if (out.has_softnet) {
+        out.processed = rate(p.processed, n.processed, seconds);
+        out.dropped = rate(p.dropped, n.dropped, seconds);
+        out.time_squeeze = rate(p.squeeze, n.squeeze, seconds);
+      }
+      net_.push_back(out);
+    }
+  }
+  // CPUs beyond this reading keep no stale values for when they come back.
+  for (std::size_t cpu = size; cpu < net_prev_.size(); ++cpu) net_prev_[cpu] = NetPrev{};
+  std::copy(now.begin(), now.end(), net_prev_.begin());
+}
+
+}  // namespace irqd

@@ -1,0 +1,163 @@
+// The sampler: turns two readings of /proc/interrupts and /proc/stat into a cost per IRQ. Each
+// CPU's hard+soft IRQ time over the interval is attributed to the numbered IRQs that fired on
+// that CPU in proportion to their counts there (where they fired, not where they were assigned:
+// the mistake irqbalance makes), then smoothed with an EWMA. Counter wrap (the kernel prints
+// 32-bit counts), CPUs and IRQs that appear or vanish between readings are handled. It also
+// reads /proc/softirqs (NET_RX / NET_TX) and /proc/net/softnet_stat (drops, time_squeeze) into
+// per-CPU rates for the status views; either file may be missing (containers, captured trees).
+//
+// Cost: a steady machine's /proc/interrupts (same IRQs, same CPUs) is re-read in place into the
+// last reading's table, and only the counters that changed are visited again (no copy of the
+// previous counts is kept); file buffers and per-position vectors are reused, so such a cycle
+// allocates nothing per IRQ or per CPU.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "irqd/engine/cost_model.hpp"
+#include "policies/load.hpp"
+#include "sysfs/proc_interrupts.hpp"
+#include "sysfs/proc_softirqs.hpp"
+#include "sysfs/proc_stat.hpp"
+#include "sysfs/softnet_stat.hpp"
+#include "sysfs/sys_root.hpp"
+
+namespace irqd {
+
+// Per-CPU packet-processing rates over the last interval (events per second).
+struct CpuNetRates {
+  int cpu = -1;
+  bool has_softirqs = false;  // /proc/softirqs had a column for this CPU
+  bool has_softnet = false;   // /proc/net/softnet_stat had a row for this CPU
+  double net_rx = 0.0;        // NET_RX softirqs
+  double net_tx = 0.0;        // NET_TX softirqs
+  double processed = 0.0;     // packets net_rx_action handled
+  double dropped = 0.0;       // packets dropped, backlog full
+  double time_squeeze = 0.0;  // net_rx_action ran out of budget with work left
+};
+
+// Where a numbered /proc/interrupts row fired during the last interval: enough to tell whether
+// it fired outside the CPUs its affinity says, without keeping every per-CPU delta.
+struct FiredOn {
+  int first_cpu = -1;  // lowest CPU whose count grew (-1: did not fire, or no delta yet)
+  int ncpus = 0;       // CPUs whose count grew
+};
+
+class Sampler {
+ public:
+  // alpha: weight of the newest interval in the EWMA (0 < alpha <= 1).
+  explicit Sampler(double alpha = 0.5, long user_hz = 0);
+
+  // Reads proc/interrupts and proc/stat under root (and, when present, proc/softirqs and
+  // proc/net/softnet_stat) and updates; `seconds` since the last call. Returns true once a delta
+  // exists (from the second call on). Throws sysfs errors of the first two files unchanged; a
+  // malformed softirqs/softnet_stat only drops the network rates for that interval (net_error()).
+  bool sample(const sysfs::SysRoot& root, double seconds);
+  // Which IRQs share a cost per interrupt (one group per NIC, one for every other IRQ; groups
+  // numbered 0..groups-1): the sampler fits each group's cost to the CPUs' measured time
+  // (CostModel) and splits a shared CPU's time by interrupts weighted with it. IRQs in no group
+  // count at their CPU's average cost per interrupt unless measured alone.
+  void set_groups(std::unordered_map<int, int> irq_group, std::size_t groups) {
+    groups_ = std::move(irq_group);
+    ngroups_ = groups;
+    groups_changed_ = true;
+  }
+  // The cost per interrupt fitted for group g (0: not determined).
+  double group_cost(std::size_t g) const { return costs_.cost(g); }
+  // The computation, from already parsed readings (tests and the simulator call this).
+  bool update(const sysfs::InterruptTable& irqs, const sysfs::ProcStat& stat, double seconds);
+  // Network rates from already parsed readings; null = that file is absent.
+  void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
+
+  const policies::LoadInfo& load() const { return load_; }
+  // The daemon's cooldowns (cycles since irqd moved each IRQ), kept beside the costs so a plan
+  // reads one LoadInfo without the costs being copied every cycle. The sampler never touches it.
+  std::map<int, int>& cycles_since_move() { return load_.cycles_since_move; }
+  // Likewise the CPU each IRQ was last moved away from, and whether this is the first load.
+  std::map<int, int>& moved_from() { return load_.moved_from; }
+  void set_first_load(bool first) { load_.first = first; }
+  // The /proc/interrupts reading of the last sample() or update(), so the cycle's discovery need
+  // not read and parse the file a second time. After a failed sample(), still the last good one.
+  const sysfs::InterruptTable& interrupts() const { return table_; }
+  // Hard+soft IRQ time per second of each CPU over the last interval (by CPU number).
+  const std::map<int, double>& cpu_irq_time() const { return cpu_time_; }
+  // Per-CPU network rates over the last interval, ascending CPU; empty before two readings of
+  // either file, or when neither exists.
+  const std::vector<CpuNetRates>& cpu_net() const { return net_; }
+  // Why the last network reading was dropped ("" when it was fine or the files are absent).
+  const std::string& net_error() const { return net_error_; }
+  // By position of the numbered rows of the last update()'s table (numbered_rows() order).
+  const std::vector<FiredOn>& fired() const { return fired_; }
+  // Row index in the table of each numbered row, in order.
+  const std::vector<std::size_t>& numbered_rows() const { return rows_; }
+
+ private:
+  void remap(const sysfs::InterruptTable& now);
+  // From the previous reading (table_) to `now`: table_ itself after an in-place re-reading (the
+  // deltas are changes_), else a table of another shape compared with table_. The caller then
+  // makes `now` table_.
+  bool advance(const sysfs::InterruptTable& now, bool in_place, const sysfs::ProcStat& stat,
+               double seconds);
+
+  double alpha_;
+  double user_hz_;
+  bool primed_ = false;  // table_ holds a previous reading
+  // The last reading, overwritten in place by the next one of the same shape; changes_ logs the
+  // counters that changed with their previous values. fresh_: a reading of another shape (held
+  // beside table_ only while the two are compared).
+  sysfs::InterruptTable table_;
+  sysfs::InterruptTable fresh_;
+  std::vector<sysfs::CounterChange> changes_;
+  // When the shape changed: previous row of each current numbered row, previous column of each
+  // current column (-1: new).
+  std::vector<std::ptrdiff_t> row_map_;
+  std::vector<std::ptrdiff_t> col_map_;
+  std::vector<std::size_t> rows_;          // table row of each numbered row
+  std::vector<std::ptrdiff_t> row_pos_;    // numbered position of each table row (-1: named)
+  std::vector<double> row_cost_;           // per numbered row over the interval
+  std::vector<std::uint64_t> row_fired_;
+  std::vector<std::uint64_t> prev_ticks_;  // by CPU number; kNoTicks = no line
+  std::vector<double> col_seconds_;        // IRQ seconds of each column's CPU (-1: unknown)
+  std::vector<std::uint64_t> col_total_;   // count deltas of each column
+  std::vector<double> col_ratio_;          // seconds per interrupt of each column
+  std::vector<double> col_known_;          // interrupts of IRQs with a learned cost, weighted by it
+  std::vector<std::uint64_t> col_unknown_; // interrupts of IRQs without one
+  std::vector<double> col_scale_;          // column seconds / its weighted interrupts
+  std::vector<double> weight_;             // by numbered position: seconds per interrupt measured alone (0: none)
+  std::unordered_map<int, double> weight_by_irq_;  // carried across a change of the table's shape
+  std::vector<char> row_alone_;            // by numbered position: fired only where nothing else did
+  std::unordered_map<int, int> groups_;    // set_groups(): IRQ -> group
+  std::size_t ngroups_ = 0;
+  bool groups_changed_ = false;
+  std::vector<int> group_;                 // by numbered position (-1: none)
+  std::vector<double> col_group_;          // by column x group: interrupts over the interval
+  CostModel costs_;
+  std::vector<FiredOn> fired_;
+  std::vector<FiredOn> prev_fired_;        // fired_ of the interval before (same positions)
+  std::vector<int> changed_cpus_;          // CPUs an IRQ arrived on or left this interval, sorted
+  std::vector<std::uint32_t> row_now_, row_old_;  // a row's counters, expanded to compare readings
+  std::map<int, double> cpu_time_;
+  policies::LoadInfo load_;
+  sysfs::ProcStat stat_;  // reused between readings
+  std::string text_;      // file buffers (a chunk of /proc/interrupts), reused between readings
+  std::string stat_text_;
+  // Network rates.
+  sysfs::Softirqs softirqs_;
+  sysfs::SoftnetStat softnet_;
+  std::string net_text_;
+  std::string net_error_;
+  std::vector<int> online_;
+  struct NetPrev {
+    bool softirqs = false, softnet = false;
+    std::uint32_t rx = 0, tx = 0, processed = 0, dropped = 0, squeeze = 0;
+  };
+  std::vector<NetPrev> net_prev_;  // by CPU number
+  std::vector<NetPrev> net_now_;
+  std::vector<CpuNetRates> net_;
+};
+
+}  // namespace irqd

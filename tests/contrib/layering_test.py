@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""The rooms' include rules: every #include "..." of the project obeys the layering.
+
+    sysfs, topology, netlink, config, policies   never include irqd/
+    irqd/engine                                   never includes daemon/, dbus/ or irqctl/
+    irqd/daemon                                   never includes dbus/ or irqctl/
+    irqd/dbus                                     from daemon/ only the control API
+    irqd/irqctl                                   only irqctl/ and dbus/names.hpp (a separate program)
+
+Usage: layering_test.py SOURCE_ROOT. Prints every violation as file:line and exits 1 if any.
+"""
+import pathlib
+import re
+import sys
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+
+def allowed(folder: str, target: str) -> bool:
+    if folder in ("sysfs", "topology", "netlink", "config", "policies"):
+        return not target.startswith("irqd/")
+    if folder == "irqd/engine":
+        return not target.startswith(("irqd/daemon/", "irqd/dbus/", "irqd/irqctl/"))
+    if folder == "irqd/daemon":
+        return not target.startswith(("irqd/dbus/", "irqd/irqctl/"))
+    if folder == "irqd/dbus":
+        if target.startswith("irqd/daemon/"):
+            return target == "irqd/daemon/control.hpp"
+        return not target.startswith("irqd/irqctl/")
+    if folder == "irqd/irqctl":
+        if target.startswith("irqd/"):
+            return target.startswith("irqd/irqctl/") or target == "irqd/dbus/names.hpp"
+        return True
+    return True
+
+
+def main() -> int:
+    root = pathlib.Path(sys.argv[1])
+    bad = []
+    checked = 0
+    for folder in ("sysfs", "topology", "netlink", "config", "policies", "irqd/engine",
+                   "irqd/daemon", "irqd/dbus", "irqd/irqctl"):
+        files = sorted((root / folder).glob("*.[ch]pp"))
+        if not files:
+            bad.append(f"{folder}/: no sources found (moved? update this test)")
+        for f in files:
+            for n, line in enumerate(f.read_text().splitlines(), 1):
+                m = INCLUDE.match(line)
+                if not m:
+                    continue
+                checked += 1
+                if not allowed(folder, m.group(1)):
+                    bad.append(f"{f.relative_to(root)}:{n}: {folder} must not include {m.group(1)}")
+    # Nothing of the daemon's or engine's is left at irqd/'s top level but the program's main.
+    stray = [p.name for p in (root / "irqd").glob("*.[ch]pp") if p.name != "main.cpp"]
+    if stray:
+        bad.append(f"irqd/: {', '.join(sorted(stray))} belong in engine/, daemon/, dbus/ or irqctl/")
+    for b in bad:
+        print(b)
+    print(f"{checked} includes checked, {len(bad)} violations")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
