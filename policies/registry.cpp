@@ -26,6 +26,21 @@ std::unique_ptr<Policy> make_policy(std::string_view name) {
   throw UnknownPolicy(fmt::format("unknown policy '{}' (known: {})", name, fmt::join(policy_names(), ", ")));
 }
 
+const Policy* find_policy(std::string_view name) {
+  static const Spread spread;
+  static const Balanced balanced;
+  static const Policy* const kAll[] = {&spread, &balanced};
+  for (const Policy* p : kAll)
+    if (p->name() == name) return p;
+  return nullptr;
+}
+
+const Policy& policy_named(std::string_view name) {
+  if (const Policy* p = find_policy(name)) return *p;
+  make_policy(name);  // throws UnknownPolicy with the list of known ones
+  throw UnknownPolicy(std::string(name));
+}
+
 std::vector<std::string> policy_names() {
   std::vector<std::string> out;
   for (const auto& e : kPolicies) out.emplace_back(e.name);

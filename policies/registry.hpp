@@ -17,6 +17,10 @@ class UnknownPolicy : public std::invalid_argument {
 };
 
 std::unique_ptr<Policy> make_policy(std::string_view name);  // throws UnknownPolicy
+// The shipped policy of that name: policies are stateless, so one instance each serves every plan
+// (built once, not per NIC per cycle). find_policy: null for an unknown name.
+const Policy* find_policy(std::string_view name);
+const Policy& policy_named(std::string_view name);  // throws UnknownPolicy
 std::vector<std::string> policy_names();
 // "spread: one line summary" per policy, for --help.
 std::string describe_policies();

@@ -76,11 +76,10 @@ Plan plan_irqs(const Policy& policy, const PlanInput& in) {
     // Plain references: clang < 16 cannot capture structured bindings in the lambda below.
     const std::string& name = entry.first;
     const std::set<std::string>& nics = entry.second;
-    std::unique_ptr<Policy> other;
-    try {
-      other = make_policy(name);
-    } catch (const UnknownPolicy& e) {
-      plan.notes.push_back(fmt::format("{}: {}; their IRQs are left as they are", fmt::join(nics, ", "), e.what()));
+    const Policy* other = find_policy(name);
+    if (other == nullptr) {
+      plan.notes.push_back(fmt::format("{}: unknown policy '{}' (known: {}); their IRQs are left as they are",
+                                       fmt::join(nics, ", "), name, fmt::join(policy_names(), ", ")));
       continue;
     }
     const sysfs::Inventory inv = only([&](const std::string& n) { return nics.contains(n); });

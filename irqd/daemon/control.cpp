@@ -144,7 +144,7 @@ ControlResult Control::set_device_policy(std::string_view device, std::string_vi
     check_device_name(device);
     if (!policy.empty()) {
       check_policy_name(policy);
-      policies::make_policy(std::string(policy));  // UnknownPolicy lists the known ones
+      policies::policy_named(policy);  // UnknownPolicy lists the known ones
     }
     if (plan() == nullptr) return not_ready();
     if (plan()->discovery->inventory.nic(std::string(device)) == nullptr)

@@ -16,7 +16,7 @@ int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach
   dopts.engine = o.engine();
   dopts.interval = std::chrono::milliseconds(static_cast<long>(cfg.interval_seconds * 1000.0));
   dopts.dry_run = o.dry_run;
-  policies::make_policy(cfg.policy);  // an unknown policy fails now, not every cycle
+  policies::policy_named(cfg.policy);  // an unknown policy fails now, not every cycle
   Daemon daemon(dopts, cfg);
   Notifier notifier(daemon);              // sd_notify when run by systemd (NOTIFY_SOCKET)
   Hotplug hotplug(daemon);                // netlink link and channel events (live root only)

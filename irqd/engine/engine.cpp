@@ -143,10 +143,8 @@ bool plan_reads_load(const policies::Policy& policy, const config::Config& resol
   for (const auto& nic : inv.nics) {
     const auto& name = resolved.device(nic.name).policy;
     if (name.empty() || name == policy.name()) continue;
-    try {
-      if (policies::make_policy(name)->uses_load()) return true;
-    } catch (const policies::UnknownPolicy&) {
-    }
+    const policies::Policy* other = policies::find_policy(name);
+    if (other != nullptr && other->uses_load()) return true;
   }
   return false;
 }
@@ -158,7 +156,7 @@ bool plan_reads_load(const policies::Policy& policy, const config::Config& resol
 void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config& cfg,
                  const policies::LoadInfo* load, const Discovery& found,
                  std::shared_ptr<const Discovery> owned, const PlanResult* previous) {
-  auto policy = policies::make_policy(cfg.policy);
+  const policies::Policy* policy = &policies::policy_named(cfg.policy);
   sysfs::SysRoot root(opts.root);
   const PlanResult* prev = previous != nullptr && previous->found && previous->config_given && previous->plan
                                ? previous
@@ -204,7 +202,7 @@ std::unique_ptr<PlanResult> plan_once(const EngineOptions& opts, const config::C
                                       const sysfs::InterruptTable* interrupts) {
   sysfs::SysRoot root(opts.root);
   auto r = std::make_unique<PlanResult>();
-  policies::make_policy(cfg.policy);  // an unknown policy fails before the machine is read
+  policies::policy_named(cfg.policy);  // an unknown policy fails before the machine is read
   r->machine = std::make_shared<const topology::Machine>(machine ? *machine : load_machine(root, opts));
   auto found = std::make_shared<const Discovery>(interrupts ? discover(root, *interrupts, DiscoverOptions{opts.use_netlink})
                                                            : discover(root, DiscoverOptions{opts.use_netlink}));

@@ -25,5 +25,19 @@ TEST(RegistryTest, UnknownNameListsKnownOnes) {
   }
 }
 
+TEST(RegistryTest, OneInstancePerPolicyServesEveryPlan) {
+  // Policies are stateless: the engine asks for one by name every cycle and gets the same object,
+  // never a new one per NIC per cycle.
+  EXPECT_EQ(&policy_named("balanced"), &policy_named("balanced"));
+  EXPECT_EQ(&policy_named("spread"), find_policy("spread"));
+  EXPECT_EQ(find_policy("sprad"), nullptr);
+  try {
+    policy_named("sprad");
+    FAIL();
+  } catch (const UnknownPolicy& e) {
+    EXPECT_STREQ(e.what(), "unknown policy 'sprad' (known: spread, balanced)");
+  }
+}
+
 }  // namespace
 }  // namespace irqd::policies
