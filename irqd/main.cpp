@@ -19,7 +19,15 @@ int main(int argc, char** argv) {
   if (const int* code = std::get_if<int>(&parsed)) return *code;
   const Options& o = std::get<Options>(parsed);
   try {
-    auto loaded = load_configuration(o.config_setup());
+    // The topology is loaded at most once here, and only if the files name CPUs; the job reuses it.
+    std::shared_ptr<const topology::Machine> machine;
+    ConfigSetup setup = o.config_setup();
+    setup.machine = [&] {
+      if (!machine)
+        machine = std::make_shared<const topology::Machine>(load_machine(sysfs::SysRoot(o.root), o.engine()));
+      return machine;
+    };
+    auto loaded = load_configuration(setup);
     if (o.check_config) {
       std::fputs(loaded.error_text().c_str(), stderr);
       std::cout << config::describe(loaded.config) << std::flush;
@@ -42,11 +50,11 @@ int main(int argc, char** argv) {
                    o.dry_run ? "; a dry run only reads, but applying this plan would fight it"
                              : "; ignore_irqbalance set, running anyway");
     }
-    if (o.oneshot) return o.dry_run ? run_dry(o, cfg) : run_oneshot(o, cfg);
+    if (o.oneshot) return o.dry_run ? run_dry(o, cfg, machine.get()) : run_oneshot(o, cfg, machine.get());
     return run_daemon(o, cfg, [&o](Control& control) -> std::shared_ptr<void> {
       if (o.no_dbus) return nullptr;
       return std::make_shared<dbus::BusService>(control);  // io.github.irqd.Irqd1
-    });
+    }, machine);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "irqd: %s\n", e.what());
     return kExitError;

@@ -5,9 +5,9 @@
 
 namespace irqd {
 
-sysfs::CpuSet existing_cpus(const EngineOptions& engine) {
+sysfs::CpuSet existing_cpus(const EngineOptions& engine, const topology::Machine* machine) {
   sysfs::SysRoot root(engine.root);
-  sysfs::CpuSet cpus = load_machine(root, engine).online;
+  sysfs::CpuSet cpus = machine != nullptr ? machine->online : load_machine(root, engine).online;
   if (engine.topology_xml.empty()) {
     if (auto present = root.read_line("sys/devices/system/cpu/present")) {
       try {
@@ -24,7 +24,8 @@ config::LoadResult load_configuration(const ConfigSetup& s) {
   config::LoadResult r = config::load_files(s.files);
   if (!r.cpu_refs.empty()) {
     try {
-      config::check_cpus(r, existing_cpus(s.engine));
+      auto machine = s.machine ? s.machine() : nullptr;
+      config::check_cpus(r, existing_cpus(s.engine, machine.get()));
     } catch (const std::exception& e) {
       r.add({}, "", fmt::format("cannot check the configured CPU numbers against the machine: {}", e.what()));
     }

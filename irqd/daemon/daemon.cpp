@@ -14,7 +14,19 @@
 namespace irqd {
 
 Daemon::Daemon(DaemonOptions opts, config::Config cfg)
-    : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {}
+    : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {
+  machine_ = std::move(opts_.machine);
+  if (machine_) cpus_online_ = sysfs::SysRoot(opts_.engine.root).read_line("sys/devices/system/cpu/online").value_or("");
+}
+
+std::shared_ptr<const topology::Machine> Daemon::ensure_machine() {
+  if (!machine_) {
+    sysfs::SysRoot root(opts_.engine.root);
+    cpus_online_ = root.read_line("sys/devices/system/cpu/online").value_or("");
+    machine_ = std::make_shared<const topology::Machine>(load_machine(root, opts_.engine));
+  }
+  return machine_;
+}
 
 config::Config Daemon::effective_config() const {
   config::Config c = cfg_;
@@ -29,6 +41,7 @@ void Daemon::set_config(config::Config cfg) {
 
 std::string Daemon::reload() {
   std::string error;
+  machine_.reset();  // loaded again (once) by the new configuration's check or the next cycle
   if (reloader_) {
     try {
       cfg_ = reloader_();  // re-discovered below either way
@@ -38,7 +51,7 @@ std::string Daemon::reload() {
       spdlog::error("reload failed, the previous configuration stays in force: {}", error);
     }
   }
-  rediscover();
+  discovery_.invalidate();
   for (auto& h : reload_hooks_) h(error.empty(), error);
   return error;
 }
@@ -57,7 +70,7 @@ ApplyResult Daemon::cycle() {
     machine_.reset();
   }
   cpus_online_ = online;
-  if (!machine_) machine_ = std::make_shared<const topology::Machine>(load_machine(sample_root, opts_.engine));
+  ensure_machine();
   // Sample first: the plan is made from the load measured up to now.
   const auto now = opts_.clock ? opts_.clock() : start;
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}

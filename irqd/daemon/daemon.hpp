@@ -31,6 +31,9 @@ struct DaemonOptions {
   // The clock the sampler's interval is measured with; unset: steady_clock. The simulated machine
   // (tests/sim) passes its virtual time so measured costs do not depend on the test host's speed.
   std::function<std::chrono::steady_clock::time_point()> clock;
+  // A machine model already loaded (at start, for the configuration check); null: loaded at the
+  // first cycle.
+  std::shared_ptr<const topology::Machine> machine;
 };
 
 // What the last cycle did, for status queries, STATUS= lines and the CycleCompleted signal.
@@ -53,6 +56,9 @@ class Daemon {
   Daemon(DaemonOptions opts, config::Config cfg);
   // Runs until SIGTERM or SIGINT; returns the process exit code (0 on a clean stop).
   int run();
+  // The machine model, loaded now when there is none (a reload's configuration check uses it, so
+  // the topology is loaded once per start or reload, not once more for the check).
+  std::shared_ptr<const topology::Machine> ensure_machine();
   // One cycle, also used by tests; returns the apply result (empty counts for a dry run).
   ApplyResult cycle();
   // Forgets the machine model and the cached discovery so the next cycle loads and discovers

@@ -11,8 +11,10 @@
 
 namespace irqd {
 
-int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach) {
+int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach,
+               std::shared_ptr<const topology::Machine> machine) {
   DaemonOptions dopts;
+  dopts.machine = std::move(machine);
   dopts.engine = o.engine();
   dopts.interval = std::chrono::milliseconds(static_cast<long>(cfg.interval_seconds * 1000.0));
   dopts.dry_run = o.dry_run;
@@ -23,7 +25,10 @@ int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach
   Control control(daemon, cfg.state_dir);  // run-time overrides, persisted in STATE_DIR
   std::shared_ptr<void> front = attach ? attach(control) : nullptr;
   // SIGHUP re-reads the files; a bad file is logged and the running configuration stays.
-  daemon.set_reloader([setup = o.config_setup()] { return config::require_valid(load_configuration(setup)); });
+  // The new files' CPU numbers are checked against the daemon's machine model, loaded once per reload.
+  ConfigSetup setup = o.config_setup();
+  setup.machine = [&daemon] { return daemon.ensure_machine(); };
+  daemon.set_reloader([setup] { return config::require_valid(load_configuration(setup)); });
   daemon.on_reload([&daemon](bool ok, const std::string&) {
     if (ok) spdlog::set_level(spdlog::level::from_str(daemon.config().log_level));
   });

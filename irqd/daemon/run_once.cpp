@@ -18,8 +18,8 @@ namespace irqd {
 
 namespace {
 
-int run_once(const Options& o, const config::Config& cfg, bool apply) {
-  auto result = plan_once(o.engine(), cfg);
+int run_once(const Options& o, const config::Config& cfg, const topology::Machine* machine, bool apply) {
+  auto result = plan_once(o.engine(), cfg, machine);
   for (const auto& w : result->discovery->warnings) spdlog::warn("{}", w);
   sysfs::SysRoot sysroot(o.root);
   std::string display = sysroot.is_live() ? "this machine" : o.root;
@@ -40,8 +40,12 @@ int run_once(const Options& o, const config::Config& cfg, bool apply) {
 
 }  // namespace
 
-int run_dry(const Options& o, const config::Config& cfg) { return run_once(o, cfg, false); }
+int run_dry(const Options& o, const config::Config& cfg, const topology::Machine* machine) {
+  return run_once(o, cfg, machine, false);
+}
 
-int run_oneshot(const Options& o, const config::Config& cfg) { return run_once(o, cfg, true); }
+int run_oneshot(const Options& o, const config::Config& cfg, const topology::Machine* machine) {
+  return run_once(o, cfg, machine, true);
+}
 
 }  // namespace irqd

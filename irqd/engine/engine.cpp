@@ -1,6 +1,8 @@
 // Planning pass: machine model, discovery, policy, diff.
 #include "irqd/engine/engine.hpp"
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include <fnmatch.h>
@@ -16,7 +18,14 @@
 
 namespace irqd {
 
+namespace {
+std::atomic<std::uint64_t> g_machine_loads{0};
+}  // namespace
+
+std::uint64_t machine_loads() { return g_machine_loads.load(); }
+
 topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& opts) {
+  ++g_machine_loads;
   topology::Machine m = !opts.topology_xml.empty() ? topology::load_xml(opts.topology_xml)
                         : root.is_live()           ? topology::load_live()
                                                    : topology::load_fsroot(root.root());

@@ -76,6 +76,9 @@ struct PlanResult {
 };
 
 topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& opts);
+// How many times load_machine ran in this process (the topology is loaded once at start and once
+// per reload; tests hold the daemon to that).
+std::uint64_t machine_loads();
 Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan);
 // Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
 // treated as not network. An empty list keeps everything.

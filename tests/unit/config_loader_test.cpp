@@ -9,6 +9,7 @@
 #include "irqd/daemon/config_files.hpp"
 #include "irqd/daemon/daemon.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/synthetic_tree.hpp"
 
 namespace irqd::config {
 namespace {
@@ -174,6 +175,49 @@ TEST(ConfigReload, ABrokenFileKeepsTheRunningConfiguration) {
   EXPECT_EQ(daemon.config().policy, "spread");
   EXPECT_TRUE(daemon.config().banned_cpus.empty());
   EXPECT_TRUE(outcomes.back().first);
+}
+
+TEST(ConfigReload, TheTopologyIsLoadedOnceAtStartAndOncePerReload) {
+  // The files name CPUs, so they are checked against the machine: the check and the daemon share
+  // one model (not one load to check and another to plan), at start and at every reload.
+  testing::SyntheticTree t{4};
+  t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .rx = 1, .tx = 1, .msi_irqs = {101}});
+  t.add_irq({101, "eth0-TxRx-0", "0"});
+  t.finish();
+  t.dir().write("proc/stat", "cpu  4 0 4 40 0 0 0 0 0 0\ncpu0 1 0 1 10 0 0 0 0 0 0\ncpu1 1 0 1 10 0 0 0 0 0 0\n"
+                             "cpu2 1 0 1 10 0 0 0 0 0 0\ncpu3 1 0 1 10 0 0 0 0 0 0\n");
+  TempDir d;
+  d.write("irqd.toml", "[daemon]\npolicy = \"spread\"\nbanned_cpus = \"1\"\n");
+  irqd::ConfigSetup s;
+  s.files = options(d, true);
+  s.engine.root = t.root();
+  s.engine.use_netlink = false;
+  s.engine.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  const auto before = irqd::machine_loads();
+  std::shared_ptr<const topology::Machine> machine;
+  s.machine = [&] {
+    if (!machine)
+      machine = std::make_shared<const topology::Machine>(irqd::load_machine(sysfs::SysRoot(t.root()), s.engine));
+    return machine;
+  };
+  Config cfg = require_valid(irqd::load_configuration(s));
+  cfg.run_dir = (t.root() / "run/irqd").string();
+  irqd::DaemonOptions o;
+  o.engine = s.engine;
+  o.dry_run = true;
+  o.machine = machine;
+  irqd::Daemon daemon(o, cfg);
+  daemon.cycle();
+  daemon.cycle();
+  EXPECT_EQ(irqd::machine_loads() - before, 1u);  // the check's model planned both cycles
+
+  s.machine = [&daemon] { return daemon.ensure_machine(); };
+  daemon.set_reloader([s] { return require_valid(irqd::load_configuration(s)); });
+  d.write("irqd.toml", "[daemon]\npolicy = \"spread\"\nbanned_cpus = \"2\"\n");
+  ASSERT_EQ(daemon.reload(), "");
+  daemon.cycle();
+  EXPECT_EQ(irqd::machine_loads() - before, 2u);  // one load for the reload's check and its cycle
+  EXPECT_EQ(daemon.config().banned_cpus.to_list(), "2");
 }
 
 }  // namespace
