@@ -43,7 +43,7 @@ auto guarded(F&& f) -> decltype(f()) {
 }  // namespace
 
 Service::Service(sdbus::IConnection& conn, Control& control)
-    : AdaptorInterfaces(conn, kObjectPath), control_(control) {
+    : AdaptorInterfaces(conn, kObjectPath), control_(control), authority_(conn) {
   registerAdaptor();
 }
 
@@ -74,22 +74,11 @@ void Service::run_deferred() {
   if (control_.take_cycle_request()) control_.daemon().cycle_now();
 }
 
-void Service::require_root(const char* method) {
+void Service::authorize(const char* method, const char* action) {
   const sdbus::Message* msg = getObject().getCurrentlyProcessedMessage();
-  uid_t uid = 0;
-  try {
-    if (msg == nullptr) throw std::runtime_error("no message");
-    uid = msg->getCredsUid();
-  } catch (const std::exception& e) {
-    throw sdbus::Error(kErrAccessDenied, fmt::format("{}: the caller's UID cannot be determined ({})",
-                                                     method, e.what()));
-  }
-  if (uid != 0) {
-    spdlog::warn("D-Bus: {} refused: caller UID {} is not root", method, uid);
-    throw sdbus::Error(
-        kErrAccessDenied,
-        fmt::format("{} changes irqd: only root may call it (caller UID {})", method, uid));
-  }
+  if (msg == nullptr)
+    throw sdbus::Error(kErrAccessDenied, fmt::format("{}: no message to authorize", method));
+  authority_.check(*msg, method, action);
 }
 
 Service::Status Service::GetStatus() {
@@ -118,48 +107,48 @@ std::vector<ChangeRow> Service::GetPlan() {
 OverridesReply Service::GetOverrides() { return overrides_reply(control_.overrides()); }
 
 void Service::PinIrq(const std::uint32_t& irq, const std::string& cpus) {
-  require_root("PinIrq");
+  authorize("PinIrq", kActionManage);
   reply(control_.pin_irq(irq, cpus));
 }
 
 void Service::UnpinIrq(const std::uint32_t& irq) {
-  require_root("UnpinIrq");
+  authorize("UnpinIrq", kActionManage);
   reply(control_.unpin_irq(irq));
 }
 
 void Service::PinQueue(const std::string& device, const std::string& queue,
                        const std::string& cpus) {
-  require_root("PinQueue");
+  authorize("PinQueue", kActionManage);
   reply(control_.pin_queue(device, queue, cpus));
 }
 
 void Service::UnpinQueue(const std::string& device, const std::string& queue) {
-  require_root("UnpinQueue");
+  authorize("UnpinQueue", kActionManage);
   reply(control_.unpin_queue(device, queue));
 }
 
 void Service::SetDevicePolicy(const std::string& device, const std::string& policy) {
-  require_root("SetDevicePolicy");
+  authorize("SetDevicePolicy", kActionManage);
   reply(control_.set_device_policy(device, policy));
 }
 
 void Service::BanCpus(const std::string& cpus) {
-  require_root("BanCpus");
+  authorize("BanCpus", kActionManage);
   reply(control_.ban_cpus(cpus));
 }
 
 void Service::UnbanCpus(const std::string& cpus) {
-  require_root("UnbanCpus");
+  authorize("UnbanCpus", kActionManage);
   reply(control_.unban_cpus(cpus));
 }
 
 void Service::Rebalance() {
-  require_root("Rebalance");
+  authorize("Rebalance", kActionRebalance);
   reply(control_.rebalance());
 }
 
 void Service::Reload() {
-  require_root("Reload");
+  authorize("Reload", kActionReload);
   reply(control_.reload());
 }
 

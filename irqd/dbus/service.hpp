@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "irqd/daemon/control.hpp"
+#include "irqd/dbus/authority.hpp"
 #include "irqd/dbus/bus_loop.hpp"
 #include "irqd/dbus/names.hpp"
 #include "irqd/dbus/views.hpp"
@@ -52,10 +53,12 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   std::uint32_t ApiVersion() override { return 1; }
   std::string Version() override { return IRQD_VERSION; }
 
-  // Throws AccessDenied unless the caller of the message being processed is UID 0.
-  void require_root(const char* method);
+  // Throws AccessDenied unless the caller of the message being processed is root or polkit
+  // authorizes `action` for it (dbus/authority.hpp).
+  void authorize(const char* method, const char* action);
 
   Control& control_;
+  Authority authority_;
   std::vector<IrqRow> irqs_;        // cached per cycle
   std::vector<DeviceRow> devices_;  // cached per cycle
   std::vector<std::string> device_sig_;

@@ -62,6 +62,7 @@ def contrib_files_are_installed():
         "irqctl.8": "/man8/irqctl.8",
         "irqd.toml.5": "/man5/irqd.toml.5",
         "io.github.irqd.Irqd1.conf": "/dbus-1/system.d/io.github.irqd.Irqd1.conf",
+        "io.github.irqd.policy": "/polkit-1/actions/io.github.irqd.policy",
         "irqd.toml.example": "/doc/irqd/irqd.toml.example",
         "irqctl.bash": "/bash-completion/completions/irqctl",
     }
@@ -121,11 +122,22 @@ def man_page_lists_every_option():
     assert not missing, f"irqd.8 does not describe {missing}"
 
 
+def polkit_actions_are_the_daemons():
+    import xml.etree.ElementTree as ET
+    shipped = {a.get("id") for a in ET.parse(os.path.join(CONTRIB, "io.github.irqd.policy")).getroot()
+               .iter("action")}
+    with open(os.path.join(SOURCE, "irqd", "dbus", "authority.hpp")) as f:
+        asked = set(re.findall(r'"(io\.github\.irqd\.[a-z-]+)"', f.read()))
+    assert asked, "no action ids found in irqd/dbus/authority.hpp"
+    assert shipped == asked, f"io.github.irqd.policy ships {sorted(shipped)}, irqd asks for {sorted(asked)}"
+
+
 check("every installed file is in the destdir tree", every_installed_file_is_in_the_tree)
 check("contrib files are installed", contrib_files_are_installed)
 check("the unit runs the installed daemon", unit_runs_the_installed_daemon)
 check("the unit passes systemd-analyze verify", unit_passes_systemd_analyze_verify)
 check("irqd.8 describes every --help option", man_page_lists_every_option)
+check("the polkit actions are the ones irqd asks for", polkit_actions_are_the_daemons)
 shutil.rmtree(dest, ignore_errors=True)
 failed = sum(1 for _, e in results if e)
 print(f"{len(results) - failed} passed, {failed} failed")

@@ -68,7 +68,7 @@ constexpr const char* kPermissive = R"(
     <allow receive_type="signal"/>)";
 }  // namespace
 
-TestSystemBus::TestSystemBus(bool with_irqd_policy) {
+TestSystemBus::TestSystemBus(bool with_irqd_policy, const std::string& extra_policy) {
   ::chmod(dir_.path().c_str(), 0755);  // `nobody` must reach the socket
   std::string socket = (dir_.path() / "bus").string();
   std::string policy_file =
@@ -83,10 +83,11 @@ TestSystemBus::TestSystemBus(bool with_irqd_policy) {
   <policy context="default">{}
   </policy>
   {}
+  {}
 </busconfig>
 )",
       socket, with_irqd_policy ? kSystemDefaults : kPermissive,
-      with_irqd_policy ? "<include>" + policy_file + "</include>" : "");
+      with_irqd_policy ? "<include>" + policy_file + "</include>" : "", extra_policy);
   dir_.write("bus.conf", conf);
   daemon_ = std::make_unique<Child>(
       std::vector<std::string>{"dbus-daemon",

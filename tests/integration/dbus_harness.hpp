@@ -25,7 +25,8 @@ namespace irqd::testing {
 // so only irqd's own checks remain.
 class TestSystemBus {
  public:
-  explicit TestSystemBus(bool with_irqd_policy = true);
+  // `extra_policy`: more <policy> elements (e.g. letting a stand-in polkit own its name).
+  explicit TestSystemBus(bool with_irqd_policy = true, const std::string& extra_policy = "");
   ~TestSystemBus();
   const std::string& address() const { return address_; }
   // Stops the bus daemon (as if it crashed or was restarted).
