@@ -66,8 +66,29 @@ void Service::on_cycle(const CycleReport& r) {
     device_sig_ = std::move(sig);
     have_devices_ = true;
   }
+  emit_status_changes();
   emitCycleCompleted(r.cycle, static_cast<std::uint32_t>(r.applied),
                      static_cast<std::uint32_t>(r.unchanged), static_cast<std::uint32_t>(r.failed));
+}
+
+void Service::emit_status_changes() {
+  Status now = GetStatus();
+  std::vector<std::string> changed;
+  const Status* was = last_status_ ? &*last_status_ : nullptr;
+  auto note = [&](bool differs, const char* name) {
+    if (was == nullptr || differs) changed.emplace_back(name);
+  };
+  note(was && was->get<1>() != now.get<1>(), "Policy");
+  note(was && was->get<2>() != now.get<2>(), "IntervalSeconds");
+  note(was && was->get<3>() != now.get<3>(), "Cycles");
+  note(was && was->get<4>() != now.get<4>(), "LastCycleMs");
+  note(was && was->get<5>() != now.get<5>(), "Managed");
+  note(was && was->get<6>() != now.get<6>(), "Unchangeable");
+  note(was && was->get<7>() != now.get<7>(), "FailedWrites");
+  note(was && was->get<8>() != now.get<8>(), "LastError");
+  note(was && was->get<9>() != now.get<9>(), "DryRun");
+  last_status_ = std::move(now);
+  if (!changed.empty()) getObject().emitPropertiesChangedSignal(INTERFACE_NAME, changed);
 }
 
 void Service::run_deferred() {
@@ -89,10 +110,14 @@ Service::Status Service::GetStatus() {
       for (const auto& d : snap.plan->diff.irqs) placed += d.planned != nullptr;
     std::string policy = snap.plan != nullptr ? snap.plan->config->policy : snap.effective.policy;
     double interval = std::chrono::duration<double>(snap.options.interval).count();
+    More more;
+    more["planned"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.planned));
+    more["changes"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.changes));
+    more["vanished"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.vanished));
     return Status(std::string(IRQD_VERSION), policy, interval, snap.cycles, snap.report.cost_ms,
                   placed, static_cast<std::uint32_t>(snap.unchangeable.size()),
                   static_cast<std::uint32_t>(snap.report.failed), snap.report.error,
-                  snap.options.dry_run);
+                  snap.options.dry_run, std::move(more));
   });
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,8 +51,20 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   void UnbanCpus(const std::string& cpus) override;
   void Rebalance() override;
   void Reload() override;
-  std::uint32_t ApiVersion() override { return 1; }
+  std::uint32_t ApiVersion() override { return 2; }
   std::string Version() override { return IRQD_VERSION; }
+  // Status properties: fields of GetStatus.
+  std::string Policy() override { return GetStatus().get<1>(); }
+  double IntervalSeconds() override { return GetStatus().get<2>(); }
+  std::uint64_t Cycles() override { return GetStatus().get<3>(); }
+  double LastCycleMs() override { return GetStatus().get<4>(); }
+  std::uint32_t Managed() override { return GetStatus().get<5>(); }
+  std::uint32_t Unchangeable() override { return GetStatus().get<6>(); }
+  std::uint32_t FailedWrites() override { return GetStatus().get<7>(); }
+  std::string LastError() override { return GetStatus().get<8>(); }
+  bool DryRun() override { return GetStatus().get<9>(); }
+  // Emits PropertiesChanged with the status properties whose value differs from the last emitted.
+  void emit_status_changes();
 
   // Throws AccessDenied unless the caller of the message being processed is root or polkit
   // authorizes `action` for it (dbus/authority.hpp).
@@ -63,6 +76,7 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   std::vector<DeviceRow> devices_;  // cached per cycle
   std::vector<std::string> device_sig_;
   bool have_devices_ = false;
+  std::optional<Status> last_status_;  // as last announced by PropertiesChanged
 };
 
 // The service with its connection, attached to a daemon through its control API.

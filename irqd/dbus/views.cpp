@@ -90,6 +90,9 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
     if (k.irq >= 0) written[k.irq] = k.path;
   double total = 0.0;
   for (const auto& [irq, l] : s.load.irqs) total += l.cost;
+  std::map<int, std::string> reasons;  // the diff's rows: NIC IRQs, planned or not
+  for (const auto& d : s.plan.diff.irqs)
+    if (d.irq != nullptr) reasons[d.irq->irq] = d.reason();
   std::vector<IrqRow> rows;
   rows.reserve(inv.irqs.size());
   for (const auto& irq : inv.irqs) {
@@ -100,13 +103,15 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
     double rate = load == s.load.irqs.end() ? 0.0 : load->second.rate;
     double cost = load == s.load.irqs.end() ? 0.0 : load->second.cost;
     bool managed = irq.cls == sysfs::IrqClass::kManaged || s.unchangeable.count(irq.irq) > 0;
+    More more;
+    if (auto r = reasons.find(irq.irq); r != reasons.end()) more["reason"] = sdbus::Variant(utf8(r->second));
     rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device),
                       queue_of(irq), irq_class(irq), static_cast<std::int32_t>(irq.node), cur,
                       planned ? planned->cpus.to_list() : std::string(),
                       static_cast<std::int32_t>(
                           irq.effective && !irq.effective->empty() ? irq.effective->first() : -1),
                       rate, cost, total > 0.0 ? cost / total : 0.0,
-                      s.effective.irq_pins.count(irq.irq) > 0, managed);
+                      s.effective.irq_pins.count(irq.irq) > 0, managed, std::move(more));
   }
   return rows;
 }
@@ -129,19 +134,24 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
                             current(s, dir + "/rps_cpus", list_of(q.rps_cpus)),
                             static_cast<std::uint32_t>(flows < 0 ? 0 : flows),
                             current(s, dir + "/xps_cpus", list_of(q.xps_cpus)),
-                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)));
+                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)), More{});
       }
     }
     std::string policy = s.effective.device(nic.name).policy;
+    More more;
+    more["numa_source"] = sdbus::Variant(std::string(sysfs::to_string(nic.numa_source)));
     rows.emplace_back(
         utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
         static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
-        policy.empty() ? s.effective.policy : policy, std::move(queues));
+        policy.empty() ? s.effective.policy : policy, std::move(queues), std::move(more));
   }
   return rows;
 }
 
 std::vector<ChangeRow> change_rows(const Diff& d) {
+  std::map<int, const IrqDiff*> by_irq;
+  for (const auto& x : d.irqs)
+    if (x.irq != nullptr && x.change) by_irq[x.irq->irq] = &x;
   std::vector<ChangeRow> rows;
   for (const auto& k : d.knobs) {
     std::string leaf = leaf_of(k.path);
@@ -157,8 +167,11 @@ std::vector<ChangeRow> change_rows(const Diff& d) {
     } else {
       subject = "system";
     }
+    More more;
+    if (auto it = by_irq.find(k.irq); k.irq >= 0 && it != by_irq.end())
+      more["reason"] = sdbus::Variant(utf8(it->second->reason()));
     rows.emplace_back(utf8(kind), utf8(subject), utf8(k.path), utf8(as_cpulist(leaf, k.current)),
-                      utf8(as_cpulist(leaf, k.value)));
+                      utf8(as_cpulist(leaf, k.value)), std::move(more));
   }
   return rows;
 }

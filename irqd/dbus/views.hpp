@@ -19,23 +19,26 @@
 
 namespace irqd::dbus {
 
+// Every record's last member: further fields by name (io.github.irqd.Irqd1.xml, "Versions").
+using More = std::map<std::string, sdbus::Variant>;
 // (version, policy, interval_seconds, cycles, last_cycle_ms, managed, unchangeable, failed,
-//  last_error, dry_run)
+//  last_error, dry_run, more)
 using StatusRow = sdbus::Struct<std::string, std::string, double, std::uint64_t, double,
-                                std::uint32_t, std::uint32_t, std::uint32_t, std::string, bool>;
+                                std::uint32_t, std::uint32_t, std::uint32_t, std::string, bool, More>;
 // (number, name, device, queue, class, numa_node, current, planned, effective_cpu, rate, cost,
-//  cost_share, pinned, managed)
+//  cost_share, pinned, managed, more{reason})
 using IrqRow =
     sdbus::Struct<std::uint32_t, std::string, std::string, std::string, std::string, std::int32_t,
-                  std::string, std::string, std::int32_t, double, double, double, bool, bool>;
-// (queue, irq, rps_cpus, rps_flow_cnt, xps_cpus, xps_rxqs)
-using QueueRow =
-    sdbus::Struct<std::string, std::int32_t, std::string, std::uint32_t, std::string, std::string>;
-// (name, driver, pci_address, numa_node, rx_queues, tx_queues, policy, queues)
+                  std::string, std::string, std::int32_t, double, double, double, bool, bool, More>;
+// (queue, irq, rps_cpus, rps_flow_cnt, xps_cpus, xps_rxqs, more)
+using QueueRow = sdbus::Struct<std::string, std::int32_t, std::string, std::uint32_t, std::string,
+                               std::string, More>;
+// (name, driver, pci_address, numa_node, rx_queues, tx_queues, policy, queues, more{numa_source})
 using DeviceRow = sdbus::Struct<std::string, std::string, std::string, std::int32_t, std::uint32_t,
-                                std::uint32_t, std::string, std::vector<QueueRow>>;
-// (kind, subject, path, current, planned)
-using ChangeRow = sdbus::Struct<std::string, std::string, std::string, std::string, std::string>;
+                                std::uint32_t, std::string, std::vector<QueueRow>, More>;
+// (kind, subject, path, current, planned, more{reason})
+using ChangeRow =
+    sdbus::Struct<std::string, std::string, std::string, std::string, std::string, More>;
 using OverridesReply =
     std::tuple<std::vector<sdbus::Struct<std::uint32_t, std::string>>,
                std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,

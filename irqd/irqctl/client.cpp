@@ -34,6 +34,13 @@ class Proxy final : public sdbus::ProxyInterfaces<io::github::irqd::Irqd1_proxy>
   void onDevicesChanged(const std::vector<std::string>&) override {}
 };
 
+// A text field of a record's trailing map; "" when the daemon did not send it (or sent another type).
+std::string text(const std::map<std::string, sdbus::Variant>& more, const char* key) {
+  auto it = more.find(key);
+  if (it == more.end() || !it->second.containsValueOfType<std::string>()) return "";
+  return it->second.get<std::string>();
+}
+
 [[noreturn]] void rethrow(const sdbus::Error& e) {
   throw CommandError(exit_code_for_dbus_error(e.getName()),
                      describe_dbus_error(e.getName(), e.getMessage()));
@@ -112,7 +119,8 @@ std::vector<Irq> Client::irqs() {
                .cost = r.template get<10>(),
                .share = r.template get<11>(),
                .pinned = r.template get<12>(),
-               .managed = r.template get<13>()};
+               .managed = r.template get<13>(),
+               .reason = text(r.template get<14>(), "reason")};
   });
 }
 
@@ -125,7 +133,8 @@ std::vector<Device> Client::devices() {
              .rx_queues = r.template get<4>(),
              .tx_queues = r.template get<5>(),
              .policy = r.template get<6>(),
-             .queues = {}};
+             .queues = {},
+             .numa_source = text(r.template get<8>(), "numa_source")};
     d.queues = convert_all(r.template get<7>(), [](const auto& q) {
       return Queue{.name = q.template get<0>(),
                    .irq = q.template get<1>(),
@@ -144,7 +153,8 @@ std::vector<Change> Client::plan() {
                   .subject = r.template get<1>(),
                   .path = r.template get<2>(),
                   .current = r.template get<3>(),
-                  .planned = r.template get<4>()};
+                  .planned = r.template get<4>(),
+                  .reason = text(r.template get<5>(), "reason")};
   });
 }
 

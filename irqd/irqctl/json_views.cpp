@@ -40,7 +40,8 @@ json irqs_json(const std::vector<Irq>& irqs) {
                    {"cost_seconds_per_second", i.cost},
                    {"cost_share", i.share},
                    {"pinned", i.pinned},
-                   {"managed", i.managed}});
+                   {"managed", i.managed},
+                   {"reason", str_or_null(i.reason)}});
   }
   return with_schema("irqs", std::move(arr));
 }
@@ -61,6 +62,7 @@ json devices_json(const std::vector<Device>& devices) {
                    {"driver", str_or_null(d.driver)},
                    {"pci_address", str_or_null(d.pci)},
                    {"numa_node", int_or_null(d.numa_node)},
+                   {"numa_source", str_or_null(d.numa_source)},
                    {"rx_queues", d.rx_queues},
                    {"tx_queues", d.tx_queues},
                    {"policy", d.policy},
@@ -76,7 +78,8 @@ json plan_json(const std::vector<Change>& changes) {
                    {"subject", c.subject},
                    {"path", c.path},
                    {"current", c.current},
-                   {"planned", c.planned}});
+                   {"planned", c.planned},
+                   {"reason", str_or_null(c.reason)}});
   }
   return with_schema("changes", std::move(arr));
 }

@@ -51,6 +51,7 @@ struct Irq {
   double share = 0;  // fraction (0..1) of all measured interrupt cost
   bool pinned = false;
   bool managed = false;
+  std::string reason;  // why the plan puts it there ("" from a daemon that does not say)
 };
 
 // One queue of a ListDevices row.
@@ -73,6 +74,7 @@ struct Device {
   std::uint32_t tx_queues = 0;
   std::string policy;
   std::vector<Queue> queues;
+  std::string numa_source;  // "device", "irq", "none" ("" from a daemon that does not say)
 };
 
 // One row of GetPlan.
@@ -82,6 +84,7 @@ struct Change {
   std::string path;
   std::string current;
   std::string planned;
+  std::string reason;  // for an IRQ's affinity: why it moves
 };
 
 struct IrqPin {

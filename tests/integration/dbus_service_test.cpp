@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "tests/integration/dbus_harness.hpp"
@@ -58,8 +60,45 @@ TEST_F(DbusServiceTest, StatusAndProperties) {
   EXPECT_EQ(std::get<7>(s), 0u);
   EXPECT_EQ(std::get<8>(s), "");
   EXPECT_FALSE(std::get<9>(s));
-  EXPECT_EQ(client_->ApiVersion(), 1u);
+  EXPECT_EQ(std::get<10>(s).at("vanished").get<std::uint32_t>(), 0u);
+  EXPECT_EQ(client_->ApiVersion(), 2u);
   EXPECT_EQ(client_->Version(), "0.1.0");
+  // The same status as properties.
+  EXPECT_EQ(client_->Policy(), "balanced");
+  EXPECT_DOUBLE_EQ(client_->IntervalSeconds(), 3600.0);
+  EXPECT_GE(client_->Cycles(), 1u);
+  EXPECT_EQ(client_->Managed(), 2u);
+  EXPECT_EQ(client_->FailedWrites(), 0u);
+  EXPECT_EQ(client_->LastError(), "");
+  EXPECT_FALSE(client_->DryRun());
+}
+
+TEST_F(DbusServiceTest, ACycleAnnouncesItsStatusWithPropertiesChanged) {
+  // A watcher on its own connection (and event loop thread), as a desktop applet would be.
+  std::mutex mu;
+  std::vector<std::map<std::string, sdbus::Variant>> seen;
+  auto watcher = sdbus::createProxy("io.github.irqd.Irqd1", "/io/github/irqd/Irqd1");
+  watcher->uponSignal("PropertiesChanged")
+      .onInterface("org.freedesktop.DBus.Properties")
+      .call([&](const std::string& iface, const std::map<std::string, sdbus::Variant>& changed,
+                const std::vector<std::string>&) {
+        if (iface != "io.github.irqd.Irqd1") return;
+        std::lock_guard lock(mu);
+        seen.push_back(changed);
+      });
+  watcher->finishRegistration();
+  const std::uint64_t before = client_->Cycles();
+  client_->Rebalance();
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mu);
+    return !seen.empty();
+  }));
+  std::lock_guard lock(mu);
+  const auto& changed = seen.front();
+  ASSERT_TRUE(changed.count("Cycles")) << "PropertiesChanged without Cycles";
+  EXPECT_EQ(changed.at("Cycles").get<std::uint64_t>(), before + 1);
+  EXPECT_TRUE(changed.count("LastCycleMs"));
+  EXPECT_FALSE(changed.count("Policy"));  // unchanged values are not announced again
 }
 
 TEST_F(DbusServiceTest, ListIrqsShowsQueuesManagedAndOther) {

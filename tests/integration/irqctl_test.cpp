@@ -66,6 +66,8 @@ TEST_F(IrqctlTest, IrqsDevicesPlanAsTablesAndJson) {
   EXPECT_EQ(j["irqs"][0]["irq"], 38);
   EXPECT_EQ(j["irqs"][0]["device"], "eth0");
   EXPECT_TRUE(j["irqs"][2]["device"].is_null());
+  EXPECT_EQ(j["irqs"][0]["reason"], "the busiest queue gets a core of its own");  // from its a{sv}
+  EXPECT_TRUE(j["irqs"][1]["reason"].is_null());
 
   auto d = run_irqctl({"devices"});
   ASSERT_EQ(d.exit_code, 0) << describe(d);
@@ -73,11 +75,15 @@ TEST_F(IrqctlTest, IrqsDevicesPlanAsTablesAndJson) {
   EXPECT_NE(d.out.find("32768"), std::string::npos) << d.out;
   auto dj = nlohmann::json::parse(run_irqctl({"devices", "--json"}).out);
   EXPECT_EQ(dj["devices"][0]["queues"].size(), 2u);
+  EXPECT_EQ(dj["devices"][0]["numa_source"], "device");
 
   auto p = run_irqctl({"plan"});
   ASSERT_EQ(p.exit_code, 0) << describe(p);
   EXPECT_NE(p.out.find("Planned changes (2)"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("proc/irq/38/smp_affinity_list"), std::string::npos) << p.out;
+  auto pj = nlohmann::json::parse(run_irqctl({"plan", "--json"}).out);
+  EXPECT_EQ(pj["changes"][0]["reason"], "the busiest queue gets a core of its own");
+  EXPECT_TRUE(pj["changes"][1]["reason"].is_null());
 }
 
 TEST_F(IrqctlTest, PinShowsUpInOverridesAndIrqsThenUnpin) {

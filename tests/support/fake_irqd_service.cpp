@@ -21,12 +21,17 @@ using irqd::sysfs::CpuSet;
 
 constexpr const char* kErr = "io.github.irqd.Irqd1.Error.";
 
+using More = std::map<std::string, sdbus::Variant>;
 using IrqRow = sdbus::Struct<uint32_t, std::string, std::string, std::string, std::string, int32_t,
-                             std::string, std::string, int32_t, double, double, double, bool, bool>;
+                             std::string, std::string, int32_t, double, double, double, bool, bool,
+                             More>;
 using QueueRow =
-    sdbus::Struct<std::string, int32_t, std::string, uint32_t, std::string, std::string>;
+    sdbus::Struct<std::string, int32_t, std::string, uint32_t, std::string, std::string, More>;
 using DeviceRow = sdbus::Struct<std::string, std::string, std::string, int32_t, uint32_t, uint32_t,
-                                std::string, std::vector<QueueRow>>;
+                                std::string, std::vector<QueueRow>, More>;
+using ChangeRow = sdbus::Struct<std::string, std::string, std::string, std::string, std::string, More>;
+
+More text(const char* key, const std::string& value) { return More{{key, sdbus::Variant(value)}}; }
 
 class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_adaptor> {
  public:
@@ -70,18 +75,19 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
   }
 
   sdbus::Struct<std::string, std::string, double, uint64_t, double, uint32_t, uint32_t, uint32_t,
-                std::string, bool>
+                std::string, bool, More>
   GetStatus() override {
-    return {"0.1.0", "spread", 10.0, uint64_t{42}, 3.25, 2u, 1u, 0u, "", false};
+    return {"0.1.0", "spread", 10.0, uint64_t{42}, 3.25, 2u, 1u, 0u, "", false, More{}};
   }
   std::vector<IrqRow> ListIrqs() override {
     return {
         IrqRow{38u, "virtio2-input.0", "eth0", "rx-0", "rx", 0, "0-1",
                irq_pins_.count(38) ? irq_pins_[38] : "0", 0, 1500.0, 0.2, 0.8,
-               irq_pins_.count(38) > 0, false},
+               irq_pins_.count(38) > 0, false, text("reason", "the busiest queue gets a core of its own")},
         IrqRow{39u, "virtio2-output.0", "eth0", "tx-0", "tx", 0, "1", "1", 1, 250.0, 0.05, 0.2,
-               false, false},
-        IrqRow{24u, "nvme0q1", "", "", "other", -1, "0-3", "0-3", 3, 10.0, 0.0, 0.0, false, true}};
+               false, false, More{}},
+        IrqRow{24u, "nvme0q1", "", "", "other", -1, "0-3", "0-3", 3, 10.0, 0.0, 0.0, false, true,
+               More{}}};
   }
   std::vector<DeviceRow> ListDevices() override {
     return {DeviceRow{
@@ -92,12 +98,14 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
         1u,
         1u,
         policy_,
-        {QueueRow{"rx-0", 38, "1", 32768u, "", ""}, QueueRow{"tx-0", 39, "", 0u, "0", ""}}}};
+        {QueueRow{"rx-0", 38, "1", 32768u, "", "", More{}},
+         QueueRow{"tx-0", 39, "", 0u, "0", "", More{}}},
+        text("numa_source", "device")}};
   }
-  std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>
-  GetPlan() override {
-    return {{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-1", "0"},
-            {"rps_cpus", "eth0 rx-0", "sys/class/net/eth0/queues/rx-0/rps_cpus", "", "1"}};
+  std::vector<ChangeRow> GetPlan() override {
+    return {{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-1", "0",
+             text("reason", "the busiest queue gets a core of its own")},
+            {"rps_cpus", "eth0 rx-0", "sys/class/net/eth0/queues/rx-0/rps_cpus", "", "1", More{}}};
   }
   std::tuple<std::vector<sdbus::Struct<uint32_t, std::string>>,
              std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
@@ -159,8 +167,17 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
     throw sdbus::Error(std::string(kErr) + "InvalidArgument",
                        "/etc/irqd/irqd.toml:3:1: unknown key 'polcy' (did you mean 'policy'?)");
   }
-  uint32_t ApiVersion() override { return 1; }
+  uint32_t ApiVersion() override { return 2; }
   std::string Version() override { return "0.1.0"; }
+  std::string Policy() override { return "spread"; }
+  double IntervalSeconds() override { return 10.0; }
+  uint64_t Cycles() override { return 42; }
+  double LastCycleMs() override { return 3.25; }
+  uint32_t Managed() override { return 2; }
+  uint32_t Unchangeable() override { return 1; }
+  uint32_t FailedWrites() override { return 0; }
+  std::string LastError() override { return ""; }
+  bool DryRun() override { return false; }
 
   std::map<uint32_t, std::string> irq_pins_;
   std::string banned_;

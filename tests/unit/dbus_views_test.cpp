@@ -20,8 +20,12 @@ TEST(DbusViews, ChangeRowsNameKindSubjectAndShowCpulists) {
       {"proc/sys/net/core/rps_sock_flow_entries", "32768", "0", -1, "rps_sock_flow_entries"});
   auto rows = change_rows(d);
   ASSERT_EQ(rows.size(), 5u);
-  EXPECT_EQ(rows[0],
-            (ChangeRow{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-3", "1"}));
+  EXPECT_EQ(std::get<0>(rows[0]), "affinity");
+  EXPECT_EQ(std::get<1>(rows[0]), "irq 38");
+  EXPECT_EQ(std::get<2>(rows[0]), "proc/irq/38/smp_affinity_list");
+  EXPECT_EQ(std::get<3>(rows[0]), "0-3");
+  EXPECT_EQ(std::get<4>(rows[0]), "1");
+  EXPECT_TRUE(std::get<5>(rows[0]).empty());  // no IRQ row in this diff: no reason to give
   EXPECT_EQ(std::get<3>(rows[1]), "0-3");  // a mask shown as a cpulist
   EXPECT_EQ(std::get<4>(rows[1]), "2");
   EXPECT_EQ(std::get<0>(rows[2]), "rps_cpus");
@@ -71,6 +75,48 @@ TEST(DbusViews, IrqRowsShowTheValueAfterTheCycleCostShareAndSafeNames) {
   EXPECT_EQ(std::get<1>(rows[1]), "odd??name");
   EXPECT_EQ(std::get<6>(rows[1]), "");  // affinity unknown
   EXPECT_TRUE(std::get<13>(rows[1]));   // found unchangeable
+}
+
+TEST(DbusViews, RecordsCarryTheirFurtherFieldsByName) {
+  // The trailing a{sv} of each record (io.github.irqd.Irqd1.xml "Versions"): a change and an IRQ
+  // say why the plan moves it, a device where its NUMA node came from.
+  PlanResult p;
+  sysfs::IrqInfo a;
+  a.irq = 38;
+  a.name = "eth0-TxRx-0";
+  a.device = "eth0";
+  a.cls = sysfs::IrqClass::kQueue;
+  a.affinity = sysfs::CpuSet::range(0, 3);
+  sysfs::NicInfo nic;
+  nic.name = "eth0";
+  nic.numa_node = 1;
+  nic.numa_source = sysfs::NumaSource::kIrq;
+  auto found = std::make_shared<Discovery>();
+  found->inventory.irqs = {a};
+  found->inventory.nics = {nic};
+  p.discovery = found;
+  auto plan = std::make_shared<policies::Plan>();
+  plan->set_irq({38, sysfs::CpuSet::of({1}), "the busiest queue of eth0: a core of its own"});
+  p.plan = plan;
+  p.diff.irqs.push_back({&found->inventory.irqs[0], plan->irq(38), true});
+  p.diff.knobs.push_back({"proc/irq/38/smp_affinity_list", "1", "0-3", 38, "IRQ 38"});
+  config::Config eff;
+  policies::LoadInfo load;
+  std::set<int> unchangeable;
+  std::map<std::string, std::string> now;
+  StateView view{p, eff, load, unchangeable, now};
+
+  auto changes = change_rows(p.diff);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(std::get<5>(changes[0]).at("reason").get<std::string>(),
+            "the busiest queue of eth0: a core of its own");
+  auto irqs = irq_rows(view);
+  ASSERT_EQ(irqs.size(), 1u);
+  EXPECT_EQ(std::get<14>(irqs[0]).at("reason").get<std::string>(),
+            "the busiest queue of eth0: a core of its own");
+  auto devices = device_rows(view);
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(std::get<8>(devices[0]).at("numa_source").get<std::string>(), "irq");
 }
 
 }  // namespace
