@@ -23,9 +23,11 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
   }
   if (todo.empty()) return r;
 
-  // Originals first, all of them, durably: a crash half-way must still leave a way back.
+  // Originals first, all of them, durably: a crash half-way must still leave a way back. A knob
+  // whose original is recorded already is not read again (the first value stays the original).
   std::size_t before = originals.values().size();
   for (const auto* k : todo) {
+    if (originals.values().count(k->path) > 0) continue;
     auto now = io.read_line(k->path);
     if (now) originals.record(k->path, *now);
   }

@@ -29,6 +29,7 @@ class FaultyIo final : public sysfs::KnobIo {
   std::map<std::string, int> fail;              // path -> errno
   std::map<std::string, std::string> readback;  // path -> what reads return after a write
   std::map<std::string, int> writes;            // path -> write attempts
+  std::map<std::string, int> reads;             // path -> reads
 
   void write(std::string_view rel, std::string_view value) override {
     ++writes[std::string(rel)];
@@ -37,6 +38,7 @@ class FaultyIo final : public sysfs::KnobIo {
     real_.write(rel, value);
   }
   std::optional<std::string> read_line(std::string_view rel) override {
+    ++reads[std::string(rel)];
     if (writes.count(std::string(rel)))
       if (auto it = readback.find(std::string(rel)); it != readback.end()) return it->second;
     return real_.read_line(rel);
@@ -92,6 +94,27 @@ TEST(ApplyTest, AppliesReadsBackAndIsIdempotent) {
   auto again = f.plan();
   EXPECT_EQ(again->diff.changes, 0);
   EXPECT_EQ(apply_diff(again->diff, io, originals, unchangeable).applied, 0);
+}
+
+TEST(ApplyTest, AKnobIsReadForItsOriginalOnceAndItsReadBackIsReturned) {
+  Fixture f;
+  sysfs::SysRoot root(f.tree.root());
+  FaultyIo io(root);
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  const std::string knob = "proc/irq/101/smp_affinity_list";
+  auto a = apply_diff(f.plan()->diff, io, originals, unchangeable);
+  EXPECT_EQ(io.reads[knob], 2);  // the original, then the read-back
+  EXPECT_EQ(a.read_back.at(knob), f.read(knob));
+  const std::string placed = f.read(knob);
+  // Someone moves it back; the next apply writes it again but its original is already known.
+  f.tree.dir().write(knob, "3\n");
+  io.reads.clear();
+  auto b = apply_diff(f.plan()->diff, io, originals, unchangeable);
+  EXPECT_EQ(b.applied, 1);
+  EXPECT_EQ(io.reads[knob], 1);  // the read-back only
+  EXPECT_EQ(b.read_back.at(knob), placed);
+  EXPECT_EQ(originals.values().at(knob), "3");
 }
 
 TEST(ApplyTest, KernelManagedIrqIsMarkedAndNeverRetried) {
