@@ -51,7 +51,9 @@ struct CycleReport {
 class Daemon {
  public:
   Daemon(DaemonOptions opts, config::Config cfg);
-  // Runs until SIGTERM or SIGINT; returns the process exit code (0 on a clean stop).
+  // Runs until SIGTERM or SIGINT; returns the process exit code (0 on a clean stop, 3 when
+  // restore_on_exit could not restore everything). SIGTERM, SIGINT and SIGHUP stay blocked after
+  // it returns: the process is on its way out, and a late signal must not kill it before then.
   int run();
   // One cycle, also used by tests; returns the apply result (empty counts for a dry run).
   ApplyResult cycle();
