@@ -209,7 +209,10 @@ int Daemon::run() {
     sysfs::SysRootIo io(root);
     auto r = originals_.restore(io);
     for (const auto& e : r.errors) spdlog::error("restore: {}", e);
-    spdlog::info("restored {} original values, {} failed", r.restored, r.failed);
+    spdlog::info("restored {} original values, vanished {}, failed {}", r.restored, r.vanished, r.failed);
+    if (r.vanished > 0)
+      spdlog::info("vanished: {} (gone from the system, so never restorable: dropped from {})",
+                   describe_vanished(r.gone), originals_.file().string());
     code = r.failed > 0 ? 3 : 0;
   }
   if (auto late = loop.take_signals(); !late.empty())

@@ -1,5 +1,6 @@
-// Putting the machine back, as an operator sees it, on fixture roots: --restore-on-exit when more
-// signals arrive during the shutdown (the exit code still tells whether it worked).
+// Putting the machine back, as an operator sees it, on fixture roots: --restore after a NIC and
+// some IRQs vanished (reported as vanished, dropped from original.json), and --restore-on-exit
+// when more signals arrive during the shutdown (the exit code still tells whether it worked).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -39,6 +40,12 @@ json read_json(const fs::path& p) {
   return json::parse(in);
 }
 
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 // 4 CPUs; eth0 (PCI 03:00.0) and eth1 (PCI 04:00.0) with `queues` combined queues each, every
 // queue IRQ on all CPUs: irqd spreads them, so each IRQ's affinity becomes an original.
 struct TwoNics {
@@ -61,6 +68,103 @@ struct TwoNics {
     return first_line(root() / fmt::format("proc/irq/{}/smp_affinity_list", irq_no));
   }
 };
+
+// --- --restore after a NIC and some IRQs went away ---------------------------------------------
+
+TEST(Restore, VanishedKnobsAreReportedAsVanishedAndDroppedFromTheFile) {
+  TwoNics m(4);
+  TempDir run;
+  auto once = run_irqd({"--oneshot", "--root", m.root().string(), "--topology-xml", xml(), "--no-netlink",
+                        "--run-dir", run.path().string()});
+  ASSERT_EQ(once.exit_code, 0) << once.out << once.err;
+  const fs::path file = run.path() / "original.json";
+  json before = read_json(file);
+  ASSERT_GT(before["knobs"].size(), 4u) << before.dump(2);
+
+  // eth1 is unplugged: its PCI function, its netdev link and its IRQs go; so does one of eth0's IRQs.
+  fs::remove_all(m.root() / "sys/devices/pci0000:00/0000:04:00.0");
+  fs::remove(m.root() / "sys/class/net/eth1");
+  fs::remove(m.root() / "sys/bus/pci/devices/0000:04:00.0");
+  std::set<std::string> gone_irqs;
+  for (int i = 0; i < m.queues; ++i) gone_irqs.insert(fmt::format("proc/irq/{}/", TwoNics::irq(1, i)));
+  gone_irqs.insert(fmt::format("proc/irq/{}/", TwoNics::irq(0, 3)));
+  for (const auto& d : gone_irqs) fs::remove_all(m.root() / d);
+
+  int vanished = 0, present = 0;
+  for (const auto& [path, value] : before["knobs"].items()) {
+    bool gone = path.find("/0000:04:00.0/") != std::string::npos || path.find("/eth1/") != std::string::npos;
+    for (const auto& d : gone_irqs) gone = gone || path.rfind(d, 0) == 0;
+    (gone ? vanished : present)++;
+  }
+  ASSERT_GT(vanished, 0);
+  ASSERT_GT(present, 0);
+
+  auto r = run_irqd({"--restore", "--root", m.root().string(), "--run-dir", run.path().string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(fmt::format("restored {}, vanished {}, failed 0", present, vanished)), std::string::npos)
+      << r.out << r.err;
+  // One line names what went: the NIC and the IRQs, not every knob.
+  std::string line = r.out.substr(r.out.find("vanished:") == std::string::npos ? 0 : r.out.find("vanished:"));
+  line = line.substr(0, line.find('\n'));
+  EXPECT_EQ(line.rfind("vanished:", 0), 0u) << r.out;
+  EXPECT_NE(line.find("eth1"), std::string::npos) << line;
+  EXPECT_NE(line.find("IRQ"), std::string::npos) << line;
+  EXPECT_NE(line.find(std::to_string(TwoNics::irq(0, 3))), std::string::npos) << line;
+  EXPECT_EQ(count(r.out, "\n"), 2u) << r.out;  // the counts and the one line naming what vanished
+  EXPECT_EQ(r.err, "");
+  // What is still there is back as it was, and nothing is left to restore: the file is gone.
+  EXPECT_EQ(m.affinity(TwoNics::irq(0, 0)), "0-3");
+  EXPECT_FALSE(fs::exists(file)) << read_text(file);
+  auto again = run_irqd({"--restore", "--root", m.root().string(), "--run-dir", run.path().string()});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("nothing to restore"), std::string::npos) << again.out;
+}
+
+TEST(Restore, VanishedKnobsLeaveTheFileWhileAFailedOneStaysInIt) {
+  TwoNics m(2);
+  TempDir run;
+  auto once = run_irqd({"--oneshot", "--root", m.root().string(), "--topology-xml", xml(), "--no-netlink",
+                        "--run-dir", run.path().string()});
+  ASSERT_EQ(once.exit_code, 0) << once.out << once.err;
+  const fs::path file = run.path() / "original.json";
+  const std::string failing = fmt::format("proc/irq/{}/smp_affinity_list", TwoNics::irq(0, 0));
+  ASSERT_TRUE(read_json(file)["knobs"].contains(failing));
+  // eth1's IRQs vanish; one of eth0's refuses every write (read-only sysfs file: EACCES).
+  for (int i = 0; i < m.queues; ++i) fs::remove_all(m.root() / fmt::format("proc/irq/{}", TwoNics::irq(1, i)));
+  fs::remove(m.root() / failing);
+  fs::create_symlink("/sys/devices/system/cpu/possible", m.root() / failing);
+
+  auto r = run_irqd({"--restore", "--root", m.root().string(), "--run-dir", run.path().string()});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find(fmt::format("vanished {}, failed 1", m.queues)), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find(failing), std::string::npos) << r.err;
+  // Only the knob that can still be restored is kept for the next attempt.
+  json left = read_json(file);
+  ASSERT_EQ(left["knobs"].size(), 1u) << left.dump(2);
+  EXPECT_TRUE(left["knobs"].contains(failing));
+}
+
+TEST(Restore, OnExitTheDaemonReportsVanishedKnobsTheSameWay) {
+  TwoNics m(2);
+  TempDir run;
+  const std::string log = (run.path() / "irqd.log").string();
+  Child d({std::getenv("IRQD_BINARY"), "--foreground", "--restore-on-exit", "--no-dbus", "--no-netlink", "--root",
+           m.root().string(), "--topology-xml", xml(), "--run-dir", run.path().string(), "--state-dir",
+           run.path().string(), "--interval", "3600", "--log-level", "debug"},
+          log);
+  auto cycled = [&] { return read_text(log).find("cycle 1:") != std::string::npos; };
+  for (int i = 0; i < 500 && !cycled() && d.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(cycled()) << read_text(log);
+  for (int i = 0; i < m.queues; ++i) fs::remove_all(m.root() / fmt::format("proc/irq/{}", TwoNics::irq(1, i)));
+  d.signal(SIGTERM);
+  EXPECT_EQ(d.wait(5000), 0) << read_text(log);
+  std::string text = read_text(log);
+  EXPECT_NE(text.find(fmt::format("vanished {}, failed 0", m.queues)), std::string::npos) << text;
+  EXPECT_NE(text.find(fmt::format("vanished: IRQs {}, {}", TwoNics::irq(1, 0), TwoNics::irq(1, 1))), std::string::npos)
+      << text;
+  EXPECT_EQ(m.affinity(TwoNics::irq(0, 0)), "0-3");
+  EXPECT_FALSE(fs::exists(run.path() / "original.json"));
+}
 
 // --- --restore-on-exit with more signals arriving during the shutdown ---------------------------
 
