@@ -6,6 +6,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "irqd/daemon/event_loop.hpp"
@@ -188,33 +189,48 @@ void Daemon::stop() {
 
 int Daemon::run() {
   load_originals();
+  // Blocked from here until the process exits, not just while the loop runs: a second signal
+  // during the shutdown (the restore) would otherwise kill irqd once the loop unblocked it, and
+  // its exit code would no longer say whether the restore worked.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&stop_signals, s);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
   EventLoop loop({SIGTERM, SIGINT, SIGHUP});
   loop_ = &loop;
   loop.set_timer(std::chrono::nanoseconds(1), opts_.interval, [this] { checked_cycle(); });
-  loop.on_signal([&](int signo) {
-    if (signo == SIGHUP) {
-      spdlog::info("SIGHUP: reloading and re-discovering now");
-      reload();
-      checked_cycle();
-      return;
-    }
-    spdlog::info("signal {}: stopping", signo);
-    loop.stop();
+  loop.on_signals([&](const std::vector<int>& signos) {
+    // A stop wins over a reload that arrived with it.
+    for (int signo : signos)
+      if (signo != SIGHUP) {
+        spdlog::info("signal {}: stopping", signo);
+        loop.stop();
+        return;
+      }
+    spdlog::info("SIGHUP: reloading and re-discovering now");
+    reload();
+    checked_cycle();
   });
   for (auto& h : loop_hooks_) h(loop);
   spdlog::info("running every {} ms{}", opts_.interval.count(), opts_.dry_run ? " (dry run)" : "");
   loop.run();
   loop_ = nullptr;
   for (auto& h : stop_hooks_) h();
+  int code = 0;
   if (cfg_.restore_on_exit && !opts_.dry_run && !originals_.values().empty()) {
     sysfs::SysRoot root(opts_.engine.root);
     sysfs::SysRootIo io(root);
     auto r = originals_.restore(io);
     for (const auto& e : r.errors) spdlog::error("restore: {}", e);
-    spdlog::info("restored {} original values, {} failed", r.restored, r.failed);
-    return r.failed > 0 ? 3 : 0;
+    spdlog::info("restored {} original values, vanished {}, failed {}", r.restored, r.vanished, r.failed);
+    if (r.vanished > 0)
+      spdlog::info("vanished: {} (gone from the system, so never restorable: dropped from {})",
+                   describe_vanished(r.gone), originals_.file().string());
+    code = r.failed > 0 ? 3 : 0;
   }
-  return 0;
+  if (auto late = loop.take_signals(); !late.empty())
+    spdlog::info("signal {} while stopping: ignored, already stopping", fmt::join(late, ", "));
+  return code;
 }
 
 }  // namespace irqd

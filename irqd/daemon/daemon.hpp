@@ -54,7 +54,9 @@ struct CycleReport {
 class Daemon {
  public:
   Daemon(DaemonOptions opts, config::Config cfg);
-  // Runs until SIGTERM or SIGINT; returns the process exit code (0 on a clean stop).
+  // Runs until SIGTERM or SIGINT; returns the process exit code (0 on a clean stop, 3 when
+  // restore_on_exit could not restore everything). SIGTERM, SIGINT and SIGHUP stay blocked after
+  // it returns: the process is on its way out, and a late signal must not kill it before then.
   int run();
   // The machine model, loaded now when there is none (a reload's configuration check uses it, so
   // the topology is loaded once per start or reload, not once more for the check).

@@ -24,11 +24,11 @@ timespec to_timespec(std::chrono::nanoseconds ns) {
 }
 }  // namespace
 
-EventLoop::EventLoop(const std::vector<int>& signals) : signals_(signals) {
+EventLoop::EventLoop(const std::vector<int>& signals) {
   sigset_t set;
   sigemptyset(&set);
   for (int s : signals) sigaddset(&set, s);
-  if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) fail("sigprocmask");
+  if (sigprocmask(SIG_BLOCK, &set, &old_mask_) != 0) fail("sigprocmask");
   signal_fd_ = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   if (signal_fd_ < 0) fail("signalfd");
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -38,10 +38,19 @@ EventLoop::EventLoop(const std::vector<int>& signals) : signals_(signals) {
 EventLoop::~EventLoop() {
   if (timer_fd_ >= 0) ::close(timer_fd_);
   if (signal_fd_ >= 0) ::close(signal_fd_);
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : signals_) sigaddset(&set, s);
-  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  // Not an unconditional unblock: a signal still pending would then kill the process with its
+  // default action (the daemon blocks its stop signals for good before it makes a loop).
+  sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+}
+
+std::vector<int> EventLoop::take_signals() {
+  std::vector<int> signos;
+  signalfd_siginfo info[8];
+  ssize_t n;
+  while ((n = ::read(signal_fd_, info, sizeof info)) > 0)
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof info[0]; ++i)
+      signos.push_back(static_cast<int>(info[i].ssi_signo));
+  return signos;
 }
 
 void EventLoop::set_timer(std::chrono::nanoseconds first, std::chrono::nanoseconds interval, std::function<void()> on_tick) {
@@ -65,9 +74,10 @@ void EventLoop::run() {
       fail("poll");
     }
     if (fds[0].revents & POLLIN) {
-      signalfd_siginfo info{};
-      while (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info))
-        if (on_signal_) on_signal_(static_cast<int>(info.ssi_signo));
+      // All at once: read one by one, a signal sent again and again (SIGHUP in a loop) would be
+      // read before a higher-numbered one (SIGTERM) every time and starve it.
+      auto signos = take_signals();
+      if (!signos.empty() && on_signals_) on_signals_(signos);
     }
     if (running_ && (fds[1].revents & POLLIN)) {
       std::uint64_t expirations = 0;

@@ -2,6 +2,8 @@
 // signal context), and any other file descriptor (the D-Bus connection, netlink) added later.
 #pragma once
 
+#include <signal.h>
+
 #include <chrono>
 #include <functional>
 #include <vector>
@@ -12,13 +14,18 @@ class EventLoop {
  public:
   // Blocks `signals` for the calling thread and receives them through a signalfd instead.
   explicit EventLoop(const std::vector<int>& signals);
+  // Puts back the signal mask found at construction (so signals blocked before it stay blocked).
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
   // The first tick fires after `first`, then every `interval`.
   void set_timer(std::chrono::nanoseconds first, std::chrono::nanoseconds interval, std::function<void()> on_tick);
-  void on_signal(std::function<void(int signo)> handler) { on_signal_ = std::move(handler); }
+  // Called with every signal pending when the loop wakes (each at most once: standard signals do
+  // not queue), so a handler can let one take precedence over another that arrived with it.
+  void on_signals(std::function<void(const std::vector<int>& signos)> handler) { on_signals_ = std::move(handler); }
+  // The signals pending now, without waiting (e.g. those that arrived after stop()).
+  std::vector<int> take_signals();
   // Calls `ready` whenever fd is readable.
   void add_fd(int fd, std::function<void()> ready);
 
@@ -35,9 +42,9 @@ class EventLoop {
   int timer_fd_ = -1;
   bool running_ = false;
   std::function<void()> on_tick_;
-  std::function<void(int)> on_signal_;
+  std::function<void(const std::vector<int>&)> on_signals_;
   std::vector<Watch> watches_;
-  std::vector<int> signals_;
+  sigset_t old_mask_{};
 };
 
 }  // namespace irqd

@@ -20,7 +20,10 @@ int run_restore(const Options& o, const config::Config& cfg) {
   sysfs::SysRootIo io(sysroot);
   auto r = originals.restore(io);
   for (const auto& e : r.errors) std::fprintf(stderr, "irqd: restore: %s\n", e.c_str());
-  std::printf("restored %d, failed %d\n", r.restored, r.failed);
+  std::printf("restored %d, vanished %d, failed %d\n", r.restored, r.vanished, r.failed);
+  if (r.vanished > 0)
+    std::printf("vanished: %s (gone from the system, so never restorable: dropped from %s)\n",
+                describe_vanished(r.gone).c_str(), originals.file().c_str());
   return r.failed > 0 ? kExitSomeFailed : kExitInSync;
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
 
 
@@ -177,12 +178,15 @@ void Service::Reload() {
   reply(control_.reload());
 }
 
-BusService::BusService(Control& control) {
+BusService::BusService(Control& control) : control_(control) {
   Daemon& daemon = control.daemon();
   try {
-    conn_ = sdbus::createSystemBusConnection(kBusName);
-    service_ = std::make_unique<Service>(*conn_, control);
-    loop_ = std::make_unique<BusLoop>(*conn_, [this] { service_->run_deferred(); });
+    connect();
+    loop_ = std::make_unique<BusLoop>(
+        *conn_, [this]() -> sdbus::IConnection& { return reconnect(); },
+        [this] {
+          if (service_) service_->run_deferred();
+        });
   } catch (const std::exception& e) {
     loop_.reset();
     service_.reset();
@@ -195,7 +199,7 @@ BusService::BusService(Control& control) {
   }
   daemon.on_loop_start([this](EventLoop& loop) { loop_->attach(loop); });
   daemon.on_cycle([this](const CycleReport& r) {
-    if (loop_->lost()) return;
+    if (loop_->lost() || !service_) return;
     try {
       service_->on_cycle(r);
     } catch (const std::exception& e) {
@@ -204,7 +208,39 @@ BusService::BusService(Control& control) {
     }
     loop_->rearm();  // a signal sent from a timed cycle may be queued: wait for POLLOUT too
   });
+}
+
+void BusService::connect() {
+  conn_ = sdbus::createSystemBusConnection();
+  // Owning the name is a call to the bus: a bus that accepts connections but does not answer
+  // must not hold up the daemon's loop (a reconnection runs on it) for sd-bus's default 25 s.
+  conn_->setMethodCallTimeout(std::chrono::seconds(5));
+  conn_->requestName(kBusName);
+  service_ = std::make_unique<Service>(*conn_, control_);
   spdlog::info("D-Bus: serving {} at {}", kBusName, kObjectPath);
+}
+
+sdbus::IConnection& BusService::reconnect() {
+  service_.reset();  // before its connection
+  conn_.reset();
+  try {
+    connect();
+  } catch (...) {
+    service_.reset();
+    conn_.reset();
+    throw;
+  }
+  // The read replies are cached per cycle: fill them from the last cycle now rather than answer
+  // empty lists until the next one. Clients on the new bus have not seen its CycleCompleted.
+  Daemon& daemon = control_.daemon();
+  if (daemon.cycles() > 0) {
+    try {
+      service_->on_cycle(daemon.last_report());
+    } catch (const std::exception& e) {
+      spdlog::warn("D-Bus: after reconnecting: {}", e.what());
+    }
+  }
+  return *conn_;
 }
 
 BusService::~BusService() = default;

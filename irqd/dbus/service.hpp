@@ -84,12 +84,17 @@ class BusService {
  public:
   // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS honoured), owns io.github.irqd.Irqd1 and
   // serves it from the daemon's loop; when the bus cannot be reached or the name is taken, logs a
-  // warning and the daemon runs without the service.
+  // warning and the daemon runs without the service. Once served, a lost connection (the bus
+  // restarted) is re-made with backoff and the name owned again (BusLoop).
   explicit BusService(Control& control);
   ~BusService();
   bool on_bus() const { return service_ != nullptr; }
 
  private:
+  void connect();                   // a new connection owning the name, and the service on it
+  sdbus::IConnection& reconnect();  // drops the old ones first; throws when it cannot
+
+  Control& control_;
   std::unique_ptr<sdbus::IConnection> conn_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<BusLoop> loop_;

@@ -1,9 +1,13 @@
 // OriginalStore: JSON file {"schema":1,"knobs":{"<path>":"<value>",...}}.
 #include "irqd/engine/originals.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -73,22 +77,35 @@ RestoreResult OriginalStore::restore(sysfs::KnobIo& io) {
   RestoreResult r;
   std::map<std::string, std::string> left;
   for (const auto& [path, value] : values_) {
+    // A read or write finding no knob (ENOENT, ENODEV; read_line says nullopt): the NIC, queue
+    // or IRQ went away since the value was recorded, and took the knob with it.
+    auto vanish = [&] {
+      ++r.vanished;
+      r.gone.push_back(path);
+    };
     try {
       if (!io.read_line(path)) {
-        // The device is gone; its knobs went with it. Nothing to restore, nothing to keep.
-        ++r.restored;
+        vanish();
         continue;
       }
       io.write(path, value);
       auto back = io.read_line(path);
-      if (!back || !sysfs::knob_equal(sysfs::knob_kind(path), *back, value)) {
+      if (!back) {
+        vanish();
+        continue;
+      }
+      if (!sysfs::knob_equal(sysfs::knob_kind(path), *back, value)) {
         ++r.failed;
         left.emplace(path, value);
-        r.errors.push_back(fmt::format("{}: wrote '{}', kernel shows '{}'", io.display(path), value, back.value_or("")));
+        r.errors.push_back(fmt::format("{}: wrote '{}', kernel shows '{}'", io.display(path), value, *back));
         continue;
       }
       ++r.restored;
     } catch (const sysfs::IoError& e) {
+      if (e.error_code() == ENOENT || e.error_code() == ENODEV) {
+        vanish();
+        continue;
+      }
       ++r.failed;
       left.emplace(path, value);
       r.errors.push_back(e.what());
@@ -99,6 +116,37 @@ RestoreResult OriginalStore::restore(sysfs::KnobIo& io) {
   if (values_.empty()) fs::remove(file_, ec);
   else save();  // keep what could not be restored for the next attempt
   return r;
+}
+
+std::string describe_vanished(const std::vector<std::string>& paths) {
+  constexpr std::size_t kFirst = 8;  // of each kind, then "and N more"
+  std::map<std::string, int> devices;  // NIC -> knobs
+  std::set<int> irqs;
+  std::vector<std::string> other;
+  for (const auto& p : paths) {
+    if (p.rfind("proc/irq/", 0) == 0) {
+      irqs.insert(std::atoi(p.c_str() + 9));
+      continue;
+    }
+    // sys/.../net/<dev>/queues/<queue>/<knob>
+    auto q = p.find("/queues/");
+    auto net = q == std::string::npos ? std::string::npos : p.rfind("/net/", q);
+    if (net != std::string::npos) ++devices[p.substr(net + 5, q - net - 5)];
+    else other.push_back(p);
+  }
+  auto more = [&](std::size_t n) { return n > kFirst ? fmt::format(" and {} more", n - kFirst) : std::string(); };
+  std::vector<std::string> parts;
+  std::vector<std::string> devs;
+  for (const auto& [dev, n] : devices)
+    if (devs.size() < kFirst) devs.push_back(fmt::format("{} ({} queue knob{})", dev, n, n == 1 ? "" : "s"));
+  if (!devs.empty()) parts.push_back(fmt::format("{}{}", fmt::join(devs, ", "), more(devices.size())));
+  std::vector<int> first(irqs.begin(), std::next(irqs.begin(), static_cast<long>(std::min(irqs.size(), kFirst))));
+  if (!first.empty())
+    parts.push_back(fmt::format("IRQ{} {}{}", irqs.size() == 1 ? "" : "s", fmt::join(first, ", "), more(irqs.size())));
+  if (!other.empty())
+    parts.push_back(fmt::format("{}{}", fmt::join(other.begin(), other.begin() + static_cast<long>(std::min(other.size(), kFirst)), ", "),
+                                more(other.size())));
+  return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 }  // namespace irqd

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -89,14 +90,25 @@ TestSystemBus::TestSystemBus(bool with_irqd_policy, const std::string& extra_pol
       socket, with_irqd_policy ? kSystemDefaults : kPermissive,
       with_irqd_policy ? "<include>" + policy_file + "</include>" : "", extra_policy);
   dir_.write("bus.conf", conf);
+  address_ = "unix:path=" + socket;
+  start();
+  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address_.c_str(), 1);
+}
+
+void TestSystemBus::start() {
+  std::string socket = (dir_.path() / "bus").string();
+  fs::remove(socket);  // a socket file left behind would make the new daemon's bind fail
   daemon_ = std::make_unique<Child>(
       std::vector<std::string>{"dbus-daemon",
                                "--config-file=" + (dir_.path() / "bus.conf").string(), "--nofork"},
       (dir_.path() / "bus.log").string());
-  address_ = "unix:path=" + socket;
   if (!eventually([&] { return can_connect(socket); }))
     throw std::runtime_error("dbus-daemon did not start: " + slurp(dir_.path() / "bus.log"));
-  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address_.c_str(), 1);
+}
+
+void TestSystemBus::restart() {
+  stop();
+  start();
 }
 
 TestSystemBus::~TestSystemBus() {
@@ -154,10 +166,10 @@ IrqdProcess::IrqdProcess(const TestMachine& m, const fs::path& state_dir,
       state_dir.string(),
       "--run-dir",
       run_dir_.path().string(),
-      "--interval",
-      "3600",
       "--log-level",
       "info"};
+  if (std::find(extra.begin(), extra.end(), "--interval") == extra.end())
+    argv.insert(argv.end(), {"--interval", "3600"});
   argv.insert(argv.end(), extra.begin(), extra.end());
   child_ = std::make_unique<Child>(argv, log_path_);
 }

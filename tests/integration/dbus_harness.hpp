@@ -31,8 +31,11 @@ class TestSystemBus {
   const std::string& address() const { return address_; }
   // Stops the bus daemon (as if it crashed or was restarted).
   void stop();
+  // Stops it if it runs and starts a new one at the same address (a restarted system bus).
+  void restart();
 
  private:
+  void start();
   TempDir dir_;
   std::string address_;
   std::unique_ptr<Child> daemon_;
@@ -54,6 +57,7 @@ class TestMachine {
 };
 
 // irqd --foreground --root <machine> on the private bus, with its state and run directories.
+// `extra` options are appended; an --interval among them replaces the default (3600 s).
 class IrqdProcess {
  public:
   IrqdProcess(const TestMachine& m, const std::filesystem::path& state_dir,

@@ -1,5 +1,6 @@
 // The D-Bus service's state and lifecycle: overrides surviving a restart and a kill -9, a corrupt
-// state file moved aside, the signals, and a daemon that cannot reach a bus (or is told not to).
+// state file moved aside, the signals, a bus that goes away or restarts (served again once it is
+// back), and a daemon that cannot reach a bus (or is told not to).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -123,6 +124,39 @@ TEST(DbusState, LosingTheBusLeavesTheDaemonRunning) {
   w.machine.write("proc/irq/101/smp_affinity_list", "0-3\n");
   d->child().signal(SIGHUP);
   EXPECT_TRUE(eventually([&] { return affinity(w.machine, 101) == "3"; })) << d->log();
+  EXPECT_TRUE(d->child().running());
+}
+
+TEST(DbusState, AfterTheBusRestartsTheServiceComesBackAndCyclesGoOnMeanwhile) {
+  DbusWorld w;
+  auto d = start_served(w, {"--interval", "0.2"});
+  std::uint64_t cycles_before = 0;
+  {
+    Irqd1Client c;
+    c.PinIrq(101, "3");
+    cycles_before = std::get<3>(c.GetStatus());
+  }
+  w.bus.stop();
+  ASSERT_TRUE(eventually([&] {
+    return d->log().find("connection to the bus is lost") != std::string::npos;
+  })) << d->log();
+  // Without a bus the timed cycles go on: a drift is put back (no SIGHUP here).
+  w.machine.write("proc/irq/101/smp_affinity_list", "0-3\n");
+  EXPECT_TRUE(eventually([&] { return affinity(w.machine, 101) == "3"; })) << d->log();
+
+  // It keeps trying (1 s, then doubling) while there is no bus.
+  ASSERT_TRUE(eventually([&] { return d->log().find("reconnecting failed") != std::string::npos; }))
+      << d->log();
+  w.bus.restart();
+  // Back on the new bus by the next attempt, with the name owned again.
+  ASSERT_TRUE(wait_ready(20000)) << d->log();
+  Irqd1Client c;
+  EXPECT_GT(std::get<3>(c.GetStatus()), cycles_before);
+  EXPECT_FALSE(c.ListIrqs().empty());  // the read replies are there before the next cycle
+  EXPECT_EQ(std::get<1>(std::get<0>(c.GetOverrides()).at(0)), "3");
+  c.PinIrq(102, "2");  // and it takes writes again
+  EXPECT_TRUE(eventually([&] { return affinity(w.machine, 102) == "2"; })) << d->log();
+  EXPECT_THAT(d->log(), HasSubstr("D-Bus: reconnected"));
   EXPECT_TRUE(d->child().running());
 }
 

@@ -226,7 +226,7 @@ TEST(ApplyTest, RestorePutsOriginalsBackAndRemovesTheFile) {
   auto r = originals.restore(io);
   EXPECT_EQ(r.failed, 0);
   EXPECT_EQ(f.read("proc/irq/101/smp_affinity_list"), "3");
-  EXPECT_EQ(f.read("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/rx-0/rps_cpus"), "0");
+  EXPECT_EQ(f.read("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/tx-0/xps_cpus"), "0");
   EXPECT_FALSE(std::filesystem::exists(f.originals_file()));
 }
 
@@ -244,6 +244,38 @@ TEST(ApplyTest, FailedRestoreKeepsWhatIsLeft) {
   left.load();
   EXPECT_EQ(left.values().size(), 1u);
   EXPECT_EQ(left.values().count("proc/irq/101/smp_affinity_list"), 1u);
+}
+
+TEST(ApplyTest, RestoreDropsKnobsThatVanishAtTheWriteAndReportsThem) {
+  Fixture f;
+  sysfs::SysRoot root(f.tree.root());
+  FaultyIo io(root);
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  apply_diff(f.plan()->diff, io, originals, unchangeable);
+  const std::size_t recorded = originals.values().size();
+  // The IRQ goes between the read and the write (ENOENT), the queue's device refuses as removed
+  // (ENODEV): neither can ever be restored, neither is a failure.
+  io.fail["proc/irq/101/smp_affinity_list"] = ENOENT;
+  io.fail["sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/tx-0/xps_cpus"] = ENODEV;
+  ASSERT_TRUE(originals.values().count("sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues/tx-0/xps_cpus"));
+  auto r = originals.restore(io);
+  EXPECT_EQ(r.failed, 0);
+  EXPECT_EQ(r.vanished, 2);
+  EXPECT_EQ(r.restored, static_cast<int>(recorded) - 2);
+  EXPECT_EQ(describe_vanished(r.gone), "eth0 (1 queue knob); IRQ 101");
+  EXPECT_FALSE(std::filesystem::exists(f.originals_file()));
+}
+
+TEST(ApplyTest, DescribeVanishedNamesTheFirstFewOfEachKind) {
+  std::vector<std::string> gone;
+  for (int irq = 100; irq < 112; ++irq) gone.push_back("proc/irq/" + std::to_string(irq) + "/smp_affinity_list");
+  for (const char* q : {"rx-0/rps_cpus", "rx-0/rps_flow_cnt", "tx-0/xps_cpus"})
+    gone.push_back(std::string("sys/devices/pci0000:00/0000:04:00.0/net/eth1/queues/") + q);
+  gone.push_back("sys/devices/virtual/net/veth0/queues/rx-0/rps_cpus");
+  EXPECT_EQ(describe_vanished(gone),
+            "eth1 (3 queue knobs), veth0 (1 queue knob); IRQs 100, 101, 102, 103, 104, 105, 106, 107 and 4 more");
+  EXPECT_EQ(describe_vanished({}), "");
 }
 
 TEST(ApplyTest, OriginalsFileIsValidatedBeforeAnythingIsRestored) {
