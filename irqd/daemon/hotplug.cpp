@@ -125,6 +125,12 @@ void Hotplug::fire() {
   spdlog::info("hotplug: re-discovering and re-planning");
   daemon_.rediscover();
   daemon_.cycle_now();
+  const auto& r = daemon_.last_report();
+  if (r.ok)
+    spdlog::info("hotplug: cycle {} done: {} NIC IRQs, {} applied, {} failed, {} vanished", r.cycle,
+                 r.managed_irqs, r.applied, r.failed, r.vanished);
+  else
+    spdlog::info("hotplug: cycle {} failed: {}", r.cycle, r.error);
 }
 
 }  // namespace irqd

@@ -15,6 +15,7 @@
 #include "tests/integration/netns.hpp"
 #include "tests/integration/run_process.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/poll.hpp"
 
 namespace irqd::testing {
 namespace {
@@ -42,15 +43,6 @@ class DaemonTest : public ::testing::Test {
     return CpuSet::parse_mask(r.output);
   }
 
-  // Polls until pred() or timeout; returns pred().
-  template <typename Pred>
-  bool eventually(Pred pred, int timeout_ms = 5000) {
-    for (int t = 0; t < timeout_ms; t += 50) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return pred();
-  }
 
   std::unique_ptr<NetNs> ns_;
   TempDir run_;
@@ -63,7 +55,12 @@ TEST_F(DaemonTest, ConfiguresSurvivesHupAndRestoresOnTerm) {
           log);
   ASSERT_TRUE(eventually([&] { return !rps("va").empty(); })) << read_all(log);
   d.signal(SIGHUP);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The reload is done when a cycle after it has run (the log says both); then it must still run.
+  ASSERT_TRUE(eventually([&] {
+    std::string t = read_all(log);
+    auto hup = t.find("SIGHUP");
+    return hup != std::string::npos && t.find("cycle ", hup) != std::string::npos;
+  })) << read_all(log);
   ASSERT_TRUE(d.running()) << read_all(log);
   // Someone else changes a knob: the next cycle puts it back (the daemon converges).
   ns_->run_checked("echo 0 > /sys/class/net/va/queues/rx-0/rps_cpus");

@@ -203,13 +203,6 @@ std::vector<std::vector<std::string>> Irqd1Client::device_changes() {
   return devices_;
 }
 
-bool eventually(const std::function<bool()>& pred, int timeout_ms) {
-  for (int t = 0; t < timeout_ms; t += 50) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return pred();
-}
 
 bool wait_ready(int timeout_ms) {
   return eventually(

@@ -15,6 +15,7 @@
 #include "irqd1_proxy.h"
 #include "tests/integration/run_process.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/poll.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
 namespace irqd::testing {
@@ -99,8 +100,6 @@ struct DbusWorld {
 // std::runtime_error with the daemon's log when it does not.
 std::unique_ptr<IrqdProcess> start_served(const DbusWorld& w, std::vector<std::string> extra = {});
 
-// Polls until pred() holds or timeout_ms passes; returns pred().
-bool eventually(const std::function<bool()>& pred, int timeout_ms = 5000);
 // Waits until the daemon answers GetStatus with at least one cycle done.
 bool wait_ready(int timeout_ms = 10000);
 // The D-Bus error name and message of f(), or "" when it succeeded.

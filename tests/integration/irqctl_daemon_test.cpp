@@ -14,6 +14,7 @@
 #include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/private_bus.hpp"
 #include "tests/integration/run_process.hpp"
+#include "tests/support/poll.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
 namespace irqd::testing {
@@ -53,12 +54,13 @@ class IrqctlDaemonTest : public ::testing::Test {
             "--state-dir", state_.path().string(), "--run-dir", run_.path().string()},
         log_);
     // Ready when the service answers and a cycle has run.
-    for (int i = 0; i < 500; ++i) {
-      auto r = run_irqctl({"status", "--json"});
-      if (r.exit_code == 0 && nlohmann::json::parse(r.out)["cycles"].get<int>() > 0) return;
-      ::usleep(20000);
-    }
-    FAIL() << "irqd never answered on the private bus\n" << slurp(log_);
+    const bool ready = eventually(
+        [&] {
+          auto r = run_irqctl({"status", "--json"});
+          return r.exit_code == 0 && nlohmann::json::parse(r.out)["cycles"].get<int>() > 0;
+        },
+        10000);
+    ASSERT_TRUE(ready) << "irqd never answered on the private bus\n" << slurp(log_);
   }
   void TearDown() override {
     daemon_.reset();
@@ -67,14 +69,6 @@ class IrqctlDaemonTest : public ::testing::Test {
   std::string affinity(int irq) const {
     std::string s = slurp(tree_.root() / fmt::format("proc/irq/{}/smp_affinity_list", irq));
     return s.substr(0, s.find('\n'));
-  }
-  template <typename Pred>
-  bool eventually(Pred pred) {
-    for (int t = 0; t < 250; ++t) {
-      if (pred()) return true;
-      ::usleep(20000);
-    }
-    return pred();
   }
 
   SyntheticTree tree_{4};

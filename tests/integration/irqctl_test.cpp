@@ -15,6 +15,7 @@
 #include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/private_bus.hpp"
 #include "tests/integration/run_process.hpp"
+#include "tests/support/poll.hpp"
 
 namespace irqd::testing {
 namespace {
@@ -26,11 +27,8 @@ class IrqctlTest : public ::testing::Test {
     service_ = std::make_unique<Child>(std::vector<std::string>{required_env("IRQD_FAKE_SERVICE")},
                                        (bus_->dir().path() / "service.log").string());
     // Ready when it answers.
-    for (int i = 0; i < 300; ++i) {
-      if (run_irqctl({"status"}).exit_code == 0) return;
-      ::usleep(20000);
-    }
-    FAIL() << "the stand-in service never answered";
+    ASSERT_TRUE(eventually([&] { return run_irqctl({"status"}).exit_code == 0; }, 6000))
+        << "the stand-in service never answered";
   }
   void TearDown() override {
     service_.reset();

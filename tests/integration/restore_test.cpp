@@ -19,6 +19,7 @@
 #include "tests/integration/run_process.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
+#include "tests/support/poll.hpp"
 
 namespace irqd::testing {
 namespace {
@@ -153,8 +154,7 @@ TEST(Restore, OnExitTheDaemonReportsVanishedKnobsTheSameWay) {
            run.path().string(), "--interval", "3600", "--log-level", "debug"},
           log);
   auto cycled = [&] { return read_text(log).find("cycle 1:") != std::string::npos; };
-  for (int i = 0; i < 500 && !cycled() && d.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_TRUE(cycled()) << read_text(log);
+  ASSERT_TRUE(eventually([&] { return cycled() || !d.running(); }) && cycled()) << read_text(log);
   for (int i = 0; i < m.queues; ++i) fs::remove_all(m.root() / fmt::format("proc/irq/{}", TwoNics::irq(1, i)));
   d.signal(SIGTERM);
   EXPECT_EQ(d.wait(5000), 0) << read_text(log);
@@ -185,8 +185,7 @@ TEST_P(RestoreOnExit, MoreSignalsDuringTheRestoreDoNotKillIt) {
            run.path().string(), "--interval", "3600", "--log-level", "debug"},
           log);
   auto cycled = [&] { return read_text(log).find("cycle 1:") != std::string::npos; };
-  for (int i = 0; i < 500 && !cycled() && d.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_TRUE(cycled()) << read_text(log);
+  ASSERT_TRUE(eventually([&] { return cycled() || !d.running(); }) && cycled()) << read_text(log);
   ASSERT_NE(m.affinity(TwoNics::irq(0, 0)), "0-3") << "the first cycle placed nothing";
   const std::string failing = fmt::format("proc/irq/{}/smp_affinity_list", TwoNics::irq(1, 5));
   if (c.fail_one) {

@@ -23,6 +23,7 @@
 #include "tests/integration/netns.hpp"
 #include "tests/integration/run_process.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/poll.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
 namespace irqd::testing {
@@ -30,15 +31,6 @@ namespace {
 
 using sysfs::CpuSet;
 
-// Polls until pred() or timeout; returns pred().
-template <typename Pred>
-bool eventually(Pred pred, int timeout_ms) {
-  for (int t = 0; t < timeout_ms; t += 20) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
 
 std::string binary() { return std::getenv("IRQD_BINARY"); }
 
@@ -265,7 +257,12 @@ TEST_F(ServiceHotplug, NewNicQueueCountChangeAndRemovalAreHandledWithinSeconds) 
                                       read_text(log).find("removed") != std::string::npos; },
                          2000))
       << read_text(log);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past the debounce and its cycle
+  // The removal's own cycle has run (hotplug logs it), and the daemon is still there.
+  ASSERT_TRUE(eventually([&] {
+    std::string t = read_text(log);
+    auto removed = t.rfind("removed");
+    return removed != std::string::npos && t.find("hotplug: cycle ", removed) != std::string::npos;
+  }, 5000)) << read_text(log);
   ASSERT_TRUE(d.running()) << read_text(log);
   d.signal(SIGTERM);
   EXPECT_EQ(d.wait(5000), 0) << read_text(log);

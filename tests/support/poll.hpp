@@ -13,5 +13,8 @@ namespace irqd::testing {
 bool eventually(const std::function<bool()>& pred,
                 std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
                 std::chrono::milliseconds step = std::chrono::milliseconds(20));
+inline bool eventually(const std::function<bool()>& pred, int timeout_ms) {
+  return eventually(pred, std::chrono::milliseconds(timeout_ms));
+}
 
 }  // namespace irqd::testing
