@@ -255,11 +255,13 @@ Plan Balanced::plan(const PlanInput& in) const {
       it.info = irq;
       it.group = groups.size();
       it.cost = cost_of(irq->irq);
-      if (auto s = load.cycles_since_move.find(irq->irq); s != load.cycles_since_move.end()) {
+      static const MoveHistory kNone;
+      const MoveHistory& moves = load.history != nullptr ? *load.history : kNone;
+      if (auto s = moves.cycles_since_move.find(irq->irq); s != moves.cycles_since_move.end()) {
         it.since_move = s->second;
         it.frozen = s->second < bal.cooldown_cycles;
       }
-      if (auto f = load.moved_from.find(irq->irq); f != load.moved_from.end()) it.no_return = f->second;
+      if (auto f = moves.moved_from.find(irq->irq); f != moves.moved_from.end()) it.no_return = f->second;
       const auto [cur, lag] = current_cpu(*irq);
       if (cur >= 0 && usable.test(cur)) {
         it.from = cur;

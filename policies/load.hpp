@@ -1,6 +1,7 @@
 // Measured load, the input that load-aware policies (balanced) plan from: each IRQ's smoothed
-// interrupt cost, and how recently each IRQ was moved (so a policy can refuse to move it again
-// and never flap). Filled by the daemon's sampler; absent (nullptr) for a static plan.
+// interrupt cost (the daemon's sampler measures it), and the daemon's record of its own moves (so a
+// policy can refuse to move an IRQ again and never flap; the daemon owns and updates it). Absent
+// (nullptr) for a static plan.
 #pragma once
 
 #include <map>
@@ -12,10 +13,15 @@ struct IrqLoad {
   double rate = 0.0;  // interrupts per second, EWMA
 };
 
-struct LoadInfo {
-  std::map<int, IrqLoad> irqs;           // by IRQ number; an IRQ absent here has no measured load
+// What the daemon moved, and when: its cooldowns.
+struct MoveHistory {
   std::map<int, int> cycles_since_move;  // by IRQ; absent = never moved by irqd
   std::map<int, int> moved_from;         // by IRQ: the CPU irqd last moved it away from
+};
+
+struct LoadInfo {
+  std::map<int, IrqLoad> irqs;          // by IRQ number; an IRQ absent here has no measured load
+  const MoveHistory* history = nullptr;  // the daemon's moves; null: irqd moved nothing
   // The first load the daemon measured since it started: a load-aware policy may re-plan once
   // (balanced does when the layout it finds is off by more than its margin).
   bool first = false;

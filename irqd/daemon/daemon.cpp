@@ -83,7 +83,8 @@ ApplyResult Daemon::cycle() {
   had_load_ = had_load_ || have_load;
   have_load_ = have_load;
   last_sample_ = now;
-  for (auto& [irq, n] : sampler_.cycles_since_move()) ++n;
+  for (auto& [irq, n] : moves_.cycles_since_move) ++n;
+  sampler_.set_history(&moves_);
   const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
   if (found.version != groups_version_ || found.version == 0) {
     // One cost per interrupt per NIC (its driver's), one for every other IRQ: from the next
@@ -135,9 +136,9 @@ ApplyResult Daemon::cycle() {
     // as the costs per interrupt learned so far), and the next cycle must be free to correct it.
     if (have_load && !sampler_.load().first)
       for (int irq : r.moved) {
-        sampler_.cycles_since_move()[irq] = 0;
-        if (auto f = from.find(irq); f != from.end()) sampler_.moved_from()[irq] = f->second;
-        else sampler_.moved_from().erase(irq);
+        moves_.cycles_since_move[irq] = 0;
+        if (auto f = from.find(irq); f != from.end()) moves_.moved_from[irq] = f->second;
+        else moves_.moved_from.erase(irq);
       }
   }
   auto cost = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);

@@ -96,7 +96,9 @@ class Daemon {
   // Runs a cycle now (a failed cycle is logged and reported like a timed one).
   void cycle_now();
   // Lets the next cycle move any IRQ, however recently it was moved (D-Bus Rebalance).
-  void end_cooldowns() { sampler_.cycles_since_move().clear(); }
+  void end_cooldowns() { moves_.cycles_since_move.clear(); }
+  // What irqd moved and when (the balanced policy's cooldowns and no-return CPUs).
+  const policies::MoveHistory& moves() const { return moves_; }
   // Stops run() after the current callback.
   void stop();
 
@@ -143,6 +145,7 @@ class Daemon {
   std::shared_ptr<const topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
+  policies::MoveHistory moves_;  // the daemon's cooldowns: updated after each apply, read by plans
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta
   bool had_load_ = false;                     // some cycle since start had a measured load

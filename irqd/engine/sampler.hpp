@@ -74,11 +74,10 @@ class Sampler {
   void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
-  // The daemon's cooldowns (cycles since irqd moved each IRQ), kept beside the costs so a plan
-  // reads one LoadInfo without the costs being copied every cycle. The sampler never touches it.
-  std::map<int, int>& cycles_since_move() { return load_.cycles_since_move; }
-  // Likewise the CPU each IRQ was last moved away from, and whether this is the first load.
-  std::map<int, int>& moved_from() { return load_.moved_from; }
+  // The daemon's record of its moves (its cooldowns, owned and updated by the daemon), carried
+  // read-only in the load the policy plans from so the costs are not copied every cycle.
+  void set_history(const policies::MoveHistory* h) { load_.history = h; }
+  // Whether this is the first load measured since the daemon started.
   void set_first_load(bool first) { load_.first = first; }
   // The /proc/interrupts reading of the last sample() or update(), so the cycle's discovery need
   // not read and parse the file a second time. After a failed sample(), still the last good one.

@@ -108,8 +108,10 @@ TEST(BalancedStability, AnIrqIsNeverMovedBackToTheCpuItLeft) {
   l.irqs[101].cost = 0.5;
   l.irqs[102].cost = 0.1;
   // CPU 2 is the best place for 101, but irqd moved it away from there: it goes to CPU 1.
-  l.moved_from[101] = 2;
-  l.moved_from[100] = 2;
+  MoveHistory moves;
+  moves.moved_from[101] = 2;
+  moves.moved_from[100] = 2;
+  l.history = &moves;
   Plan p = run(m, inv, l);
   EXPECT_NE(irq_cpu(p, 101), 2);
   EXPECT_NE(irq_cpu(p, 100), 2);

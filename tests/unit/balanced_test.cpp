@@ -140,8 +140,10 @@ TEST(BalancedTest, HotIrqMovesAreBoundedAndRespectCooldown) {
   const int hot = current_cpu(inv, 100);
   for (int i = 101; i < 117; ++i) place(inv, i, hot);
   l.irqs[100].cost = 0.3;
-  for (int i = 101; i < 109; ++i) l.cycles_since_move[i] = (i - 101) % 3;  // cooling down
-  for (int i = 109; i < 117; ++i) l.cycles_since_move[i] = 3;              // free again
+  MoveHistory moves;
+  for (int i = 101; i < 109; ++i) moves.cycles_since_move[i] = (i - 101) % 3;  // cooling down
+  for (int i = 109; i < 117; ++i) moves.cycles_since_move[i] = 3;              // free again
+  l.history = &moves;
   const double before = 0.3 + 16 * 0.05;
   for (int max_moves : {8, 3}) {
     config::Config cfg;
@@ -256,7 +258,9 @@ TEST(BalancedTest, IrqsOffTheNicsNodeMoveHome) {
   const auto node1 = m.node_cpus(1).to_vector();
   for (int i = 0; i < 4; ++i) place(inv, 100 + i, node1[static_cast<std::size_t>(i)]);
   LoadInfo l = zipf(100, 4, 0.1, 1.0);
-  l.cycles_since_move[103] = 1;  // just moved there: stays until its cooldown ends
+  MoveHistory moves;
+  moves.cycles_since_move[103] = 1;  // just moved there: stays until its cooldown ends
+  l.history = &moves;
   Plan p = run(m, inv, l);
   for (int i = 100; i < 103; ++i) {
     EXPECT_EQ(m.node_of(irq_cpu(p, i)), 0);
@@ -347,17 +351,19 @@ struct Loop {
   Inventory inv;
   LoadInfo load;
   config::Config cfg;
+  MoveHistory moves;
   std::size_t step() {
+    load.history = &moves;
     Plan p = run(m, inv, load, cfg);
     auto mv = moved(p, inv);
     for (int irq : mv) {
-      auto it = load.cycles_since_move.find(irq);
-      EXPECT_TRUE(it == load.cycles_since_move.end() || it->second >= cfg.balance.cooldown_cycles)
+      auto it = moves.cycles_since_move.find(irq);
+      EXPECT_TRUE(it == moves.cycles_since_move.end() || it->second >= cfg.balance.cooldown_cycles)
           << "IRQ " << irq;
     }
     apply(inv, p);
-    for (auto& [irq, n] : load.cycles_since_move) ++n;
-    for (int irq : mv) load.cycles_since_move[irq] = 1;
+    for (auto& [irq, n] : moves.cycles_since_move) ++n;
+    for (int irq : mv) moves.cycles_since_move[irq] = 1;
     last = p;
     return mv.size();
   }
