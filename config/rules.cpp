@@ -4,7 +4,10 @@
 #include <fnmatch.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -75,6 +78,52 @@ void resolve_rules(Config& c, sysfs::Inventory& inv) {
       c.irq_pins.try_emplace(irq.irq, *rule.pin);
     }
   }
+}
+
+std::string irq_action(const IrqRule& rule) {
+  return rule.ignore || !rule.pin ? std::string("ignore") : "pin " + rule.pin->to_list();
+}
+
+void check_irq_rules(LoadResult& r, const std::vector<sysfs::IrqInfo>& irqs) {
+  auto& rules = r.config.irq_rules;
+  std::map<int, std::size_t> by_number;
+  std::vector<std::size_t> by_name;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].number >= 0)
+      by_number.try_emplace(rules[i].number, i);
+    else
+      by_name.push_back(i);
+  }
+  if (by_name.empty()) return;  // numbers alone: check_conflicts saw every clash
+  // (earlier rule, later rule) -> the IRQs they give different actions
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<const sysfs::IrqInfo*>> clashes;
+  std::vector<std::size_t> matching;
+  for (const auto& irq : irqs) {
+    matching.clear();
+    if (auto n = by_number.find(irq.irq); n != by_number.end()) matching.push_back(n->second);
+    for (std::size_t i : by_name)
+      if (irq_rule_matches(rules[i], irq)) matching.push_back(i);
+    if (matching.size() < 2) continue;
+    std::sort(matching.begin(), matching.end());
+    const std::string first = irq_action(rules[matching[0]]);
+    for (std::size_t k = 1; k < matching.size(); ++k)
+      if (irq_action(rules[matching[k]]) != first) clashes[{matching[0], matching[k]}].push_back(&irq);
+  }
+  std::set<std::size_t> drop;
+  for (const auto& [pair, list] : clashes) {
+    const IrqRule& earlier = rules[pair.first];
+    const IrqRule& later = rules[pair.second];
+    std::string which;
+    for (std::size_t i = 0; i < list.size() && i < 3; ++i)
+      which += fmt::format("{}{} ({})", i == 0 ? "" : ", ", list[i]->irq, list[i]->name);
+    if (list.size() > 3) which += fmt::format(" and {} more", list.size() - 3);
+    r.add(later.where, later.ignore ? "irq.ignore" : "irq.pin",
+          fmt::format("IRQ{} {} conflict{} with the rule at {} ({}) (expected one action per IRQ)",
+                      list.size() == 1 ? "" : "s", which, list.size() == 1 ? "s" : "",
+                      earlier.where.to_string(), irq_action(earlier)));
+    drop.insert(pair.second);
+  }
+  for (auto i = drop.rbegin(); i != drop.rend(); ++i) rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(*i));
 }
 
 void override_all_devices(Config& c, const DevicePatch& p) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "config/rules.hpp"
 #include "config/schema.hpp"
 #include "config/toml_safe_text.hpp"
 #include "sysfs/net_devices.hpp"
@@ -397,19 +398,38 @@ void read_toml(std::string_view text, const std::string& file, const ReadOptions
   Reader(file, opts, into).document(root);
 }
 
+void read_settings(const std::vector<Setting>& settings, const std::string& origin, const ReadOptions& opts,
+                   LoadResult& into) {
+  toml::table root, device;
+  for (const auto& s : settings) {
+    if (s.section == "device") {
+      device.insert_or_assign(s.key, s.value);
+      continue;
+    }
+    if (!root.contains(s.section)) root.insert(s.section, toml::table{});
+    root[s.section].as_table()->insert_or_assign(s.key, s.value);
+  }
+  if (!device.empty()) {
+    device.insert_or_assign("name", "*");
+    toml::array rules;
+    rules.push_back(std::move(device));
+    root.insert("device", std::move(rules));
+  }
+  Reader(origin, opts, into).document(root);
+}
+
 void check_conflicts(LoadResult& r) {
   // One action per IRQ: the same number or the same name pattern may repeat only with the same action.
   std::map<std::string, const IrqRule*> seen;
-  auto action = [](const IrqRule& x) { return x.ignore ? std::string("ignore") : "pin " + x.pin->to_list(); };
   std::vector<std::size_t> drop;
   for (std::size_t i = 0; i < r.config.irq_rules.size(); ++i) {
     const auto& rule = r.config.irq_rules[i];
     std::string id = rule.number >= 0 ? fmt::format("IRQ {}", rule.number) : fmt::format("IRQs named '{}'", rule.name);
     auto [it, fresh] = seen.emplace(id, &rule);
-    if (fresh || action(*it->second) == action(rule)) continue;
+    if (fresh || irq_action(*it->second) == irq_action(rule)) continue;
     r.add(rule.where, rule.ignore ? "irq.ignore" : "irq.pin",
           fmt::format("{} conflicts with the rule at {} ({}) (expected one action per IRQ)", id,
-                      it->second->where.to_string(), action(*it->second)));
+                      it->second->where.to_string(), irq_action(*it->second)));
     drop.push_back(i);
   }
   for (auto i = drop.rbegin(); i != drop.rend(); ++i)

@@ -19,6 +19,16 @@ struct ReadOptions {
 // Merges `text` (named `file` in messages) into `into.config`; problems go to `into.errors`.
 void read_toml(std::string_view text, const std::string& file, const ReadOptions& opts, LoadResult& into);
 
+// A setting given outside a file (irqd's command line) as text: section "daemon" or "device".
+struct Setting {
+  std::string section, key, value;
+};
+// Reads `settings` by the files' own rules (the same checks, messages and cpu_refs) as one
+// document named `origin` without line numbers; "device" settings form one [[device]] rule that
+// matches every NIC (name = "*").
+void read_settings(const std::vector<Setting>& settings, const std::string& origin, const ReadOptions& opts,
+                   LoadResult& into);
+
 // Cross-rule checks once every file is read: [[irq]] rules that give one IRQ two actions.
 void check_conflicts(LoadResult& r);
 

@@ -34,7 +34,6 @@ namespace {
 // Documentation/netlink/specs/netdev.yaml; queue-get and napi-get exist since Linux 6.8). Debian
 // 12's linux-libc-dev predates that header, so they are spelled out here; they are uapi and
 // never renumbered. Note the attribute order differs between the two objects (ID/IFINDEX).
-constexpr char kFamilyName[] = "netdev";
 constexpr std::uint8_t kFamilyVersion = 1;
 constexpr std::uint8_t kCmdQueueGet = 10;  // NETDEV_CMD_QUEUE_GET
 constexpr std::uint8_t kCmdNapiGet = 11;   // NETDEV_CMD_NAPI_GET
@@ -236,10 +235,10 @@ struct Family {
   std::set<std::uint32_t> dumpable;
 };
 
-std::optional<Family> probe_family(GenlSocket& sock) {
+std::optional<Family> probe_family(GenlSocket& sock, const NetdevOptions& opts) {
   Family family;
-  const auto add = [](nl_msg* m) {
-    if (nla_put_string(m, CTRL_ATTR_FAMILY_NAME, kFamilyName) < 0) {
+  const auto add = [&opts](nl_msg* m) {
+    if (nla_put_string(m, CTRL_ATTR_FAMILY_NAME, opts.family.c_str()) < 0) {
       throw NetlinkError("netdev: cannot build the family lookup");
     }
   };
@@ -266,6 +265,8 @@ std::optional<Family> probe_family(GenlSocket& sock) {
     throw NetlinkError(fmt::format("netdev: looking up the generic netlink family failed: {}", describe(k)));
   }
   if (family.id == 0) throw NetlinkError("netdev: family lookup returned no reply");
+  if (opts.without_queue_get) family.dumpable.erase(kCmdQueueGet);
+  if (opts.without_napi_get) family.dumpable.erase(kCmdNapiGet);
   return family;
 }
 
@@ -349,9 +350,18 @@ std::unordered_map<int, Napi> dump_napis(GenlSocket& sock, const Family& family,
 
 }  // namespace
 
-std::optional<std::vector<QueueIrq>> dump_queue_irqs() {
+NetdevSupport probe_netdev(const NetdevOptions& opts) {
   GenlSocket sock;
-  const std::optional<Family> family = probe_family(sock);
+  const std::optional<Family> family = probe_family(sock, opts);
+  if (!family) return {};
+  return {.family = true,
+          .queue_get = family->dumpable.count(kCmdQueueGet) != 0,
+          .napi_get = family->dumpable.count(kCmdNapiGet) != 0};
+}
+
+std::optional<std::vector<QueueIrq>> dump_queue_irqs(const NetdevOptions& opts) {
+  GenlSocket sock;
+  const std::optional<Family> family = probe_family(sock, opts);
   if (!family || family->dumpable.count(kCmdQueueGet) == 0) return std::nullopt;
 
   std::vector<QueueIrq> queues = dump_queues(sock, *family);

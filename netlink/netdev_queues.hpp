@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace irqd::netlink {
@@ -22,8 +23,34 @@ struct QueueIrq {
   int irq = -1;        // -1 when the NAPI (or queue) has no IRQ the kernel knows of
 };
 
-// nullopt when the kernel has no netdev family or no queue-get command (older kernels).
-// Throws NetlinkError for any other failure (socket, protocol, malformed reply).
-std::optional<std::vector<QueueIrq>> dump_queue_irqs();
+// What the running kernel's netdev family offers, from the generic netlink controller.
+struct NetdevSupport {
+  bool family = false;     // the netdev family exists (Linux 6.2+)
+  bool queue_get = false;  // queue-get can be dumped (6.8+)
+  bool napi_get = false;   // napi-get can be dumped (6.8+)
+  bool operator==(const NetdevSupport&) const = default;
+};
+
+// Which paths dump_queue_irqs takes, so that tests run the paths of older kernels on any kernel.
+// The defaults are what irqd uses.
+struct NetdevOptions {
+  // The family looked up. A name the kernel does not know takes the path of kernels without the
+  // netdev family (< 6.2), through the kernel's own "no such family" answer (at most 15
+  // characters, GENL_NAMSIZ: a longer one is refused as invalid, not as absent).
+  std::string family = "netdev";
+  // Treat the command as missing from the family, as on kernels 6.2 to 6.7.
+  bool without_queue_get = false;
+  bool without_napi_get = false;
+};
+
+// Asks the controller; a missing family is {} (not an error). Throws NetlinkError when the
+// controller cannot be asked.
+NetdevSupport probe_netdev(const NetdevOptions& opts = {});
+
+// "Unsupported" — nullopt — when the kernel has no netdev family or no queue-get command (older
+// kernels): discovery then maps queues to IRQs from msi_irqs and IRQ names alone. Without
+// napi-get the queues are listed without NAPIs' IRQs. Throws NetlinkError for any other failure
+// (socket, protocol, malformed reply).
+std::optional<std::vector<QueueIrq>> dump_queue_irqs(const NetdevOptions& opts = {});
 
 }  // namespace irqd::netlink

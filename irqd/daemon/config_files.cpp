@@ -3,6 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
+#include "config/rules.hpp"
+#include "sysfs/error.hpp"
+#include "sysfs/proc_interrupts.hpp"
+
 namespace irqd {
 
 sysfs::CpuSet existing_cpus(const EngineOptions& engine, const topology::Machine* machine) {
@@ -20,8 +26,41 @@ sysfs::CpuSet existing_cpus(const EngineOptions& engine, const topology::Machine
   return cpus;
 }
 
+std::vector<sysfs::IrqInfo> machine_irqs(const EngineOptions& engine) {
+  sysfs::SysRoot root(engine.root);
+  sysfs::InterruptTable table;
+  std::string buf;
+  if (!sysfs::read_interrupts(root, table, buf)) {
+    if (root.is_live()) throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
+    return {};
+  }
+  std::vector<sysfs::IrqInfo> irqs;
+  for (const auto& row : table.rows) {
+    if (row.irq < 0) continue;
+    sysfs::IrqInfo irq;
+    irq.irq = row.irq;
+    irq.name = row.name;
+    irqs.push_back(std::move(irq));
+  }
+  return irqs;
+}
+
+namespace {
+// Whether [[irq]] rules could clash on some IRQ in a way only its name shows: a rule by name and
+// another rule with a different action.
+bool irq_rules_may_clash(const config::Config& c) {
+  bool by_name = false, two_actions = false;
+  for (const auto& rule : c.irq_rules) {
+    by_name = by_name || rule.number < 0;
+    two_actions = two_actions || config::irq_action(rule) != config::irq_action(c.irq_rules.front());
+  }
+  return by_name && two_actions;
+}
+}  // namespace
+
 config::LoadResult load_configuration(const ConfigSetup& s) {
   config::LoadResult r = config::load_files(s.files);
+  if (s.command_line) s.command_line(r);  // before the CPU check: the options' CPUs are checked too
   if (!r.cpu_refs.empty()) {
     try {
       auto machine = s.machine ? s.machine() : nullptr;
@@ -30,11 +69,11 @@ config::LoadResult load_configuration(const ConfigSetup& s) {
       r.add({}, "", fmt::format("cannot check the configured CPU numbers against the machine: {}", e.what()));
     }
   }
-  if (s.command_line) {
+  if (irq_rules_may_clash(r.config)) {
     try {
-      s.command_line(r.config);
-    } catch (const std::invalid_argument& e) {
-      r.add({"command line"}, "", e.what());
+      config::check_irq_rules(r, machine_irqs(s.engine));
+    } catch (const std::exception& e) {
+      r.add({}, "", fmt::format("cannot check the [[irq]] rules against this machine's IRQs: {}", e.what()));
     }
   }
   r.sort_errors();

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "irqd/daemon/override_args.hpp"
+#include "config/arguments.hpp"
 #include "policies/core_order.hpp"
 #include "policies/registry.hpp"
 
@@ -79,7 +79,7 @@ ControlResult Control::pin_irq(std::uint32_t irq, std::string_view cpus) {
       return ControlError{ControlErrc::kUnchangeable,
                           fmt::format("{}: the kernel manages its affinity; irqd cannot pin it",
                                       irq_label(*info))};
-    sysfs::CpuSet set = parse_cpus_arg(cpus, p.machine->online);
+    sysfs::CpuSet set = config::parse_cpus_arg(cpus, p.machine->online);
     Overrides o = store_.get();
     o.irq_pins[info->irq] = set;
     return commit(std::move(o), fmt::format("{} pinned to CPUs {}", irq_label(*info), set.to_list()));
@@ -103,8 +103,8 @@ ControlResult Control::unpin_irq(std::uint32_t irq) {
 ControlResult Control::pin_queue(std::string_view device, std::string_view queue,
                                  std::string_view cpus) {
   return guarded([&]() -> ControlResult {
-    check_device_name(device);
-    QueueName q = parse_queue_name(queue);
+    config::check_device_name(device);
+    config::QueueName q = config::parse_queue_name(queue);
     if (plan() == nullptr) return not_ready();
     const auto& p = *plan();
     const sysfs::NicInfo* nic = p.discovery->inventory.nic(std::string(device));
@@ -118,7 +118,7 @@ ControlResult Control::pin_queue(std::string_view device, std::string_view queue
       return ControlError{ControlErrc::kNotFound,
                           fmt::format("{} {}: no such queue ({} has {} {} queues)", device, queue,
                                       device, qs.size(), q.rx ? "rx" : "tx")};
-    sysfs::CpuSet set = parse_cpus_arg(cpus, p.machine->online);
+    sysfs::CpuSet set = config::parse_cpus_arg(cpus, p.machine->online);
     Overrides o = store_.get();
     o.queue_pins[{std::string(device), q.rx, q.index}] = set;
     return commit(std::move(o), fmt::format("{} {} {} pinned to CPUs {}", device, queue,
@@ -128,8 +128,8 @@ ControlResult Control::pin_queue(std::string_view device, std::string_view queue
 
 ControlResult Control::unpin_queue(std::string_view device, std::string_view queue) {
   return guarded([&]() -> ControlResult {
-    check_device_name(device);
-    QueueName q = parse_queue_name(queue);
+    config::check_device_name(device);
+    config::QueueName q = config::parse_queue_name(queue);
     Overrides o = store_.get();
     if (o.queue_pins.erase({std::string(device), q.rx, q.index}) == 0)
       return ControlError{
@@ -141,9 +141,9 @@ ControlResult Control::unpin_queue(std::string_view device, std::string_view que
 
 ControlResult Control::set_device_policy(std::string_view device, std::string_view policy) {
   return guarded([&]() -> ControlResult {
-    check_device_name(device);
+    config::check_device_name(device);
     if (!policy.empty()) {
-      check_policy_name(policy);
+      config::check_policy_name(policy);
       policies::policy_named(policy);  // UnknownPolicy lists the known ones
     }
     if (plan() == nullptr) return not_ready();
@@ -164,7 +164,7 @@ ControlResult Control::ban_cpus(std::string_view cpus) {
   return guarded([&]() -> ControlResult {
     if (plan() == nullptr) return not_ready();
     const auto& machine = *plan()->machine;
-    sysfs::CpuSet set = parse_cpus_arg(cpus, machine.online);
+    sysfs::CpuSet set = config::parse_cpus_arg(cpus, machine.online);
     Overrides o = store_.get();
     o.banned_cpus |= set;
     config::Config eff = daemon_.config();
@@ -182,7 +182,7 @@ ControlResult Control::ban_cpus(std::string_view cpus) {
 
 ControlResult Control::unban_cpus(std::string_view cpus) {
   return guarded([&]() -> ControlResult {
-    sysfs::CpuSet set = parse_cpus_arg(cpus);
+    sysfs::CpuSet set = config::parse_cpus_arg(cpus);
     Overrides o = store_.get();
     if (!set.intersects(o.banned_cpus))
       return ControlError{ControlErrc::kNotFound,

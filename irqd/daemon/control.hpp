@@ -1,6 +1,7 @@
 // The daemon's control API: the narrow, typed set of run-time requests (pin, unpin, ban, per-device
 // policy, rebalance, reload) and the snapshot a view reads. It owns the run-time overrides and their
-// state file, validates every argument against the last discovery, and answers with a typed error;
+// state file, validates every argument (config/arguments.hpp, the rules irqctl checks with too)
+// against the last discovery, and answers with a typed error;
 // it knows nothing of D-Bus (dbus/service.cpp translates to and from the bus).
 #pragma once
 
@@ -12,8 +13,8 @@
 #include <string_view>
 #include <utility>
 
+#include "config/arguments.hpp"  // the arguments' validators, shared with irqctl
 #include "irqd/daemon/daemon.hpp"
-#include "irqd/daemon/override_args.hpp"  // the arguments' validators
 #include "irqd/daemon/overrides.hpp"
 
 namespace irqd {

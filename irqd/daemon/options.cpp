@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "config/rules.hpp"
+#include "config/command_line.hpp"
 #include "policies/registry.hpp"
 
 namespace irqd {
@@ -93,30 +93,21 @@ ConfigSetup Options::config_setup() const {
   setup.files.file_required = has("--config");
   setup.files.read.policies = policies::policy_names();
   setup.engine = engine();
-  // Options given on the command line win over the files (at start and at every reload).
-  setup.command_line = [o = *this](config::Config& cfg) {
-    if (o.has("--policy")) cfg.policy = o.policy;
-    if (o.has("--run-dir")) cfg.run_dir = o.run_dir;
-    if (o.has("--state-dir")) cfg.state_dir = o.state_dir;
-    if (o.has("--interval")) cfg.interval_seconds = o.interval;
-    if (o.has("--log-level")) cfg.log_level = o.log_level;
-    if (o.restore_on_exit) cfg.restore_on_exit = true;
-    if (o.ignore_irqbalance) cfg.ignore_irqbalance = true;
-    const char* option = "";
-    try {
-      option = "--banned-cpus";
-      if (!o.banned.empty()) cfg.banned_cpus = sysfs::CpuSet::parse_list(o.banned);
-      config::DevicePatch every;
-      option = "--rps";
-      if (!o.rps.empty()) every.rps = config::parse_rps(o.rps, &every.rps_cpus);
-      option = "--rfs";
-      if (!o.rfs.empty()) every.rfs = config::parse_rfs(o.rfs);
-      option = "--xps";
-      if (!o.xps.empty()) every.xps = config::parse_xps(o.xps);
-      config::override_all_devices(cfg, every);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string(option) + ": " + e.what());
-    }
+  // Options given on the command line win over the files (at start and at every reload), and are
+  // held to the files' rules (config/command_line.hpp): a bad one is an error naming it.
+  setup.command_line = [o = *this, read = setup.files.read](config::LoadResult& r) {
+    if (o.has("--interval")) r.config.interval_seconds = o.interval;  // CLI11 checked its range
+    if (o.restore_on_exit) r.config.restore_on_exit = true;
+    if (o.ignore_irqbalance) r.config.ignore_irqbalance = true;
+    config::CommandLineSettings settings;
+    for (const auto& [option, value] : {std::pair{"--policy", &o.policy}, {"--run-dir", &o.run_dir},
+                                        {"--state-dir", &o.state_dir}, {"--log-level", &o.log_level}})
+      if (o.has(option)) settings.emplace_back(option, *value);
+    // An empty --banned-cpus, --rps, --rfs or --xps changes nothing.
+    for (const auto& [option, value] :
+         {std::pair{"--banned-cpus", &o.banned}, {"--rps", &o.rps}, {"--rfs", &o.rfs}, {"--xps", &o.xps}})
+      if (!value->empty()) settings.emplace_back(option, *value);
+    config::apply_command_line(settings, read, r);
   };
   return setup;
 }

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "config/arguments.hpp"
 #include "irqd/engine/atomic_file.hpp"
-#include "irqd/daemon/override_args.hpp"
 
 namespace irqd {
 
@@ -43,7 +43,7 @@ std::string serialize_overrides(const Overrides& o) {
     irqs.push_back({{"irq", irq}, {"cpus", cpus.to_list()}});
   for (const auto& [k, cpus] : o.queue_pins)
     queues.push_back(
-        {{"device", k.device}, {"queue", queue_name(k.rx, k.index)}, {"cpus", cpus.to_list()}});
+        {{"device", k.device}, {"queue", config::queue_name(k.rx, k.index)}, {"cpus", cpus.to_list()}});
   for (const auto& [dev, p] : o.device_policies)
     policies.push_back({{"device", dev}, {"policy", p}});
   json j = {{"schema", 1},
@@ -118,35 +118,35 @@ Overrides parse_overrides(std::string_view text) {
     if (o.irq_pins.count(irq))
       throw std::invalid_argument(fmt::format("{}: IRQ {} pinned twice", where, irq));
     o.irq_pins[irq] =
-        at(where, [&] { return parse_cpus_arg(string_member(irqs[i], "cpus", where)); });
+        at(where, [&] { return config::parse_cpus_arg(string_member(irqs[i], "cpus", where)); });
   }
   const json& queues = entries(j, "queue_pins", {"device", "queue", "cpus"});
   for (std::size_t i = 0; i < queues.size(); ++i) {
     std::string where = fmt::format("queue_pins[{}]", i);
     std::string dev = string_member(queues[i], "device", where);
     at(where, [&] {
-      check_device_name(dev);
+      config::check_device_name(dev);
       return 0;
     });
-    QueueName q =
-        at(where, [&] { return parse_queue_name(string_member(queues[i], "queue", where)); });
+    config::QueueName q =
+        at(where, [&] { return config::parse_queue_name(string_member(queues[i], "queue", where)); });
     config::QueueKey key{dev, q.rx, q.index};
     if (o.queue_pins.count(key))
       throw std::invalid_argument(
-          fmt::format("{}: {} {} pinned twice", where, dev, queue_name(q.rx, q.index)));
+          fmt::format("{}: {} {} pinned twice", where, dev, config::queue_name(q.rx, q.index)));
     o.queue_pins[key] =
-        at(where, [&] { return parse_cpus_arg(string_member(queues[i], "cpus", where)); });
+        at(where, [&] { return config::parse_cpus_arg(string_member(queues[i], "cpus", where)); });
   }
   std::string banned = string_member(j, "banned_cpus", "file");
-  if (!banned.empty()) o.banned_cpus = at("banned_cpus", [&] { return parse_cpus_arg(banned); });
+  if (!banned.empty()) o.banned_cpus = at("banned_cpus", [&] { return config::parse_cpus_arg(banned); });
   const json& pols = entries(j, "device_policies", {"device", "policy"});
   for (std::size_t i = 0; i < pols.size(); ++i) {
     std::string where = fmt::format("device_policies[{}]", i);
     std::string dev = string_member(pols[i], "device", where);
     std::string policy = string_member(pols[i], "policy", where);
     at(where, [&] {
-      check_device_name(dev);
-      check_policy_name(policy);
+      config::check_device_name(dev);
+      config::check_policy_name(policy);
       return 0;
     });
     if (!o.device_policies.emplace(dev, policy).second)

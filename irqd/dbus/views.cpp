@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "config/arguments.hpp"
 #include "irqd/daemon/control.hpp"
 
 namespace irqd::dbus {
@@ -122,14 +123,14 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
     std::vector<QueueRow> queues;
     for (const auto* qs : {&nic.rx, &nic.tx}) {
       for (const auto& q : *qs) {
-        std::string dir = fmt::format("{}/queues/{}", nic.path, queue_name(q.rx, q.index));
+        std::string dir = fmt::format("{}/queues/{}", nic.path, config::queue_name(q.rx, q.index));
         long flows = q.rps_flow_cnt.value_or(0);
         std::string flows_now = current(s, dir + "/rps_flow_cnt", std::to_string(flows));
         try {
           flows = std::stol(flows_now);
         } catch (const std::exception&) {
         }
-        queues.emplace_back(queue_name(q.rx, q.index),
+        queues.emplace_back(config::queue_name(q.rx, q.index),
                             static_cast<std::int32_t>(q.irqs.empty() ? -1 : q.irqs.front()),
                             current(s, dir + "/rps_cpus", list_of(q.rps_cpus)),
                             static_cast<std::uint32_t>(flows < 0 ? 0 : flows),
@@ -181,7 +182,7 @@ OverridesReply overrides_reply(const Overrides& o) {
   for (const auto& [irq, cpus] : o.irq_pins)
     std::get<0>(r).emplace_back(static_cast<std::uint32_t>(irq), cpus.to_list());
   for (const auto& [k, cpus] : o.queue_pins)
-    std::get<1>(r).emplace_back(utf8(k.device), queue_name(k.rx, k.index), cpus.to_list());
+    std::get<1>(r).emplace_back(utf8(k.device), config::queue_name(k.rx, k.index), cpus.to_list());
   std::get<2>(r) = o.banned_cpus.to_list();
   for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(utf8(dev), utf8(p));
   return r;

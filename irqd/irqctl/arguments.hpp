@@ -1,20 +1,26 @@
 // Checks of command-line arguments irqctl can make before asking the daemon, so a typo gets a
-// precise message and exit 4 even when the daemon is not running. The daemon checks again
-// (against the machine: CPUs that exist, devices it knows).
+// precise message and exit 4 even when the daemon is not running. They are the daemon's own
+// validator (config/arguments.hpp): the same rules and the same messages. The daemon checks again
+// against the machine (CPUs that exist, devices it knows).
 #pragma once
 
 #include <string>
 
 namespace irqd::irqctl {
 
-// A kernel cpulist ("0-3,8"); throws CommandError(kExitInvalid) naming the text and the problem.
-// `allow_empty`: "" is a valid (empty) set.
-void check_cpulist(const std::string& text, bool allow_empty = false);
+// A kernel cpulist naming at least one CPU ("0-3,8"); throws CommandError(kExitInvalid) with the
+// daemon's message, e.g. "cpulist '': names no CPU".
+void check_cpulist(const std::string& text);
 
-// "rx-N" or "tx-N" as under /sys/class/net/DEV/queues; throws CommandError(kExitInvalid).
+// "rx-N" or "tx-N" as under /sys/class/net/DEV/queues (N without leading zeros, < 65536); throws
+// CommandError(kExitInvalid).
 void check_queue_name(const std::string& text);
 
-// A network interface name as the kernel accepts it (1-15 bytes, no '/', ':' or whitespace).
+// A network interface name as the kernel accepts it (1-15 bytes, no '/', ':', whitespace or
+// control characters); throws CommandError(kExitInvalid).
 void check_device_name(const std::string& text);
+
+// A policy name's syntax (1-32 of [a-z0-9_-]); whether the policy exists is the daemon's to say.
+void check_policy_name(const std::string& text);
 
 }  // namespace irqd::irqctl

@@ -74,7 +74,7 @@ int Commands::pin_queue(const std::string& device, const std::string& queue,
                         const std::string& cpus) {
   check_device_name(device);
   check_queue_name(queue);
-  check_cpulist(cpus, true);
+  check_cpulist(cpus);
   client().pin_queue(device, queue, cpus);
   const char* knob = queue.rfind("rx-", 0) == 0 ? "rps_cpus" : "xps_cpus";
   return done(
@@ -103,6 +103,7 @@ int Commands::unban(const std::string& cpus) {
 
 int Commands::policy(const std::string& device, const std::string& name) {
   check_device_name(device);
+  if (!name.empty()) check_policy_name(name);  // "" (--reset): back to the configured policy
   client().set_device_policy(device, name);
   return done(name.empty() ? fmt::format("{}: back to the default policy", device)
                            : fmt::format("{}: policy {} from the next cycle", device, name));

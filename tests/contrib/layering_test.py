@@ -7,6 +7,9 @@
     irqd/dbus                                     from daemon/ only the control API
     irqd/irqctl                                   only irqctl/ and dbus/names.hpp (a separate program)
 
+and the argument validator is one: config/arguments.hpp, included by the daemon's control API
+and by irqctl's argument checks, and no other validator of those arguments lives in irqd/.
+
 Usage: layering_test.py SOURCE_ROOT. Prints every violation as file:line and exits 1 if any.
 """
 import pathlib
@@ -51,6 +54,15 @@ def main() -> int:
                 checked += 1
                 if not allowed(folder, m.group(1)):
                     bad.append(f"{f.relative_to(root)}:{n}: {folder} must not include {m.group(1)}")
+    # One validator of run-time request arguments (cpulists, queue, device and policy names), used
+    # by the daemon and by irqctl alike, so both refuse the same values with the same message.
+    for user in ("irqd/daemon/control.hpp", "irqd/irqctl/arguments.cpp"):
+        path = root / user
+        if not path.exists() or '#include "config/arguments.hpp"' not in path.read_text():
+            bad.append(f"{user}: must validate arguments with config/arguments.hpp")
+    for old in ("irqd/daemon/override_args.hpp", "irqd/daemon/override_args.cpp"):
+        if (root / old).exists():
+            bad.append(f"{old}: the argument validator lives in config/arguments.*")
     # Nothing of the daemon's or engine's is left at irqd/'s top level but the program's main.
     stray = [p.name for p in (root / "irqd").glob("*.[ch]pp") if p.name != "main.cpp"]
     if stray:

@@ -3,7 +3,8 @@
 // Properties: read_toml never throws; errors stay bounded (kMaxErrors kept, the rest counted) and
 // each names the input file; a configuration read without errors is described as TOML that reads
 // back without errors and describes the same again (after one round that moves rule locations);
-// resolution gives every NIC settings and never pins an ignored IRQ.
+// resolution gives every NIC settings and never pins an ignored IRQ; after check_irq_rules no IRQ
+// of the inventory is given two different actions by the rules that remain.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -81,5 +82,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& irq : inv.irqs)
     if (irq.error.starts_with("ignored") && c.irq_pins.contains(irq.irq))
       violated("an ignored IRQ is pinned", std::to_string(irq.irq));
+
+  config::LoadResult checked = r;
+  config::check_irq_rules(checked, inv.irqs);
+  if (checked.errors.size() > config::LoadResult::kMaxErrors) violated("errors unbounded", checked.error_text());
+  for (const auto& irq : inv.irqs) {
+    std::string first;
+    for (const auto& rule : checked.config.irq_rules) {
+      if (!config::irq_rule_matches(rule, irq)) continue;
+      std::string action = config::irq_action(rule);
+      if (first.empty()) first = action;
+      if (action != first) violated("an IRQ keeps two actions", std::to_string(irq.irq) + ": " + first + ", " + action);
+    }
+  }
   return 0;
 }

@@ -1,4 +1,4 @@
-// libFuzzer target: the D-Bus write methods' argument parsers (irqd/daemon/override_args.hpp) — the
+// libFuzzer target: the D-Bus write methods' argument parsers (config/arguments.hpp) — the
 // cpulist, queue name ("rx-3", "tx-0"), device and policy name of PinIrq, PinQueue, BanCpus,
 // SetDevicePolicy. The first byte picks the parser, the rest is the argument.
 // Properties: each parser returns or throws std::invalid_argument with a short, printable-ASCII
@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "irqd/daemon/override_args.hpp"
+#include "config/arguments.hpp"
 
 namespace {
 void check_message(const std::invalid_argument& e) {
@@ -31,27 +31,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (data[0] % 5) {
       case 0: {
-        auto cpus = irqd::parse_cpus_arg(arg);
-        if (cpus.empty() || !(irqd::parse_cpus_arg(cpus.to_list()) == cpus)) std::abort();
+        auto cpus = irqd::config::parse_cpus_arg(arg);
+        if (cpus.empty() || !(irqd::config::parse_cpus_arg(cpus.to_list()) == cpus)) std::abort();
         break;
       }
       case 1: {
         static const auto existing = irqd::sysfs::CpuSet::range(0, 63);
-        auto cpus = irqd::parse_cpus_arg(arg, existing);
+        auto cpus = irqd::config::parse_cpus_arg(arg, existing);
         if (cpus.empty() || !cpus.is_subset_of(existing)) std::abort();
         break;
       }
       case 2: {
-        auto q = irqd::parse_queue_name(arg);
-        if (irqd::queue_name(q.rx, q.index) != arg) std::abort();
+        auto q = irqd::config::parse_queue_name(arg);
+        if (irqd::config::queue_name(q.rx, q.index) != arg) std::abort();
         break;
       }
       case 3:
-        irqd::check_device_name(arg);
+        irqd::config::check_device_name(arg);
         if (arg.empty() || arg.size() > 15) std::abort();
         break;
       default:
-        irqd::check_policy_name(arg);
+        irqd::config::check_policy_name(arg);
         if (arg.empty() || arg.size() > 32) std::abort();
         break;
     }

@@ -1,8 +1,15 @@
 // End to end: `irqd --check-config` on good and broken files, a broken file being fatal at start,
-// and configuration rules changing the real binary's plan on a captured root.
+// configuration rules changing the real binary's plan on a captured root, [[irq]] rules that clash
+// on the machine's IRQs, and command-line options held to the files' rules.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "tests/integration/run_process.hpp"
 #include "tests/support/fixtures.hpp"
@@ -88,6 +95,116 @@ ignore = true
   EXPECT_EQ(irqs.at(69)["planned"], "4") << irqs.at(69);  // allowed_cpus of the device rule
   EXPECT_TRUE(irqs.at(70)["planned"].is_null()) << irqs.at(70);
   EXPECT_EQ(irqs.at(70)["reason"], "not placed: ignored by the [[irq]] rule at " + file + ":5:1");
+}
+
+// irqd.toml(5): "Two rules giving one IRQ different actions are an error". A rule by number and one
+// by name glob can only be found to clash on the IRQs the machine has, so the check is made
+// against its /proc/interrupts: --check-config reports it, naming both rules.
+TEST_F(ConfigTest, ConflictingIrqRulesAreAnErrorNamingBothRules) {
+  TempDir d;
+  d.write("irqd.toml", R"([[irq]]
+number = 70
+pin = "2"
+
+[[irq]]
+name = "virtio1-*"
+ignore = true
+)");
+  auto file = (d.path() / "irqd.toml").string();
+  auto r = run_irqd({"--check-config", "--config", file, "--root", root()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, file + ":5:1: irq.ignore: IRQ 70 (virtio1-output.0) conflicts with the rule at " + file +
+                       ":1:1 (pin 2) (expected one action per IRQ)\nconfiguration has errors\n");
+
+  // Two pins to different CPUs clash too, across files; the same pin twice does not.
+  d.write("irqd.toml", "[[irq]]\nname = \"virtio1-input.*\"\npin = \"4\"\n");
+  d.write("conf.d/10-pin.toml", "[[irq]]\nnumber = 69\npin = \"3\"\n\n[[irq]]\nnumber = 70\npin = \"5\"\n");
+  d.write("conf.d/20-out.toml", "[[irq]]\nname = \"*-output.0\"\npin = \"5\"\n");
+  auto drop_in = (d.path() / "conf.d/10-pin.toml").string();
+  r = run_irqd({"--check-config", "--config", file, "--root", root()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, drop_in + ":1:1: irq.pin: IRQ 69 (virtio1-input.0) conflicts with the rule at " + file +
+                       ":1:1 (pin 4) (expected one action per IRQ)\nconfiguration has errors\n");
+
+  // Two globs over the same IRQ with different actions.
+  d.write("irqd.toml", "[[irq]]\nname = \"virtio1-*\"\nignore = true\n\n[[irq]]\nname = \"*-output.0\"\npin = \"2\"\n");
+  std::filesystem::remove_all(d.path() / "conf.d");
+  r = run_irqd({"--check-config", "--config", file, "--root", root()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, file + ":5:1: irq.pin: IRQ 70 (virtio1-output.0) conflicts with the rule at " + file +
+                       ":1:1 (ignore) (expected one action per IRQ)\nconfiguration has errors\n");
+}
+
+TEST_F(ConfigTest, ConflictingIrqRulesAreRefusedAtStart) {
+  TempDir d;
+  d.write("irqd.toml", "[[irq]]\nnumber = 70\npin = \"2\"\n\n[[irq]]\nname = \"virtio1-output.*\"\nignore = true\n");
+  auto file = (d.path() / "irqd.toml").string();
+  const std::string error = file + ":5:1: irq.ignore: IRQ 70 (virtio1-output.0) conflicts with the rule at " + file +
+                            ":1:1 (pin 2) (expected one action per IRQ)\n";
+  auto r = run_irqd({"--dry-run", "--oneshot", "--config", file, "--root", root()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(r.err, "irqd: configuration has 1 error:\n" + error);
+  std::string log = (d.path() / "irqd.log").string();
+  Child daemon({std::getenv("IRQD_BINARY"), "--foreground", "--no-dbus", "--config", file, "--root", root(),
+                "--run-dir", d.path().string(), "--state-dir", d.path().string()},
+               log);
+  EXPECT_EQ(daemon.wait(5000), 1) << read_text(log);
+  EXPECT_EQ(read_text(log), "irqd: configuration has 1 error:\n" + error);
+}
+
+// The options that set what a file can set follow the file's rules: the same checks (CPU numbers
+// against the machine included) and the same messages, naming the option instead of file:line.
+TEST_F(ConfigTest, CommandLineOptionsFollowTheFilesRules) {
+  struct Case {
+    std::string option, value, file_text, file_key;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"--banned-cpus", "12", "[daemon]\nbanned_cpus = \"12\"\n", "daemon.banned_cpus"},
+           {"--banned-cpus", "4,10-20", "[daemon]\nbanned_cpus = \"4,10-20\"\n", "daemon.banned_cpus"},
+           {"--banned-cpus", "0-x", "[daemon]\nbanned_cpus = \"0-x\"\n", "daemon.banned_cpus"},
+           {"--rps", "0-99", "[[device]]\nname = \"*\"\nrps = \"0-99\"\n", "device.rps"},
+           {"--rps", "sometimes", "[[device]]\nname = \"*\"\nrps = \"sometimes\"\n", "device.rps"},
+           {"--rfs", "on", "[[device]]\nname = \"*\"\nrfs = \"on\"\n", "device.rfs"},
+           {"--xps", "all", "[[device]]\nname = \"*\"\nxps = \"all\"\n", "device.xps"},
+           {"--policy", "nope", "[daemon]\npolicy = \"nope\"\n", "daemon.policy"},
+           {"--log-level", "loud", "[daemon]\nlog_level = \"loud\"\n", "daemon.log_level"},
+           {"--state-dir", "var/lib/irqd", "[daemon]\nstate_dir = \"var/lib/irqd\"\n", "daemon.state_dir"},
+           {"--run-dir", "run", "[daemon]\nrun_dir = \"run\"\n", "daemon.run_dir"},
+       }) {
+    SCOPED_TRACE(c.option + " " + c.value);
+    TempDir d;
+    d.write("irqd.toml", c.file_text);
+    auto file = (d.path() / "irqd.toml").string();
+    auto from_file = run_irqd({"--check-config", "--config", file, "--root", root()});
+    ASSERT_EQ(from_file.exit_code, 1) << from_file.err;
+    // "FILE:L:C: KEY: what is wrong\n" -> "what is wrong"
+    auto at = from_file.err.find(": " + c.file_key + ": ");
+    ASSERT_NE(at, std::string::npos) << from_file.err;
+    std::string what = from_file.err.substr(at + c.file_key.size() + 4);
+    what = what.substr(0, what.find('\n'));
+
+    d.write("irqd.toml", "");
+    auto given = run_irqd({"--check-config", "--config", file, "--root", root(), c.option, c.value});
+    EXPECT_EQ(given.exit_code, 1) << given.err;
+    EXPECT_EQ(given.err, "command line: " + c.option + ": " + what + "\nconfiguration has errors\n");
+  }
+  // The machine has CPUs 0-11: --rps 0-99 is refused at start, not cut to 0-11.
+  TempDir empty;
+  empty.write("irqd.toml", "");
+  auto r = run_irqd({"--dry-run", "--oneshot", "--root", root(), "--config", (empty.path() / "irqd.toml").string(),
+                     "--rps", "0-99"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "irqd: configuration has 1 error:\ncommand line: --rps: CPUs 12-99 do not exist (expected CPUs of "
+                   "this machine: 0-11)\n");
+  // Valid values still win over the files.
+  TempDir d;
+  d.write("irqd.toml", "[daemon]\nbanned_cpus = \"3\"\npolicy = \"balanced\"\n");
+  auto ok = run_irqd({"--check-config", "--config", (d.path() / "irqd.toml").string(), "--root", root(),
+                      "--banned-cpus", "4-5", "--policy", "spread", "--rps", "2-3"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("policy = \"spread\"\nbanned_cpus = \"4-5\"\n"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("rps = \"2-3\""), std::string::npos) << ok.out;
 }
 
 }  // namespace

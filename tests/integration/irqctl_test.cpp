@@ -148,6 +148,22 @@ TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
   EXPECT_EQ(run_irqctl({"top"}).exit_code, 1) << "live view without a terminal";
 }
 
+// irqctl checks arguments with the daemon's own validator (config/arguments.hpp): what the daemon
+// would refuse never reaches it, and the message is the daemon's.
+TEST_F(IrqctlTest, ArgumentsFollowTheDaemonsRules) {
+  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"pin-queue", "eth0", "rx-00", "1"}, "irqctl: queue 'rx-00': expected rx-N or tx-N (e.g. rx-0)\n"},
+           {{"unpin-queue", "eth0", "tx-65536"}, "irqctl: queue 'tx-65536': expected rx-N or tx-N (e.g. rx-0)\n"},
+           {{"pin-queue", "eth0", "rx-0", ""}, "irqctl: cpulist '': names no CPU\n"},
+           {{"policy", "eth0", "Spread!"}, "irqctl: policy 'Spread!': not a policy name\n"},
+       }) {
+    auto r = run_irqctl(args);
+    EXPECT_EQ(r.exit_code, 4) << describe(r);
+    EXPECT_EQ(r.err, message) << describe(r);
+    EXPECT_TRUE(r.out.empty()) << describe(r);
+  }
+}
+
 TEST_F(IrqctlTest, NonRootWritesAreRefusedReadsAllowed) {
   auto read = run_irqctl_as_nobody({"status"});
   EXPECT_EQ(read.exit_code, 0) << describe(read);

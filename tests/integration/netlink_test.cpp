@@ -1,6 +1,9 @@
-// Integration tests of netlink/ (list_links, dump_queue_irqs) against the real kernel, inside a
-// fresh network namespace with veth pairs, and of the NetNs helper itself. The host's own
-// interfaces are never touched. Without root these tests skip; as root (CI) they must run.
+// Integration tests of netlink/ (list_links, probe_netdev, dump_queue_irqs) against the real
+// kernel, inside a fresh network namespace with veth pairs, and of the NetNs helper itself. The
+// host's own interfaces are never touched. Without root these tests skip; as root (CI) they must
+// run, on any kernel: where the kernel lacks netdev queue-get (before 6.8: Debian 12's 6.1) a test
+// asserts the "unsupported" answer discovery falls back on, and the forced-fallback tests take
+// those paths on every kernel.
 #include <gtest/gtest.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -14,10 +17,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +58,48 @@ bool kernel_at_least(int major, int minor) {
   int min = 0;
   if (std::sscanf(u.release, "%d.%d", &maj, &min) != 2) return false;
   return maj > major || (maj == major && min >= minor);
+}
+
+constexpr int kCmdQueueGet = 10;  // NETDEV_CMD_QUEUE_GET
+constexpr int kCmdNapiGet = 11;   // NETDEV_CMD_NAPI_GET
+
+// The netdev family's command ids as iproute2's `genl ctrl get name netdev` lists them: an
+// account of the kernel independent of irqd's probe. nullopt when the kernel has no such family.
+std::optional<std::set<int>> genl_netdev_commands() {
+  const auto r = irqd::testing::run_shell("genl ctrl get name netdev");
+  if (!r.ok()) {
+    EXPECT_NE(r.output.find("No such file or directory"), std::string::npos) << r.output;
+    return std::nullopt;
+  }
+  // "commands supported:" then lines "#1:  ID-0xa", up to "multicast groups:" (whose ids differ).
+  std::set<int> ids;
+  const auto start = r.output.find("commands supported:");
+  const auto end = r.output.find("multicast groups:");
+  const std::string commands = r.output.substr(start == std::string::npos ? 0 : start,
+                                               end == std::string::npos ? std::string::npos : end - start);
+  const std::regex id(R"(ID-0x([0-9a-fA-F]+))");
+  for (std::sregex_iterator it(commands.begin(), commands.end(), id), last; it != last; ++it)
+    ids.insert(std::stoi((*it)[1].str(), nullptr, 16));
+  return ids;
+}
+
+// IRQD_TEST_NETDEV=no-family or no-queue-get runs these tests as on a kernel without the netdev
+// family (before 6.2) or without queue-get (before 6.8): the netlink layer is made to meet those
+// answers, so CI on a new kernel runs the old kernels' branches too (meson test netlink_pre_6_2,
+// netlink_pre_6_8). Unset: the kernel as it is.
+NetdevOptions kernel_options() {
+  const char* pretend = std::getenv("IRQD_TEST_NETDEV");
+  if (pretend == nullptr || *pretend == '\0') return {};
+  if (std::string(pretend) == "no-family") return {.family = "irqd-absent"};
+  if (std::string(pretend) == "no-queue-get") return {.without_queue_get = true, .without_napi_get = true};
+  throw std::invalid_argument(std::string("IRQD_TEST_NETDEV: expected no-family or no-queue-get, not ") + pretend);
+}
+
+// What the kernel (as kernel_options() presents it) offers, by irqd's own probe; the probe itself
+// is checked against genl by ProbeAgreesWithTheKernel.
+NetdevSupport kernel_support() {
+  static const NetdevSupport support = probe_netdev(kernel_options());
+  return support;
 }
 
 // GRO on via the legacy ETHTOOL_SGRO ioctl (no ethtool binary needed). On veth that makes the
@@ -135,23 +184,34 @@ TEST_F(NetlinkNs, ListLinksSeesDownState) {
   }
 }
 
+// The probe says what the kernel says (iproute2's genl is the independent witness), and a kernel
+// of 6.8 or later has both commands.
+TEST_F(NetlinkNs, ProbeAgreesWithTheKernel) {
+  const auto commands = genl_netdev_commands();
+  NetdevSupport expected;
+  if (commands) {
+    expected = {.family = true, .queue_get = commands->count(kCmdQueueGet) > 0,
+                .napi_get = commands->count(kCmdNapiGet) > 0};
+  }
+  NetdevSupport probed;
+  {
+    auto in = ns_->enter();  // generic netlink families are the same in every namespace
+    probed = probe_netdev();
+  }
+  EXPECT_EQ(probed.family, expected.family);
+  EXPECT_EQ(probed.queue_get, expected.queue_get);
+  EXPECT_EQ(probed.napi_get, expected.napi_get);
+  if (kernel_at_least(6, 8)) {
+    EXPECT_TRUE(probed.family && probed.queue_get && probed.napi_get) << "Linux >= 6.8 has queue-get and napi-get";
+  }
+}
+
 // What Linux 6.18 answers for veth: every real queue of every running device, in both
 // directions, without a NAPI (veth never links its queues to NAPIs) and so without an IRQ.
-TEST_F(NetlinkNs, DumpQueueIrqsListsVethQueuesWithoutIrqs) {
-  const auto index = ifindexes();
-  std::optional<std::vector<QueueIrq>> queues;
-  {
-    auto in = ns_->enter();
-    queues = dump_queue_irqs();
-  }
-  if (!queues) {
-    if (kernel_at_least(6, 8)) FAIL() << "dump_queue_irqs() returned nullopt on a kernel >= 6.8";
-    GTEST_SKIP() << "kernel has no netdev queue-get (Linux < 6.8)";
-  }
-
+void expect_veth_queues(const std::vector<QueueIrq>& queues, const std::map<std::string, int>& index) {
   // ifindex -> (rx ids, tx ids)
   std::map<int, std::pair<std::vector<int>, std::vector<int>>> seen;
-  for (const auto& q : *queues) {
+  for (const auto& q : queues) {
     (q.rx ? seen[q.ifindex].first : seen[q.ifindex].second).push_back(q.queue);
     EXPECT_EQ(q.irq, -1) << "ifindex " << q.ifindex << " queue " << q.queue;
     EXPECT_EQ(q.napi_id, -1) << "ifindex " << q.ifindex << " queue " << q.queue;
@@ -172,6 +232,22 @@ TEST_F(NetlinkNs, DumpQueueIrqsListsVethQueuesWithoutIrqs) {
   }
 }
 
+TEST_F(NetlinkNs, DumpQueueIrqsListsVethQueuesWithoutIrqs) {
+  const auto index = ifindexes();
+  std::optional<std::vector<QueueIrq>> queues;
+  {
+    auto in = ns_->enter();
+    queues = dump_queue_irqs(kernel_options());
+  }
+  if (!kernel_support().queue_get) {
+    // Before 6.8: "unsupported", and discovery maps queues from msi_irqs and IRQ names.
+    EXPECT_FALSE(queues.has_value()) << "an answer from a kernel without queue-get";
+    return;
+  }
+  ASSERT_TRUE(queues.has_value()) << "dump_queue_irqs() returned nullopt on a kernel with queue-get";
+  expect_veth_queues(*queues, index);
+}
+
 // queue-get skips devices that are down (their queues are not in use), so a down device simply
 // has no entries rather than stale ones.
 TEST_F(NetlinkNs, DumpQueueIrqsSkipsDownDevices) {
@@ -180,9 +256,13 @@ TEST_F(NetlinkNs, DumpQueueIrqsSkipsDownDevices) {
   std::optional<std::vector<QueueIrq>> queues;
   {
     auto in = ns_->enter();
-    queues = dump_queue_irqs();
+    queues = dump_queue_irqs(kernel_options());
   }
-  if (!queues) GTEST_SKIP() << "kernel has no netdev queue-get";
+  if (!kernel_support().queue_get) {
+    EXPECT_FALSE(queues.has_value());
+    return;
+  }
+  ASSERT_TRUE(queues.has_value());
   const auto count = [&](const char* name) {
     return std::count_if(queues->begin(), queues->end(), [&](const QueueIrq& q) { return q.ifindex == index.at(name); });
   };
@@ -198,9 +278,13 @@ TEST_F(NetlinkNs, DumpQueueIrqsWithVethNapis) {
   {
     auto in = ns_->enter();
     ASSERT_NO_FATAL_FAILURE(enable_gro(kVeth8A));
-    queues = dump_queue_irqs();
+    queues = dump_queue_irqs(kernel_options());
   }
-  if (!queues) GTEST_SKIP() << "kernel has no netdev queue-get";
+  if (!kernel_support().queue_get) {
+    EXPECT_FALSE(queues.has_value());
+    return;
+  }
+  ASSERT_TRUE(queues.has_value());
   int rx = 0;
   for (const auto& q : *queues) {
     if (q.ifindex != index.at(kVeth8A)) continue;
@@ -211,6 +295,48 @@ TEST_F(NetlinkNs, DumpQueueIrqsWithVethNapis) {
     }
   }
   EXPECT_EQ(rx, 8);
+}
+
+// The fallback paths on every kernel, by making the netlink layer meet what older kernels answer.
+// No netdev family (before 6.2): the kernel's own "no such family" answer is "unsupported".
+TEST_F(NetlinkNs, WithoutTheNetdevFamilyDumpIsUnsupported) {
+  auto in = ns_->enter();
+  const NetdevOptions absent{.family = "irqd-absent"};
+  EXPECT_EQ(probe_netdev(absent), NetdevSupport{});
+  std::optional<std::vector<QueueIrq>> queues;
+  EXPECT_NO_THROW(queues = dump_queue_irqs(absent));
+  EXPECT_FALSE(queues.has_value());
+}
+
+// The family without queue-get (6.2 to 6.7): "unsupported" too, not an error.
+TEST_F(NetlinkNs, WithoutQueueGetDumpIsUnsupported) {
+  auto in = ns_->enter();
+  const NetdevOptions old{.without_queue_get = true, .without_napi_get = true};
+  const NetdevSupport probed = probe_netdev(old);
+  EXPECT_EQ(probed.family, genl_netdev_commands().has_value());
+  EXPECT_FALSE(probed.queue_get);
+  EXPECT_FALSE(probed.napi_get);
+  std::optional<std::vector<QueueIrq>> queues;
+  EXPECT_NO_THROW(queues = dump_queue_irqs(old));
+  EXPECT_FALSE(queues.has_value());
+}
+
+// queue-get without napi-get: the queues are listed, none with an IRQ.
+TEST_F(NetlinkNs, WithoutNapiGetQueuesHaveNoIrqs) {
+  const auto index = ifindexes();
+  std::optional<std::vector<QueueIrq>> queues;
+  {
+    auto in = ns_->enter();
+    NetdevOptions options = kernel_options();
+    options.without_napi_get = true;
+    queues = dump_queue_irqs(options);
+  }
+  if (!kernel_support().queue_get) {
+    EXPECT_FALSE(queues.has_value());
+    return;
+  }
+  ASSERT_TRUE(queues.has_value());
+  expect_veth_queues(*queues, index);
 }
 
 TEST_F(NetlinkNs, EnterSwitchesAndRestoresNamespace) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "config/command_line.hpp"
 #include "config/loader.hpp"
 #include "config/rules.hpp"
 #include "irqd/daemon/config_files.hpp"
@@ -136,20 +137,15 @@ TEST(ConfigLoader, CommandLineWinsOverFiles) {
   d.write("irqd.toml", "[daemon]\npolicy = \"balanced\"\n[[device]]\nname = \"eth0\"\nrps = \"off\"\nrfs = \"off\"\n");
   irqd::ConfigSetup s;
   s.files = options(d);
-  s.command_line = [](Config& c) {
-    c.policy = "spread";
-    DevicePatch p;
-    p.rps = RpsMode::kAuto;
-    override_all_devices(c, p);
-  };
+  s.command_line = [](LoadResult& lr) { apply_command_line({{"--policy", "spread"}, {"--rps", "auto"}}, {}, lr); };
   auto r = irqd::load_configuration(s);
   ASSERT_TRUE(r.ok()) << r.error_text();
   EXPECT_EQ(r.config.policy, "spread");
   EXPECT_FALSE(r.config.device_rules[0].set.rps);            // --rps took it out of the rule
   EXPECT_EQ(r.config.device_rules[0].set.rfs, RfsMode::kOff);  // what the option does not name stays
-  s.command_line = [](Config&) { throw std::invalid_argument("--rps: rps 'x': expected auto, off or a cpulist"); };
+  s.command_line = [](LoadResult& lr) { apply_command_line({{"--rps", "x"}}, {}, lr); };
   r = irqd::load_configuration(s);
-  EXPECT_EQ(only_error(r), "command line: --rps: rps 'x': expected auto, off or a cpulist");
+  EXPECT_EQ(only_error(r), "command line: --rps: 'x' is not valid (expected auto, off or a cpulist such as \"0-3,8\")");
 }
 
 TEST(ConfigReload, ABrokenFileKeepsTheRunningConfiguration) {

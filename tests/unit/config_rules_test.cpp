@@ -114,6 +114,8 @@ pin = "0"
     i.name = name;
     inv.irqs.push_back(i);
   }
+  // eth0-tx-0 matches both globs: check_irq_rules refuses that when the configuration is read
+  // (see IrqRulesThatClashOnAnIrqAreErrors); an IRQ that appears later gets the first rule.
   resolve_rules(c, inv);
   EXPECT_EQ(c.device("eth0").rps, RpsMode::kOff);
   EXPECT_EQ(c.device("eth1").rps, RpsMode::kAuto);
@@ -122,6 +124,38 @@ pin = "0"
   EXPECT_FALSE(c.irq_pins.contains(42));
   EXPECT_EQ(inv.irqs[2].error, "ignored by the [[irq]] rule at t.toml:7:1");
   EXPECT_EQ(inv.irqs[1].error, "");
+}
+
+std::vector<sysfs::IrqInfo> irqs(const std::vector<std::pair<int, std::string>>& list) {
+  std::vector<sysfs::IrqInfo> out;
+  for (const auto& [number, name] : list) {
+    sysfs::IrqInfo i;
+    i.irq = number;
+    i.name = name;
+    out.push_back(i);
+  }
+  return out;
+}
+
+TEST(ConfigRules, IrqRulesThatClashOnAnIrqAreErrors) {
+  LoadResult r;
+  read_toml("[[irq]]\nname = \"eth0-*\"\npin = \"1\"\n[[irq]]\nnumber = 45\npin = \"1\"\n"
+            "[[irq]]\nname = \"*-tx-*\"\nignore = true\n",
+            "t.toml", {}, r);
+  check_irq_rules(r, irqs({{40, "eth0-rx-0"}, {41, "eth0-tx-0"}, {42, "eth0-tx-1"}, {43, "eth0-tx-2"},
+                            {44, "eth0-tx-3"}, {45, "eth0-rx-1"}, {46, "eth1-tx-0"}}));
+  EXPECT_EQ(r.error_text(),
+            "t.toml:7:1: irq.ignore: IRQs 41 (eth0-tx-0), 42 (eth0-tx-1), 43 (eth0-tx-2) and 1 more conflict with "
+            "the rule at t.toml:1:1 (pin 1) (expected one action per IRQ)\n");
+  ASSERT_EQ(r.config.irq_rules.size(), 2u);  // the later rule is dropped
+  EXPECT_EQ(r.config.irq_rules[1].number, 45);  // the same pin by number and by name: no clash
+
+  // Rules that never meet on one of the machine's IRQs are fine.
+  LoadResult apart;
+  read_toml("[[irq]]\nnumber = 40\npin = \"1\"\n[[irq]]\nname = \"eth1-*\"\nignore = true\n", "t.toml", {}, apart);
+  check_irq_rules(apart, irqs({{40, "eth0-rx-0"}, {46, "eth1-tx-0"}}));
+  EXPECT_TRUE(apart.ok()) << apart.error_text();
+  EXPECT_EQ(apart.config.irq_rules.size(), 2u);
 }
 
 TEST(ConfigRules, CommandLineSettingForEveryDeviceBeatsRules) {

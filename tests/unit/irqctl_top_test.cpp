@@ -1,8 +1,7 @@
-// irqctl top's frame (bars per CPU grouped by NUMA node, busiest IRQs), the exit-code mapping of
-// D-Bus errors and the client-side argument checks.
+// irqctl top's frame (bars per CPU grouped by NUMA node, busiest IRQs) and the exit-code mapping of
+// D-Bus errors (argument checks: irqctl_arguments_test.cpp).
 #include <gtest/gtest.h>
 
-#include "irqd/irqctl/arguments.hpp"
 #include "irqd/irqctl/errors.hpp"
 #include "irqd/irqctl/top_frame.hpp"
 
@@ -120,37 +119,6 @@ TEST(IrqctlErrors, MessagesKeepTheDaemonsWordsAndExplainBusErrors) {
                                 "The name is not activatable")
                 .find("not reachable"),
             std::string::npos);
-}
-
-ExitCode code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const CommandError& e) {
-    return e.code();
-  }
-  return kExitOk;
-}
-
-TEST(IrqctlArguments, CpulistsQueuesAndDeviceNames) {
-  EXPECT_EQ(code_of([] { check_cpulist("0-3,8"); }), kExitOk);
-  EXPECT_EQ(code_of([] { check_cpulist("0-x"); }), kExitInvalid);
-  EXPECT_EQ(code_of([] { check_cpulist(""); }), kExitInvalid);
-  EXPECT_EQ(code_of([] { check_cpulist("", true); }), kExitOk);
-  try {
-    check_cpulist("3-1");
-    FAIL() << "3-1 accepted";
-  } catch (const CommandError& e) {
-    EXPECT_NE(std::string(e.what()).find("'3-1'"), std::string::npos) << e.what();
-  }
-  EXPECT_EQ(code_of([] { check_queue_name("rx-0"); }), kExitOk);
-  EXPECT_EQ(code_of([] { check_queue_name("tx-15"); }), kExitOk);
-  for (const char* bad : {"rx-", "rx0", "rx-a", "ab-1", "", "rx-1234567"}) {
-    EXPECT_EQ(code_of([&] { check_queue_name(bad); }), kExitInvalid) << bad;
-  }
-  EXPECT_EQ(code_of([] { check_device_name("eth0"); }), kExitOk);
-  for (const char* bad : {"", "a/b", "a b", "..", "0123456789abcdef"}) {
-    EXPECT_EQ(code_of([&] { check_device_name(bad); }), kExitInvalid) << bad;
-  }
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// Parsing of the values a run-time override names — cpulists, queue names ("rx-3", "tx-0"),
-// device and policy names — shared by the D-Bus service and the overrides state file. Pure
-// functions (no I/O), so the fuzz target calls exactly what the service calls. Every error is a
-// std::invalid_argument whose message names the value and what was expected.
+// The one validator of the values a run-time request names — cpulists, queue names ("rx-3",
+// "tx-0"), device and policy names: the daemon's control API (D-Bus requests), its overrides state
+// file and irqctl (before it asks the daemon) all check with these, so one rule and one message
+// hold everywhere. Pure functions (no I/O), so the fuzz target calls exactly what they call. Every
+// error is a std::invalid_argument whose message names the value and what was expected.
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 #include "sysfs/cpuset.hpp"
 
-namespace irqd {
+namespace irqd::config {
 
 // Longest argument text accepted (a cpulist of every CPU of an 8192-CPU machine is far shorter).
 inline constexpr std::size_t kMaxArgLength = 4096;
@@ -34,4 +35,4 @@ void check_device_name(std::string_view name);
 // A policy name: 1-32 of [a-z0-9_-] (whether such a policy exists is the registry's business).
 void check_policy_name(std::string_view name);
 
-}  // namespace irqd
+}  // namespace irqd::config

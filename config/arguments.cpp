@@ -1,11 +1,11 @@
-// Override argument parsers: cpulists, queue names, device and policy names.
-#include "irqd/daemon/override_args.hpp"
+// Argument validators: cpulists, queue names, device and policy names (see arguments.hpp).
+#include "config/arguments.hpp"
 
 #include <fmt/format.h>
 
 #include <stdexcept>
 
-namespace irqd {
+namespace irqd::config {
 
 namespace {
 // Shows at most `max` bytes of a value in a message, so a huge argument does not become a huge
@@ -102,4 +102,4 @@ void check_policy_name(std::string_view name) {
   if (!ok) throw std::invalid_argument(fmt::format("policy '{}': not a policy name", shown(name)));
 }
 
-}  // namespace irqd
+}  // namespace irqd::config
