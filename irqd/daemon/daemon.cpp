@@ -130,7 +130,7 @@ ApplyResult Daemon::cycle() {
       if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
     read_back_ = std::move(r.read_back);
-    discovery_.written(plan->diff.knobs);
+    discovery_.written(plan->diff.knobs, read_back_);  // queue knobs read back are not read again
     // Cooldown guards measured moves against flapping. The first load's deliberate re-plan starts
     // none: it was made from costs measured on another layout (a shared CPU's split is only as good
     // as the costs per interrupt learned so far), and the next cycle must be free to correct it.

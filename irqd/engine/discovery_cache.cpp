@@ -176,7 +176,33 @@ const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::In
   return *disc_;
 }
 
-void DiscoveryCache::written(const std::vector<KnobChange>& knobs) {
+bool DiscoveryCache::take_read_back(const Item& it, std::string_view leaf, const std::string& text) {
+  try {
+    const auto& q = (it.rx ? disc_->inventory.nics[it.nic].rx : disc_->inventory.nics[it.nic].tx)[it.queue];
+    auto queue = [&]() -> sysfs::QueueInfo& {
+      auto& n = own().inventory.nics[it.nic];
+      return (it.rx ? n.rx : n.tx)[it.queue];
+    };
+    if (leaf == "rps_flow_cnt") {
+      const long v = std::stol(text);
+      if (q.rps_flow_cnt != v) queue().rps_flow_cnt = v;
+      return true;
+    }
+    std::optional<sysfs::CpuSet> sysfs::QueueInfo::*field = leaf == "rps_cpus"   ? &sysfs::QueueInfo::rps_cpus
+                                                           : leaf == "xps_cpus" ? &sysfs::QueueInfo::xps_cpus
+                                                           : leaf == "xps_rxqs" ? &sysfs::QueueInfo::xps_rxqs
+                                                                                : nullptr;
+    if (field == nullptr) return false;
+    auto v = sysfs::CpuSet::parse_mask(text);
+    if (q.*field != v) queue().*field = std::move(v);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+void DiscoveryCache::written(const std::vector<KnobChange>& knobs,
+                             const std::map<std::string, std::string>& read_back) {
   for (const auto& k : knobs) {
     if (k.irq >= 0) {
       if (auto it = irq_item_.find(k.irq); it != irq_item_.end()) items_[it->second].pending = true;
@@ -199,7 +225,11 @@ void DiscoveryCache::written(const std::vector<KnobChange>& knobs) {
       const std::uint64_t key = queue_key(n, rx, index);
       auto it = std::lower_bound(queue_item_.begin(), queue_item_.end(), key,
                                  [](const auto& e, std::uint64_t v) { return e.first < v; });
-      if (it != queue_item_.end() && it->first == key) items_[it->second].pending = true;
+      if (it == queue_item_.end() || it->first != key) continue;
+      Item& item = items_[it->second];
+      auto back = read_back.find(k.path);
+      if (back == read_back.end() || !take_read_back(item, std::string_view(k.path).substr(slash + 1), back->second))
+        item.pending = true;
     }
   }
 }

@@ -17,7 +17,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -43,8 +45,12 @@ class DiscoveryCache {
   // The discovery the last get() returned, to be kept by a plan without a copy: the cache changes
   // a copy of it when a re-read finds something new (null before the first get()).
   std::shared_ptr<const Discovery> shared() const { return disc_; }
-  // The knobs of this plan were written or tried: re-read them at the next get().
-  void written(const std::vector<KnobChange>& knobs);
+  // The knobs of this plan were written or tried. A queue knob whose value was read back after the
+  // write (`read_back`, path -> text, as apply_diff returns it) takes that value now and is not read
+  // again; the others, and every IRQ (its effective affinity follows a write later), are re-read at
+  // the next get().
+  void written(const std::vector<KnobChange>& knobs,
+               const std::map<std::string, std::string>& read_back = {});
 
   // For logs and tests: whether the last get() discovered from scratch, how many full discoveries
   // so far, and how many items the last get() re-read.
@@ -69,6 +75,9 @@ class DiscoveryCache {
   bool suspect(const Item& it, const Sampler* sampler, std::size_t numbered) const;
   // Re-reads one item into the cached inventory; false when a full discovery is needed.
   bool reread(Item& it, bool effective);
+  // Sets one knob of a queue item from the text read back after writing it; false when the text
+  // does not parse (the item is then re-read).
+  bool take_read_back(const Item& it, std::string_view leaf, const std::string& text);
   Discovery& own();  // disc_ for changing: copied first while someone else holds it
 
   std::shared_ptr<Discovery> disc_;

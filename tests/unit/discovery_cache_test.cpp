@@ -200,6 +200,37 @@ TEST(DiscoveryCache, WrittenQueueKnobsAreReReadTheNextCycle) {
   EXPECT_EQ(c.cache.full_discoveries(), 1u);
 }
 
+// What apply read back after writing a queue knob is what the cache keeps: the next cycle does not
+// read the knob again (an IRQ still is: its effective affinity follows the write later).
+TEST(DiscoveryCache, QueueKnobsReadBackAfterTheWriteAreNotReadAgain) {
+  CacheTree tree(600);
+  Cycle c{tree};
+  c.run();
+  c.run();
+  const std::string dir = "sys/devices/pci0000:00/0000:03:00.0/net/eth0/queues";
+  tree.t.dir().write(dir + "/tx-598/xps_cpus", "4\n");
+  tree.t.dir().write(dir + "/rx-599/rps_flow_cnt", "4096\n");
+  const std::vector<KnobChange> knobs{
+      {dir + "/tx-598/xps_cpus", "4", "0", -1, "eth0 tx-598 xps_cpus"},
+      {dir + "/rx-599/rps_flow_cnt", "4096", "0", -1, "eth0 rx-599 rps_flow_cnt"}};
+  const std::map<std::string, std::string> read_back{{dir + "/tx-598/xps_cpus", "4"},
+                                                     {dir + "/rx-599/rps_flow_cnt", "4096"}};
+  c.run();
+  const std::size_t quiet = c.cache.last_reads();  // a cycle with nothing written: the sweep's share
+  c.cache.written(knobs, read_back);
+  const auto& d = c.run();
+  EXPECT_EQ(c.cache.last_reads(), quiet);
+  EXPECT_EQ(d.inventory.nics[0].tx[598].xps_cpus->to_list(), "2");
+  EXPECT_EQ(d.inventory.nics[0].rx[599].rps_flow_cnt, 4096);
+  // Without the read-back values both queues are read again.
+  tree.t.dir().write(dir + "/tx-598/xps_cpus", "8\n");
+  c.cache.written(knobs);
+  const auto& again = c.run();
+  EXPECT_EQ(c.cache.last_reads(), quiet + 2);
+  EXPECT_EQ(again.inventory.nics[0].tx[598].xps_cpus->to_list(), "3");
+  EXPECT_EQ(c.cache.full_discoveries(), 1u);
+}
+
 TEST(DiscoveryCache, ChangedIrqSetOrNetdevsOrInvalidateDiscoverAgain) {
   CacheTree tree(4);
   Cycle c{tree};
