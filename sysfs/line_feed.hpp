@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -47,13 +48,22 @@ bool feed_text(std::string_view text, Consumer& p) {
   }
 }
 
+// Throws not_regular_file when fd is not a regular file (a FIFO, a directory, a device).
+inline void check_regular(int fd, const std::string& name) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) throw not_regular_file(name, st.st_mode, "refusing to read");
+}
+
 // Feeds the lines of the open file fd (named `name` in errors), read in chunks of `chunk` bytes
 // into buf (more only for a longer line); returns p.finish(), or nullopt when the file vanished
-// while being read.
+// while being read. A file that is not a regular one is refused (fd opened O_NONBLOCK, so a FIFO
+// reads as empty or fails with EAGAIN rather than blocking): checked by a first reading (cold),
+// else only when a reading looks wrong (empty, failing, too long): no fstat per cycle.
 template <class Consumer>
 std::optional<bool> feed_file(int fd, const std::string& name, std::size_t chunk, std::string& buf, Consumer& p) {
   if (buf.size() < chunk) buf.resize(chunk);
   if (p.cold()) {
+    check_regular(fd, name);
     // Learn the file's size with a first read (procfs reports none), so that the table is
     // reserved exactly. Later readings reuse the table's storage.
     std::size_t lines = 0, bytes = 0;
@@ -86,12 +96,17 @@ std::optional<bool> feed_file(int fd, const std::string& name, std::size_t chunk
           p.abandon();
           return std::nullopt;
         }
-        throw IoError(name, errno, "cannot read");
+        const int e = errno;
+        check_regular(fd, name);
+        throw IoError(name, e, "cannot read");
       }
       total += static_cast<std::size_t>(n);
-      if (total > SysRoot::kMaxFileBytes)
+      if (total > SysRoot::kMaxFileBytes) {
+        check_regular(fd, name);
         throw IoError(name, EFBIG, fmt::format("larger than {} MiB, refusing to read it", SysRoot::kMaxFileBytes >> 20));
+      }
       eof = n == 0;
+      if (eof && total == 0) check_regular(fd, name);
       const std::size_t filled = held + static_cast<std::size_t>(n);
       std::string_view data(buf.data(), filled);
       p.readable_until(buf.data() + filled);

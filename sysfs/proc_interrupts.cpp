@@ -444,9 +444,10 @@ class Parser {
 
 using line_feed::Fd;
 
-// Opens proc/interrupts under root; fd -1 when it does not exist.
+// Opens proc/interrupts under root; fd -1 when it does not exist. Non-blocking: a FIFO there opens
+// at once (feed_file refuses it, and anything else that is not a regular file).
 Fd open_interrupts(const SysRoot& root, const std::string& name) {
-  int fd = ::open(root.path("proc/interrupts").c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(root.path("proc/interrupts").c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0 && errno != ENOENT && errno != ENOTDIR) throw IoError(name, errno, "cannot open");
   return Fd(fd);
 }

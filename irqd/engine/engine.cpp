@@ -10,6 +10,7 @@
 #include "config/rules.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
+#include "sysfs/error.hpp"
 #include "sysfs/irq_files.hpp"
 #include "sysfs/knob_io.hpp"
 #include "topology/hwloc_loader.hpp"
@@ -106,8 +107,16 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
   }
   if (plan.rps_sock_flow_entries) {
     const char* path = "proc/sys/net/core/rps_sock_flow_entries";
-    auto now = root.read_line(path);
-    if (!now) {
+    std::optional<std::string> now;
+    std::string unreadable;
+    try {
+      now = root.read_line(path);
+    } catch (const sysfs::IoError& e) {
+      unreadable = e.what();  // one odd file must not stop every other knob of the plan
+    }
+    if (!unreadable.empty()) {
+      d.notes.push_back(fmt::format("{}: RFS table size left as is", unreadable));
+    } else if (!now) {
       d.notes.push_back(fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
                                     root.display(path)));
     } else {

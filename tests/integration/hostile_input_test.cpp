@@ -3,6 +3,7 @@
 // where knobs should be. Each time the real irqd binary finishes (under a timeout, so a hang fails
 // the test instead of stalling it), exits as documented and says what it met, naming the path.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -96,6 +97,33 @@ TEST(HostileInput, InvalidUtf8InADeviceNameStillGivesAJsonReport) {
   ASSERT_NO_THROW(j = json::parse(r.out)) << "not JSON: " << r.out << r.err;
   ASSERT_EQ(j["devices"].size(), 1u);
   EXPECT_EQ(j["devices"][0]["name"], "eth" + kReplacement);
+}
+
+// FIFOs at an IRQ's smp_affinity_list, at a queue's rps_cpus and at rps_sock_flow_entries: a dry
+// run and --oneshot finish, name each path, leave those knobs alone (their values are unknown) and
+// place everything else.
+TEST(HostileInput, FifoAtAKnobPathIsRefusedNotWaitedOn) {
+  SyntheticTree t(4);
+  build_virtio(t, "virtio2-config");
+  const fs::path irq_fifo = t.root() / "proc/irq/38/smp_affinity_list";
+  const fs::path queue_fifo = fs::canonical(t.root() / "sys/class/net/eth0") / "queues/rx-1/rps_cpus";
+  const fs::path sysctl_fifo = t.root() / "proc/sys/net/core/rps_sock_flow_entries";
+  fs::create_directories(sysctl_fifo.parent_path());
+  for (const auto& p : {irq_fifo, queue_fifo, sysctl_fifo}) {
+    fs::remove(p);
+    ASSERT_EQ(::mkfifo(p.c_str(), 0600), 0) << p;
+  }
+  TempDir run;
+  for (const auto& mode : std::vector<std::vector<std::string>>{{"--dry-run", "--oneshot"}, {"--oneshot"}}) {
+    auto args = mode;
+    args.insert(args.end(), {"--rps", "0-3"});  // RPS, hence RFS and its table size, planned
+    auto r = run_irqd_limited(t, args, run);
+    ASSERT_NE(r.exit_code, 137) << "irqd hung on a FIFO: " << r.out << r.err;
+    EXPECT_EQ(r.exit_code, mode.size() == 2 ? 2 : 0) << r.out << r.err;
+    for (const auto& p : {irq_fifo, queue_fifo, sysctl_fifo})
+      EXPECT_NE(r.out.find(p.string() + ": not a regular file (a FIFO)"), std::string::npos) << p << "\n" << r.out;
+  }
+  EXPECT_NE(read_text(t.root() / "proc/irq/40/smp_affinity_list"), "0-3\n") << "the rest was placed";
 }
 
 }  // namespace
