@@ -50,6 +50,7 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
   for (const auto& irq : inv.irqs) {
     const auto* planned = plan.irq(irq.irq);
     if (irq.device.empty() && !planned) continue;
+    if (!irq.error.empty()) d.skipped.push_back(irq.irq);
     IrqDiff row;
     row.irq = &irq;
     row.planned = planned;

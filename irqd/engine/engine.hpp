@@ -54,6 +54,9 @@ struct Diff {
   std::vector<KnobChange> knobs;  // the writes, in apply order (IRQs first, then queues, sysctl)
   int planned = 0;                // knobs the plan sets, changed or not
   int changes = 0;                // knobs.size()
+  // NIC IRQs left alone because their /proc/irq/N files cannot be read (IrqInfo::error says why),
+  // by IRQ number: never written blind, and reported so that none is skipped silently.
+  std::vector<int> skipped;
   std::vector<std::string> notes;
 };
 

@@ -99,6 +99,40 @@ TEST(HostileInput, InvalidUtf8InADeviceNameStillGivesAJsonReport) {
   EXPECT_EQ(j["devices"][0]["name"], "eth" + kReplacement);
 }
 
+// IRQ 38's smp_affinity_list holds "zz", IRQ 39's is a directory: both are left alone, counted and
+// named with their paths in the text and the JSON report.
+TEST(HostileInput, UnreadableAffinityFilesAreCountedAndNamed) {
+  SyntheticTree t(4);
+  build_virtio(t, "virtio2-config");
+  t.dir().write("proc/irq/38/smp_affinity_list", "zz\n");
+  fs::remove(t.root() / "proc/irq/39/smp_affinity_list");
+  fs::create_directories(t.root() / "proc/irq/39/smp_affinity_list");
+  TempDir run;
+  const std::string p38 = (t.root() / "proc/irq/38/smp_affinity_list").string();
+  const std::string p39 = (t.root() / "proc/irq/39/smp_affinity_list").string();
+
+  auto text = run_irqd_limited(t, {"--dry-run", "--oneshot"}, run);
+  EXPECT_EQ(text.exit_code, 2) << text.err;
+  EXPECT_NE(text.out.find("2 network IRQs skipped (their /proc/irq/N files cannot be read): 38, 39"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find(p38), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(p39 + ": not a regular file"), std::string::npos) << text.out;
+
+  auto r = run_irqd_limited(t, {"--dry-run", "--oneshot", "--format", "json"}, run);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["skipped_irqs"], 2);
+  std::string warnings = j["warnings"].dump();
+  EXPECT_NE(warnings.find(p38), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find(p39), std::string::npos) << warnings;
+  for (int irq : {38, 39}) {
+    const json* i = irq_of(j, irq);
+    ASSERT_NE(i, nullptr);
+    EXPECT_TRUE((*i)["planned"].is_null()) << *i;
+  }
+}
+
 // FIFOs at an IRQ's smp_affinity_list, at a queue's rps_cpus and at rps_sock_flow_entries: a dry
 // run and --oneshot finish, name each path, leave those knobs alone (their values are unknown) and
 // place everything else.
