@@ -1,5 +1,6 @@
 // SysRoot implementation: plain POSIX I/O so errno reaches callers unchanged. Only regular files
 // are read or written, opened non-blocking: nothing put where a kernel file should be can hang irqd.
+// Writes check the file type first (they are few); reads when a reading looks wrong (they are many).
 #include "sysfs/sys_root.hpp"
 
 #include <fmt/format.h>
@@ -107,17 +108,19 @@ bool SysRoot::read_file(std::string_view rel, std::string& buf, bool first_line)
     if (errno == ENOENT || errno == ENOTDIR) return false;
     throw IoError(display(rel), errno, "cannot open");
   }
-  // Only regular files are read: a FIFO or a device may block or never end. (No need for the size:
-  // slurp() stops at the cap whatever the file is, and /proc files say 0 bytes anyway.)
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const int e = errno;
-    const unsigned mode = st.st_mode;
-    ::close(fd);
-    if (mode == 0) throw IoError(display(rel), e, "cannot stat");
-    throw not_regular_file(display(rel), mode, "refusing to read");
-  }
+  // Only regular files are read: a FIFO or a device may block or never end. That is checked when a
+  // reading looks wrong, not by an fstat per read (the daemon re-reads knobs every cycle): opened
+  // O_NONBLOCK, a FIFO reads as empty or fails with EAGAIN, a directory fails with EISDIR, an
+  // endless device runs into the cap. (No need for the size either: slurp() stops at the cap
+  // whatever the file is, and /proc files say 0 bytes anyway.)
   int err = slurp(fd, buf, first_line);
+  if ((err != 0 && err != ENODEV && err != ENOENT) || buf.empty()) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw not_regular_file(display(rel), st.st_mode, "refusing to read");
+    }
+  }
   ::close(fd);
   if (err == ENODEV || err == ENOENT) return false;  // device went away while we read
   if (err == EFBIG)
