@@ -10,7 +10,6 @@
 #include "config/rules.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
-#include "sysfs/error.hpp"
 #include "sysfs/irq_files.hpp"
 #include "sysfs/knob_io.hpp"
 #include "topology/hwloc_loader.hpp"
@@ -106,27 +105,7 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
       }
     }
   }
-  if (plan.rps_sock_flow_entries) {
-    const char* path = "proc/sys/net/core/rps_sock_flow_entries";
-    std::optional<std::string> now;
-    std::string unreadable;
-    try {
-      now = root.read_line(path);
-    } catch (const sysfs::IoError& e) {
-      unreadable = e.what();  // one odd file must not stop every other knob of the plan
-    }
-    if (!unreadable.empty()) {
-      d.notes.push_back(fmt::format("{}: RFS table size left as is", unreadable));
-    } else if (!now) {
-      d.notes.push_back(fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
-                                    root.display(path)));
-    } else {
-      ++d.planned;
-      std::string want = std::to_string(*plan.rps_sock_flow_entries);
-      if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, *now, want))
-        d.knobs.push_back({path, want, *now, -1, "rps_sock_flow_entries"});
-    }
-  }
+  if (plan.rps_sock_flow_entries) diff_rfs_table(root, *plan.rps_sock_flow_entries, d);
   d.changes = static_cast<int>(d.knobs.size());
   return d;
 }

@@ -80,6 +80,9 @@ struct PlanResult {
 
 topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& opts);
 Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan);
+// diff_plan's part for rps_sock_flow_entries: a knob to write when it differs from `entries`, a
+// note when the file is missing or cannot be read (the rest of the plan still applies).
+void diff_rfs_table(const sysfs::SysRoot& root, long entries, Diff& d);
 // Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
 // treated as not network. An empty list keeps everything.
 void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);
