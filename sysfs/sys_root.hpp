@@ -15,8 +15,8 @@ namespace irqd::sysfs {
 
 class SysRoot {
  public:
-  // No kernel file irqd reads comes near this (/proc/interrupts of 8192 CPUs x 700 IRQs is ~64 MiB
-  // of text); a larger one is refused rather than read into unbounded memory.
+  // No kernel file irqd reads whole comes near this; a larger one is refused rather than read into
+  // unbounded memory. (/proc/interrupts, which can be far larger, is streamed: read_interrupts.)
   static constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
 
   explicit SysRoot(std::filesystem::path root = "/");
