@@ -24,6 +24,8 @@ class ParseError : public std::runtime_error {
 class IoError : public std::runtime_error {
  public:
   IoError(std::string path, int err, const std::string& action);
+  // With the reason in words rather than strerror(err): "<action> <path>: <reason>".
+  IoError(std::string path, int err, const std::string& action, const std::string& reason);
   const std::string& path() const { return path_; }
   int error_code() const { return err_; }
 
@@ -31,5 +33,11 @@ class IoError : public std::runtime_error {
   std::string path_;
   int err_;
 };
+
+// A FIFO, directory, device or socket where a kernel file should be (every file irqd reads or writes
+// under /proc and /sys is a regular one): refused before it is read or written, since a FIFO or a
+// device may block forever or never end. `mode` is st_mode; `action` "refusing to read" or
+// "refusing to write". The message names the path and what it is ("... : not a regular file (a FIFO)").
+IoError not_regular_file(std::string path, unsigned mode, const std::string& action);
 
 }  // namespace irqd::sysfs

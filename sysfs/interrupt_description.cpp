@@ -144,4 +144,15 @@ void split_description(std::string_view rem, InterruptRow& row) {
   row.name.assign(trim(rem.substr(hw_end)));
 }
 
+void describe(std::string_view description, int irq, InterruptRow& row) {
+  row.chip.clear();
+  row.hwirq.clear();
+  row.chip_pci.clear();
+  row.name.clear();
+  if (irq >= 0)
+    split_description(description, row);
+  else
+    row.name.assign(trim(description));
+}
+
 }  // namespace irqd::sysfs

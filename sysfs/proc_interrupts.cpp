@@ -71,9 +71,10 @@ class Parser {
   // Bytes up to `end` may be loaded eight at a time (only digits within the line are used).
   void readable_until(const char* end) { text_end_ = end; }
 
-  // One line without its '\n'.
+  // One line without its '\n'; only its first kMaxInterruptsLine bytes are looked at.
   void take(std::string_view line) {
     ++line_no_;
+    if (line.size() > kMaxInterruptsLine) line = line.substr(0, kMaxInterruptsLine);
     if (trim(line).empty()) return;  // blank separators (procfs) and trailing blank lines
     if (!header_) {
       parse_header(line);
@@ -121,7 +122,7 @@ class Parser {
 
   void reserve() {
     // Without a size: a re-reading that changed shape is sized like the previous reading.
-    std::size_t rows = hint_lines_ > 0 ? hint_lines_ - 1 : 0;  // all but the header
+    std::size_t rows = std::min(hint_lines_ > 0 ? hint_lines_ - 1 : 0, kMaxInterruptsRows);  // all but the header
     std::size_t bytes = hint_bytes_;
     if (hint_lines_ == 0 && prev_ != nullptr) {
       rows = prev_->rows.size() + 16;
@@ -263,18 +264,9 @@ class Parser {
     if (irq >= 0) check_unique(irq);
   }
 
-  static void describe(std::string_view line, std::size_t p, int irq, InterruptRow& row) {
-    row.chip.clear();
-    row.hwirq.clear();
-    row.chip_pci.clear();
-    row.name.clear();
-    if (irq >= 0)
-      split_description(line.substr(p), row);
-    else
-      row.name.assign(trim(line.substr(p)));
-  }
-
   void parse_row(std::string_view line) {
+    if (nrows_ == kMaxInterruptsRows)
+      fail(line_no_, fmt::format("more than {} rows: not a kernel's /proc/interrupts", kMaxInterruptsRows));
     const Label label = parse_label(line);
     const std::size_t ncols = table_->cpus.size();
     std::vector<std::uint32_t>& cells = table_->cells;
@@ -311,8 +303,9 @@ class Parser {
     if (!dense_guess_ && guess) to_sparse(*table_, nrows_ - 1, cells_scratch_);
     row.ncounts = static_cast<int>(k);
     row.line = line_no_;
-    row.description.assign(line.substr(p));
-    describe(line, p, label.irq, row);
+    const std::string_view description = kept_description(line.substr(p), row.cut);
+    row.description.assign(description);
+    describe(description, label.irq, row);
   }
 
   // The line as the previous reading's row at this position, its counters updated in place.
@@ -335,19 +328,21 @@ class Parser {
       p = parse_counters(line, label.colon + 1, sink, ncols, k);
     }
     check_row(line, p, k, label.irq, ncols);  // a throw rolls back through abandon()
-    const std::string_view description = line.substr(p);
-    if (static_cast<int>(k) == row.ncounts && description == row.description) {  // the common case
+    bool cut = false;
+    const std::string_view description = kept_description(line.substr(p), cut);
+    if (static_cast<int>(k) == row.ncounts && description == row.description && cut == row.cut) {  // the common case
       if (!extra_.empty()) move(nrows_);
       ++nrows_;
       return true;
     }
-    describe(line, p, label.irq, scratch_);
+    describe(description, label.irq, scratch_);
     if (static_cast<int>(k) != row.ncounts || scratch_.name != row.name || scratch_.chip != row.chip ||
         scratch_.hwirq != row.hwirq) {
       undo(mark);
       return to_fresh();
     }
     row.description.assign(description);  // the same fields, spaced differently
+    row.cut = cut;
     if (!extra_.empty()) move(nrows_);
     ++nrows_;
     return true;
@@ -444,9 +439,10 @@ class Parser {
 
 using line_feed::Fd;
 
-// Opens proc/interrupts under root; fd -1 when it does not exist.
+// Opens proc/interrupts under root; fd -1 when it does not exist. Non-blocking: a FIFO there opens
+// at once (feed_file refuses it, and anything else that is not a regular file).
 Fd open_interrupts(const SysRoot& root, const std::string& name) {
-  int fd = ::open(root.path("proc/interrupts").c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(root.path("proc/interrupts").c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0 && errno != ENOENT && errno != ENOTDIR) throw IoError(name, errno, "cannot open");
   return Fd(fd);
 }
@@ -475,7 +471,8 @@ bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf)
   Fd f = open_interrupts(root, name);
   if (f.fd < 0) return false;
   Parser p(name, out);
-  return line_feed::feed_file(f.fd, name, kInterruptsChunk, buf, p).has_value();
+  return line_feed::feed_file(f.fd, name, kInterruptsChunk, kMaxInterruptsLine, kMaxInterruptsBytes, buf, p)
+      .has_value();
 }
 
 Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTable& fresh,
@@ -484,7 +481,8 @@ Reread reread_interrupts(const SysRoot& root, InterruptTable& table, InterruptTa
   Fd f = open_interrupts(root, name);
   if (f.fd < 0) return Reread::kMissing;
   Parser p(name, table, fresh, changes);
-  const std::optional<bool> in_place = line_feed::feed_file(f.fd, name, kInterruptsChunk, buf, p);
+  const std::optional<bool> in_place =
+      line_feed::feed_file(f.fd, name, kInterruptsChunk, kMaxInterruptsLine, kMaxInterruptsBytes, buf, p);
   if (!in_place) return Reread::kMissing;
   return *in_place ? Reread::kInPlace : Reread::kFresh;
 }

@@ -13,6 +13,19 @@
 
 namespace irqd::sysfs {
 
+// What is kept of a line is bounded, so that memory follows the table, not the file: a line is
+// read up to kMaxInterruptsLine bytes (the rest is skipped; 8192 CPUs' counters take ~90 KiB) and
+// a row's description (chip, hwirq, action names) up to kMaxDescription bytes (real ones are tens
+// of bytes; a shared IRQ with many actions a few hundred). The file itself is streamed, never held
+// whole: it may be as long as its rows make it, up to kMaxInterruptsBytes (8192 CPUs x ~23,000
+// IRQs), past which it is refused rather than read on and on (a device that never ends). Its rows
+// are the table: at most kMaxInterruptsRows of them (twice the IRQs of x86's largest NR_IRQS,
+// 8192 CPUs x 64 vectors), so that a file of tiny rows cannot make a table of gigabytes either.
+inline constexpr std::size_t kMaxInterruptsLine = std::size_t{256} << 10;
+inline constexpr std::size_t kMaxInterruptsRows = std::size_t{1} << 20;
+inline constexpr std::size_t kMaxDescription = 1024;
+inline constexpr std::size_t kMaxInterruptsBytes = std::size_t{2} << 30;
+
 struct InterruptRow {
   int irq = -1;            // IRQ number; -1 for named rows (NMI, LOC, IPI0, ERR, MIS ...)
   std::string label;       // text before ':' ("42", "NMI", "IPI0")
@@ -24,6 +37,7 @@ struct InterruptRow {
   std::size_t first_count = 0;  // offset of this row's counters in InterruptTable::cells
   std::uint32_t stored = 0;     // sparse: (column, value) pairs held; dense: cpus.size() values
   bool dense = false;           // held as one value per column (a row mostly non-zero)
+  bool cut = false;             // the description was longer than kMaxDescription: its start kept
   int ncounts = 0;         // counter columns actually present on the line (<= cpus.size())
   int line = 0;            // 1-based line number in the file
 };
@@ -53,7 +67,8 @@ struct InterruptTable {
 // Throws ParseError naming `file_name` and the line for anything malformed: a header without CPU
 // columns, an unparsable label, a counter that is not a number or does not fit 32 bits (no
 // kernel prints one: it would be a corrupt or synthesized file, and silently wrapping it would
-// feed the sampler a made-up delta), more counter columns than CPUs, a duplicate IRQ number.
+// feed the sampler a made-up delta), more counter columns than CPUs, a duplicate IRQ number,
+// more than kMaxInterruptsRows rows.
 InterruptTable parse_interrupts(std::string_view text, std::string_view file_name);
 // The same into a caller-owned table whose storage is reused (the daemon's every-cycle reading):
 // once it has held a file of the same shape, a parse allocates nothing. After a throw `out`
@@ -83,10 +98,11 @@ Reread reparse_interrupts(std::string_view text, std::string_view file_name, Int
                           InterruptTable& fresh, std::vector<CounterChange>& changes);
 
 // Reads proc/interrupts under root in chunks of kInterruptsChunk bytes (more only for a line
-// longer than that) and parses them as they come, so the daemon never holds the whole text
-// (5.6 MB at 1152 CPUs x 440 IRQs). `buf` is the caller's chunk buffer, reused. Returns false
-// when the file does not exist; throws IoError (read errors, over SysRoot::kMaxFileBytes) and
-// ParseError like parse_interrupts. After a throw `out` holds partial results.
+// longer than that, up to kMaxInterruptsLine) and parses them as they come, so nobody holds the
+// whole text (5.6 MB at 1152 CPUs x 440 IRQs): memory is the table's. `buf` is the caller's chunk
+// buffer, reused. Returns false when the file does not exist; throws IoError (read errors, not a
+// regular file, over kMaxInterruptsBytes) and ParseError like parse_interrupts. After a throw
+// `out` holds partial results.
 inline constexpr std::size_t kInterruptsChunk = std::size_t{64} << 10;
 bool read_interrupts(const SysRoot& root, InterruptTable& out, std::string& buf);
 // reparse_interrupts on the file, read in chunks as read_interrupts does.

@@ -1,4 +1,6 @@
-// SysRoot implementation: plain POSIX I/O so errno reaches callers unchanged.
+// SysRoot implementation: plain POSIX I/O so errno reaches callers unchanged. Only regular files
+// are read or written, opened non-blocking: nothing put where a kernel file should be can hang irqd.
+// Writes check the file type first (they are few); reads when a reading looks wrong (they are many).
 #include "sysfs/sys_root.hpp"
 
 #include <fmt/format.h>
@@ -93,19 +95,32 @@ std::string SysRoot::display(std::string_view rel) const {
 bool SysRoot::read_into(std::string_view rel, std::string& buf) const { return read_file(rel, buf, false); }
 
 bool SysRoot::read_file(std::string_view rel, std::string& buf, bool first_line) const {
+  // Non-blocking: a FIFO put where a kernel file should be opens at once instead of waiting for a
+  // writer (procfs and sysfs files ignore the flag).
+  constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
   int fd = -1;
   if (dir_) {
-    fd = ::openat(dir_->fd, std::string(strip_slash(rel)).c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ::openat(dir_->fd, std::string(strip_slash(rel)).c_str(), kFlags);
   } else {
-    fd = ::open(path(rel).c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ::open(path(rel).c_str(), kFlags);
   }
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return false;
     throw IoError(display(rel), errno, "cannot open");
   }
-  // No fstat for the size first: slurp() stops at the cap whatever the file is (/proc files say
-  // 0 bytes anyway), and a stat per read is a fifth of what reading a small knob costs.
+  // Only regular files are read: a FIFO or a device may block or never end. That is checked when a
+  // reading looks wrong, not by an fstat per read (the daemon re-reads knobs every cycle): opened
+  // O_NONBLOCK, a FIFO reads as empty or fails with EAGAIN, a directory fails with EISDIR, an
+  // endless device runs into the cap. (No need for the size either: slurp() stops at the cap
+  // whatever the file is, and /proc files say 0 bytes anyway.)
   int err = slurp(fd, buf, first_line);
+  if ((err != 0 && err != ENODEV && err != ENOENT) || buf.empty()) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw not_regular_file(display(rel), st.st_mode, "refusing to read");
+    }
+  }
   ::close(fd);
   if (err == ENODEV || err == ENOENT) return false;  // device went away while we read
   if (err == EFBIG)
@@ -136,8 +151,22 @@ std::optional<std::string> SysRoot::read_line(std::string_view rel) const {
 
 void SysRoot::write(std::string_view rel, std::string_view value) const {
   fs::path p = path(rel);
-  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC | O_TRUNC);
-  if (fd < 0) throw IoError(display(rel), errno, "cannot open for writing");
+  // Non-blocking, so that a FIFO without a reader fails at once (ENXIO) instead of waiting for one.
+  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC | O_TRUNC | O_NONBLOCK | O_NOCTTY);
+  struct stat st {};
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENXIO && ::stat(p.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+      throw not_regular_file(display(rel), st.st_mode, "refusing to write");
+    throw IoError(display(rel), e, "cannot open for writing");
+  }
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const int e = errno;
+    const unsigned mode = st.st_mode;
+    ::close(fd);
+    if (mode == 0) throw IoError(display(rel), e, "cannot stat");
+    throw not_regular_file(display(rel), mode, "refusing to write");
+  }
   ssize_t n;
   do {
     n = ::write(fd, value.data(), value.size());

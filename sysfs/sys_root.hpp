@@ -15,8 +15,8 @@ namespace irqd::sysfs {
 
 class SysRoot {
  public:
-  // No kernel file irqd reads comes near this (/proc/interrupts of 8192 CPUs x 700 IRQs is ~64 MiB
-  // of text); a larger one is refused rather than read into unbounded memory.
+  // No kernel file irqd reads whole comes near this; a larger one is refused rather than read into
+  // unbounded memory. (/proc/interrupts, which can be far larger, is streamed: read_interrupts.)
   static constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
 
   explicit SysRoot(std::filesystem::path root = "/");
@@ -34,7 +34,8 @@ class SysRoot {
   // The kernel-side name of a path under the root ("/proc/irq/5/node"), for messages.
   std::string display(std::string_view rel) const;
 
-  // Whole-file read; throws IoError (with errno) when the file cannot be read.
+  // Whole-file read; throws IoError (with errno) when the file cannot be read, or is not a regular
+  // file (a FIFO, a directory, a device: see not_regular_file).
   std::string read(std::string_view rel) const;
   // Same, but nullopt when the file does not exist (ENOENT/ENOTDIR); other errors still throw.
   std::optional<std::string> read_if_exists(std::string_view rel) const;
@@ -44,7 +45,8 @@ class SysRoot {
   std::optional<std::string> read_line(std::string_view rel) const;
 
   // Writes the whole value in one write(2), as the kernel expects for sysfs/procfs knobs.
-  // Throws IoError carrying the errno the kernel returned (EIO, EPERM, EINVAL, ENOSPC, ENOENT...).
+  // Throws IoError carrying the errno the kernel returned (EIO, EPERM, EINVAL, ENOSPC, ENOENT...),
+  // or refusing a path that is not a regular file.
   void write(std::string_view rel, std::string_view value) const;
 
   bool exists(std::string_view rel) const;

@@ -86,6 +86,7 @@ ApplyResult Daemon::cycle() {
   for (auto& [irq, n] : moves_.cycles_since_move) ++n;
   sampler_.set_history(&moves_);
   const Discovery& found = discovery_.get(sample_root, sampler_.interrupts(), DiscoverOptions{opts_.engine.use_netlink}, &sampler_);
+  if (discovery_.last_full()) log_new_warnings(found.warnings);
   if (found.version != groups_version_ || found.version == 0) {
     // One cost per interrupt per NIC (its driver's), one for every other IRQ: from the next
     // sample on, the sampler splits shared CPUs' time with the costs it fits to them.
@@ -154,9 +155,31 @@ ApplyResult Daemon::cycle() {
   report_.failed = r.failed;
   report_.vanished = r.vanished;
   report_.managed_irqs = static_cast<int>(plan->diff.irqs.size());
+  report_.skipped_irqs = static_cast<int>(plan->diff.skipped.size());
   if (r.failed > 0 && !r.errors.empty()) report_.error = r.errors.front();
+  if (!plan->diff.skipped.empty()) report_.error += skipped_text(*plan);
   last_plan_ = std::move(plan);
   return r;
+}
+
+void Daemon::log_new_warnings(const std::vector<std::string>& warnings) {
+  // A full discovery repeats every warning (SIGHUP, hotplug, a changed IRQ set): each is logged
+  // once while it lasts, and again only if it goes away and comes back.
+  std::set<std::string> now(warnings.begin(), warnings.end());
+  for (const auto& w : warnings)
+    if (!warned_.contains(w)) spdlog::warn("{}", w);
+  warned_ = std::move(now);
+}
+
+std::string Daemon::skipped_text(const PlanResult& plan) const {
+  const auto& skipped = plan.diff.skipped;
+  std::string text = fmt::format("{}{} network IRQ{} skipped (their /proc/irq/N files cannot be read)",
+                                 report_.error.empty() ? "" : "; ", skipped.size(), skipped.size() == 1 ? "" : "s");
+  const auto& inv = plan.discovery->inventory;
+  for (std::size_t i = 0; i < skipped.size(); ++i)
+    if (const auto* irq = inv.irq(skipped[i]))
+      text += fmt::format("{} IRQ {}: {}", i == 0 ? ":" : ";", irq->irq, irq->error);
+  return text;
 }
 
 void Daemon::load_originals() {

@@ -47,8 +47,11 @@ struct CycleReport {
   int failed = 0;
   int vanished = 0;      // knobs dropped because their NIC or queue went away (hotplug)
   int managed_irqs = 0;  // NIC IRQs in the last plan
+  int skipped_irqs = 0;  // NIC IRQs left alone: their /proc/irq/N files cannot be read
   bool ok = true;        // false: the cycle threw (error says why)
-  std::string error;     // last cycle's error, "" when it succeeded
+  // Last cycle's error, "" when it succeeded: why it threw; else its first failed write and/or
+  // which IRQs were skipped and why ("2 network IRQs skipped ...: IRQ 38: <why>; IRQ 39: <why>").
+  std::string error;
 };
 
 class Daemon {
@@ -127,6 +130,8 @@ class Daemon {
  private:
   void checked_cycle();
   void load_originals();  // once, before the first cycle (run() or a test's cycle())
+  void log_new_warnings(const std::vector<std::string>& warnings);  // those not logged yet
+  std::string skipped_text(const PlanResult& plan) const;           // for CycleReport::error
 
   DaemonOptions opts_;
   config::Config cfg_;
@@ -151,6 +156,7 @@ class Daemon {
   bool had_load_ = false;                     // some cycle since start had a measured load
   std::uint64_t groups_version_ = 0;          // discovery version the sampler's IRQ groups are from
   bool adopted_logged_ = false;               // "adopting the layout of an earlier run" was logged
+  std::set<std::string> warned_;              // discovery warnings logged: each once, not every cycle
   bool originals_loaded_ = false;             // originals_ read from the run dir
   bool adopt_ = false;                        // they were not empty: a restart over irqd's own layout
   std::chrono::steady_clock::time_point last_sample_{};

@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sysfs/utf8.hpp"
+
 namespace irqd {
 
 namespace {
@@ -30,10 +32,12 @@ std::uint64_t monotonic_usec() {
 }  // namespace
 
 std::string status_line(const CycleReport& r) {
-  if (!r.ok) return fmt::format("cycle {} failed: {}", r.cycle, r.error);
+  // systemd ignores a STATUS= that is not UTF-8; errors quote names from kernel files.
+  if (!r.ok) return sysfs::valid_utf8(fmt::format("cycle {} failed: {}", r.cycle, r.error));
   std::string s = fmt::format("cycle {}: {} NIC IRQs, {} knobs planned, {} changed, {} failed", r.cycle,
                               r.managed_irqs, r.planned, r.applied, r.failed);
   if (r.vanished > 0) s += fmt::format(", {} vanished", r.vanished);
+  if (r.skipped_irqs > 0) s += fmt::format(", {} skipped (unreadable /proc/irq/N files)", r.skipped_irqs);
   return s;
 }
 

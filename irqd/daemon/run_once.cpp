@@ -32,7 +32,14 @@ int run_once(const Options& o, const config::Config& cfg, const topology::Machin
     applied = apply_diff(result->diff, io, originals, unchangeable);
   }
   const ApplyResult* a = applied ? &*applied : nullptr;
-  std::cout << (o.format == "json" ? render_json(*result, display, a) : render_text(*result, display, a));
+  try {
+    std::cout << (o.format == "json" ? render_json(*result, display, a) : render_text(*result, display, a));
+  } catch (const std::exception& e) {
+    // The knobs are written by now: the exit code must still say what the apply did.
+    if (!applied) throw;
+    spdlog::error("the report cannot be printed ({}); applied {}, unchanged {}, failed {}", e.what(),
+                  applied->applied, applied->unchanged, applied->failed);
+  }
   std::cout.flush();
   if (applied) return applied->failed > 0 ? kExitSomeFailed : kExitInSync;
   return result->diff.changes > 0 ? kExitWouldChange : kExitInSync;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "sysfs/utf8.hpp"
 
 namespace irqd::dbus {
 
@@ -25,7 +26,7 @@ const char* error_name(ControlErrc c) {
 
 // The reply to a write method: nothing, or the control API's error as the matching D-Bus error.
 void reply(const ControlResult& r) {
-  if (r) throw sdbus::Error(error_name(r->code), r->message);
+  if (r) throw sdbus::Error(error_name(r->code), sysfs::valid_utf8(r->message));
 }
 
 // Read methods: anything unexpected becomes Failed (an exception must never cross sd-bus's C
@@ -37,7 +38,7 @@ auto guarded(F&& f) -> decltype(f()) {
   } catch (const sdbus::Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw sdbus::Error(kErrFailed, e.what());
+    throw sdbus::Error(kErrFailed, sysfs::valid_utf8(e.what()));  // messages may quote kernel files
   }
 }
 
@@ -117,7 +118,7 @@ Service::Status Service::GetStatus() {
     more["vanished"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.vanished));
     return Status(std::string(IRQD_VERSION), policy, interval, snap.cycles, snap.report.cost_ms,
                   placed, static_cast<std::uint32_t>(snap.unchangeable.size()),
-                  static_cast<std::uint32_t>(snap.report.failed), snap.report.error,
+                  static_cast<std::uint32_t>(snap.report.failed), sysfs::valid_utf8(snap.report.error),
                   snap.options.dry_run, std::move(more));
   });
 }

@@ -5,38 +5,16 @@
 
 #include "config/arguments.hpp"
 #include "irqd/daemon/control.hpp"
+#include "sysfs/utf8.hpp"
 
 namespace irqd::dbus {
 
 namespace {
 using sysfs::CpuSet;
 
-// D-Bus strings must be valid UTF-8, but IRQ and driver names come from kernel files: any byte
-// that is not part of a well-formed UTF-8 sequence becomes '?', so one odd name cannot make a whole
-// reply fail to serialize.
-std::string utf8(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size();) {
-    auto b = static_cast<unsigned char>(in[i]);
-    std::size_t len = b < 0x80           ? 1
-                      : (b >> 5) == 0x6  ? 2
-                      : (b >> 4) == 0xe  ? 3
-                      : (b >> 3) == 0x1e ? 4
-                                         : 0;
-    bool ok = len > 0 && i + len <= in.size() && b != 0;
-    for (std::size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
-    if (ok) {
-      out.append(in.substr(i, len));
-      i += len;
-    } else {
-      out.push_back('?');
-      ++i;
-    }
-  }
-  return out;
-}
+// D-Bus strings must be valid UTF-8 (sd-bus refuses a reply otherwise), but IRQ, device and driver
+// names come from kernel files: bad bytes become U+FFFD, so one odd name cannot fail a whole reply.
+std::string utf8(std::string_view in) { return sysfs::valid_utf8(in); }
 
 std::string list_of(const std::optional<CpuSet>& c) { return c ? c->to_list() : ""; }
 

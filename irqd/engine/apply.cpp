@@ -24,16 +24,31 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
   if (todo.empty()) return r;
 
   // Originals first, all of them, durably: a crash half-way must still leave a way back. A knob
-  // whose original is recorded already is not read again (the first value stays the original).
+  // whose original is recorded already is not read again (the first value stays the original); a
+  // knob whose value cannot be read (not a regular file, an I/O error) is not written: its original
+  // could not be put back. It fails alone; the rest are applied.
   std::size_t before = originals.values().size();
+  std::vector<const KnobChange*> writable;
+  writable.reserve(todo.size());
   for (const auto* k : todo) {
-    if (originals.values().count(k->path) > 0) continue;
-    auto now = io.read_line(k->path);
-    if (now) originals.record(k->path, *now);
+    if (originals.values().count(k->path) > 0) {
+      writable.push_back(k);
+      continue;
+    }
+    try {
+      auto now = io.read_line(k->path);
+      if (now) originals.record(k->path, *now);
+      writable.push_back(k);
+    } catch (const sysfs::IoError& e) {
+      std::string msg = fmt::format("{}: cannot read its value to record it ({}); left as it was", k->subject, e.what());
+      spdlog::error("{}", msg);
+      r.errors.push_back(msg);
+      ++r.failed;
+    }
   }
   if (originals.values().size() != before) originals.save();
 
-  for (const auto* k : todo) {
+  for (const auto* k : writable) {
     try {
       io.write(k->path, k->value);
     } catch (const sysfs::IoError& e) {

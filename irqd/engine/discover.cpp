@@ -197,15 +197,17 @@ int mask_bits(const sysfs::SysRoot& root, const sysfs::InterruptTable& table) {
 }  // namespace
 
 Discovery discover(const sysfs::SysRoot& root, const DiscoverOptions& opts) {
-  auto text = root.read_if_exists("proc/interrupts");
-  if (!text && root.is_live()) throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
-  if (!text) {
+  // Read in chunks as the daemon's sampler does: the text is never held whole, only the table.
+  sysfs::InterruptTable table;
+  std::string chunk;
+  if (!sysfs::read_interrupts(root, table, chunk)) {
+    if (root.is_live()) throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
     // A captured tree without /proc/interrupts still shows devices and queues.
     Discovery d = discover(root, sysfs::InterruptTable{}, opts);
     d.warnings.push_back(fmt::format("{} is missing: no IRQs discovered", root.display("proc/interrupts")));
     return d;
   }
-  auto table = sysfs::parse_interrupts(*text, root.display("proc/interrupts"));
+  chunk = std::string();
   return discover(root, table, opts);
 }
 
@@ -255,6 +257,9 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
   std::vector<std::pair<IrqInfo, std::optional<std::size_t>>> irqs;
   for (const auto& row : table.rows) {
     if (row.irq < 0) continue;
+    if (row.cut)
+      out.warnings.push_back(fmt::format("IRQ {}: {}:{}: description longer than {} bytes: only its start is kept",
+                                         row.irq, root.display("proc/interrupts"), row.line, sysfs::kMaxDescription));
     IrqInfo info;
     info.irq = row.irq;
     info.name = row.name;

@@ -58,6 +58,7 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
   for (const auto& irq : inv.irqs) {
     const auto* planned = plan.irq(irq.irq);
     if (irq.device.empty() && !planned) continue;
+    if (!irq.error.empty()) d.skipped.push_back(irq.irq);
     IrqDiff row;
     row.irq = &irq;
     row.planned = planned;
@@ -113,19 +114,7 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
       }
     }
   }
-  if (plan.rps_sock_flow_entries) {
-    const char* path = "proc/sys/net/core/rps_sock_flow_entries";
-    auto now = root.read_line(path);
-    if (!now) {
-      d.notes.push_back(fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
-                                    root.display(path)));
-    } else {
-      ++d.planned;
-      std::string want = std::to_string(*plan.rps_sock_flow_entries);
-      if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, *now, want))
-        d.knobs.push_back({path, want, *now, -1, "rps_sock_flow_entries"});
-    }
-  }
+  if (plan.rps_sock_flow_entries) diff_rfs_table(root, *plan.rps_sock_flow_entries, d);
   d.changes = static_cast<int>(d.knobs.size());
   return d;
 }

@@ -54,6 +54,9 @@ struct Diff {
   std::vector<KnobChange> knobs;  // the writes, in apply order (IRQs first, then queues, sysctl)
   int planned = 0;                // knobs the plan sets, changed or not
   int changes = 0;                // knobs.size()
+  // NIC IRQs left alone because their /proc/irq/N files cannot be read (IrqInfo::error says why),
+  // by IRQ number: never written blind, and reported so that none is skipped silently.
+  std::vector<int> skipped;
   std::vector<std::string> notes;
 };
 
@@ -80,6 +83,9 @@ topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& 
 // per reload; tests hold the daemon to that).
 std::uint64_t machine_loads();
 Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan);
+// diff_plan's part for rps_sock_flow_entries: a knob to write when it differs from `entries`, a
+// note when the file is missing or cannot be read (the rest of the plan still applies).
+void diff_rfs_table(const sysfs::SysRoot& root, long entries, Diff& d);
 // Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
 // treated as not network. An empty list keeps everything.
 void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);

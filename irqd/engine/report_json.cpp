@@ -118,8 +118,11 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                   {"failed", applied->failed},
                   {"unchangeable", applied->unchangeable},
                   {"errors", applied->errors}};
+  j["skipped_irqs"] = r.diff.skipped.size();  // NIC IRQs left alone: their files cannot be read
   j["warnings"] = r.discovery->warnings;
-  return j.dump(2) + "\n";
+  // Names and messages carry bytes from kernel files: one that is not UTF-8 becomes U+FFFD rather
+  // than failing the report (after --oneshot wrote the knobs, it is the only account of what was done).
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace irqd

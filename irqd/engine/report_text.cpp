@@ -1,4 +1,5 @@
-// Text report: aligned tables of network IRQs and queues, current against planned.
+// Text report: aligned tables of network IRQs and queues, current against planned. Bytes of kernel
+// text that are not UTF-8, and control characters, are printed escaped ("\xff"), never raw.
 #include <algorithm>
 #include <vector>
 
@@ -6,6 +7,7 @@
 
 #include "irqd/engine/report.hpp"
 #include "policies/core_order.hpp"
+#include "sysfs/utf8.hpp"
 
 namespace irqd {
 
@@ -14,7 +16,11 @@ namespace {
 class Table {
  public:
   explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Cells are escaped (names are bytes from kernel files) before the columns are measured.
+  void add(std::vector<std::string> row) {
+    for (auto& cell : row) cell = sysfs::escaped(cell);
+    rows_.push_back(std::move(row));
+  }
   std::string str() const {
     std::vector<std::size_t> w(rows_[0].size(), 0);
     for (const auto& r : rows_)
@@ -133,14 +139,17 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
     out += fmt::format("rps_sock_flow_entries: planned {}\n", *r.plan->rps_sock_flow_entries);
   for (const auto& n : r.plan->notes) out += fmt::format("note: {}\n", n);
   for (const auto& n : r.diff.notes) out += fmt::format("note: {}\n", n);
+  if (!r.diff.skipped.empty())
+    out += fmt::format("{} network IRQ{} skipped (their /proc/irq/N files cannot be read): {}\n",
+                       r.diff.skipped.size(), r.diff.skipped.size() == 1 ? "" : "s", fmt::join(r.diff.skipped, ", "));
   for (const auto& w : r.discovery->warnings) out += fmt::format("warning: {}\n", w);
   if (!applied) {
     out += fmt::format("\n{} change{} would be made.\n", r.diff.changes, r.diff.changes == 1 ? "" : "s");
-    return out;
+    return sysfs::escaped(out, true);  // warnings and notes quote names and paths
   }
   for (const auto& e : applied->errors) out += fmt::format("error: {}\n", e);
   out += fmt::format("\napplied {}, unchanged {}, failed {}\n", applied->applied, applied->unchanged, applied->failed);
-  return out;
+  return sysfs::escaped(out, true);
 }
 
 }  // namespace irqd

@@ -134,6 +134,25 @@ TEST_F(IrqctlDaemonTest, PinReachesTheKernelFileAndUnpinGivesItBack) {
   EXPECT_TRUE(nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out)["irq_pins"].empty());
 }
 
+// IRQ 202's smp_affinity_list turns malformed under the running daemon: `irqctl status` says the
+// IRQ is skipped and why instead of "last cycle: ok", and the log warns once, not every cycle.
+TEST_F(IrqctlDaemonTest, UnreadableIrqIsShownByStatusAndLoggedOnce) {
+  tree_.dir().write("proc/irq/202/smp_affinity_list", "zz\n");
+  const std::string want = "last cycle:    error: 1 network IRQ skipped (their /proc/irq/N files cannot be read): IRQ 202: ";
+  std::string out;
+  EXPECT_TRUE(eventually([&] { return (out = run_irqctl({"status"}).out).find(want) != std::string::npos; }))
+      << out << slurp(log_);
+  EXPECT_NE(out.find(tree_.root().string() + "/proc/irq/202/smp_affinity_list:1: "), std::string::npos) << out;
+  const auto cycles = [&] { return nlohmann::json::parse(run_irqctl({"status", "--json"}).out)["cycles"].get<int>(); };
+  const int seen = cycles();
+  EXPECT_TRUE(eventually([&] { return cycles() >= seen + 3; })) << slurp(log_);
+  const std::string log = slurp(log_);
+  int warnings = 0;
+  for (std::size_t p = log.find("IRQ 202 (eth1-TxRx-1): "); p != std::string::npos; p = log.find("IRQ 202 (eth1-TxRx-1): ", p + 1))
+    ++warnings;
+  EXPECT_EQ(warnings, 1) << log;
+}
+
 TEST_F(IrqctlDaemonTest, DaemonErrorsBecomeExitCodes) {
   auto missing = run_irqctl({"pin", "999", "0"});
   EXPECT_EQ(missing.exit_code, 4) << describe(missing);

@@ -3,6 +3,7 @@
 #include "irqd/engine/apply.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -175,6 +176,28 @@ TEST(ApplyTest, DeviceRemovedBetweenPlanAndApply) {
   EXPECT_TRUE(a.errors.empty());
   EXPECT_EQ(a.applied + a.vanished, r->diff.changes);
   EXPECT_NE(f.read("proc/irq/101/smp_affinity_list"), "3");  // eth0 still done
+}
+
+// A knob that became a FIFO between the plan and the apply: its value cannot be recorded, so it is
+// not written; it fails alone, named, and every other knob is applied.
+TEST(ApplyTest, KnobThatBecameAFifoFailsAloneAndIsNotWritten) {
+  Fixture f;
+  auto r = f.plan();
+  const auto fifo = f.tree.root() / "proc/irq/111/smp_affinity_list";
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  sysfs::SysRoot root(f.tree.root());
+  sysfs::SysRootIo io(root);
+  OriginalStore originals(f.originals_file());
+  std::set<int> unchangeable;
+  ApplyResult a;
+  ASSERT_NO_THROW(a = apply_diff(r->diff, io, originals, unchangeable));
+  EXPECT_EQ(a.failed, 1);
+  ASSERT_EQ(a.errors.size(), 1u);
+  EXPECT_NE(a.errors[0].find(fifo.string() + ": not a regular file (a FIFO)"), std::string::npos) << a.errors[0];
+  EXPECT_EQ(a.applied, r->diff.changes - 1);
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_NE(f.read("proc/irq/101/smp_affinity_list"), "3");
 }
 
 TEST(ApplyTest, ReadBackMismatchIsAFailure) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "sysfs/cpuset.hpp"
@@ -14,6 +15,7 @@
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/sys_root.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/peak_memory.hpp"
 
 namespace irqd::sysfs {
 namespace {
@@ -75,6 +77,133 @@ TEST(Bounds, OversizedKernelFileIsRefusedNotRead) {
   SysRoot root(dir.path());
   std::string msg = error_of([&] { root.read("proc/interrupts"); });
   EXPECT_NE(msg.find("larger than 64 MiB, refusing to read it"), std::string::npos) << msg;
+}
+
+// What a table keeps, in bytes: its vectors' capacities and every string on the heap (with a
+// malloc header each).
+std::size_t kept_bytes(const InterruptTable& t) {
+  auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 + 16 : 0; };
+  std::size_t n = t.rows.capacity() * sizeof(InterruptRow) + t.cells.capacity() * sizeof(std::uint32_t) +
+                  t.cpus.capacity() * sizeof(int);
+  for (const auto& r : t.rows)
+    n += heap(r.label) + heap(r.chip) + heap(r.hwirq) + heap(r.name) + heap(r.chip_pci) + heap(r.description);
+  return n;
+}
+
+// Writes proc/interrupts under dir: a 4-CPU header, then `rows` rows from row_text(i), streamed to
+// the file (tens of MB are never held here either).
+template <typename F>
+void write_interrupts(const testing::TempDir& dir, int rows, F&& row_text) {
+  dir.write("proc/interrupts", header(4));
+  std::FILE* f = std::fopen((dir.path() / "proc/interrupts").c_str(), "a");
+  ASSERT_NE(f, nullptr);
+  for (int i = 0; i < rows; ++i) {
+    std::string r = row_text(i);
+    ASSERT_EQ(std::fwrite(r.data(), 1, r.size(), f), r.size());
+  }
+  std::fclose(f);
+}
+
+constexpr std::size_t kMiB = std::size_t{1} << 20;
+
+// Reads proc/interrupts under root as the daemon does, in a child: its peak memory growth, and
+// what the table it made keeps.
+testing::PeakMemory read_peak(const SysRoot& root) {
+  return testing::measure_peak([&] {
+    InterruptTable t;
+    std::string buf;
+    read_interrupts(root, t, buf);
+    return kept_bytes(t);
+  });
+}
+
+// Nine rows whose names are 8 MiB each (72 MiB, more than any one kernel file irqd reads but
+// this one): streamed, not refused, and what is kept of a row is bounded, so reading it costs a
+// few chunks, not the file.
+TEST(Bounds, RowsWithHugeNamesCostWhatTheTableKeepsNotTheFile) {
+  testing::TempDir dir;
+  write_interrupts(dir, 9, [](int irq) {
+    return fmt::format("{:>4}:          1          0          0          0  PCI-MSI  {}-edge      {}\n", irq, irq,
+                       std::string(8 * kMiB, 'x'));
+  });
+  SysRoot root(dir.path());
+  auto m = read_peak(root);
+  ASSERT_EQ(m.error, "");
+  EXPECT_LT(m.value, kMiB) << "the table keeps the names whole";
+  EXPECT_LT(m.growth, 8 * kMiB) << "reading a 72 MiB file";
+
+  InterruptTable t;
+  std::string buf;
+  ASSERT_TRUE(read_interrupts(root, t, buf));
+  ASSERT_EQ(t.rows.size(), 9u);
+  EXPECT_TRUE(t.rows[8].cut);
+  EXPECT_EQ(t.rows[8].chip, "PCI-MSI");
+  EXPECT_EQ(t.rows[8].name, std::string(kMaxDescription - std::string("  PCI-MSI  8-edge      ").size(), 'x'));
+  EXPECT_EQ(t.count(8, 0), 1u);
+}
+
+// One line of 40 MiB: never buffered whole.
+TEST(Bounds, OneHugeLineIsNotBufferedWhole) {
+  testing::TempDir dir;
+  write_interrupts(dir, 1, [](int) {
+    return "   0:          1          0          0          0  IO-APIC  2-edge  " + std::string(40 * kMiB, 'y') + "\n";
+  });
+  SysRoot root(dir.path());
+  auto m = read_peak(root);
+  ASSERT_EQ(m.error, "");
+  EXPECT_LT(m.growth, 8 * kMiB);
+  InterruptTable t;
+  std::string buf;
+  ASSERT_TRUE(read_interrupts(root, t, buf));
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_TRUE(t.rows[0].cut);
+  EXPECT_EQ(t.rows[0].hwirq, "2-edge");
+  EXPECT_LE(buf.size(), kMaxInterruptsLine);
+}
+
+// A file longer than any kernel's is refused at once when it says its size (a fixture's regular
+// file; procfs says none, and is refused once that much has been read).
+TEST(Bounds, InterruptsFileLongerThanAnyKernelsIsRefusedUnread) {
+  testing::TempDir dir;
+  dir.write("proc/interrupts", header(4));
+  ASSERT_EQ(::truncate((dir.path() / "proc/interrupts").c_str(), static_cast<off_t>(kMaxInterruptsBytes + 1)), 0);
+  SysRoot root(dir.path());
+  InterruptTable t;
+  std::string buf;
+  std::string msg = error_of([&] { read_interrupts(root, t, buf); });
+  EXPECT_NE(msg.find("larger than 2048 MiB, refusing to read it"), std::string::npos) << msg;
+}
+
+// Rows are the table: a file of millions of tiny rows is refused past kMaxInterruptsRows.
+TEST(Bounds, MoreRowsThanAnyKernelsAreRefused) {
+  std::string text = header(1);
+  text.reserve(text.size() + 4 * (kMaxInterruptsRows + 1));
+  for (std::size_t i = 0; i <= kMaxInterruptsRows; ++i) text += "X:\n";
+  std::string msg = error_of([&] { parse_interrupts(text, "/proc/interrupts"); });
+  EXPECT_EQ(msg, fmt::format("/proc/interrupts:{}: more than 1048576 rows: not a kernel's /proc/interrupts",
+                             kMaxInterruptsRows + 2));
+}
+
+// Many ordinary rows (64 CPUs, ~30 MB): the table grows with the rows, the reading costs no more
+// than the table (no copy of the text, no second table).
+TEST(Bounds, ManyRowsCostTheTable) {
+  testing::TempDir dir;
+  dir.write("proc/interrupts", header(64));
+  {
+    std::FILE* f = std::fopen((dir.path() / "proc/interrupts").c_str(), "a");
+    ASSERT_NE(f, nullptr);
+    for (int irq = 0; irq < 40000; ++irq) {
+      std::string r = fmt::format("{:>5}:", irq);
+      for (int c = 0; c < 64; ++c) r += c == irq % 64 ? "      12345" : "          0";
+      r += fmt::format("  IR-PCI-MSIX-0000:3b:00.0  {}-edge      eth0-TxRx-{}\n", irq, irq);
+      std::fwrite(r.data(), 1, r.size(), f);
+    }
+    std::fclose(f);
+  }
+  SysRoot root(dir.path());
+  auto m = read_peak(root);
+  ASSERT_EQ(m.error, "");
+  EXPECT_LT(m.growth, m.value + m.value / 4 + 4 * kMiB) << "kept " << m.value << " bytes";
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // Faults in the daemon's cycle, through the real reader (files of a synthetic tree changed between
 // cycles) and writer: torn /proc/interrupts, counters going backwards, IRQs and a whole NIC
-// vanishing, files growing, a knob that cannot be written. Each time the daemon reports it, keeps
+// vanishing, files growing, a knob that cannot be written, IRQ files that cannot be read. Each time the daemon reports it, keeps
 // going, and every other IRQ stays where the plan put it.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -155,6 +157,51 @@ TEST(DaemonFaults, InterruptsFileGrowingWithANewIrqIsPickedUp) {
   auto r = d.cycle();
   EXPECT_EQ(r.failed, 0);
   EXPECT_FALSE(f.affinity(203).empty());
+}
+
+// The daemon's log, captured while it lives.
+class LogCapture {
+ public:
+  LogCapture() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_st>(text_)));
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return text_.str(); }
+  int count(const std::string& what) const {
+    const std::string s = text();
+    int n = 0;
+    for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+    return n;
+  }
+
+ private:
+  std::ostringstream text_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+// IRQ 102's smp_affinity_list holds "zz", IRQ 201's is a directory. Each cycle's report counts them
+// and names them in its error text (what `irqctl status` shows for the last cycle); the log warns
+// once per IRQ, not every cycle, even when every cycle discovers from scratch.
+TEST(DaemonFaults, UnreadableAffinityIsWarnedOnceAndReportedEveryCycle) {
+  FaultTree f;
+  f.t.dir().write("proc/irq/102/smp_affinity_list", "zz\n");
+  fs::remove(f.t.root() / "proc/irq/201/smp_affinity_list");
+  fs::create_directories(f.t.root() / "proc/irq/201/smp_affinity_list");
+  LogCapture log;
+  Daemon d = f.daemon();
+  for (int i = 0; i < 3; ++i) {
+    d.cycle();
+    const CycleReport& r = d.last_report();
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(r.skipped_irqs, 2) << "cycle " << i;
+    EXPECT_NE(r.error.find("IRQ 102"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find((f.t.root() / "proc/irq/201/smp_affinity_list").string()), std::string::npos) << r.error;
+    d.rediscover();
+  }
+  EXPECT_EQ(log.count("IRQ 102 (eth0-TxRx-1): "), 1) << log.text();
+  EXPECT_EQ(log.count("IRQ 201 (eth1-TxRx-0): "), 1) << log.text();
+  EXPECT_EQ(f.affinity(102), "zz") << "an unreadable IRQ is never written";
 }
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST(DbusViews, IrqRowsShowTheValueAfterTheCycleCostShareAndSafeNames) {
   EXPECT_DOUBLE_EQ(std::get<9>(rows[0]), 1000.0);
   EXPECT_DOUBLE_EQ(std::get<11>(rows[0]), 0.75);
   EXPECT_TRUE(std::get<12>(rows[0]));
-  EXPECT_EQ(std::get<1>(rows[1]), "odd??name");
+  EXPECT_EQ(std::get<1>(rows[1]), "odd\xEF\xBF\xBD\xEF\xBF\xBDname");  // U+FFFD for each bad byte
   EXPECT_EQ(std::get<6>(rows[1]), "");  // affinity unknown
   EXPECT_TRUE(std::get<13>(rows[1]));   // found unchangeable
 }
@@ -117,6 +117,31 @@ TEST(DbusViews, RecordsCarryTheirFurtherFieldsByName) {
   auto devices = device_rows(view);
   ASSERT_EQ(devices.size(), 1u);
   EXPECT_EQ(std::get<8>(devices[0]).at("numa_source").get<std::string>(), "irq");
+}
+
+// Byte sequences that look like UTF-8 but that sd-bus refuses (a UTF-16 surrogate, an overlong
+// '/', a code point past U+10FFFF, the noncharacter U+FFFE): replaced too, so the reply is sent.
+TEST(DbusViews, DeviceRowsCarryOnlyStringsSdBusAccepts) {
+  PlanResult p;
+  sysfs::NicInfo nic;
+  nic.name = "eth\xed\xa0\x80";
+  nic.driver = "drv\xc0\xaf";
+  nic.pci = "\xf4\x90\x80\x80";
+  auto found = std::make_shared<Discovery>();
+  found->inventory.nics = {nic, sysfs::NicInfo{.name = "\xef\xbf\xbe-\xc3\xa9"}};
+  p.discovery = found;
+  p.plan = std::make_shared<policies::Plan>();
+  config::Config eff;
+  policies::LoadInfo load;
+  std::set<int> unchangeable;
+  std::map<std::string, std::string> now;
+  auto rows = device_rows({p, eff, load, unchangeable, now});
+  ASSERT_EQ(rows.size(), 2u);
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(std::get<0>(rows[0]), "eth" + r + r + r);
+  EXPECT_EQ(std::get<1>(rows[0]), "drv" + r + r);
+  EXPECT_EQ(std::get<2>(rows[0]), r + r + r + r);
+  EXPECT_EQ(std::get<0>(rows[1]), r + "-\xc3\xa9");  // a valid é stays
 }
 
 }  // namespace

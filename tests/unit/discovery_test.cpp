@@ -2,9 +2,13 @@
 // like this machine (virtio) and like a two-port Intel NIC.
 #include "irqd/engine/discover.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "tests/support/fixtures.hpp"
+#include "tests/support/peak_memory.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
 namespace irqd {
@@ -124,6 +128,37 @@ TEST(DiscoveryTest, UnreadableIrqFilesBecomeWarningsNotFailures) {
   ASSERT_EQ(d.warnings.size(), 1u);
   EXPECT_NE(d.warnings[0].find("IRQ 102"), std::string::npos);
   EXPECT_NE(d.warnings[0].find("proc/irq/102/smp_affinity_list"), std::string::npos);
+}
+
+// A dry run discovers from /proc/interrupts read in chunks, as the daemon does: a 48 MiB file of
+// a few rows with huge names costs what discovery keeps of it, not the file, and says what it cut.
+TEST(DiscoveryTest, HugeInterruptsFileIsNotHeldWhole) {
+  SyntheticTree t(4);
+  t.finish();
+  constexpr std::size_t kMiB = std::size_t{1} << 20;
+  {
+    std::FILE* f = std::fopen((t.root() / "proc/interrupts").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::string text = "           CPU0       CPU1       CPU2       CPU3\n";
+    for (int irq = 0; irq < 6; ++irq)
+      text = fmt::format("{}{:>4}:          1          0          0          0  PCI-MSI  {}-edge      {}\n", text, irq,
+                         irq, std::string(8 * kMiB, 'x'));
+    ASSERT_EQ(std::fwrite(text.data(), 1, text.size(), f), text.size());
+    std::fclose(f);
+  }
+  const sysfs::SysRoot root(t.root());
+  auto m = testing::measure_peak([&] {
+    auto d = discover(root, DiscoverOptions{.use_netlink = false});
+    return d.inventory.irqs.size();
+  });
+  ASSERT_EQ(m.error, "");
+  EXPECT_EQ(m.value, 6u);
+  EXPECT_LT(m.growth, 8 * kMiB);
+  // What was cut is said, row by row.
+  auto d = discover(root, DiscoverOptions{.use_netlink = false});
+  ASSERT_EQ(d.warnings.size(), 6u);
+  EXPECT_EQ(d.warnings[5], fmt::format("IRQ 5: {}:7: description longer than 1024 bytes: only its start is kept",
+                                       root.display("proc/interrupts")));
 }
 
 }  // namespace

@@ -119,7 +119,12 @@ TEST(Notify, StatusLineSaysWhatTheCycleDid) {
   EXPECT_EQ(status_line(r), "cycle 12: 8 NIC IRQs, 20 knobs planned, 3 changed, 0 failed");
   r.vanished = 2;
   EXPECT_EQ(status_line(r), "cycle 12: 8 NIC IRQs, 20 knobs planned, 3 changed, 0 failed, 2 vanished");
+  r.skipped_irqs = 1;
+  EXPECT_EQ(status_line(r), "cycle 12: 8 NIC IRQs, 20 knobs planned, 3 changed, 0 failed, 2 vanished, "
+                            "1 skipped (unreadable /proc/irq/N files)");
   r.ok = false;
+  r.error = "/proc/interrupts:7: IRQ name 'a\xff'";
+  EXPECT_EQ(status_line(r), "cycle 12 failed: /proc/interrupts:7: IRQ name 'a\xEF\xBF\xBD'");  // systemd wants UTF-8
   r.error = "/proc/interrupts:7: 3 counters for 4 CPUs";
   EXPECT_EQ(status_line(r), "cycle 12 failed: /proc/interrupts:7: 3 counters for 4 CPUs");
 }

@@ -3,12 +3,15 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
+#include <functional>
 
 #include "sysfs/error.hpp"
+#include "sysfs/proc_interrupts.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::sysfs {
@@ -111,6 +114,75 @@ TEST(SysRootTest, ReadLineStopsAtTheFirstLine) {
   EXPECT_EQ(root.read_line("a"), "first");
   EXPECT_EQ(root.read_line("b"), "no newline");
   EXPECT_EQ(root.read("a"), "first\nsecond\n");
+}
+
+// Runs f in a child that SIGALRM kills after 5 s; returns the message f threw, "(no error)", or
+// "hung" when it did not finish (a blocking open or read).
+std::string error_within_deadline(const std::function<void()>& f) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    ::alarm(5);
+    std::string msg = "(no error)";
+    try {
+      f();
+    } catch (const std::exception& e) {
+      msg = e.what();
+    }
+    (void)!::write(fds[1], msg.data(), msg.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string msg;
+  char buf[1024];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) msg.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) ? "hung" : msg;
+}
+
+// A FIFO where a kernel file should be (no writer, or no reader): refused at once with the path
+// named, for reads and writes alike, never waited on.
+TEST(SysRootTest, FifoIsRefusedNotWaitedOn) {
+  TempDir t;
+  std::filesystem::create_directories(t.path() / "proc/irq/5");
+  ASSERT_EQ(::mkfifo((t.path() / "proc/irq/5/smp_affinity_list").c_str(), 0600), 0);
+  SysRoot root(t.path());
+  const std::string path = (t.path() / "proc/irq/5/smp_affinity_list").string();
+  for (auto* op : {+[](const SysRoot& r) { r.read_line("proc/irq/5/smp_affinity_list"); },
+                   +[](const SysRoot& r) { r.read("proc/irq/5/smp_affinity_list"); },
+                   +[](const SysRoot& r) { r.at("proc/irq").read_line("5/smp_affinity_list"); },
+                   +[](const SysRoot& r) { r.write("proc/irq/5/smp_affinity_list", "1"); }}) {
+    std::string msg = error_within_deadline([&] { op(root); });
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not a regular file"), std::string::npos) << msg;
+  }
+}
+
+// A directory where a file should be: the same message, not "Is a directory" from a read.
+TEST(SysRootTest, DirectoryIsNotARegularFile) {
+  TempDir t;
+  std::filesystem::create_directories(t.path() / "proc/irq/5/smp_affinity_list");
+  SysRoot root(t.path());
+  std::string msg = error_within_deadline([&] { root.read_line("proc/irq/5/smp_affinity_list"); });
+  EXPECT_NE(msg.find("proc/irq/5/smp_affinity_list: not a regular file"), std::string::npos) << msg;
+}
+
+// /proc/interrupts as a FIFO: the chunked reader neither blocks on it nor takes it for a file.
+TEST(SysRootTest, InterruptsFifoIsRefusedNotWaitedOn) {
+  TempDir t;
+  std::filesystem::create_directories(t.path() / "proc");
+  ASSERT_EQ(::mkfifo((t.path() / "proc/interrupts").c_str(), 0600), 0);
+  SysRoot root(t.path());
+  std::string msg = error_within_deadline([&] {
+    InterruptTable table;
+    std::string buf;
+    read_interrupts(root, table, buf);
+  });
+  EXPECT_NE(msg.find((t.path() / "proc/interrupts").string() + ": not a regular file"), std::string::npos) << msg;
 }
 
 }  // namespace
