@@ -42,6 +42,7 @@ struct IrqInfo {
   std::optional<CpuSet> affinity;   // current smp_affinity(_list)
   std::optional<CpuSet> effective;  // effective_affinity_list
   std::string error;          // why its files could not be read (then it is never placed)
+  bool affinity_list = true;  // the kernel has smp_affinity_list (else irqd writes smp_affinity)
   bool operator==(const IrqInfo&) const = default;
 };
 
@@ -79,6 +80,10 @@ struct Inventory {
   std::vector<NicInfo> nics;  // sorted by name
   std::vector<IrqInfo> irqs;  // sorted by IRQ number
   int mask_bits = 0;          // width of cpumask files (kernel nr_cpu_ids), for writing masks
+  // proc/sys/net/core/rps_sock_flow_entries as discovery read it (the RFS table size), or why
+  // there is no value (a note for the report: absent here, or the read error).
+  std::optional<std::string> rps_sock_flow_entries;
+  std::string rps_sock_flow_note;
 
   const NicInfo* nic(const std::string& name) const;
   const IrqInfo* irq(int n) const;

@@ -30,6 +30,7 @@ namespace {
 IrqAffinity read_current(const SysRoot& root, const std::string& dir, bool effective) {
   IrqAffinity out;
   out.affinity = read_set(root, dir + "/smp_affinity_list", false);
+  out.list = out.affinity.has_value();
   if (!out.affinity) out.affinity = read_set(root, dir + "/smp_affinity", true);
   out.present = out.affinity.has_value();
   if (effective) out.effective = read_set(root, dir + "/effective_affinity_list", false);
@@ -50,6 +51,7 @@ IrqAffinity read_irq_affinity(const SysRoot& root, int irq) {
   out.present = root.is_dir(fmt::format("proc/irq/{}", irq));
   if (!out.present) return out;
   out.affinity = read_set(root, irq_path(irq, "smp_affinity_list"), false);
+  out.list = out.affinity.has_value();
   if (!out.affinity) out.affinity = read_set(root, irq_path(irq, "smp_affinity"), true);
   out.effective = read_set(root, irq_path(irq, "effective_affinity_list"), false);
   if (auto node = root.read_line(irq_path(irq, "node"))) {

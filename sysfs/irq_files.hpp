@@ -11,6 +11,7 @@ namespace irqd::sysfs {
 
 struct IrqAffinity {
   bool present = false;             // /proc/irq/N exists
+  bool list = false;                // the affinity came from smp_affinity_list (else the mask)
   std::optional<CpuSet> affinity;   // smp_affinity_list, else smp_affinity; nullopt if unreadable
   std::optional<CpuSet> effective;  // effective_affinity_list (x86/arm64 with generic IRQ effective mask)
   int node = -1;                    // /proc/irq/N/node (-1 = none)

@@ -316,6 +316,7 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
     try {
       auto aff = sysfs::read_irq_affinity(root, row.irq);
       info.affinity = aff.affinity;
+      info.affinity_list = aff.list || !aff.affinity;
       info.effective = aff.effective;
       info.node = aff.node;
       if (aff.managed) info.cls = IrqClass::kManaged;
@@ -349,6 +350,7 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
   std::sort(inv.nics.begin(), inv.nics.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   std::sort(inv.irqs.begin(), inv.irqs.end(), [](const auto& a, const auto& b) { return a.irq < b.irq; });
   inv.mask_bits = mask_bits(root, table);
+  read_rfs_table(root, inv);
   return out;
 }
 

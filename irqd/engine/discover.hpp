@@ -30,6 +30,10 @@ struct Discovery {
   }
 };
 
+// Reads proc/sys/net/core/rps_sock_flow_entries into inv (value, or the note saying why there is
+// none); true when what inv holds changed.
+bool read_rfs_table(const sysfs::SysRoot& root, sysfs::Inventory& inv);
+
 // Throws (sysfs::IoError / sysfs::ParseError) only when /proc/interrupts itself cannot be read or
 // parsed; everything per-device or per-IRQ becomes a warning and the item is left unplaced.
 Discovery discover(const sysfs::SysRoot& root, const DiscoverOptions& opts);

@@ -158,6 +158,16 @@ const Discovery& DiscoveryCache::get(const sysfs::SysRoot& root, const sysfs::In
       ok = reread(it, false);
     }
     if (ok) {
+      // The RFS table size: one small file, read every cycle (the diff reads no file itself).
+      sysfs::Inventory probe;
+      probe.rps_sock_flow_entries = disc_->inventory.rps_sock_flow_entries;
+      probe.rps_sock_flow_note = disc_->inventory.rps_sock_flow_note;
+      if (read_rfs_table(root, probe)) {
+        ++last_reads_;
+        auto& inv = own().inventory;
+        inv.rps_sock_flow_entries = std::move(probe.rps_sock_flow_entries);
+        inv.rps_sock_flow_note = std::move(probe.rps_sock_flow_note);
+      }
       last_full_ = false;
       if (changed_) disc_->version = ++version_;
       changed_ = false;

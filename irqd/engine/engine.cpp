@@ -51,7 +51,7 @@ std::string IrqDiff::reason() const {
   return irq ? unplaced_reason(*irq) : "";
 }
 
-Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan) {
+Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
   Diff d;
   d.irqs.reserve(plan.irqs.size());
   const int bits = std::max(inv.mask_bits, 1);
@@ -68,7 +68,7 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
       if (row.change) {
         // smp_affinity_list takes a cpulist of any width; older kernels only have the mask.
         std::string list = sysfs::irq_path(irq.irq, "smp_affinity_list");
-        bool has_list = root.exists(list);
+        const bool has_list = irq.affinity_list;
         std::string where = irq.device.empty() ? "" : fmt::format(", {}", irq.device);
         d.knobs.push_back({has_list ? list : sysfs::irq_path(irq.irq, "smp_affinity"),
                            has_list ? planned->cpus.to_list() : planned->cpus.to_mask(bits),
@@ -114,7 +114,7 @@ Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const po
       }
     }
   }
-  if (plan.rps_sock_flow_entries) diff_rfs_table(root, *plan.rps_sock_flow_entries, d);
+  if (plan.rps_sock_flow_entries) diff_rfs_table(inv, *plan.rps_sock_flow_entries, d);
   d.changes = static_cast<int>(d.knobs.size());
   return d;
 }
@@ -155,7 +155,6 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
                  const policies::LoadInfo* load, const Discovery& found,
                  std::shared_ptr<const Discovery> owned, const PlanResult* previous) {
   const policies::Policy* policy = &policies::policy_named(cfg.policy);
-  sysfs::SysRoot root(opts.root);
   const PlanResult* prev = previous != nullptr && previous->found && previous->config_given && previous->plan
                                ? previous
                                : nullptr;
@@ -191,7 +190,7 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
     r.plan = std::make_shared<const policies::Plan>(policies::build_plan(
         *policy, {*r.machine, inv, *r.config, load}, same_input ? prev->plan.get() : nullptr));
   }
-  r.diff = diff_plan(root, inv, *r.plan);
+  r.diff = diff_plan(inv, *r.plan);
 }
 }  // namespace
 

@@ -82,10 +82,12 @@ topology::Machine load_machine(const sysfs::SysRoot& root, const EngineOptions& 
 // How many times load_machine ran in this process (the topology is loaded once at start and once
 // per reload; tests hold the daemon to that).
 std::uint64_t machine_loads();
-Diff diff_plan(const sysfs::SysRoot& root, const sysfs::Inventory& inv, const policies::Plan& plan);
-// diff_plan's part for rps_sock_flow_entries: a knob to write when it differs from `entries`, a
-// note when the file is missing or cannot be read (the rest of the plan still applies).
-void diff_rfs_table(const sysfs::SysRoot& root, long entries, Diff& d);
+// A pure function of what discovery read and the plan: no file is touched (discovery records
+// which affinity file each IRQ has and the RFS table size).
+Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan);
+// diff_plan's part for rps_sock_flow_entries: a knob to write when discovery's value differs from
+// `entries`, a note when the file is missing or could not be read (the rest of the plan applies).
+void diff_rfs_table(const sysfs::Inventory& inv, long entries, Diff& d);
 // Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
 // treated as not network. An empty list keeps everything.
 void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);

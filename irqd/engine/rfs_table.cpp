@@ -1,31 +1,46 @@
-// The plan's one system-wide knob, /proc/sys/net/core/rps_sock_flow_entries (the RFS table size),
-// diffed against the kernel's value. Built with the run-once code: it runs once per plan, and code
-// added to engine.cpp (even never called) moved bench_cycle's plan+diff by ~15% through layout.
+// The plan's one system-wide knob, /proc/sys/net/core/rps_sock_flow_entries (the RFS table size):
+// read by discovery (and re-read by the cache every cycle), diffed from what discovery read. Built
+// with the run-once code: code added to engine.cpp (even never called) moved bench_cycle's
+// plan+diff by ~15% through layout.
 #include <fmt/format.h>
 
+#include "irqd/engine/discover.hpp"
 #include "irqd/engine/engine.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/knob_io.hpp"
 
 namespace irqd {
 
-void diff_rfs_table(const sysfs::SysRoot& root, long entries, Diff& d) {
-  const char* path = "proc/sys/net/core/rps_sock_flow_entries";
+namespace {
+constexpr const char* kPath = "proc/sys/net/core/rps_sock_flow_entries";
+}  // namespace
+
+bool read_rfs_table(const sysfs::SysRoot& root, sysfs::Inventory& inv) {
   std::optional<std::string> now;
+  std::string note;
   try {
-    now = root.read_line(path);
+    now = root.read_line(kPath);
+    if (!now)
+      note = fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
+                         root.display(kPath));
   } catch (const sysfs::IoError& e) {  // one odd file must not stop every other knob of the plan
-    d.notes.push_back(fmt::format("{}: RFS table size left as is", e.what()));
-    return;
+    note = fmt::format("{}: RFS table size left as is", e.what());
   }
-  if (!now) {
-    d.notes.push_back(fmt::format("{} does not exist here (not the initial network namespace?): RFS table size left as is",
-                                  root.display(path)));
+  if (now == inv.rps_sock_flow_entries && note == inv.rps_sock_flow_note) return false;
+  inv.rps_sock_flow_entries = std::move(now);
+  inv.rps_sock_flow_note = std::move(note);
+  return true;
+}
+
+void diff_rfs_table(const sysfs::Inventory& inv, long entries, Diff& d) {
+  if (!inv.rps_sock_flow_entries) {
+    if (!inv.rps_sock_flow_note.empty()) d.notes.push_back(inv.rps_sock_flow_note);
     return;
   }
   ++d.planned;
   std::string want = std::to_string(entries);
-  if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, *now, want)) d.knobs.push_back({path, want, *now, -1, "rps_sock_flow_entries"});
+  const std::string& now = *inv.rps_sock_flow_entries;
+  if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, now, want)) d.knobs.push_back({kPath, want, now, -1, "rps_sock_flow_entries"});
 }
 
 }  // namespace irqd

@@ -231,6 +231,20 @@ TEST(DiscoveryCache, QueueKnobsReadBackAfterTheWriteAreNotReadAgain) {
   EXPECT_EQ(c.cache.full_discoveries(), 1u);
 }
 
+// The diff reads no file: the RFS table size comes from discovery, which the cache re-reads every
+// cycle (one small file), so a change by someone else is seen at the next cycle.
+TEST(DiscoveryCache, RfsTableSizeIsReadEveryCycle) {
+  CacheTree tree(8);
+  Cycle c{tree};
+  EXPECT_FALSE(c.run().inventory.rps_sock_flow_entries.has_value());
+  EXPECT_NE(c.run().inventory.rps_sock_flow_note.find("does not exist here"), std::string::npos);
+  tree.t.dir().write("proc/sys/net/core/rps_sock_flow_entries", "4096\n");
+  const auto& d = c.run();
+  EXPECT_EQ(d.inventory.rps_sock_flow_entries, "4096");
+  EXPECT_TRUE(d.inventory.rps_sock_flow_note.empty());
+  EXPECT_EQ(c.cache.full_discoveries(), 1u);
+}
+
 TEST(DiscoveryCache, ChangedIrqSetOrNetdevsOrInvalidateDiscoverAgain) {
   CacheTree tree(4);
   Cycle c{tree};
