@@ -76,7 +76,10 @@ void OriginalStore::save() const {
 RestoreResult OriginalStore::restore(sysfs::KnobIo& io) {
   RestoreResult r;
   std::map<std::string, std::string> left;
-  for (const auto& [path, value] : values_) {
+  for (const auto& entry : values_) {
+    // Plain references: clang < 16 cannot capture structured bindings in the lambda below.
+    const std::string& path = entry.first;
+    const std::string& value = entry.second;
     // A read or write finding no knob (ENOENT, ENODEV; read_line says nullopt): the NIC, queue
     // or IRQ went away since the value was recorded, and took the knob with it.
     auto vanish = [&] {
