@@ -8,6 +8,20 @@
 
 namespace irqd::testing {
 
+// ASan pads every allocation and shadows the heap: bounds on what a structure costs allow this
+// factor more there.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr std::size_t kSanitizerFactor = 2;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr std::size_t kSanitizerFactor = 2;
+#else
+inline constexpr std::size_t kSanitizerFactor = 1;
+#endif
+#else
+inline constexpr std::size_t kSanitizerFactor = 1;
+#endif
+
 struct PeakMemory {
   std::size_t growth = 0;  // peak resident set minus the resident set at the start, in bytes
   std::size_t value = 0;   // what the function returned (e.g. the bytes the result keeps)
