@@ -212,9 +212,8 @@ ControlResult Control::reload() {
 }
 
 Snapshot Control::snapshot() const {
-  return Snapshot{daemon_.last_report(), daemon_.last_plan(),   daemon_.load(),
-                  daemon_.unchangeable(), daemon_.effective_config(), store_.get(),
-                  daemon_.options(),     daemon_.cycles(),       daemon_.read_back()};
+  return Snapshot{daemon_.last_report(), daemon_.last_plan(), daemon_.load(),   daemon_.unchangeable(),
+                  store_.get(),          daemon_.options(),   daemon_.cycles(), daemon_.read_back()};
 }
 
 std::unique_ptr<PlanResult> Control::preview() const {

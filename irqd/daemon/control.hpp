@@ -42,7 +42,6 @@ struct Snapshot {
   const PlanResult* plan;  // null before the first successful cycle
   const policies::LoadInfo& load;
   const std::set<int>& unchangeable;
-  config::Config effective;  // configuration plus overrides
   const Overrides& overrides;
   const DaemonOptions& options;
   std::uint64_t cycles;

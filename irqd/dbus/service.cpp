@@ -110,7 +110,9 @@ Service::Status Service::GetStatus() {
     std::uint32_t placed = 0;
     if (snap.plan != nullptr)
       for (const auto& d : snap.plan->diff.irqs) placed += d.planned != nullptr;
-    std::string policy = snap.plan != nullptr ? snap.plan->config->policy : snap.effective.policy;
+    // The configuration plus overrides is copied only before the first plan exists.
+    std::string policy = snap.plan != nullptr ? snap.plan->config->policy
+                                              : control_.daemon().effective_config().policy;
     double interval = std::chrono::duration<double>(snap.options.interval).count();
     More more;
     more["planned"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.planned));
