@@ -56,20 +56,30 @@ const char* role_name(sysfs::QueueRole r) {
 
 int single_cpu(const std::optional<CpuSet>& s) { return s && s->count() == 1 ? s->first() : -1; }
 
-// "CPU 7 (node 0, SMT sibling, load 0.120)": what a person needs to check the choice. Appended
-// to `out`: every placed IRQ's reason names one or two CPUs, and a plan has thousands of them.
-void where(fmt::memory_buffer& out, const topology::Machine& m, int cpu, std::optional<double> load = std::nullopt) {
+// Where a CPU is, as a reason quotes it: its node (-1: none known) and whether it is an SMT sibling.
+struct Place {
+  int cpu = -1;
+  int node = -1;
+  bool smt = false;
+};
+
+Place place_of(const topology::Machine& m, int cpu) {
   const auto* pu = m.pu(cpu);
-  const bool node = pu && pu->node >= 0, smt = pu && pu->smt_rank > 0;
+  return {cpu, pu ? pu->node : -1, pu && pu->smt_rank > 0};
+}
+
+// "CPU 7 (node 0, SMT sibling, load 0.120)": what a person needs to check the choice.
+void where(std::string& out, const Place& p, std::optional<double> load = std::nullopt) {
   auto to = std::back_inserter(out);
-  fmt::format_to(to, FMT_COMPILE("CPU {}"), cpu);
-  if (!node && !smt && !load) return;
+  fmt::format_to(to, FMT_COMPILE("CPU {}"), p.cpu);
+  const bool node = p.node >= 0;
+  if (!node && !p.smt && !load) return;
   const char* sep = " (";
   if (node) {
-    fmt::format_to(to, FMT_COMPILE("{}node {}"), sep, pu->node);
+    fmt::format_to(to, FMT_COMPILE("{}node {}"), sep, p.node);
     sep = ", ";
   }
-  if (smt) {
+  if (p.smt) {
     fmt::format_to(to, FMT_COMPILE("{}SMT sibling"), sep);
     sep = ", ";
   }
@@ -131,26 +141,58 @@ int sticky_lpt(std::vector<Group>& groups, std::vector<Item>& items, Loads& load
   return moved;
 }
 
-// One line a person can read: what the IRQ costs, where it goes and why.
-std::string reason(const topology::Machine& m, const config::BalanceSettings& bal, const Group& g, const Item& it,
-                   double lb, fmt::memory_buffer& why) {
-  why.clear();
-  auto to = std::back_inserter(why);
-  fmt::format_to(to, FMT_COMPILE("{} {} queue {}: {:.3f} CPU"), g.nic->name, role_name(it.info->role), it.info->queue,
-                 it.cost);
-  auto span = [&] {
-    if (g.overflow) fmt::format_to(to, FMT_COMPILE("all nodes ({} has no room)"), g.local.why);
-    else why.append(g.local.why);
+// The facts every placed IRQ's reason quotes, copied out of the plan's working state (which
+// points into the inputs): a cycle plans every IRQ, a view reads a few of their reasons.
+class ReasonBook final : public Reason::Book {
+ public:
+  struct GroupFacts {
+    std::string nic;
+    std::string span;  // "node 1 (the NIC's NUMA node)", or the node that overflowed
+    bool overflow = false;
   };
-  const int percent = static_cast<int>(bal.margin * 100.0 + 0.5);
+  struct Entry {
+    std::size_t group = 0;
+    sysfs::QueueRole role = sysfs::QueueRole::kNone;
+    int queue = -1;
+    double cost = 0.0, from_load = 0.0, to_load = 0.0;
+    How how = How::kKept;
+    Place at, from;
+    bool frozen = false, inside = true;
+    int since_move = -1, swapped_with = -1, lagging = -1;
+  };
+
+  ReasonBook(const config::BalanceSettings& bal, double lb) : lb_(lb), margin_(bal.margin), cooldown_(bal.cooldown_cycles) {}
+  std::vector<GroupFacts> groups;
+  std::vector<Entry> entries;
+
+  // One line a person can read: what the IRQ costs, where it goes and why.
+  void write(std::size_t entry, std::string& why) const override;
+
+ private:
+  double lb_;
+  double margin_;
+  int cooldown_;
+};
+
+void ReasonBook::write(std::size_t entry, std::string& why) const {
+  const Entry& it = entries.at(entry);
+  const GroupFacts& g = groups.at(it.group);
+  const double lb = lb_;
+  auto to = std::back_inserter(why);
+  fmt::format_to(to, FMT_COMPILE("{} {} queue {}: {:.3f} CPU"), g.nic, role_name(it.role), it.queue, it.cost);
+  auto span = [&] {
+    if (g.overflow) fmt::format_to(to, FMT_COMPILE("all nodes ({} has no room)"), g.span);
+    else why.append(g.span);
+  };
+  const int percent = static_cast<int>(margin_ * 100.0 + 0.5);
   switch (it.how) {
     case How::kKept:
       fmt::format_to(to, FMT_COMPILE(" on "));
-      where(why, m, it.cpu);
+      where(why, it.at);
       fmt::format_to(to, FMT_COMPILE(", kept"));
       if (it.frozen)
-        fmt::format_to(to, FMT_COMPILE(" (moved {} cycles ago, cooldown {})"), it.since_move, bal.cooldown_cycles);
-      if (!g.allowed.test(it.cpu)) {
+        fmt::format_to(to, FMT_COMPILE(" (moved {} cycles ago, cooldown {})"), it.since_move, cooldown_);
+      if (!it.inside) {
         fmt::format_to(to, FMT_COMPILE(", outside "));
         span();
         fmt::format_to(to, FMT_COMPILE(" until it may move"));
@@ -158,39 +200,38 @@ std::string reason(const topology::Machine& m, const config::BalanceSettings& ba
       break;
     case How::kLpt:
       fmt::format_to(to, FMT_COMPILE(" LPT placement on "));
-      where(why, m, it.cpu, it.to_load);
+      where(why, it.at, it.to_load);
       fmt::format_to(to, FMT_COMPILE(", the least loaded of "));
       span();
       break;
     case How::kHome:
       fmt::format_to(to, FMT_COMPILE(" moved from "));
-      where(why, m, it.from);
+      where(why, it.from);
       fmt::format_to(to, FMT_COMPILE(" to "));
-      where(why, m, it.cpu, it.to_load);
+      where(why, it.at, it.to_load);
       fmt::format_to(to, FMT_COMPILE(", back on "));
       span();
       break;
     case How::kReplanned:
-      fmt::format_to(to, FMT_COMPILE(" moved from CPU {} to "), it.from);
-      where(why, m, it.cpu, it.to_load);
+      fmt::format_to(to, FMT_COMPILE(" moved from CPU {} to "), it.from.cpu);
+      where(why, it.at, it.to_load);
       fmt::format_to(to, FMT_COMPILE(": first measured load, re-planned costliest first (lower bound {:.3f})"), lb);
       break;
     case How::kMoved:
-      fmt::format_to(to, FMT_COMPILE(" moved from CPU {} (load {:.3f}) to "), it.from, it.from_load);
-      where(why, m, it.cpu, it.to_load);
-      fmt::format_to(to, FMT_COMPILE(": CPU {} was the busiest, above the lower bound {:.3f} + {}%"), it.from, lb,
+      fmt::format_to(to, FMT_COMPILE(" moved from CPU {} (load {:.3f}) to "), it.from.cpu, it.from_load);
+      where(why, it.at, it.to_load);
+      fmt::format_to(to, FMT_COMPILE(": CPU {} was the busiest, above the lower bound {:.3f} + {}%"), it.from.cpu, lb,
                      percent);
       break;
     case How::kSwapped:
-      fmt::format_to(to, FMT_COMPILE(" moved from CPU {} (load {:.3f}) to "), it.from, it.from_load);
-      where(why, m, it.cpu, it.to_load);
+      fmt::format_to(to, FMT_COMPILE(" moved from CPU {} (load {:.3f}) to "), it.from.cpu, it.from_load);
+      where(why, it.at, it.to_load);
       fmt::format_to(to, FMT_COMPILE(", swapped with IRQ {} to lower the busiest CPU toward the lower bound {:.3f}"),
                      it.swapped_with, lb);
       break;
   }
   if (it.lagging >= 0 && it.how == How::kKept)
     fmt::format_to(to, FMT_COMPILE(" (the kernel still delivers it on CPU {} until its next interrupt)"), it.lagging);
-  return fmt::to_string(why);
 }
 
 }  // namespace
@@ -236,9 +277,12 @@ Plan Balanced::plan(const PlanInput& in) const {
   // 2. The IRQs to place and where each NIC's may go.
   std::vector<Group> groups;
   std::vector<Item> items;
+  const auto queue_irqs = in.inventory.queue_irqs_by_nic();
   for (const auto& nic : in.inventory.nics) {
+    const auto of_nic = queue_irqs.find(nic.name);
+    if (of_nic == queue_irqs.end()) continue;
     std::vector<const sysfs::IrqInfo*> irqs;
-    for (const auto* irq : in.inventory.queue_irqs(nic.name))
+    for (const auto* irq : of_nic->second)
       if (irq->error.empty() && !in.config.irq_pins.contains(irq->irq)) irqs.push_back(irq);
     if (irqs.empty()) continue;
     Group g;
@@ -276,12 +320,12 @@ Plan Balanced::plan(const PlanInput& in) const {
   // irqd does not place) is fixed load where it fires: a queue IRQ next to a busy NVMe queue is
   // not alone on its CPU, and moving it away lowers that CPU.
   {
-    std::vector<int> placed;
-    placed.reserve(items.size());
-    for (const auto& it : items) placed.push_back(it.info->irq);
-    std::sort(placed.begin(), placed.end());
-    for (const auto& irq : in.inventory.irqs) {
-      if (in.config.irq_pins.contains(irq.irq) || std::binary_search(placed.begin(), placed.end(), irq.irq)) continue;
+    const auto& all = in.inventory.irqs;
+    std::vector<char> placed(all.size(), 0);  // by position in the inventory, where items point
+    for (const auto& it : items) placed[static_cast<std::size_t>(it.info - all.data())] = 1;
+    for (std::size_t k = 0; k < all.size(); ++k) {
+      const auto& irq = all[k];
+      if (placed[k] || in.config.irq_pins.contains(irq.irq)) continue;
       const double cost = cost_of(irq.irq);
       const auto [written, delivered] = current_cpu(irq);
       const int cpu = delivered >= 0 ? delivered : written;  // where it fires now
@@ -421,10 +465,20 @@ Plan Balanced::plan(const PlanInput& in) const {
 
   // Every placed IRQ gets a placement, kept ones included, so the plan is complete and the diff
   // shows exactly the moves.
+  auto book = std::make_shared<ReasonBook>(bal, lb);
+  book->groups.reserve(groups.size());
+  for (const auto& g : groups) book->groups.push_back({g.nic->name, g.local.why, g.overflow});
+  book->entries.reserve(items.size());
   plan.irqs.reserve(items.size());
-  fmt::memory_buffer why;
-  for (const auto& it : items)
-    plan.irqs.push_back({it.info->irq, CpuSet::of({it.cpu}), reason(m, bal, groups[it.group], it, lb, why)});
+  for (const auto& it : items) {
+    const bool moved = it.how != How::kKept && it.how != How::kLpt;
+    book->entries.push_back({.group = it.group, .role = it.info->role, .queue = it.info->queue, .cost = it.cost,
+                             .from_load = it.from_load, .to_load = it.to_load, .how = it.how,
+                             .at = place_of(m, it.cpu), .from = moved ? place_of(m, it.from) : Place{it.from},
+                             .frozen = it.frozen, .inside = groups[it.group].allowed.test(it.cpu),
+                             .since_move = it.since_move, .swapped_with = it.swapped_with, .lagging = it.lagging});
+    plan.irqs.push_back({it.info->irq, CpuSet::of({it.cpu}), Reason(book, book->entries.size() - 1)});
+  }
   std::sort(plan.irqs.begin(), plan.irqs.end(), [](const auto& a, const auto& b) { return a.irq < b.irq; });
   return plan;
 }

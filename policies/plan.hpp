@@ -11,6 +11,8 @@
 
 #include "config/config.hpp"
 #include "policies/load.hpp"
+#include "policies/reason.hpp"
+#include "policies/shared_list.hpp"
 #include "sysfs/cpuset.hpp"
 #include "sysfs/inventory.hpp"
 #include "topology/machine.hpp"
@@ -22,7 +24,7 @@ using sysfs::CpuSet;
 struct IrqPlacement {
   int irq = -1;
   CpuSet cpus;
-  std::string reason;  // one line a person can read: why these CPUs
+  Reason reason;  // one line a person can read: why these CPUs
 };
 
 struct QueuePlacement {
@@ -39,7 +41,7 @@ struct QueuePlacement {
 struct Plan {
   std::string policy;
   std::vector<IrqPlacement> irqs;      // sorted by IRQ
-  std::vector<QueuePlacement> queues;  // sorted: every rx queue before every tx queue, then by device, index
+  SharedList<QueuePlacement> queues;  // sorted: every rx queue before every tx queue, then by device, index
   std::vector<std::string> notes;      // things the policy could not do, and why
   std::optional<long> rps_sock_flow_entries;  // RFS global table (/proc/sys/net/core/...)
 

@@ -46,13 +46,27 @@ const IrqInfo* Inventory::irq(int n) const {
   return it != irqs.end() && it->irq == n ? &*it : nullptr;
 }
 
+namespace {
+void by_queue(std::vector<const IrqInfo*>& irqs) {
+  std::stable_sort(irqs.begin(), irqs.end(), [](const IrqInfo* a, const IrqInfo* b) {
+    return a->queue != b->queue ? a->queue < b->queue : a->role < b->role;
+  });
+}
+}  // namespace
+
 std::vector<const IrqInfo*> Inventory::queue_irqs(const std::string& nic_name) const {
   std::vector<const IrqInfo*> out;
   for (const auto& i : irqs)
     if (i.cls == IrqClass::kQueue && i.device == nic_name) out.push_back(&i);
-  std::stable_sort(out.begin(), out.end(), [](const IrqInfo* a, const IrqInfo* b) {
-    return a->queue != b->queue ? a->queue < b->queue : a->role < b->role;
-  });
+  by_queue(out);
+  return out;
+}
+
+std::unordered_map<std::string_view, std::vector<const IrqInfo*>> Inventory::queue_irqs_by_nic() const {
+  std::unordered_map<std::string_view, std::vector<const IrqInfo*>> out;
+  for (const auto& i : irqs)
+    if (i.cls == IrqClass::kQueue) out[i.device].push_back(&i);
+  for (auto& entry : out) by_queue(entry.second);
   return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sysfs/cpuset.hpp"
@@ -89,6 +91,8 @@ struct Inventory {
   const IrqInfo* irq(int n) const;
   // The queue IRQs of a NIC, sorted by queue index then role.
   std::vector<const IrqInfo*> queue_irqs(const std::string& nic) const;
+  // The same for every NIC at once, by NIC name (one pass over the IRQs, not one per NIC).
+  std::unordered_map<std::string_view, std::vector<const IrqInfo*>> queue_irqs_by_nic() const;
   // Member-wise: the engine keeps the last plan while discovery finds the same thing.
   bool operator==(const Inventory&) const = default;
 };

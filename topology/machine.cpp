@@ -18,7 +18,10 @@ std::string count(std::size_t n, std::string_view one, std::string_view many) {
 }  // namespace
 
 const Pu* Machine::pu(int cpu) const {
-  // pus is sorted by cpu, and planners call this per CPU per IRQ: binary search.
+  // pus is sorted by cpu, and planners call this per CPU per IRQ: direct when CPUs are numbered
+  // densely from 0 (most machines), else a binary search.
+  if (cpu >= 0 && static_cast<std::size_t>(cpu) < pus.size() && pus[static_cast<std::size_t>(cpu)].cpu == cpu)
+    return &pus[static_cast<std::size_t>(cpu)];
   auto it =
       std::lower_bound(pus.begin(), pus.end(), cpu, [](const Pu& p, int c) { return p.cpu < c; });
   if (it == pus.end() || it->cpu != cpu) return nullptr;

@@ -47,7 +47,7 @@ std::string unplaced_reason(const sysfs::IrqInfo& irq) {
 }  // namespace
 
 std::string IrqDiff::reason() const {
-  if (planned) return planned->reason;
+  if (planned) return planned->reason.str();
   return irq ? unplaced_reason(*irq) : "";
 }
 

@@ -45,13 +45,13 @@ void BM_DaemonCycle72(benchmark::State& state) {
   spdlog::set_level(spdlog::level::warn);
   run(state, {"hwloc/2s-intel-xeon-e5-2695v4-36c72t-smt-llnl-pascal.xml", 4, 48, 2, 25.2});
 }
-BENCHMARK(BM_DaemonCycle72)->UseManualTime()->Iterations(40)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DaemonCycle72)->UseManualTime()->Iterations(400)->Unit(benchmark::kMillisecond);
 
 void BM_DaemonCycle128(benchmark::State& state) {
   spdlog::set_level(spdlog::level::warn);
   run(state, {"hwloc/1s-amd-epyc-7a53-64c128t-4numa-nps4-llnl-tioga.xml", 4, 32, 4, 24.0});
 }
-BENCHMARK(BM_DaemonCycle128)->UseManualTime()->Iterations(40)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DaemonCycle128)->UseManualTime()->Iterations(400)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace irqd::sim

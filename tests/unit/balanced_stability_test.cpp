@@ -29,7 +29,7 @@ TEST(BalancedStability, TheWrittenMaskWinsOverALaggingEffectiveAffinity) {
   Plan p = run(m, inv, l);
   EXPECT_EQ(irq_cpu(p, 101), planned);
   EXPECT_TRUE(moved(p, inv).empty());
-  EXPECT_TRUE(contains(p.irq(101)->reason, fmt::format("still delivers it on CPU {}", stale))) << p.irq(101)->reason;
+  EXPECT_TRUE(contains(p.irq(101)->reason.str(), fmt::format("still delivers it on CPU {}", stale))) << p.irq(101)->reason;
 }
 
 // Two NICs on node 0 of a two-node machine (8 CPUs a node, room 4.0 CPU, home below 3.2).
@@ -93,7 +93,7 @@ TEST(BalancedStability, TheFirstMeasuredLoadReplansOnceAndAGoodLayoutIsAdopted) 
   apply(inv, p);
   Plan again = run(m, inv, l);
   EXPECT_TRUE(moved(again, inv).empty());
-  for (const auto& pl : again.irqs) EXPECT_TRUE(contains(pl.reason, ", kept")) << pl.reason;
+  for (const auto& pl : again.irqs) EXPECT_TRUE(contains(pl.reason.str(), ", kept")) << pl.reason;
 }
 
 TEST(BalancedStability, AnIrqIsNeverMovedBackToTheCpuItLeft) {

@@ -40,7 +40,7 @@ TEST(BalancedTest, LptFromScratchIsNearTheLowerBoundOnTheNicsNode) {
     ASSERT_EQ(p.irqs.size(), static_cast<std::size_t>(c.nics * c.queues));
     for (const auto& pl : p.irqs) {
       EXPECT_TRUE(pl.cpus.is_subset_of(node0)) << pl.irq << " on " << pl.cpus.to_list();
-      EXPECT_TRUE(contains(pl.reason, "LPT placement")) << pl.reason;
+      EXPECT_TRUE(contains(pl.reason.str(), "LPT placement")) << pl.reason;
     }
     const double lb = lower_bound(l, 36);
     EXPECT_LE(max_load(p, l), lb * 1.10) << "lower bound " << lb << ", " << c.queues << " queues";
@@ -86,7 +86,7 @@ TEST(BalancedTest, SteadyStateMakesNoMoves) {
   Plan p = run(m, inv, l);
   EXPECT_TRUE(moved(p, inv).empty());
   ASSERT_EQ(p.irqs.size(), 96u);
-  for (const auto& pl : p.irqs) EXPECT_TRUE(contains(pl.reason, ", kept")) << pl.reason;
+  for (const auto& pl : p.irqs) EXPECT_TRUE(contains(pl.reason.str(), ", kept")) << pl.reason;
 
   // LPT above the bound (three IRQs of 0.6 on two CPUs: 1.2 vs 0.9): no single move helps.
   auto two = topology::load_synthetic("pack:1 core:2 pu:1");
@@ -154,12 +154,12 @@ TEST(BalancedTest, HotIrqMovesAreBoundedAndRespectCooldown) {
     EXPECT_EQ(mv.count(100), 1u) << "the hot IRQ relieves its CPU most";
     for (int i = 101; i < 109; ++i) {
       EXPECT_EQ(mv.count(i), 0u) << "IRQ " << i << " moved inside its cooldown";
-      EXPECT_TRUE(contains(p.irq(i)->reason, "cooldown")) << p.irq(i)->reason;
+      EXPECT_TRUE(contains(p.irq(i)->reason.str(), "cooldown")) << p.irq(i)->reason;
     }
     EXPECT_LT(max_load(p, l), before);
     for (int i : mv) {
       EXPECT_TRUE(p.irq(i)->cpus.is_subset_of(m.node_cpus(0)));
-      EXPECT_TRUE(contains(p.irq(i)->reason, fmt::format("moved from CPU {}", hot)))
+      EXPECT_TRUE(contains(p.irq(i)->reason.str(), fmt::format("moved from CPU {}", hot)))
           << p.irq(i)->reason;
     }
     ASSERT_EQ(p.notes.size(), 1u);
@@ -177,7 +177,7 @@ TEST(BalancedTest, MoveThatOnlySwapsTheBusiestCpuIsRefusedButASwapIsMade) {
   l.irqs[100].cost = 1.0;
   Plan p = run(m, inv, l);
   EXPECT_EQ(irq_cpu(p, 100), 0);
-  EXPECT_TRUE(contains(p.irq(100)->reason, "kept")) << p.irq(100)->reason;
+  EXPECT_TRUE(contains(p.irq(100)->reason.str(), "kept")) << p.irq(100)->reason;
 
   // Above the bound (1.1 vs 0.825 + 10%), and the only movable IRQ (0.6; the 0.5 is pinned)
   // would leave CPU 1 at 1.15: no single move helps, but swapping it with the 0.55 on CPU 1 does
@@ -199,7 +199,7 @@ TEST(BalancedTest, MoveThatOnlySwapsTheBusiestCpuIsRefusedButASwapIsMade) {
   Plan p2 = run(m, inv2, l2, cfg);
   EXPECT_EQ(irq_cpu(p2, 100), 1);
   EXPECT_EQ(irq_cpu(p2, 101), 0);
-  EXPECT_TRUE(contains(p2.irq(100)->reason, "swapped with IRQ 101")) << p2.irq(100)->reason;
+  EXPECT_TRUE(contains(p2.irq(100)->reason.str(), "swapped with IRQ 101")) << p2.irq(100)->reason;
 
   // With 0.595 on CPU 1 the swap would lower CPU 0 by 0.005, less than a move must gain (1% of
   // the bound): refused, with a note saying why.
@@ -223,7 +223,7 @@ TEST(BalancedTest, BannedAndIsolatedCpusAreNeverUsed) {
   Plan p = run(m, inv, l, cfg);
   for (int i = 100; i < 106; ++i) {
     EXPECT_EQ(irq_cpu(p, i), 7) << "the only usable CPU of node 0";  // 0.12 CPU in all: room
-    EXPECT_TRUE(contains(p.irq(i)->reason, "LPT placement")) << p.irq(i)->reason;
+    EXPECT_TRUE(contains(p.irq(i)->reason.str(), "LPT placement")) << p.irq(i)->reason;
   }
   // Costlier: node 0's one usable CPU has no room, so the rest of the machine takes the overflow.
   l = zipf(100, 6, 0.6, 0.5);
@@ -264,7 +264,7 @@ TEST(BalancedTest, IrqsOffTheNicsNodeMoveHome) {
   Plan p = run(m, inv, l);
   for (int i = 100; i < 103; ++i) {
     EXPECT_EQ(m.node_of(irq_cpu(p, i)), 0);
-    EXPECT_TRUE(contains(p.irq(i)->reason, "back on node 0")) << p.irq(i)->reason;
+    EXPECT_TRUE(contains(p.irq(i)->reason.str(), "back on node 0")) << p.irq(i)->reason;
   }
   EXPECT_EQ(irq_cpu(p, 103), node1[3]);
 }
@@ -293,7 +293,7 @@ TEST(BalancedTest, PinnedIrqCostCountsOnItsPinnedCpu) {
   EXPECT_EQ(irq_cpu(p, 102), 3);
   Plan full = build_plan(Balanced(), {m, inv, cfg, &l});
   EXPECT_EQ(irq_cpu(full, 100), 1);
-  EXPECT_TRUE(contains(full.irq(100)->reason, "static pin"));
+  EXPECT_TRUE(contains(full.irq(100)->reason.str(), "static pin"));
   // Later cycle with everything on CPU 0: the pinned load there makes it the busiest.
   for (int i = 101; i < 103; ++i) place(inv, i, 0);
   Plan later = run(m, inv, l, cfg);

@@ -179,9 +179,9 @@ TEST(ConfigRules, DevicePolicyFromARulePlansThatNicsIrqs) {
   resolve_rules(c, inv);
   auto plan = build(m, inv, c);
   ASSERT_NE(plan.irq(100), nullptr);
-  EXPECT_FALSE(contains(plan.irq(100)->reason, "(policy"));
+  EXPECT_FALSE(contains(plan.irq(100)->reason.str(), "(policy"));
   ASSERT_NE(plan.irq(200), nullptr);
-  EXPECT_TRUE(contains(plan.irq(200)->reason, "(policy balanced)")) << plan.irq(200)->reason;
+  EXPECT_TRUE(contains(plan.irq(200)->reason.str(), "(policy balanced)")) << plan.irq(200)->reason;
   EXPECT_TRUE(m.node_cpus(1).test(irq_cpu(plan, 200)));
   EXPECT_EQ(plan.irq(300), nullptr);  // an unknown policy leaves the IRQs alone, with a note
   EXPECT_TRUE(std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {

@@ -119,7 +119,7 @@ TEST(DiscoveryCache, HeldDiscoveryIsNeverChangedUnderItsHolder) {
 }
 
 TEST(DiscoveryCache, IdleIrqDriftIsSeenWithinASweep) {
-  CacheTree tree(600);  // 600 IRQs + 1200 queues: 32 items a cycle (a sweep: 57 cycles)
+  CacheTree tree(600);  // 600 IRQs + 1200 queues: 29 items a cycle (a sweep: 63 cycles)
   Cycle c{tree};
   c.run();
   c.run();

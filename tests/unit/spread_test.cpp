@@ -85,7 +85,7 @@ TEST(SpreadTest, OneQueuePerPhysicalCoreOnTheNicsNode) {
   }
   EXPECT_EQ(cores.size(), 8u);
   EXPECT_EQ(p.irq(100), nullptr);  // the misc vector is never placed
-  EXPECT_NE(p.irq(101)->reason.find("node 1"), std::string::npos) << p.irq(101)->reason;
+  EXPECT_NE(p.irq(101)->reason.str().find("node 1"), std::string::npos) << p.irq(101)->reason;
 }
 
 TEST(SpreadTest, TwoNicsOnTwoNodesStayLocal) {
@@ -130,7 +130,7 @@ TEST(SpreadTest, MoreQueuesThanCoresUsesSiblingsThenWraps) {
   std::set<int> cores;
   for (int i = 101; i < 119; ++i) cores.insert(m.pu(p.irq(i)->cpus.first())->core);
   EXPECT_EQ(cores.size(), 18u);
-  EXPECT_NE(p.irq(101 + 20)->reason.find("SMT sibling"), std::string::npos);
+  EXPECT_NE(p.irq(101 + 20)->reason.str().find("SMT sibling"), std::string::npos);
 }
 
 TEST(SpreadTest, NumaLessNicSpreadsOverAllNodes) {
@@ -141,7 +141,7 @@ TEST(SpreadTest, NumaLessNicSpreadsOverAllNodes) {
   CpuSet cpus = planned_cpus(p, 101, 4);
   EXPECT_EQ((cpus & m.node_cpus(0)).count(), 2);
   EXPECT_EQ((cpus & m.node_cpus(1)).count(), 2);
-  EXPECT_NE(p.irq(101)->reason.find("no NUMA information"), std::string::npos);
+  EXPECT_NE(p.irq(101)->reason.str().find("no NUMA information"), std::string::npos);
 }
 
 TEST(SpreadTest, CpuLessNodeFallsBackToAllNodes) {
@@ -154,7 +154,7 @@ TEST(SpreadTest, CpuLessNodeFallsBackToAllNodes) {
   Plan p = run(m, inv);
   CpuSet cpus = planned_cpus(p, 101, 4);
   EXPECT_EQ(cpus.count(), 4);
-  EXPECT_NE(p.irq(101)->reason.find("has no CPUs"), std::string::npos) << p.irq(101)->reason;
+  EXPECT_NE(p.irq(101)->reason.str().find("has no CPUs"), std::string::npos) << p.irq(101)->reason;
 }
 
 TEST(SpreadTest, IsolatedAndBannedCpusAreNeverUsed) {

@@ -278,8 +278,8 @@ TEST(StaticPinTest, IrqPinOverridesThePolicyAndRpsFollowsIt) {
   Plan p = build(m, inv, cfg);
   ASSERT_NE(p.irq(101), nullptr);
   EXPECT_EQ(p.irq(101)->cpus, CpuSet::of({pin}));
-  EXPECT_TRUE(p.irq(101)->reason.starts_with("static pin")) << p.irq(101)->reason;
-  EXPECT_TRUE(contains(p.irq(101)->reason, std::to_string(pin))) << p.irq(101)->reason;
+  EXPECT_TRUE(p.irq(101)->reason.str().starts_with("static pin")) << p.irq(101)->reason;
+  EXPECT_TRUE(contains(p.irq(101)->reason.str(), std::to_string(pin))) << p.irq(101)->reason;
   EXPECT_EQ(p.irq(100)->cpus, unpinned.irq(100)->cpus);  // the others keep the policy's choice
   // RPS and XPS of queue 1 are planned around the pinned CPU.
   EXPECT_FALSE(p.queue("eth0", true, 1)->rps_cpus->test(pin));
