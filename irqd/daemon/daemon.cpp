@@ -15,16 +15,18 @@
 namespace irqd {
 
 Daemon::Daemon(DaemonOptions opts, config::Config cfg)
-    : opts_(std::move(opts)), cfg_(std::move(cfg)), originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {
+    : opts_(std::move(opts)),
+      root_(opts_.engine.root),
+      cfg_(std::move(cfg)),
+      originals_(std::filesystem::path(cfg_.run_dir) / "original.json") {
   machine_ = std::move(opts_.machine);
-  if (machine_) cpus_online_ = sysfs::SysRoot(opts_.engine.root).read_line("sys/devices/system/cpu/online").value_or("");
+  if (machine_) cpus_online_ = root_.read_line("sys/devices/system/cpu/online").value_or("");
 }
 
 std::shared_ptr<const topology::Machine> Daemon::ensure_machine() {
   if (!machine_) {
-    sysfs::SysRoot root(opts_.engine.root);
-    cpus_online_ = root.read_line("sys/devices/system/cpu/online").value_or("");
-    machine_ = std::make_shared<const topology::Machine>(load_machine(root, opts_.engine));
+    cpus_online_ = root_.read_line("sys/devices/system/cpu/online").value_or("");
+    machine_ = std::make_shared<const topology::Machine>(load_machine(root_, opts_.engine));
   }
   return machine_;
 }
@@ -63,7 +65,7 @@ ApplyResult Daemon::cycle() {
   ++cycles_;
   report_ = CycleReport{};
   report_.cycle = cycles_;
-  sysfs::SysRoot sample_root(opts_.engine.root);
+  const sysfs::SysRoot& sample_root = root_;
   // CPU hotplug: a CPU that went offline or came online makes the machine model stale.
   std::string online = sample_root.read_line("sys/devices/system/cpu/online").value_or("");
   if (machine_ && online != cpus_online_) {
@@ -123,8 +125,7 @@ ApplyResult Daemon::cycle() {
   auto plan = plan_discovered(opts_.engine, effective_config(), machine_, load, discovery_.shared(), last_plan_.get());
   ApplyResult r;
   if (!opts_.dry_run) {
-    sysfs::SysRoot root(opts_.engine.root);
-    sysfs::SysRootIo io(root);
+    sysfs::SysRootIo io(root_);
     // Where each IRQ is moved away from, before the write: balanced never moves it back there.
     std::map<int, int> from;
     for (const auto& d : plan->diff.irqs)
@@ -242,8 +243,7 @@ int Daemon::run() {
   for (auto& h : stop_hooks_) h();
   int code = 0;
   if (cfg_.restore_on_exit && !opts_.dry_run && !originals_.values().empty()) {
-    sysfs::SysRoot root(opts_.engine.root);
-    sysfs::SysRootIo io(root);
+    sysfs::SysRootIo io(root_);
     auto r = originals_.restore(io);
     for (const auto& e : r.errors) spdlog::error("restore: {}", e);
     spdlog::info("restored {} original values, vanished {}, failed {}", r.restored, r.vanished, r.failed);

@@ -134,6 +134,7 @@ class Daemon {
   std::string skipped_text(const PlanResult& plan) const;           // for CycleReport::error
 
   DaemonOptions opts_;
+  sysfs::SysRoot root_;  // opts_.engine.root, opened once (each cycle reads and writes through it)
   config::Config cfg_;
   std::vector<std::function<void(EventLoop&)>> loop_hooks_;
   std::vector<std::function<void(const CycleReport&)>> cycle_hooks_;
