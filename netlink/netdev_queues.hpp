@@ -31,7 +31,8 @@ struct NetdevSupport {
   bool operator==(const NetdevSupport&) const = default;
 };
 
-// Which paths dump_queue_irqs takes, so that tests run the paths of older kernels on any kernel.
+// Which paths dump_queue_irqs and KernelNetdevSource take, so that tests run the paths of older
+// kernels on any kernel.
 // The defaults are what irqd uses.
 struct NetdevOptions {
   // The family looked up. A name the kernel does not know takes the path of kernels without the
@@ -41,6 +42,12 @@ struct NetdevOptions {
   // Treat the command as missing from the family, as on kernels 6.2 to 6.7.
   bool without_queue_get = false;
   bool without_napi_get = false;
+  // As on 6.8 (no qstats-get), 6.9 to 6.12 (no napi-set) and 6.13 to 6.16 (no per-NAPI
+  // threaded): the feature is reported missing and what such a kernel would not send (napi-get's
+  // defer-hard-irqs, gro-flush-timeout, irq-suspend-timeout, threaded) is dropped from replies.
+  bool without_qstats_get = false;
+  bool without_napi_set = false;
+  bool without_napi_threaded = false;
 };
 
 // Asks the controller; a missing family is {} (not an error). Throws NetlinkError when the

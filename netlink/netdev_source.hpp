@@ -58,7 +58,8 @@ struct NetdevFeatures {
   bool queue_get = false;    // 6.8+
   bool napi_get = false;     // 6.8+
   bool qstats_get = false;   // 6.9+ (per queue where the driver reports)
-  bool napi_set = false;     // 6.13+
+  bool napi_set = false;     // 6.13+ (napi-set accepts defer-hard-irqs and gro-flush-timeout)
+  bool napi_irq_suspend_timeout = false;  // 6.13+: napi-set accepts irq-suspend-timeout
   bool napi_threaded = false;  // 6.17+: the threaded attribute of napi-get/napi-set
   bool operator==(const NetdevFeatures&) const = default;
 };
