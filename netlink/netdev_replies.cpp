@@ -16,10 +16,15 @@ namespace irqd::netlink {
 namespace {
 
 // The objects of a dump, one per data message: `one` returns nullopt for a message to leave out.
+// The kernel answers with the request's command in each message, so a reply to another command
+// (a mixed-up recording) is refused rather than read with the wrong attribute numbers.
 template <typename T, typename F>
-std::vector<T> parse_dump(Bytes reply, const char* what, F one) {
+std::vector<T> parse_dump(Bytes reply, std::uint8_t cmd, const char* what, F one) {
   std::vector<T> out;
-  const ReplyEnd end = walk_reply(reply, [&out, &one](const GenlMessage& m) {
+  const ReplyEnd end = walk_reply(reply, [&](const GenlMessage& m) {
+    if (m.cmd != cmd) {
+      throw NetlinkError(fmt::format("netlink: malformed reply, {} answered with command {}", what, m.cmd));
+    }
     if (std::optional<T> v = one(m.attrs)) out.push_back(std::move(*v));
   });
   throw_if_error(end, fmt::format("{} dump failed", what));
@@ -72,7 +77,7 @@ std::set<int> parse_policy_reply(Bytes reply, std::uint8_t cmd, bool dump) {
 
 std::vector<QueueIrq> parse_queue_reply(Bytes reply) {
   using namespace uapi;
-  return parse_dump<QueueIrq>(reply, "queue-get", [](Bytes attrs) -> std::optional<QueueIrq> {
+  return parse_dump<QueueIrq>(reply, uapi::kCmdQueueGet, "queue-get", [](Bytes attrs) -> std::optional<QueueIrq> {
     const auto tb = attr_table<kAQueueMax + 1>(attrs);
     QueueIrq q;
     q.ifindex = require_id(tb[kAQueueIfindex], "queue ifindex");
@@ -87,7 +92,7 @@ std::vector<QueueIrq> parse_queue_reply(Bytes reply) {
 
 std::vector<NapiInfo> parse_napi_reply(Bytes reply) {
   using namespace uapi;
-  return parse_dump<NapiInfo>(reply, "napi-get", [](Bytes attrs) -> std::optional<NapiInfo> {
+  return parse_dump<NapiInfo>(reply, uapi::kCmdNapiGet, "napi-get", [](Bytes attrs) -> std::optional<NapiInfo> {
     const auto tb = attr_table<kANapiMax + 1>(attrs);
     NapiInfo n;
     n.ifindex = require_id(tb[kANapiIfindex], "napi ifindex");
@@ -106,7 +111,7 @@ std::vector<NapiInfo> parse_napi_reply(Bytes reply) {
 
 std::vector<QueueStats> parse_qstats_reply(Bytes reply) {
   using namespace uapi;
-  return parse_dump<QueueStats>(reply, "qstats-get", [](Bytes attrs) -> std::optional<QueueStats> {
+  return parse_dump<QueueStats>(reply, uapi::kCmdQstatsGet, "qstats-get", [](Bytes attrs) -> std::optional<QueueStats> {
     const auto tb = attr_table<kAQstatsMax + 1>(attrs);
     QueueStats s;
     s.ifindex = require_id(tb[kAQstatsIfindex], "qstats ifindex");
