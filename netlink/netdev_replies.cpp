@@ -21,12 +21,15 @@ namespace {
 template <typename T, typename F>
 std::vector<T> parse_dump(Bytes reply, std::uint8_t cmd, const char* what, F one) {
   std::vector<T> out;
-  const ReplyEnd end = walk_reply(reply, [&](const GenlMessage& m) {
-    if (m.cmd != cmd) {
-      throw NetlinkError(fmt::format("netlink: malformed reply, {} answered with command {}", what, m.cmd));
-    }
-    if (std::optional<T> v = one(m.attrs)) out.push_back(std::move(*v));
-  });
+  ReplyEnd end;
+  try {
+    end = walk_reply(reply, [&](const GenlMessage& m) {
+      if (m.cmd != cmd) throw NetlinkError(fmt::format("netlink: malformed reply, command {}", m.cmd));
+      if (std::optional<T> v = one(m.attrs)) out.push_back(std::move(*v));
+    });
+  } catch (const NetlinkError& e) {
+    throw NetlinkError(fmt::format("{} dump: {}", what, e.what()));  // say which reply
+  }
   throw_if_error(end, fmt::format("{} dump failed", what));
   return out;
 }

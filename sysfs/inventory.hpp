@@ -3,6 +3,7 @@
 // the engine diffs plans against it.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,7 +57,20 @@ struct QueueInfo {
   std::optional<CpuSet> xps_cpus;
   std::optional<CpuSet> xps_rxqs;
   std::vector<int> irqs;      // IRQs serving this queue (usually one)
+  int napi_id = -1;           // the NAPI serving it (netdev queue-get, 6.8+); -1: none or unknown
   bool operator==(const QueueInfo&) const = default;
+};
+
+// One NAPI instance of a NIC, as the netdev family's napi-get reports it (Linux 6.8+).
+struct NicNapi {
+  int id = -1;
+  int irq = -1;                                    // -1: no IRQ the kernel knows of
+  int pid = -1;                                    // its napi/<dev>-<id> kthread while threaded
+  std::optional<bool> threaded;                    // per-NAPI threaded, 6.17+
+  std::optional<std::uint32_t> defer_hard_irqs;    // 6.13+
+  std::optional<std::uint64_t> gro_flush_timeout;  // ns, 6.13+
+  std::optional<std::uint64_t> irq_suspend_timeout;  // ns, 6.13+
+  bool operator==(const NicNapi&) const = default;
 };
 
 struct NicInfo {
@@ -74,6 +88,7 @@ struct NicInfo {
   std::vector<QueueInfo> rx;
   std::vector<QueueInfo> tx;
   std::vector<int> irqs;      // every IRQ of the device, queue or not, sorted
+  std::vector<NicNapi> napis; // napi-get's NAPIs of the device, by id (empty: none or not asked)
   std::vector<std::string> errors;
   bool operator==(const NicInfo&) const = default;
 };

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "netlink/netdev_queues.hpp"
+#include "irqd/engine/discover_netdev.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/irq_files.hpp"
 #include "sysfs/net_devices.hpp"
@@ -91,17 +91,9 @@ struct GenlQueue {
 
 // irq -> what the netdev family says it serves. An IRQ named for both RX and TX queue i serves a
 // combined channel.
-std::map<int, GenlQueue> netdev_genl_map(const NicIndex& index, std::vector<std::string>& warnings) {
+std::map<int, GenlQueue> netdev_genl_map(const NicIndex& index, const std::vector<netlink::QueueIrq>& queues) {
   std::map<int, GenlQueue> out;
-  std::optional<std::vector<netlink::QueueIrq>> queues;
-  try {
-    queues = netlink::dump_queue_irqs();
-  } catch (const std::exception& e) {
-    warnings.push_back(fmt::format("netdev genetlink: {} (falling back to msi_irqs and IRQ names)", e.what()));
-    return out;
-  }
-  if (!queues) return out;
-  for (const auto& q : *queues) {
+  for (const auto& q : queues) {
     if (q.irq < 0) continue;
     auto nic = index.ifindex(q.ifindex);
     if (!nic) continue;
@@ -225,7 +217,12 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
     if (!devices[i].virtio.empty()) index.add_virtio(devices[i].virtio, i);
 
   std::map<int, GenlQueue> genl;
-  if (opts.use_netlink && root.is_live()) genl = netdev_genl_map(index, out.warnings);
+  if (opts.use_netlink && (opts.netdev != nullptr || root.is_live())) {
+    const NetdevAnswer answer = ask_netdev(opts.netdev, out.warnings);
+    out.netdev = answer.features;
+    genl = netdev_genl_map(index, answer.queues);
+    record_napis(answer, inv.nics);
+  }
 
   std::map<int, std::size_t> msi_owner;
   for (std::size_t i = 0; i < devices.size(); ++i)

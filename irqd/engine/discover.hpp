@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "netlink/netdev_source.hpp"
 #include "sysfs/inventory.hpp"
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/sys_root.hpp"
@@ -16,17 +17,23 @@ struct DiscoverOptions {
   // Ask the kernel's netdev genetlink family for queue -> NAPI -> IRQ. Only meaningful when the
   // root is the live machine in the current network namespace.
   bool use_netlink = true;
+  // The netdev family to ask (not owned). Null: a KernelNetdevSource of the current network
+  // namespace, on the live root only. Given: asked on any root (recorded replies with a fixture
+  // tree, a simulated machine).
+  netlink::NetdevSource* netdev = nullptr;
 };
 
 struct Discovery {
   sysfs::Inventory inventory;
   std::vector<std::string> warnings;  // problems that did not stop discovery (each names its file)
+  // What the netdev family offered (all false when it was not asked or could not be).
+  netlink::NetdevFeatures netdev;
   // Set by the daemon's DiscoveryCache to a new number whenever what it holds changes, so equal
   // non-zero versions are equal contents without comparing thousands of IRQs and queues per cycle.
   std::uint64_t version = 0;
   bool operator==(const Discovery& o) const {
     if (version != 0 && version == o.version) return true;
-    return inventory == o.inventory && warnings == o.warnings;
+    return inventory == o.inventory && warnings == o.warnings && netdev == o.netdev;
   }
 };
 
