@@ -30,11 +30,15 @@
 
 #include "netlink/links.hpp"
 #include "netlink/netdev_queues.hpp"
+#include "tests/integration/netdev_pretend.hpp"
 #include "tests/integration/netns.hpp"
 
 namespace irqd::netlink {
 namespace {
 
+using irqd::testing::kernel_at_least;
+using irqd::testing::kernel_options;
+using irqd::testing::enable_gro;
 using irqd::testing::NetNs;
 
 // Names chosen not to be abbreviations of `ip link` keywords.
@@ -48,16 +52,6 @@ ino_t current_netns() {
   struct stat st {};
   if (stat("/proc/thread-self/ns/net", &st) != 0) return 0;
   return st.st_ino;
-}
-
-// queue-get / napi-get appeared in Linux 6.8; older kernels legitimately return nullopt.
-bool kernel_at_least(int major, int minor) {
-  utsname u{};
-  if (uname(&u) != 0) return false;
-  int maj = 0;
-  int min = 0;
-  if (std::sscanf(u.release, "%d.%d", &maj, &min) != 2) return false;
-  return maj > major || (maj == major && min >= minor);
 }
 
 constexpr int kCmdQueueGet = 10;  // NETDEV_CMD_QUEUE_GET
@@ -83,40 +77,11 @@ std::optional<std::set<int>> genl_netdev_commands() {
   return ids;
 }
 
-// IRQD_TEST_NETDEV=no-family or no-queue-get runs these tests as on a kernel without the netdev
-// family (before 6.2) or without queue-get (before 6.8): the netlink layer is made to meet those
-// answers, so CI on a new kernel runs the old kernels' branches too (meson test netlink_pre_6_2,
-// netlink_pre_6_8). Unset: the kernel as it is.
-NetdevOptions kernel_options() {
-  const char* pretend = std::getenv("IRQD_TEST_NETDEV");
-  if (pretend == nullptr || *pretend == '\0') return {};
-  if (std::string(pretend) == "no-family") return {.family = "irqd-absent"};
-  if (std::string(pretend) == "no-queue-get") return {.without_queue_get = true, .without_napi_get = true};
-  throw std::invalid_argument(std::string("IRQD_TEST_NETDEV: expected no-family or no-queue-get, not ") + pretend);
-}
-
 // What the kernel (as kernel_options() presents it) offers, by irqd's own probe; the probe itself
 // is checked against genl by ProbeAgreesWithTheKernel.
 NetdevSupport kernel_support() {
   static const NetdevSupport support = probe_netdev(kernel_options());
   return support;
-}
-
-// GRO on via the legacy ETHTOOL_SGRO ioctl (no ethtool binary needed). On veth that makes the
-// driver create one NAPI per RX queue. Must run inside the namespace.
-void enable_gro(const std::string& ifname) {
-  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  ethtool_value value{};
-  value.cmd = ETHTOOL_SGRO;
-  value.data = 1;
-  ifreq ifr{};
-  ifname.copy(ifr.ifr_name, IFNAMSIZ - 1);
-  ifr.ifr_data = reinterpret_cast<char*>(&value);
-  const int rc = ioctl(fd, SIOCETHTOOL, &ifr);
-  const int saved = errno;
-  close(fd);
-  ASSERT_EQ(rc, 0) << "ETHTOOL_SGRO on " << ifname << ": " << std::strerror(saved);
 }
 
 class NetlinkNs : public ::testing::Test {

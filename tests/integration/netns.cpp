@@ -2,6 +2,11 @@
 #include "tests/integration/netns.hpp"
 
 #include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -151,5 +156,21 @@ const std::string* netns_unavailable_reason() {
   }();
   return reason ? &*reason : nullptr;
 }
+
+void enable_gro(const std::string& ifname) {
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  ethtool_value value{};
+  value.cmd = ETHTOOL_SGRO;
+  value.data = 1;
+  ifreq ifr{};
+  ifname.copy(ifr.ifr_name, IFNAMSIZ - 1);
+  ifr.ifr_data = reinterpret_cast<char*>(&value);
+  const int rc = ioctl(fd, SIOCETHTOOL, &ifr);
+  const int saved = errno;
+  close(fd);
+  ASSERT_EQ(rc, 0) << "ETHTOOL_SGRO on " << ifname << ": " << std::strerror(saved);
+}
+
 
 }  // namespace irqd::testing

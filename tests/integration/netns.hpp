@@ -78,6 +78,10 @@ class NetNs {
   std::string name_;
 };
 
+// GRO on via the legacy ETHTOOL_SGRO ioctl (no ethtool binary needed). On veth that makes the
+// driver create one NAPI per RX queue. Must run inside the namespace (a NetNs::Entered guard).
+void enable_gro(const std::string& ifname);
+
 // Checked once per process: a trial namespace per test would only slow the suite down.
 // nullptr when namespaces are usable, else why not.
 const std::string* netns_unavailable_reason();
