@@ -27,6 +27,14 @@ T read_at(Bytes buf, std::size_t offset) {
   return v;
 }
 
+// A negative errno as the kernel sends it (-1 .. -4095, MAX_ERRNO) made positive; 0 for none.
+// Anything else cannot come from a kernel (and INT_MIN could not even be negated).
+int errno_of(int raw) {
+  if (raw == 0) return 0;
+  if (raw < -4095 || raw > 0) throw NetlinkError(fmt::format("netlink: malformed reply, error code {}", raw));
+  return -raw;
+}
+
 // The NLMSGERR_ATTR_MSG text among the TLVs at the end of an error or done message.
 std::string ext_ack_text(Bytes tlvs) {
   try {
@@ -42,8 +50,7 @@ std::string ext_ack_text(Bytes tlvs) {
 // socket asked for NETLINK_CAP_ACK or the kernel capped it), then the TLVs when NLM_F_ACK_TLVS.
 void read_error(Bytes msg, std::uint16_t flags, ReplyEnd& end) {
   if (msg.size() < kHdrLen + sizeof(nlmsgerr)) throw NetlinkError("netlink: malformed reply, error message cut short");
-  const int error = read_at<int>(msg, kHdrLen);
-  end.error = error < 0 ? -error : 0;
+  end.error = errno_of(read_at<int>(msg, kHdrLen));
   if ((flags & NLM_F_ACK_TLVS) == 0) return;
   std::size_t offset = kHdrLen + sizeof(nlmsgerr);
   if ((flags & NLM_F_CAPPED) == 0) {
@@ -58,8 +65,9 @@ void read_error(Bytes msg, std::uint16_t flags, ReplyEnd& end) {
 // NLMSG_DONE: a dump that failed in the kernel after it started reports its errno here.
 void read_done(Bytes msg, std::uint16_t flags, ReplyEnd& end) {
   if (msg.size() < kHdrLen + sizeof(int)) return;  // an old-style empty DONE
+  // A dump's DONE carries 0 (or, from old kernels, the length of nothing); negative is an errno.
   const int error = read_at<int>(msg, kHdrLen);
-  if (error < 0) end.error = -error;
+  if (error < 0) end.error = errno_of(error);
   const std::size_t offset = align4(kHdrLen + sizeof(int));
   if ((flags & NLM_F_ACK_TLVS) != 0 && offset < msg.size()) end.ext_ack = ext_ack_text(msg.subspan(offset));
 }

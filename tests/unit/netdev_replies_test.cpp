@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,19 @@ TEST(NetdevReplies, MalformedFramingThrows) {
     } catch (const NetlinkError&) {
     }
   }
+}
+
+TEST(NetdevReplies, AnErrnoNoKernelSendsIsMalformed) {
+  // napi-set-error's NLMSG_ERROR with its errno (after the 16-byte header) edited: INT_MIN (the
+  // fuzzer's find: it cannot be negated) and a positive value are both refused.
+  auto bytes = reply_file("napi-set-error", "napi-set");
+  for (std::uint32_t raw : {0x80000000U, 5U}) {
+    std::memcpy(bytes.data() + 16, &raw, sizeof(raw));
+    EXPECT_THROW(parse_ack_reply(bytes, "napi-set"), NetlinkError) << raw;
+  }
+  const std::uint32_t ack = 0;
+  std::memcpy(bytes.data() + 16, &ack, sizeof(ack));
+  EXPECT_NO_THROW(parse_ack_reply(bytes, "napi-set"));
 }
 
 TEST(NetdevReplies, AReplyOfAnotherCommandIsRefused) {
