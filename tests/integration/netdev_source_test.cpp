@@ -113,9 +113,9 @@ TEST_F(NetdevSourceNs, ThreadedNapisShowTheirKthreads) {
     }
   }
   ns_->run_checked(std::string("echo 0 > /sys/class/net/") + kA + "/threaded");
-  const auto now1 = napis_of_a();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now1.has_value());
-  for (const auto& n : *now1) EXPECT_EQ(n.pid, -1) << n.id;
+  const auto napis_after = napis_of_a();
+  ASSERT_TRUE(napis_after.has_value());
+  for (const auto& n : *napis_after) EXPECT_EQ(n.pid, -1) << n.id;
 }
 
 TEST_F(NetdevSourceNs, SetNapiParametersReadBack) {
@@ -144,9 +144,9 @@ TEST_F(NetdevSourceNs, SetNapiParametersReadBack) {
     auto in = ns_->enter();
     src->set_napi(id, s);
   }
-  const auto now2 = napis_of_a();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now2.has_value());
-  for (const auto& n : *now2) {
+  const auto napis_after = napis_of_a();
+  ASSERT_TRUE(napis_after.has_value());
+  for (const auto& n : *napis_after) {
     SCOPED_TRACE(n.id);
     EXPECT_EQ(n.defer_hard_irqs, n.id == id ? 2U : 0U);
     EXPECT_EQ(n.gro_flush_timeout, n.id == id ? 20000U : 0U);
@@ -169,9 +169,9 @@ TEST_F(NetdevSourceNs, PerNapiThreaded) {
     return;
   }
   src->set_napi(id, {.threaded = true});
-  const auto now3 = src->napis();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now3.has_value());
-  for (const auto& n : *now3) {
+  const auto napis_after = src->napis();
+  ASSERT_TRUE(napis_after.has_value());
+  for (const auto& n : *napis_after) {
     if (n.ifindex != ifindex_) continue;
     SCOPED_TRACE(n.id);
     EXPECT_EQ(n.threaded, n.id == id);
@@ -183,9 +183,9 @@ TEST_F(NetdevSourceNs, PerNapiThreaded) {
     }
   }
   src->set_napi(id, {.threaded = false});
-  const auto now4 = src->napis();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now4.has_value());
-  for (const auto& n : *now4)
+  const auto napis_unset = src->napis();
+  ASSERT_TRUE(napis_unset.has_value());
+  for (const auto& n : *napis_unset)
     if (n.id == id) {
       EXPECT_EQ(n.pid, -1);
     }

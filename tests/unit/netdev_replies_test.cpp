@@ -131,9 +131,9 @@ TEST(RecordedNetdevSource, NapiSetValuesReadBack) {
   EXPECT_NO_THROW(source.set_napi(978, s));
   ASSERT_EQ(source.napi_sets().size(), 1U);
   EXPECT_EQ(source.napi_sets()[0].first, 978);
-  const auto now1 = source.napis();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now1.has_value());
-  for (const auto& n : *now1) {
+  const auto napis_after = source.napis();
+  ASSERT_TRUE(napis_after.has_value());
+  for (const auto& n : *napis_after) {
     if (n.id != 978) {
       EXPECT_EQ(n.threaded, true);
       continue;
@@ -239,9 +239,9 @@ TEST(RecordedNetdevSource, Pre69HasNoQstatsNorNapiParameters) {
   EXPECT_TRUE(f.queue_get && f.napi_get);
   EXPECT_FALSE(f.qstats_get || f.napi_set || f.napi_irq_suspend_timeout || f.napi_threaded);
   EXPECT_FALSE(source.queue_stats().has_value());
-  const auto now2 = source.napis();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now2.has_value());
-  for (const auto& n : *now2) {
+  const auto napis_after = source.napis();
+  ASSERT_TRUE(napis_after.has_value());
+  for (const auto& n : *napis_after) {
     EXPECT_FALSE(n.defer_hard_irqs || n.gro_flush_timeout || n.irq_suspend_timeout || n.threaded) << n.id;
   }
   // pid is 6.8's: still there for the threaded NAPIs.
@@ -267,9 +267,9 @@ TEST(RecordedNetdevSource, Pre617HasNoPerNapiThreaded) {
   const auto f = source.features();
   EXPECT_TRUE(f.napi_set && f.napi_irq_suspend_timeout);
   EXPECT_FALSE(f.napi_threaded);
-  const auto now3 = source.napis();  // a local: range-for over *temporary would dangle
-  ASSERT_TRUE(now3.has_value());
-  for (const auto& n : *now3) {
+  const auto napis_after = source.napis();
+  ASSERT_TRUE(napis_after.has_value());
+  for (const auto& n : *napis_after) {
     EXPECT_FALSE(n.threaded.has_value());
     EXPECT_TRUE(n.defer_hard_irqs.has_value());
   }
