@@ -21,6 +21,7 @@ struct QueueIrq {
   bool rx = true;      // false: a TX queue
   int napi_id = -1;    // -1 when the queue has no NAPI instance
   int irq = -1;        // -1 when the NAPI (or queue) has no IRQ the kernel knows of
+  bool operator==(const QueueIrq&) const = default;
 };
 
 // What the running kernel's netdev family offers, from the generic netlink controller.

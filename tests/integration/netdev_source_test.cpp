@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "netlink/kernel_netdev_source.hpp"
+#include "netlink/recorded_netdev_source.hpp"
 #include "tests/integration/netdev_pretend.hpp"
 #include "tests/integration/netns.hpp"
 
@@ -221,6 +223,33 @@ TEST_F(NetdevSourceNs, VethHasNoQueueStats) {
   }
   ASSERT_TRUE(stats.has_value());
   for (const auto& s : *stats) EXPECT_NE(s.ifindex, ifindex_) << "veth reports no per-queue stats";
+}
+
+// What the kernel answered, recorded (as netdev_capture does) and replayed, is the same answer.
+TEST_F(NetdevSourceNs, RecordedRepliesReplayAsTheKernelAnswered) {
+  ns_->run_checked(std::string("echo 1 > /sys/class/net/") + kA + "/threaded");
+  std::map<std::string, std::vector<std::byte>> replies;
+  const auto recorder = [&replies](std::string_view name, Bytes reply) {
+    replies[std::string(name)].assign(reply.begin(), reply.end());
+  };
+  NetdevFeatures features;
+  std::optional<std::vector<QueueIrq>> queues;
+  std::optional<std::vector<NapiInfo>> napis;
+  std::optional<std::vector<QueueStats>> stats;
+  {
+    auto in = ns_->enter();
+    KernelNetdevSource kernel(kernel_options(), recorder);
+    features = kernel.features();
+    queues = kernel.queues();
+    napis = kernel.napis();
+    stats = kernel.queue_stats();
+  }
+  EXPECT_EQ(replies.count("family"), 1U);
+  RecordedNetdevSource replay(replies, kernel_options());
+  EXPECT_EQ(replay.features(), features);
+  EXPECT_EQ(replay.queues(), queues);
+  EXPECT_EQ(replay.napis(), napis);
+  EXPECT_EQ(replay.queue_stats(), stats);
 }
 
 // Read-only: the host's own devices, dumped, never set.
