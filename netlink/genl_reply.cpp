@@ -110,14 +110,14 @@ ReplyEnd walk_reply(Bytes buf, const std::function<void(const GenlMessage&)>& on
   return end;
 }
 
-bool reply_complete(Bytes buf) {
+bool reply_complete(Bytes buf, bool dump) {
   std::size_t pos = 0;
   while (pos < buf.size()) {
     if (buf.size() - pos < kHdrLen) return true;
     const auto hdr = read_at<nlmsghdr>(buf, pos);
     if (hdr.nlmsg_len < kHdrLen || hdr.nlmsg_len > buf.size() - pos) return true;
     if (hdr.nlmsg_type == NLMSG_ERROR || hdr.nlmsg_type == NLMSG_DONE) return true;
-    if (hdr.nlmsg_type >= NLMSG_MIN_TYPE && (hdr.nlmsg_flags & NLM_F_MULTI) == 0) return true;
+    if (!dump && hdr.nlmsg_type >= NLMSG_MIN_TYPE && (hdr.nlmsg_flags & NLM_F_MULTI) == 0) return true;
     pos += align4(hdr.nlmsg_len);
   }
   return false;

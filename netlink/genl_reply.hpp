@@ -53,10 +53,10 @@ struct ReplyEnd {
 // header cut short, a length beyond the buffer, a data message without its genl header.
 ReplyEnd walk_reply(Bytes buf, const std::function<void(const GenlMessage&)>& on_message);
 
-// Whether `buf` holds a complete reply: ends with NLMSG_DONE or NLMSG_ERROR, or holds a data
-// message without NLM_F_MULTI (the answer to a plain request). Broken framing counts as complete
-// (walk_reply then says why).
-bool reply_complete(Bytes buf);
+// Whether `buf` holds a complete reply: a dump's ends with NLMSG_DONE or NLMSG_ERROR (its data
+// messages need not carry NLM_F_MULTI: netdev's do not), a plain request's with its first data
+// message or NLMSG_ERROR. Broken framing counts as complete (walk_reply then says why).
+bool reply_complete(Bytes buf, bool dump);
 
 // Throws KernelError ("<what>: <strerror> (<ext-ack>)") when the reply ended in an error.
 void throw_if_error(const ReplyEnd& end, const std::string& what);

@@ -94,7 +94,9 @@ std::vector<std::byte> GenlSocket::request(int family, std::uint8_t cmd, std::ui
       }
       pos += align4(hdr.nlmsg_len);
     }
-    if (reply.size() > start && reply_complete(Bytes(reply).subspan(start))) return reply;
+    if (reply.size() > start && reply_complete(Bytes(reply).subspan(start), (flags & NLM_F_DUMP) == NLM_F_DUMP)) {
+      return reply;
+    }
     if (reply.size() > kMaxReply) throw NetlinkError("netlink: a reply longer than 64 MiB, giving up");
   }
 }

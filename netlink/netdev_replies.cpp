@@ -31,6 +31,9 @@ std::vector<T> parse_dump(Bytes reply, std::uint8_t cmd, const char* what, F one
     throw NetlinkError(fmt::format("{} dump: {}", what, e.what()));  // say which reply
   }
   throw_if_error(end, fmt::format("{} dump failed", what));
+  // A dump always closes with NLMSG_DONE: without it the reply was cut short, and the objects
+  // after the cut are missing, not absent.
+  if (!end.ended) throw NetlinkError(fmt::format("{} dump: malformed reply, no NLMSG_DONE (cut short)", what));
   return out;
 }
 

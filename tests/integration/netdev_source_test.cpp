@@ -225,6 +225,28 @@ TEST_F(NetdevSourceNs, VethHasNoQueueStats) {
   for (const auto& s : *stats) EXPECT_NE(s.ifindex, ifindex_) << "veth reports no per-queue stats";
 }
 
+// A dump longer than one datagram (~16 KiB here): netdev's dump messages carry no NLM_F_MULTI,
+// so only NLMSG_DONE may end the reply. 2 x 2 x 256 queues are about 90 KiB.
+TEST(NetdevSourceLongDump, EveryQueueOfAManyQueueDevice) {
+  IRQD_REQUIRE_NETNS();
+  NetNs ns;
+  ns.add_veth("irqdla", "irqdlb", 256, 256);
+  auto in = ns.enter();
+  KernelNetdevSource src(kernel_options());
+  const auto queues = src.queues();
+  if (!kernel_features().queue_get) {
+    EXPECT_FALSE(queues.has_value());
+    return;
+  }
+  ASSERT_TRUE(queues.has_value());
+  const int a = static_cast<int>(if_nametoindex("irqdla"));
+  const int b = static_cast<int>(if_nametoindex("irqdlb"));
+  EXPECT_EQ(std::count_if(queues->begin(), queues->end(), [a, b](const QueueIrq& q) { return q.ifindex == a || q.ifindex == b; }),
+            1024);
+  // The socket is left clean: a second dump on it works (an unfinished one answers EBUSY).
+  EXPECT_EQ(src.queues()->size(), queues->size());
+}
+
 // What the kernel answered, recorded (as netdev_capture does) and replayed, is the same answer.
 TEST_F(NetdevSourceNs, RecordedRepliesReplayAsTheKernelAnswered) {
   ns_->run_checked(std::string("echo 1 > /sys/class/net/") + kA + "/threaded");

@@ -66,6 +66,13 @@ TEST(NetdevReplies, MalformedFramingThrows) {
   }
 }
 
+TEST(NetdevReplies, ADumpWithoutDoneWasCutShort) {
+  auto bytes = reply_file("veth-gro", "queue-get");
+  ASSERT_EQ(parse_queue_reply(bytes).size(), 18U);
+  bytes.resize(bytes.size() - 20);  // the closing NLMSG_DONE (16-byte header + int)
+  EXPECT_THROW(parse_queue_reply(bytes), NetlinkError);
+}
+
 TEST(NetdevReplies, AnErrnoNoKernelSendsIsMalformed) {
   // napi-set-error's NLMSG_ERROR with its errno (after the 16-byte header) edited: INT_MIN (the
   // fuzzer's find: it cannot be negated) and a positive value are both refused.
