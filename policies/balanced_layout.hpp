@@ -93,7 +93,8 @@ class Loads {
 };
 
 // Step 5 of the plan (balanced.cpp): lowers the busiest CPU by single moves and, where no single
-// move helps, by swaps, while it is above `trigger`, down to `goal`. Each move must lower the
+// move helps, by swaps, once it is above the lower bound + `margin`, down to the goal (well inside
+// the margin); on the first measured load, once it is above the goal. Each move must lower the
 // busiest CPU by more than `min_gain`. Returns the notes to add (why it stopped above the goal).
 struct Search {
   const topology::Machine& machine;
@@ -105,6 +106,10 @@ struct Search {
   std::vector<double>& pinned;  // by CPU
   double lb = 0.0;              // the lower bound (raised when a lone IRQ proves it higher)
   int moves = 0;                // moves made so far in this plan (a swap is two)
+  // The first measured load (LoadInfo::first): the layout found was not balanced on this run's
+  // measurements, so the dead band (which keeps a balanced layout from being disturbed by noise)
+  // does not protect it.
+  bool first = false;
 };
 std::vector<std::string> balance(Search& s, double margin);
 
