@@ -64,6 +64,11 @@ struct Item {
 class Loads {
  public:
   Loads(const topology::Machine& m, int size);
+  // The per-CPU lists go back to a per-thread pool: a plan every cycle reuses their memory
+  // instead of allocating one list per CPU again (nothing of their contents is kept).
+  ~Loads();
+  Loads(const Loads&) = delete;
+  Loads& operator=(const Loads&) = delete;
 
   double cpu(int c) const { return cpu_[ix(c)]; }
   int count(int c) const { return static_cast<int>(on_[ix(c)].size()); }  // placed IRQs on c

@@ -30,10 +30,21 @@ constexpr double kMinGain = 1e-4;
 constexpr double kGoalShare = 0.4;
 }  // namespace
 
+namespace {
+thread_local std::vector<std::vector<std::size_t>> on_pool;
+}  // namespace
+
 Loads::Loads(const topology::Machine& m, int size)
-    : cpu_(ix(size), 0.0), core_of_(ix(size), -1), core_(m.cores.size(), 0.0), core_count_(m.cores.size(), 0), on_(ix(size)) {
+    : cpu_(ix(size), 0.0), core_of_(ix(size), -1), core_(m.cores.size(), 0.0), core_count_(m.cores.size(), 0) {
+  on_.swap(on_pool);
+  for (auto& v : on_) v.clear();
+  on_.resize(ix(size));
   for (int c = 0; c < size; ++c)
     if (const auto* pu = m.pu(c); pu && pu->core >= 0 && ix(pu->core) < m.cores.size()) core_of_[ix(c)] = pu->core;
+}
+
+Loads::~Loads() {
+  if (on_.size() >= on_pool.size()) on_pool.swap(on_);
 }
 
 void Loads::add(int c, double cost, int n) {

@@ -98,6 +98,28 @@ const Row kRows[] = {
        return m;
      },
      zipf72},
+    // The same two with per-queue packet counters (qstats-get): the load is charged by packets.
+    {"d_Costs1_2_8usQstats", Kind::kSteady,
+     [](int s) {
+       auto m = machine72(s, 0.1 * kInterval);
+       const double us[] = {1e-6, 8e-6, 2e-6, 8e-6};
+       for (std::size_t n = 0; n < 4; ++n) m.nics[n].cost_per_interrupt = us[n];
+       m.qstats = true;
+       return m;
+     },
+     zipf72},
+    {"d_Costs1_2_8usNapiQstats", Kind::kSteady,
+     [](int s) {
+       auto m = machine72(s, 0.1 * kInterval);
+       const double us[] = {1e-6, 8e-6, 2e-6, 8e-6};
+       for (std::size_t n = 0; n < 4; ++n) {
+         m.nics[n].cost_per_interrupt = us[n];
+         m.nics[n].napi_batching = true;
+       }
+       m.qstats = true;
+       return m;
+     },
+     zipf72},
     {"e_PeriodIsInterval", Kind::kSteady, [](int s) { return machine72(s, 0.1 * kInterval); },
      [](int s) {
        auto l = zipf72(s);

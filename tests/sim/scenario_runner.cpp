@@ -1,6 +1,8 @@
 // Scenario runner: virtual clock, the cycle loop, restarts, the numbers each cycle is judged by.
 #include "tests/sim/scenario_runner.hpp"
 
+#include "tests/sim/sim_netdev.hpp"
+
 #include <time.h>
 
 #include <algorithm>
@@ -46,6 +48,8 @@ ScenarioRunner::ScenarioRunner(SimSpec spec, LoadSpec load, config::Config cfg, 
         std::chrono::duration<double>(3600.0 + sim_.now())));
   };
   cfg_.run_dir = (sim_.root() / "run/irqd").string();
+  // Per-queue counters where the NICs have them (SimSpec::qstats); the daemon asks either way.
+  opts_.netdev = std::make_shared<SimNetdev>(sim_);
   first_cycle();
 }
 
