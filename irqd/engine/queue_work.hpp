@@ -9,8 +9,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <tuple>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -30,8 +29,11 @@ class QueueWork {
   void reset() { prev_.clear(); }
 
  private:
-  using Key = std::tuple<int, int, bool>;  // ifindex, queue, rx
-  std::map<Key, std::uint64_t> prev_;
+  // (ifindex, queue, rx) packed, with its packet counter; sorted by key. Two buffers, swapped
+  // each call: a cycle allocates nothing once they have grown.
+  using Entry = std::pair<std::uint64_t, std::uint64_t>;
+  static std::uint64_t key(int ifindex, int queue, bool rx);
+  std::vector<Entry> prev_, now_;
 };
 
 }  // namespace irqd
