@@ -16,8 +16,9 @@
 //  4. The first measured load (LoadInfo::first) may re-plan once, deliberately: when the layout
 //     found is above the margin, every IRQ not cooling down is placed again, costliest first, on
 //     its current CPU when that still fits under the goal, else on the least-loaded CPU (sticky
-//     LPT: near LPT's quality with a fraction of its moves). A restarted daemon whose layout is
-//     within the margin writes nothing.
+//     LPT: near LPT's quality with a fraction of its moves). Inside the margin, step 5 takes it to
+//     the goal all the same (the first load's layout was not balanced on measured costs): a
+//     restarted daemon whose layout is within the goal writes nothing.
 //  5. Balance (balanced_search.cpp): only when the busiest CPU exceeds the lower bound by more than
 //     balance.margin, moves off the busiest CPU, or swaps where no single move helps, down to well
 //     inside the margin; at most balance.max_moves, never an IRQ in its cooldown, never back to
@@ -454,7 +455,7 @@ Plan Balanced::plan(const PlanInput& in) const {
 
   // 5. Balance.
   if (load.measured) {
-    Search search{m, bal, groups, items, loads, considered_cpus, pinned, lb, moves};
+    Search search{m, bal, groups, items, loads, considered_cpus, pinned, lb, moves, load.first};
     for (auto& note : balance(search, bal.margin)) plan.notes.push_back(std::move(note));
     lb = search.lb;
   } else {

@@ -64,6 +64,11 @@ struct Item {
 class Loads {
  public:
   Loads(const topology::Machine& m, int size);
+  // The per-CPU lists go back to a per-thread pool: a plan every cycle reuses their memory
+  // instead of allocating one list per CPU again (nothing of their contents is kept).
+  ~Loads();
+  Loads(const Loads&) = delete;
+  Loads& operator=(const Loads&) = delete;
 
   double cpu(int c) const { return cpu_[ix(c)]; }
   int count(int c) const { return static_cast<int>(on_[ix(c)].size()); }  // placed IRQs on c
@@ -93,7 +98,8 @@ class Loads {
 };
 
 // Step 5 of the plan (balanced.cpp): lowers the busiest CPU by single moves and, where no single
-// move helps, by swaps, while it is above `trigger`, down to `goal`. Each move must lower the
+// move helps, by swaps, once it is above the lower bound + `margin`, down to the goal (well inside
+// the margin); on the first measured load, once it is above the goal. Each move must lower the
 // busiest CPU by more than `min_gain`. Returns the notes to add (why it stopped above the goal).
 struct Search {
   const topology::Machine& machine;
@@ -105,6 +111,10 @@ struct Search {
   std::vector<double>& pinned;  // by CPU
   double lb = 0.0;              // the lower bound (raised when a lone IRQ proves it higher)
   int moves = 0;                // moves made so far in this plan (a swap is two)
+  // The first measured load (LoadInfo::first): the layout found was not balanced on this run's
+  // measurements, so the dead band (which keeps a balanced layout from being disturbed by noise)
+  // does not protect it.
+  bool first = false;
 };
 std::vector<std::string> balance(Search& s, double margin);
 

@@ -8,9 +8,18 @@
 
 namespace irqd::policies {
 
+// The signal an IRQ's cost was measured with in the last interval, most trusted first.
+enum class LoadSource {
+  kPackets,   // its queues' packet counters (netdev qstats): softirq time by packets
+  kLearned,   // interrupts weighted by a learned cost per interrupt (measured alone, or its NIC's fit)
+  kCounts,    // bare interrupt counts at its CPU's average cost per interrupt
+};
+const char* to_string(LoadSource s);  // "packets", "learned-cost", "interrupts"
+
 struct IrqLoad {
   double cost = 0.0;  // CPU seconds per second spent on this IRQ (hard + soft IRQ time), EWMA
   double rate = 0.0;  // interrupts per second, EWMA
+  LoadSource source = LoadSource::kCounts;
 };
 
 // What the daemon moved, and when: its cooldowns.

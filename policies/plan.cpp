@@ -7,6 +7,19 @@
 
 namespace irqd::policies {
 
+const char* to_string(LoadSource s) {
+  switch (s) {
+    case LoadSource::kPackets:
+      return "packets";
+    case LoadSource::kLearned:
+      return "learned-cost";
+    case LoadSource::kCounts:
+      break;
+  }
+  return "interrupts";
+}
+
+
 const IrqPlacement* Plan::irq(int n) const {
   auto it = std::lower_bound(irqs.begin(), irqs.end(), n,
                              [](const IrqPlacement& p, int v) { return p.irq < v; });

@@ -59,6 +59,31 @@ std::string Daemon::reload() {
   return error;
 }
 
+std::unordered_map<int, double> Daemon::queue_packets() {
+  if (!opts_.netdev || (qstats_ && !*qstats_)) return {};
+  const auto disc = discovery_.shared();
+  try {
+    if (!qstats_) {
+      qstats_ = opts_.netdev->features().qstats_get;
+      if (!*qstats_) {
+        spdlog::info("netdev genetlink: no per-queue counters (qstats-get, Linux 6.9+): IRQ loads come from "
+                     "interrupt counts weighted by learned costs per interrupt");
+        return {};
+      }
+    }
+    auto stats = opts_.netdev->queue_stats();
+    if (!stats || !disc) {
+      queue_work_.reset();
+      return {};
+    }
+    return queue_work_.update(disc->inventory, *stats);
+  } catch (const std::exception& e) {
+    spdlog::warn("netdev genetlink: per-queue counters could not be read ({}); this cycle measures interrupts", e.what());
+    queue_work_.reset();
+    return {};
+  }
+}
+
 ApplyResult Daemon::cycle() {
   auto start = std::chrono::steady_clock::now();
   load_originals();
@@ -79,6 +104,7 @@ ApplyResult Daemon::cycle() {
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
                        ? 0.0
                        : std::chrono::duration<double>(now - last_sample_).count();
+  sampler_.set_work(queue_packets());
   bool have_load = sampler_.sample(sample_root, seconds);
   // The first load measured since start lets a load-aware policy re-plan once (LoadInfo::first).
   sampler_.set_first_load(have_load && !had_load_);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.hpp"
@@ -20,6 +21,7 @@
 #include "irqd/engine/engine.hpp"
 #include "irqd/daemon/event_loop.hpp"
 #include "irqd/engine/originals.hpp"
+#include "irqd/engine/queue_work.hpp"
 #include "irqd/engine/sampler.hpp"
 
 namespace irqd {
@@ -34,6 +36,9 @@ struct DaemonOptions {
   // A machine model already loaded (at start, for the configuration check); null: loaded at the
   // first cycle.
   std::shared_ptr<const topology::Machine> machine;
+  // Where per-queue packet counters come from (netdev qstats-get): the kernel's netdev family, or a
+  // simulated machine's. Null: none (the load is measured from interrupts alone).
+  std::shared_ptr<netlink::NetdevSource> netdev;
 };
 
 // What the last cycle did, for status queries, STATUS= lines and the CycleCompleted signal.
@@ -125,6 +130,8 @@ class Daemon {
   const policies::LoadInfo& load() const { return sampler_.load(); }
   // The load the next plan would use: null until the sampler has a delta (the first cycle plans
   // without load), so a dry run of "now" plans exactly as the daemon's next cycle would.
+  // The packets of each NIC IRQ since the last cycle, from opts_.netdev; empty when it has none.
+  std::unordered_map<int, double> queue_packets();
   const policies::LoadInfo* plan_load() const { return have_load_ ? &sampler_.load() : nullptr; }
 
  private:
@@ -151,6 +158,9 @@ class Daemon {
   std::shared_ptr<const topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
+  QueueWork queue_work_;
+  // Whether opts_.netdev has per-queue counters (asked once); why not, logged once.
+  std::optional<bool> qstats_;
   policies::MoveHistory moves_;  // the daemon's cooldowns: updated after each apply, read by plans
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta

@@ -177,14 +177,18 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
   int max_cpu = -1;
   for (const auto& c : stat.cpus) max_cpu = std::max(max_cpu, c.cpu);
   col_seconds_.assign(ncols, -1.0);
+  col_hard_.assign(ncols, 0.0);
   for (const auto& c : stat.cpus) {
     const std::uint64_t t = c.irq + c.softirq;
     const auto cpu = static_cast<std::size_t>(c.cpu);
     if (cpu < prev_ticks_.size() && prev_ticks_[cpu] != kNoTicks && t >= prev_ticks_[cpu]) {
       auto col = std::lower_bound(now.cpus.begin(), now.cpus.end(), c.cpu);
-      if (col != now.cpus.end() && *col == c.cpu)
-        col_seconds_[static_cast<std::size_t>(col - now.cpus.begin())] =
-            static_cast<double>(t - prev_ticks_[cpu]) / user_hz_;
+      if (col != now.cpus.end() && *col == c.cpu) {
+        const auto k = static_cast<std::size_t>(col - now.cpus.begin());
+        col_seconds_[k] = static_cast<double>(t - prev_ticks_[cpu]) / user_hz_;
+        if (cpu < prev_hard_.size() && c.irq >= prev_hard_[cpu])
+          col_hard_[k] = std::min(col_seconds_[k], static_cast<double>(c.irq - prev_hard_[cpu]) / user_hz_);
+      }
     }
   }
 
@@ -221,10 +225,28 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
   const std::size_t ngroups = have_delta && ngroups_ <= CostModel::kMaxGroups ? ngroups_ : 0;
   col_total_.assign(ncols, 0);
   col_group_.assign(ncols * ngroups, 0.0);
+  row_fired_.assign(rows_.size(), 0);
   each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
     col_total_[c] += d;
+    row_fired_[i] += d;
     if (ngroups > 0 && group_[i] >= 0) col_group_[c * ngroups + static_cast<std::size_t>(group_[i])] += static_cast<double>(d);
   });
+  // Packets per interrupt of each IRQ whose queues reported their work (set_work()); -1: none.
+  // A column where every IRQ that fired has it splits its time by work, not by interrupts.
+  const bool with_work = have_delta && !work_.empty();
+  row_ppi_.assign(rows_.size(), -1.0);
+  col_by_work_.assign(ncols, with_work ? 1 : 0);
+  if (with_work) {
+    for (std::size_t i = 0; i < rows_.size(); ++i)
+      if (auto w = work_.find(now.rows[rows_[i]].irq); w != work_.end() && row_fired_[i] > 0)
+        row_ppi_[i] = w->second / static_cast<double>(row_fired_[i]);
+    work_deltas_.clear();
+    each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
+      if (row_ppi_[i] < 0) col_by_work_[c] = 0;
+      else work_deltas_.push_back({i, c, static_cast<double>(d) * row_ppi_[i]});
+    });
+    split_by_work(ncols, ngroups);
+  }
   // Each group's cost per interrupt from every CPU's equation; an IRQ measured alone on its CPU
   // has its own, exact one.
   if (ngroups > 0) {
@@ -261,12 +283,16 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       if (weighted > 0) col_scale_[c] = col_seconds_[c] / weighted;
     }
     row_cost_.assign(rows_.size(), 0.0);
-    row_fired_.assign(rows_.size(), 0);
     row_alone_.assign(rows_.size(), 1);
+    row_by_work_.assign(rows_.size(), 1);
     each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
-      row_fired_[i] += d;
-      const double w = weight(i);
-      row_cost_[i] += col_scale_[c] * (w > 0 ? w : col_ratio_[c]) * static_cast<double>(d);
+      if (col_by_work_[c]) {
+        row_cost_[i] += work_share(i, c, d);
+      } else {
+        row_by_work_[i] = 0;
+        const double w = weight(i);
+        row_cost_[i] += col_scale_[c] * (w > 0 ? w : col_ratio_[c]) * static_cast<double>(d);
+      }
       if (d != col_total_[c]) row_alone_[i] = 0;
       FiredOn& on = fired_[i];
       if (on.ncpus++ == 0) on.first_cpu = now.cpus[c];
@@ -274,7 +300,7 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     // An IRQ that fired alone on its CPUs was charged exactly: its own cost per interrupt, which
     // then wins over its group's (NAPI makes a busy queue's interrupts dearer than an idle one's).
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-      if (!row_alone_[i] || row_fired_[i] < kMinLearnInterrupts || !(row_cost_[i] > 0)) continue;
+      if (!row_alone_[i] || row_fired_[i] < kMinLearnInterrupts || !(row_cost_[i] > 0) || row_ppi_[i] >= 0) continue;
       const double seen = row_cost_[i] / static_cast<double>(row_fired_[i]);
       weight_[i] = weight_[i] > 0 ? alpha_ * seen + (1 - alpha_) * weight_[i] : seen;
     }
@@ -302,7 +328,10 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     std::map<int, policies::IrqLoad> rebuilt;
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (!in_place && row_map_[i] < 0) continue;  // new IRQ: it starts at its first measurement
-      policies::IrqLoad fresh{row_cost_[i] / seconds, static_cast<double>(row_fired_[i]) / seconds};
+      const auto source = row_ppi_[i] >= 0 && row_fired_[i] > 0 && row_by_work_[i] ? policies::LoadSource::kPackets
+                          : weight(i) > 0                         ? policies::LoadSource::kLearned
+                                                                  : policies::LoadSource::kCounts;
+      policies::IrqLoad fresh{row_cost_[i] / seconds, static_cast<double>(row_fired_[i]) / seconds, source};
       // EWMA; IRQs that vanished are dropped. An IRQ that fired elsewhere than in the previous
       // interval (it moved) starts afresh: its old share was split among other neighbours, as
       // good as their costs per interrupt were then, and the policy must see its new place now.
@@ -310,14 +339,14 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       if (map_in_place) {
         auto& l = slot->second;
         const double a = moved ? 1.0 : alpha_;
-        l = {a * fresh.cost + (1 - a) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate};
+        l = {a * fresh.cost + (1 - a) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate, source};
         ++slot;
         continue;
       }
       const int irq = now.rows[rows_[i]].irq;
       if (auto old = load_.irqs.find(irq); old != load_.irqs.end())
         fresh = {alpha_ * fresh.cost + (1 - alpha_) * old->second.cost,
-                 alpha_ * fresh.rate + (1 - alpha_) * old->second.rate};
+                 alpha_ * fresh.rate + (1 - alpha_) * old->second.rate, source};
       rebuilt[irq] = fresh;
     }
     if (!map_in_place) load_.irqs = std::move(rebuilt);
@@ -334,9 +363,56 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
   }
 
   prev_ticks_.assign(static_cast<std::size_t>(max_cpu + 1), kNoTicks);
-  for (const auto& c : stat.cpus) prev_ticks_[static_cast<std::size_t>(c.cpu)] = c.irq + c.softirq;
+  prev_hard_.assign(static_cast<std::size_t>(max_cpu + 1), 0);
+  for (const auto& c : stat.cpus) {
+    prev_ticks_[static_cast<std::size_t>(c.cpu)] = c.irq + c.softirq;
+    prev_hard_[static_cast<std::size_t>(c.cpu)] = c.irq;
+  }
+  work_.clear();  // this interval's; the next one brings its own
   primed_ = true;
   return have_delta;
+}
+
+void Sampler::split_by_work(std::size_t ncols, std::size_t ngroups) {
+  // Each group's softirq seconds per packet, fitted like the cost per interrupt: one equation per
+  // CPU whose IRQs all reported their work (its softirq time against its packets by group).
+  col_units_.assign(ncols, 0.0);
+  col_pure_.assign(ncols, ngroups == 0 ? 1 : 0);
+  col_group_units_.assign(ncols * ngroups, 0.0);
+  for (const WorkDelta& wd : work_deltas_) {
+    if (!col_by_work_[wd.col] || ngroups == 0 || group_[wd.row] < 0) continue;
+    col_group_units_[wd.col * ngroups + static_cast<std::size_t>(group_[wd.row])] += wd.units;
+  }
+  if (ngroups > 0) {
+    pkt_costs_.begin(ngroups, 1.0 - alpha_);
+    for (std::size_t c = 0; c < ncols; ++c)
+      if (col_by_work_[c] && col_seconds_[c] >= 0)
+        pkt_costs_.add(&col_group_units_[c * ngroups], std::max(0.0, col_seconds_[c] - col_hard_[c]));
+    pkt_costs_.solve();
+  }
+  // A column whose groups do not all have a fitted cost per packet splits by bare packets.
+  for (const WorkDelta& wd : work_deltas_) {
+    if (!col_by_work_[wd.col] || col_pure_[wd.col]) continue;
+    if (group_[wd.row] < 0 || !(pkt_costs_.cost(static_cast<std::size_t>(group_[wd.row])) > 0)) col_pure_[wd.col] = 1;
+  }
+  for (const WorkDelta& wd : work_deltas_)
+    if (col_by_work_[wd.col]) col_units_[wd.col] += wd.units * packet_cost(wd.row, wd.col);
+}
+
+double Sampler::packet_cost(std::size_t row, std::size_t col) const {
+  if (col_pure_[col]) return 1.0;
+  return pkt_costs_.cost(static_cast<std::size_t>(group_[row]));
+}
+
+double Sampler::work_share(std::size_t row, std::size_t col, std::uint64_t d) const {
+  // Hard IRQ time by interrupts (the handler only schedules the poll); softirq time by packets,
+  // weighted by the NIC's fitted cost per packet.
+  const double hard = col_hard_[col], soft = std::max(0.0, col_seconds_[col] - hard);
+  const double n = static_cast<double>(d);
+  double out = col_total_[col] > 0 ? hard * n / static_cast<double>(col_total_[col]) : 0.0;
+  if (col_units_[col] > 0) out += soft * n * row_ppi_[row] * packet_cost(row, col) / col_units_[col];
+  else if (col_total_[col] > 0) out += soft * n / static_cast<double>(col_total_[col]);
+  return out;
 }
 
 void Sampler::update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds) {

@@ -66,6 +66,12 @@ class Sampler {
     ngroups_ = groups;
     groups_changed_ = true;
   }
+  // Packets each NIC IRQ's queues handled over the interval the next sample() or update() measures
+  // (QueueWork, from the kernel's per-queue counters), by IRQ number. A CPU whose interrupts all
+  // came from such IRQs splits its softirq time by their packets (weighted by each NIC's fitted
+  // cost per packet) and its hard IRQ time by interrupts: under NAPI a busy queue polls up to 64
+  // packets per interrupt, so its interrupts say little of its work. Used for one interval.
+  void set_work(std::unordered_map<int, double> packets) { work_ = std::move(packets); }
   // The cost per interrupt fitted for group g (0: not determined).
   double group_cost(std::size_t g) const { return costs_.cost(g); }
   // The computation, from already parsed readings (tests and the simulator call this).
@@ -101,6 +107,11 @@ class Sampler {
   // makes `now` table_.
   bool advance(const sysfs::InterruptTable& now, bool in_place, const sysfs::ProcStat& stat,
                double seconds);
+  // The split by work of the columns col_by_work_ marks (work_deltas_ holds their deltas).
+  void split_by_work(std::size_t ncols, std::size_t ngroups);
+  double packet_cost(std::size_t row, std::size_t col) const;
+  // Row `row`'s share of column `col`'s time for `d` interrupts there, split by work.
+  double work_share(std::size_t row, std::size_t col, std::uint64_t d) const;
 
   double alpha_;
   double user_hz_;
@@ -120,6 +131,24 @@ class Sampler {
   std::vector<double> row_cost_;           // per numbered row over the interval
   std::vector<std::uint64_t> row_fired_;
   std::vector<std::uint64_t> prev_ticks_;  // by CPU number; kNoTicks = no line
+  std::vector<std::uint64_t> prev_hard_;   // by CPU number: the irq (hard) ticks alone
+  std::vector<double> col_hard_;           // hard IRQ seconds of each column's CPU
+  // Work (set_work()): packets per interrupt of each numbered row (-1: unknown), whether each
+  // column splits by work, every delta of a row with work, the weighted packets of each column,
+  // whether a column splits by bare packets, and packets by column x group for the fit.
+  std::unordered_map<int, double> work_;
+  std::vector<double> row_ppi_;
+  std::vector<char> row_by_work_;  // by numbered row: every CPU it fired on was split by work
+  std::vector<char> col_by_work_;
+  struct WorkDelta {
+    std::size_t row, col;
+    double units;  // packets: interrupts there x the row's packets per interrupt
+  };
+  std::vector<WorkDelta> work_deltas_;
+  std::vector<double> col_units_;
+  std::vector<char> col_pure_;
+  std::vector<double> col_group_units_;
+  CostModel pkt_costs_;  // softirq seconds per packet by group
   std::vector<double> col_seconds_;        // IRQ seconds of each column's CPU (-1: unknown)
   std::vector<std::uint64_t> col_total_;   // count deltas of each column
   std::vector<double> col_ratio_;          // seconds per interrupt of each column

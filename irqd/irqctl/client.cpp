@@ -120,7 +120,8 @@ std::vector<Irq> Client::irqs() {
                .share = r.template get<11>(),
                .pinned = r.template get<12>(),
                .managed = r.template get<13>(),
-               .reason = text(r.template get<14>(), "reason")};
+               .reason = text(r.template get<14>(), "reason"),
+               .load_source = text(r.template get<14>(), "load_source")};
   });
 }
 

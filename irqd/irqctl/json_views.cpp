@@ -41,7 +41,8 @@ json irqs_json(const std::vector<Irq>& irqs) {
                    {"cost_share", i.share},
                    {"pinned", i.pinned},
                    {"managed", i.managed},
-                   {"reason", str_or_null(i.reason)}});
+                   {"reason", str_or_null(i.reason)},
+                   {"load_source", str_or_null(i.load_source)}});
   }
   return with_schema("irqs", std::move(arr));
 }

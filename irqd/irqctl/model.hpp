@@ -52,6 +52,7 @@ struct Irq {
   bool pinned = false;
   bool managed = false;
   std::string reason;  // why the plan puts it there ("" from a daemon that does not say)
+  std::string load_source;  // "packets", "learned-cost", "interrupts"; "" before a load is measured
 };
 
 // One queue of a ListDevices row.

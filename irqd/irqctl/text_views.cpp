@@ -32,9 +32,13 @@ std::string status_text(const Status& s) {
 
 std::string irqs_text(const std::vector<Irq>& irqs) {
   Table t({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "PLANNED", "CPU", "IRQ/S", "CPU%",
-           "SHARE", "FLAGS", "NAME"},
+           "BY", "SHARE", "FLAGS", "NAME"},
           {Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft,
-           Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+           Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kLeft, Align::kRight});
+  // What measured the load: its queues' packets, interrupts weighted by a learned cost, bare counts.
+  auto by = [](const std::string& s) -> std::string {
+    return s == "packets" ? "pkts" : s == "learned-cost" ? "learned" : s == "interrupts" ? "count" : "-";
+  };
   for (const auto& i : irqs) {
     std::string flags;
     if (i.pinned) flags += "pinned";
@@ -42,7 +46,7 @@ std::string irqs_text(const std::vector<Irq>& irqs) {
     t.add_row({std::to_string(i.number), or_dash(i.device), or_dash(i.queue), or_dash(i.irq_class),
                fmt_id(i.numa_node), or_dash(i.current),
                i.planned == i.current ? "(=)" : or_dash(i.planned), fmt_id(i.effective_cpu),
-               fmt_rate(i.rate), fmt_percent(i.cost), fmt_percent(i.share), or_dash(flags),
+               fmt_rate(i.rate), fmt_percent(i.cost), by(i.load_source), fmt_percent(i.share), or_dash(flags),
                i.name});
   }
   return fmt::format("IRQs ({})\n", irqs.size()) + t.render();

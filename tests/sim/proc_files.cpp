@@ -60,13 +60,12 @@ void SimMachine::write_proc_files() const {
   write("proc/interrupts", text);
 
   // /proc/stat: USER_HZ ticks; interrupt time split hard/soft; a little user and system time.
-  const double h = spec_.hard_share;
   std::string lines;
   std::uint64_t tot[7] = {};
   for (int c : cpus) {
-    const double b = busy_[ix(c)];
+    const double b = busy_[ix(c)], h = hard_[ix(c)];
     const std::uint64_t v[7] = {ticks(now_ * 0.10, user_hz_), 0, ticks(now_ * 0.05, user_hz_), 0, 0,
-                                ticks(b * h, user_hz_), ticks(b * (1 - h), user_hz_)};
+                                ticks(h, user_hz_), ticks(b - h, user_hz_)};
     const std::uint64_t all = ticks(now_, user_hz_);
     const std::uint64_t used = v[0] + v[2] + v[5] + v[6];
     const std::uint64_t idle = all > used ? all - used : 0;

@@ -47,6 +47,7 @@ SimMachine::SimMachine(SimSpec spec)
   user_hz_ = std::max(1L, ::sysconf(_SC_CLK_TCK));  // the sampler converts ticks with the same
   vectors_.assign(ix(ncpus_), 0);
   busy_.assign(ix(ncpus_), 0.0);
+  hard_.assign(ix(ncpus_), 0.0);
   net_rx_.assign(ix(ncpus_), 0);
   net_tx_.assign(ix(ncpus_), 0);
 
@@ -236,7 +237,8 @@ void SimMachine::add_work(std::size_t q, int cpu, double work, double seconds, S
   auto& r = irqs_[q];
   const auto& qu = queues_[q];
   // One interrupt handles `b` packets' worth of work under NAPI batching.
-  const double per = qu.cost_per_interrupt * (qu.napi_batching ? batch(work / seconds) : 1.0);
+  const double packets_per = qu.napi_batching ? batch(work / seconds) : 1.0;
+  const double per = qu.cost_per_interrupt * packets_per;
   const double want = (work + r.carry) / per;
   const double whole = std::floor(want + 1e-6);  // 0.5 * 10 / 10e-6 is 499999.99...
   r.carry = std::max(0.0, work + r.carry - whole * per);
@@ -246,6 +248,9 @@ void SimMachine::add_work(std::size_t q, int cpu, double work, double seconds, S
   net_rx_[c] += n;
   net_tx_[c] += n / 4;  // TX completions are mostly handled in the RX poll
   busy_[c] += work;     // /proc/stat: exactly the work done, however many interrupts carried it
+  // The hard IRQ part: per interrupt (the handler schedules the poll, whatever it then handles).
+  hard_[c] += qu.napi_batching ? std::min(work, spec_.hard_share * qu.cost_per_interrupt * whole) : spec_.hard_share * work;
+  r.packets += whole * packets_per;
   out.cpu_load[c] += work;
 }
 
@@ -289,6 +294,7 @@ StepResult SimMachine::step(double seconds, const WorkFn& work) {
     other_carry_[k] = std::max(0.0, w - n * spec_.cost_per_interrupt);
     other_counts_[k][c] += static_cast<std::uint64_t>(n);
     busy_[c] += each * seconds;
+    hard_[c] += spec_.hard_share * each * seconds;
     out.cpu_load[c] += each * seconds;
   }
   for (auto& l : out.cpu_load) l /= seconds;

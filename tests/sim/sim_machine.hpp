@@ -55,6 +55,8 @@ struct SimSpec {
   int other_irqs = 0;
   double other_load = 0.0;
   std::uint64_t seed = 1;  // apply lags and the other IRQs' CPUs
+  // The NICs count each queue's packets (netdev qstats-get, Linux 6.9+), served by SimNetdev.
+  bool qstats = false;
 };
 
 struct SimQueue {
@@ -111,6 +113,8 @@ class SimMachine {
 
   // The CPU an IRQ's interrupts go to now (a queue's or another IRQ's); -1 for an unknown IRQ.
   int effective_cpu(int irq) const;
+  // Packets queue q has handled so far (its RX queue's counter; its TX queue counts a quarter).
+  std::uint64_t packets(std::size_t q) const { return static_cast<std::uint64_t>(irqs_[q].packets); }
   // Non-network IRQs: numbers, their CPUs, and each one's load (CPU seconds per second).
   const std::vector<int>& other_irq_numbers() const { return other_irq_; }
   const std::vector<int>& other_irq_cpus() const { return other_cpu_; }
@@ -128,6 +132,7 @@ class SimMachine {
     std::string list_text, mask_text;  // what the files say
     std::vector<std::uint64_t> counts;  // by CPU
     double carry = 0.0;                 // CPU seconds of work not yet a whole interrupt
+    double packets = 0.0;               // handled so far (RX; TX completions are a quarter of it)
   };
 
   void write(const std::string& rel, const std::string& text, bool stamp = false) const;
@@ -153,6 +158,7 @@ class SimMachine {
   std::vector<int> boot_cpu_;        // by queue: the effective CPU at boot (effective_frozen)
   std::vector<int> vectors_;         // by CPU: vectors assigned (x86 matrix allocator)
   std::vector<double> busy_;         // by CPU: cumulative interrupt seconds
+  std::vector<double> hard_;         // by CPU: of which hard IRQ time
   std::vector<std::uint64_t> net_rx_, net_tx_;
   int ncpus_ = 0;
   int mask_bits_ = 0;

@@ -1,7 +1,7 @@
 // balanced policy, stability: a lagging or stale effective affinity is not where an IRQ is, the
-// room decision has hysteresis, the first measured load re-plans once and a layout within the
-// margin is adopted, an IRQ is never moved back to the CPU it was moved away from, and noise
-// inside the margin moves nothing.
+// room decision has hysteresis, the first measured load re-plans once, takes a layout inside the
+// margin to the goal and adopts one within the goal, an IRQ is never moved back to the CPU it was
+// moved away from, and noise inside the margin moves nothing.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -94,6 +94,48 @@ TEST(BalancedStability, TheFirstMeasuredLoadReplansOnceAndAGoodLayoutIsAdopted) 
   Plan again = run(m, inv, l);
   EXPECT_TRUE(moved(again, inv).empty());
   for (const auto& pl : again.irqs) EXPECT_TRUE(contains(pl.reason.str(), ", kept")) << pl.reason;
+}
+
+// What the 1152-CPU simulation (seed 10) showed: the layout the first load found (spread's, by
+// IRQ count) had a NIC's costliest queue sharing its CPU with a small one (and an NVMe IRQ),
+// measured 2% above the bound: inside the margin, so it was adopted. It was 5% above on the
+// long-run mean, and it sat at the top of the dead band, where noise set off moves 14 cycles
+// later. The first load balances such a layout down to the goal, as any balancing does.
+struct InsideTheMargin {
+  topology::Machine m = topology::load_synthetic("pack:1 core:4 pu:1");
+  Inventory inv;
+  LoadInfo load;
+  // `small`: the cost of the queue sharing CPU 0 with the costliest one.
+  explicit InsideTheMargin(double small) {
+    add_nic(inv, {.rx = 5, .tx = 5});
+    const double cost[] = {0.8, 0.8, 0.3, 0.3, small};
+    const int cpu[] = {0, 1, 2, 3, 0};
+    for (int i = 0; i < 5; ++i) {
+      load.irqs[100 + i].cost = cost[i];
+      place(inv, 100 + i, cpu[i]);
+    }
+  }
+};
+
+TEST(BalancedStability, TheFirstMeasuredLoadBalancesALayoutInsideTheMarginDownToTheGoal) {
+  // CPU 0 at 0.825, the bound 0.8 (IRQ 101 alone): 3.1% above, between the goal (2%) and the
+  // margin (5%).
+  InsideTheMargin c(0.025);
+  c.load.first = true;
+  Plan p = run(c.m, c.inv, c.load);
+  EXPECT_EQ(moved(p, c.inv), std::set<int>{104});
+  EXPECT_EQ(irq_cpu(p, 100), 0);
+  EXPECT_LE(max_load(p, c.load), 0.8 * 1.02);
+
+  // Later cycles keep the dead band: the same layout, measured once irqd has balanced, stays.
+  InsideTheMargin steady(0.025);
+  EXPECT_TRUE(moved(run(steady.m, steady.inv, steady.load), steady.inv).empty());
+
+  // A first load finding the layout within the goal (a restarted daemon on its own layout) moves
+  // nothing.
+  InsideTheMargin restart(0.012);
+  restart.load.first = true;
+  EXPECT_TRUE(moved(run(restart.m, restart.inv, restart.load), restart.inv).empty());
 }
 
 TEST(BalancedStability, AnIrqIsNeverMovedBackToTheCpuItLeft) {

@@ -38,7 +38,8 @@ std::vector<Irq> sample_irqs() {
               .cost = 0.12,
               .share = 0.75,
               .pinned = true,
-              .managed = false},
+              .managed = false,
+              .load_source = "packets"},
           Irq{.number = 24,
               .name = "nvme0q1",
               .device = "",
@@ -110,7 +111,8 @@ TEST(IrqctlText, IrqsTableHasOneRowPerIrqWithDashesForUnknowns) {
   EXPECT_NE(l[2].find("eth0"), std::string::npos);
   EXPECT_NE(l[2].find("rx-0"), std::string::npos);
   EXPECT_NE(l[2].find("1234"), std::string::npos);
-  EXPECT_NE(l[2].find("12.0%  75.0%"), std::string::npos) << l[2];  // CPU% (cost), SHARE
+  EXPECT_NE(l[2].find("12.0%  pkts"), std::string::npos) << l[2];  // CPU% (cost), BY
+  EXPECT_NE(l[2].find("75.0%"), std::string::npos) << l[2];  // SHARE
   EXPECT_NE(l[2].find("pinned"), std::string::npos);
   EXPECT_NE(l[2].find("virtio2-input.0"), std::string::npos);
   // The nvme IRQ: no device, no node, no CPU; planned == current shows "(=)".

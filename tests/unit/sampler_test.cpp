@@ -284,3 +284,40 @@ TEST(SamplerTest, ReusedTableMatchesAFreshParse) {
 
 }  // namespace
 }  // namespace irqd
+
+namespace irqd {
+namespace {
+
+// NAPI: IRQ 40 is a busy queue polling 64 packets per interrupt, IRQ 41 an idle one with one
+// packet per interrupt; both fired 100 times on CPU 0, which spent 2 ticks in hard IRQs and 65 in
+// softirqs. By interrupts each would get half; by work (hard by interrupts, softirq by packets)
+// IRQ 40 gets 1 + 64 ticks and IRQ 41 gets 1 + 1.
+TEST(SamplerWork, ASharedCpuIsSplitByPacketsAndHardTimeByInterrupts) {
+  Sampler s(1.0, 100);
+  s.update(interrupts({{{40, 0, 0}}, {{41, 0, 0}}}), stat(0, 0, 0, 0), 1.0);
+  s.set_work({{40, 6400.0}, {41, 100.0}});
+  ASSERT_TRUE(s.update(interrupts({{{40, 100, 0}}, {{41, 100, 0}}}), stat(2, 65, 0, 0), 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.65, 1e-9);
+  EXPECT_NEAR(s.load().irqs.at(41).cost, 0.02, 1e-9);
+  EXPECT_EQ(s.load().irqs.at(40).source, policies::LoadSource::kPackets);
+  // The work is for one interval: without it the next split is by interrupts again.
+  ASSERT_TRUE(s.update(interrupts({{{40, 200, 0}}, {{41, 200, 0}}}), stat(4, 130, 0, 0), 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.335, 1e-9);
+  EXPECT_NE(s.load().irqs.at(40).source, policies::LoadSource::kPackets);
+}
+
+// A CPU where an IRQ without work fired (an NVMe queue next to a NIC queue) keeps the split by
+// interrupts; a CPU of work-reporting IRQs alone is split by work.
+TEST(SamplerWork, ACpuWithAnIrqWithoutWorkIsSplitByInterrupts) {
+  Sampler s(1.0, 100);
+  s.update(interrupts({{{40, 0, 0}}, {{41, 0, 0}}, {{42, 0, 0}}}), stat(0, 0, 0, 0), 1.0);
+  s.set_work({{40, 6400.0}, {41, 100.0}});  // 42 has none
+  ASSERT_TRUE(s.update(interrupts({{{40, 100, 0}}, {{41, 0, 100}}, {{42, 0, 100}}}), stat(0, 10, 0, 10), 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).cost, 0.1, 1e-9);   // alone on CPU 0
+  EXPECT_NEAR(s.load().irqs.at(41).cost, 0.05, 1e-9);  // CPU 1 split by interrupts with 42
+  EXPECT_NEAR(s.load().irqs.at(42).cost, 0.05, 1e-9);
+  EXPECT_EQ(s.load().irqs.at(41).source, policies::LoadSource::kCounts);
+}
+
+}  // namespace
+}  // namespace irqd
