@@ -39,6 +39,35 @@ XpsMode parse_xps(const std::string& v) {
   throw std::invalid_argument(fmt::format("xps '{}': expected auto, cpus, rxqs or off", v));
 }
 
+NapiThreaded parse_napi_threaded(const std::string& v) {
+  if (v == "keep") return NapiThreaded::kKeep;
+  if (v == "on") return NapiThreaded::kOn;
+  if (v == "off") return NapiThreaded::kOff;
+  throw std::invalid_argument(fmt::format("napi_threaded '{}': expected keep, on or off", v));
+}
+
+const char* to_string(NapiThreaded m) {
+  return m == NapiThreaded::kOn ? "on" : m == NapiThreaded::kOff ? "off" : "keep";
+}
+
+NapiThreadCpus parse_napi_thread_cpus(const std::string& v) {
+  if (v == "sibling") return NapiThreadCpus::kSibling;
+  if (v == "same-cpu") return NapiThreadCpus::kSameCpu;
+  if (v == "same-core") return NapiThreadCpus::kSameCore;
+  if (v == "same-l3") return NapiThreadCpus::kSameL3;
+  throw std::invalid_argument(fmt::format("napi_thread_cpus '{}': expected sibling, same-cpu, same-core or same-l3", v));
+}
+
+const char* to_string(NapiThreadCpus m) {
+  switch (m) {
+    case NapiThreadCpus::kSameCpu: return "same-cpu";
+    case NapiThreadCpus::kSameCore: return "same-core";
+    case NapiThreadCpus::kSameL3: return "same-l3";
+    case NapiThreadCpus::kSibling: break;
+  }
+  return "sibling";
+}
+
 const char* to_string(XpsMode m) {
   switch (m) {
     case XpsMode::kAuto: return "auto";
@@ -74,6 +103,11 @@ void DevicePatch::apply_to(DeviceSettings& s) const {
   if (rfs) s.rfs = *rfs;
   if (xps) s.xps = *xps;
   if (allowed_cpus) s.allowed_cpus = *allowed_cpus;
+  if (napi_threaded) s.napi_threaded = *napi_threaded;
+  if (napi_thread_cpus) s.napi_thread_cpus = *napi_thread_cpus;
+  if (napi_defer_hard_irqs) s.napi_defer_hard_irqs = napi_defer_hard_irqs;
+  if (gro_flush_timeout) s.gro_flush_timeout = gro_flush_timeout;
+  if (irq_suspend_timeout) s.irq_suspend_timeout = irq_suspend_timeout;
 }
 
 namespace {
@@ -108,6 +142,11 @@ void describe_patch(std::string& out, const DevicePatch& p) {
   if (p.rps) out += fmt::format("rps = {}\n", quote(to_string(*p.rps, p.rps_cpus)));
   if (p.rfs) out += fmt::format("rfs = {}\n", quote(to_string(*p.rfs)));
   if (p.xps) out += fmt::format("xps = {}\n", quote(to_string(*p.xps)));
+  if (p.napi_threaded) out += fmt::format("napi_threaded = {}\n", quote(to_string(*p.napi_threaded)));
+  if (p.napi_thread_cpus) out += fmt::format("napi_thread_cpus = {}\n", quote(to_string(*p.napi_thread_cpus)));
+  if (p.napi_defer_hard_irqs) out += fmt::format("napi_defer_hard_irqs = {}\n", *p.napi_defer_hard_irqs);
+  if (p.gro_flush_timeout) out += fmt::format("gro_flush_timeout = {}\n", *p.gro_flush_timeout);
+  if (p.irq_suspend_timeout) out += fmt::format("irq_suspend_timeout = {}\n", *p.irq_suspend_timeout);
 }
 
 }  // namespace
@@ -123,6 +162,11 @@ DevicePatch patch_of(const DeviceSettings& s) {
   if (s.rfs != d.rfs) p.rfs = s.rfs;
   if (s.xps != d.xps) p.xps = s.xps;
   if (!(s.allowed_cpus == d.allowed_cpus)) p.allowed_cpus = s.allowed_cpus;
+  if (s.napi_threaded != d.napi_threaded) p.napi_threaded = s.napi_threaded;
+  if (s.napi_thread_cpus != d.napi_thread_cpus) p.napi_thread_cpus = s.napi_thread_cpus;
+  p.napi_defer_hard_irqs = s.napi_defer_hard_irqs;
+  p.gro_flush_timeout = s.gro_flush_timeout;
+  p.irq_suspend_timeout = s.irq_suspend_timeout;
   return p;
 }
 

@@ -17,6 +17,11 @@ namespace irqd::config {
 enum class RpsMode { kAuto, kOff, kList };
 enum class RfsMode { kAuto, kOff };
 enum class XpsMode { kAuto, kCpus, kRxqs, kOff };
+// Whether a device's NAPIs poll in kernel threads (napi/<dev>-<id>): left as the kernel has it, or set.
+enum class NapiThreaded { kKeep, kOn, kOff };
+// Where a threaded NAPI's kthread goes, relative to its IRQ's CPU: the SMT sibling (else the
+// CPU itself), the CPU itself, any CPU of its core, any CPU sharing its L3.
+enum class NapiThreadCpus { kSibling, kSameCpu, kSameCore, kSameL3 };
 
 struct DeviceSettings {
   RpsMode rps = RpsMode::kAuto;
@@ -25,6 +30,13 @@ struct DeviceSettings {
   XpsMode xps = XpsMode::kAuto;
   std::string policy;  // placement policy for this device's IRQs; empty: Config::policy
   sysfs::CpuSet allowed_cpus;  // CPUs this device's IRQs may use; empty: no restriction
+  // NAPI (netdev napi-set, per NAPI; Linux 6.13+, threaded per NAPI 6.17+, device-wide
+  // /sys/class/net/<dev>/threaded before). nullopt: left as the kernel has it.
+  NapiThreaded napi_threaded = NapiThreaded::kKeep;
+  NapiThreadCpus napi_thread_cpus = NapiThreadCpus::kSibling;
+  std::optional<long> napi_defer_hard_irqs;  // polls without re-enabling the IRQ
+  std::optional<long> gro_flush_timeout;     // ns
+  std::optional<long> irq_suspend_timeout;   // ns
   bool operator==(const DeviceSettings&) const = default;
 };
 
@@ -45,6 +57,11 @@ struct DevicePatch {
   std::optional<RfsMode> rfs;
   std::optional<XpsMode> xps;
   std::optional<sysfs::CpuSet> allowed_cpus;
+  std::optional<NapiThreaded> napi_threaded;
+  std::optional<NapiThreadCpus> napi_thread_cpus;
+  std::optional<long> napi_defer_hard_irqs;
+  std::optional<long> gro_flush_timeout;
+  std::optional<long> irq_suspend_timeout;
   void apply_to(DeviceSettings& s) const;
   bool operator==(const DevicePatch&) const = default;
 };
@@ -129,6 +146,10 @@ RpsMode parse_rps(const std::string& v, sysfs::CpuSet* list);
 RfsMode parse_rfs(const std::string& v);
 XpsMode parse_xps(const std::string& v);
 const char* to_string(XpsMode m);
+NapiThreaded parse_napi_threaded(const std::string& v);  // keep, on, off
+const char* to_string(NapiThreaded m);
+NapiThreadCpus parse_napi_thread_cpus(const std::string& v);  // sibling, same-cpu, same-core, same-l3
+const char* to_string(NapiThreadCpus m);
 std::string to_string(RpsMode m, const sysfs::CpuSet& list);
 const char* to_string(RfsMode m);
 

@@ -134,6 +134,11 @@ void override_all_devices(Config& c, const DevicePatch& p) {
     if (p.rfs) rule.set.rfs.reset();
     if (p.xps) rule.set.xps.reset();
     if (p.allowed_cpus) rule.set.allowed_cpus.reset();
+    if (p.napi_threaded) rule.set.napi_threaded.reset();
+    if (p.napi_thread_cpus) rule.set.napi_thread_cpus.reset();
+    if (p.napi_defer_hard_irqs) rule.set.napi_defer_hard_irqs.reset();
+    if (p.gro_flush_timeout) rule.set.gro_flush_timeout.reset();
+    if (p.irq_suspend_timeout) rule.set.irq_suspend_timeout.reset();
   }
 }
 

@@ -279,7 +279,8 @@ class Reader {
       bad = true;
     }
     if (!has_setting) {
-      r_.add(rule.where, "device", "the rule sets nothing (expected at least one of policy, allowed_cpus, rps, rfs, xps)");
+      r_.add(rule.where, "device", "the rule sets nothing (expected at least one of policy, allowed_cpus, rps, rfs, xps, "
+             "napi_threaded, napi_thread_cpus, napi_defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout)");
       bad = true;
     }
     if (!bad && rule.set.allowed_cpus && rule.set.rps == RpsMode::kList &&
@@ -312,6 +313,10 @@ class Reader {
                       DevicePatch& p) {
     if (kn == "policy") return (p.policy = policy(v, key)).has_value();
     if (kn == "allowed_cpus") return (p.allowed_cpus = cpulist(v, key, false)).has_value();
+    constexpr long kHourNs = 3600L * 1000 * 1000 * 1000;
+    if (kn == "napi_defer_hard_irqs") return (p.napi_defer_hard_irqs = integer(v, key, 0, 2147483647L, expected)).has_value();
+    if (kn == "gro_flush_timeout") return (p.gro_flush_timeout = integer(v, key, 0, kHourNs, expected)).has_value();
+    if (kn == "irq_suspend_timeout") return (p.irq_suspend_timeout = integer(v, key, 0, kHourNs, expected)).has_value();
     auto s = string(v, key, expected);
     if (!s) return false;
     try {
@@ -320,6 +325,10 @@ class Reader {
         if (p.rps == RpsMode::kList) r_.cpu_refs.push_back({at(v.source()), key, p.rps_cpus});
       } else if (kn == "rfs") {
         p.rfs = parse_rfs(*s);
+      } else if (kn == "napi_threaded") {
+        p.napi_threaded = parse_napi_threaded(*s);
+      } else if (kn == "napi_thread_cpus") {
+        p.napi_thread_cpus = parse_napi_thread_cpus(*s);
       } else {
         p.xps = parse_xps(*s);
       }

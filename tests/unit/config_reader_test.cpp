@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.hpp"
+#include "config/rules.hpp"
 #include "config/schema.hpp"
 #include "config/toml_reader.hpp"
 
@@ -255,7 +256,8 @@ allowed_cpus = "0-1"
 rps = "2-3"
 )");
   EXPECT_EQ(errors(r), (Lines{
-                           "t.toml:1:1: device: the rule sets nothing (expected at least one of policy, allowed_cpus, rps, rfs, xps)",
+                           "t.toml:1:1: device: the rule sets nothing (expected at least one of policy, allowed_cpus, rps, rfs, xps, "
+                           "napi_threaded, napi_thread_cpus, napi_defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout)",
                            "t.toml:3:1: irq: the rule has both number and name (expected exactly one of them)",
                            "t.toml:7:1: irq: the rule both ignores and pins (expected ignore = true or pin, not both)",
                            "t.toml:11:1: irq: the rule does nothing (expected ignore = true or pin = \"cpulist\")",
@@ -336,6 +338,67 @@ TEST(ConfigSchema, SuggestsOnlyCloseWords) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("nmae", "name"), 1u);
   EXPECT_EQ(suggest(std::string(1000, 'a'), {"interval"}), "");
+}
+
+}  // namespace
+}  // namespace irqd::config
+
+namespace irqd::config {
+namespace {
+
+TEST(ConfigNapi, DeviceRulesSetNapiThreadingAndTuning) {
+  auto r = read(R"([[device]]
+name = "eth*"
+napi_threaded = "on"
+napi_thread_cpus = "same-l3"
+napi_defer_hard_irqs = 100
+gro_flush_timeout = 20000
+irq_suspend_timeout = 2000000
+)");
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  sysfs::Inventory inv;
+  for (const char* n : {"eth0", "ens1"}) {
+    sysfs::NicInfo nic;
+    nic.name = n;
+    inv.nics.push_back(nic);
+  }
+  resolve_devices(r.config, inv);
+  const auto& s = r.config.device("eth0");
+  EXPECT_EQ(s.napi_threaded, NapiThreaded::kOn);
+  EXPECT_EQ(s.napi_thread_cpus, NapiThreadCpus::kSameL3);
+  EXPECT_EQ(s.napi_defer_hard_irqs, 100);
+  EXPECT_EQ(s.gro_flush_timeout, 20000);
+  EXPECT_EQ(s.irq_suspend_timeout, 2000000);
+  // Unset: left as the kernel has it.
+  const auto& other = r.config.device("ens1");
+  EXPECT_EQ(other.napi_threaded, NapiThreaded::kKeep);
+  EXPECT_FALSE(other.gro_flush_timeout);
+  // And the configuration in effect reads back the same.
+  const std::string text = describe(r.config);
+  EXPECT_NE(text.find("napi_threaded = \"on\""), std::string::npos) << text;
+  EXPECT_NE(text.find("gro_flush_timeout = 20000"), std::string::npos) << text;
+  auto again = read(text);
+  ASSERT_TRUE(again.ok()) << again.error_text() << text;
+  resolve_devices(again.config, inv);
+  EXPECT_EQ(again.config.device("eth0"), s);
+}
+
+TEST(ConfigNapi, BadNapiValuesSayWhatIsExpected) {
+  auto r = read(R"([[device]]
+name = "eth0"
+napi_threaded = "yes"
+napi_thread_cpus = "numa"
+napi_defer_hard_irqs = -1
+gro_flush_timeout = "20us"
+irq_suspend_timeout = 4000000000000
+)");
+  EXPECT_EQ(errors(r), (Lines{
+                           "t.toml:3:17: device.napi_threaded: 'yes' is not valid (expected keep, on or off)",
+                           "t.toml:4:20: device.napi_thread_cpus: 'numa' is not valid (expected sibling, same-cpu, same-core or same-l3)",
+                           "t.toml:5:24: device.napi_defer_hard_irqs: -1 is out of range (expected an integer from 0 to 2147483647)",
+                           "t.toml:6:21: device.gro_flush_timeout: is a string (expected nanoseconds, an integer from 0 to 3600000000000 (an hour))",
+                           "t.toml:7:23: device.irq_suspend_timeout: 4000000000000 is out of range (expected nanoseconds, an integer from 0 to 3600000000000 (an hour))",
+                       }));
 }
 
 }  // namespace
