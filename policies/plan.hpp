@@ -38,12 +38,27 @@ struct QueuePlacement {
   std::string reason;
 };
 
+// What a NIC's NAPI instance should be set to (netdev napi-set), and where its kthread goes while
+// it polls in one (threaded NAPI). nullopt: left as it is.
+struct NapiPlacement {
+  std::string device;
+  int napi_id = -1;
+  std::optional<long> defer_hard_irqs;
+  std::optional<long> gro_flush_timeout;    // ns
+  std::optional<long> irq_suspend_timeout;  // ns
+  std::optional<bool> threaded;
+  int pid = -1;                        // its kthread now (threaded); -1: none
+  std::optional<CpuSet> thread_cpus;   // where that kthread should run
+  std::string reason;
+};
+
 struct Plan {
   std::string policy;
   std::vector<IrqPlacement> irqs;      // sorted by IRQ
   SharedList<QueuePlacement> queues;  // sorted: every rx queue before every tx queue, then by device, index
   std::vector<std::string> notes;      // things the policy could not do, and why
   std::optional<long> rps_sock_flow_entries;  // RFS global table (/proc/sys/net/core/...)
+  std::vector<NapiPlacement> napis;           // by device, then NAPI id
 
   const IrqPlacement* irq(int n) const;
   const QueuePlacement* queue(const std::string& device, bool rx, int index) const;

@@ -113,6 +113,7 @@ Plan build_plan(const Policy& policy, const PlanInput& in, const Plan* previous)
     plan_rfs(in, plan);
     plan_xps(in, plan);
   }
+  plan_napi(in, plan);
   apply_queue_pins(in, plan);  // idempotent on kept queues; its notes are this plan's
   return plan;
 }

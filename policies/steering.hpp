@@ -35,6 +35,13 @@ long rfs_flow_cnt(long entries, int rx_queues);  // the arithmetic, exposed for 
 // TX i <-> RX i, where the kernel has the file), off.
 void plan_xps(const PlanInput& in, Plan& plan);
 
+// NAPI. Per device ([[device]] napi_*): defer-hard-irqs, gro-flush-timeout, irq-suspend-timeout
+// and threaded set on each of its NAPIs (napi-set, Linux 6.13+, threaded 6.17+); a NAPI polling
+// in its kthread has the thread placed next to its IRQ's planned CPU: its SMT sibling (else the
+// CPU itself; napi_thread_cpus = "sibling", the default), the CPU itself, its core, or its L3.
+// Reads the plan's IRQ placements: run after the IRQs are planned.
+void plan_napi(const PlanInput& in, Plan& plan);
+
 // Static pins from configuration or overrides (IRQ -> cpulist, queue -> cpulist). They always win.
 void apply_irq_pins(const PlanInput& in, Plan& plan);
 void apply_queue_pins(const PlanInput& in, Plan& plan);

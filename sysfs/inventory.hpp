@@ -70,6 +70,7 @@ struct NicNapi {
   std::optional<std::uint32_t> defer_hard_irqs;    // 6.13+
   std::optional<std::uint64_t> gro_flush_timeout;  // ns, 6.13+
   std::optional<std::uint64_t> irq_suspend_timeout;  // ns, 6.13+
+  std::optional<CpuSet> thread_cpus;               // its kthread's CPUs (Cpus_allowed_list of proc/<pid>/status)
   bool operator==(const NicNapi&) const = default;
 };
 

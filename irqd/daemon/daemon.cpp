@@ -1,6 +1,8 @@
 // Daemon cycle and lifecycle.
 #include "irqd/daemon/daemon.hpp"
 
+#include "irqd/engine/napi_knob_io.hpp"
+
 #include <signal.h>
 
 #include <chrono>
@@ -151,7 +153,7 @@ ApplyResult Daemon::cycle() {
   auto plan = plan_discovered(opts_.engine, effective_config(), machine_, load, discovery_.shared(), last_plan_.get());
   ApplyResult r;
   if (!opts_.dry_run) {
-    sysfs::SysRootIo io(root_);
+    NapiKnobIo io(root_, opts_.netdev.get());
     // Where each IRQ is moved away from, before the write: balanced never moves it back there.
     std::map<int, int> from;
     for (const auto& d : plan->diff.irqs)
@@ -269,7 +271,7 @@ int Daemon::run() {
   for (auto& h : stop_hooks_) h();
   int code = 0;
   if (cfg_.restore_on_exit && !opts_.dry_run && !originals_.values().empty()) {
-    sysfs::SysRootIo io(root_);
+    NapiKnobIo io(root_, opts_.netdev.get());
     auto r = originals_.restore(io);
     for (const auto& e : r.errors) spdlog::error("restore: {}", e);
     spdlog::info("restored {} original values, vanished {}, failed {}", r.restored, r.vanished, r.failed);

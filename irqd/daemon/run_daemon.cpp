@@ -7,6 +7,7 @@
 #include "irqd/daemon/hotplug.hpp"
 #include "irqd/daemon/jobs.hpp"
 #include "irqd/daemon/notify.hpp"
+#include "irqd/engine/discover_netdev.hpp"
 #include "policies/registry.hpp"
 
 namespace irqd {
@@ -18,6 +19,7 @@ int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach
   dopts.engine = o.engine();
   dopts.interval = std::chrono::milliseconds(static_cast<long>(cfg.interval_seconds * 1000.0));
   dopts.dry_run = o.dry_run;
+  dopts.netdev = kernel_netdev(sysfs::SysRoot(dopts.engine.root), dopts.engine.use_netlink);
   policies::policy_named(cfg.policy);  // an unknown policy fails now, not every cycle
   Daemon daemon(dopts, cfg);
   Notifier notifier(daemon);              // sd_notify when run by systemd (NOTIFY_SOCKET)

@@ -12,6 +12,8 @@
 #include "irqd/engine/originals.hpp"
 #include "irqd/engine/report.hpp"
 #include "sysfs/knob_io.hpp"
+#include "irqd/engine/discover_netdev.hpp"
+#include "irqd/engine/napi_knob_io.hpp"
 #include "sysfs/sys_root.hpp"
 
 namespace irqd {
@@ -27,7 +29,8 @@ int run_once(const Options& o, const config::Config& cfg, const topology::Machin
   if (apply) {
     OriginalStore originals(std::filesystem::path(cfg.run_dir) / "original.json");
     originals.load();  // a corrupt file is fatal here: never overwrite the only way back
-    sysfs::SysRootIo io(sysroot);
+    auto netdev = kernel_netdev(sysroot, o.engine().use_netlink);
+    NapiKnobIo io(sysroot, netdev.get());
     std::set<int> unchangeable;
     applied = apply_diff(result->diff, io, originals, unchangeable);
   }

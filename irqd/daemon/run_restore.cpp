@@ -5,6 +5,8 @@
 #include "irqd/daemon/jobs.hpp"
 #include "irqd/engine/originals.hpp"
 #include "sysfs/knob_io.hpp"
+#include "irqd/engine/discover_netdev.hpp"
+#include "irqd/engine/napi_knob_io.hpp"
 #include "sysfs/sys_root.hpp"
 
 namespace irqd {
@@ -17,7 +19,8 @@ int run_restore(const Options& o, const config::Config& cfg) {
     return kExitInSync;
   }
   sysfs::SysRoot sysroot(o.root);
-  sysfs::SysRootIo io(sysroot);
+  auto netdev = kernel_netdev(sysroot, o.engine().use_netlink);
+  NapiKnobIo io(sysroot, netdev.get());
   auto r = originals.restore(io);
   for (const auto& e : r.errors) std::fprintf(stderr, "irqd: restore: %s\n", e.c_str());
   std::printf("restored %d, vanished %d, failed %d\n", r.restored, r.vanished, r.failed);

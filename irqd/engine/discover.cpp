@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "irqd/engine/discover_netdev.hpp"
+#include "sysfs/task_cpus.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/irq_files.hpp"
 #include "sysfs/net_devices.hpp"
@@ -222,6 +223,15 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
     out.netdev = answer.features;
     genl = netdev_genl_map(index, answer.queues);
     record_napis(answer, inv.nics);
+    for (auto& nic : inv.nics)
+      for (auto& napi : nic.napis)
+        if (napi.pid > 0) {
+          try {
+            napi.thread_cpus = sysfs::read_task_cpus(root, napi.pid);
+          } catch (const std::exception& e) {
+            out.warnings.push_back(fmt::format("{} NAPI {}: its thread's CPUs: {}", nic.name, napi.id, e.what()));
+          }
+        }
   }
 
   std::map<int, std::size_t> msi_owner;

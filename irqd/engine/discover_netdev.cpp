@@ -3,6 +3,7 @@
 #include "irqd/engine/discover_netdev.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
@@ -70,6 +71,16 @@ NetdevAnswer ask_netdev(netlink::NetdevSource* source, std::vector<std::string>&
   return answer;
 }
 
+std::shared_ptr<netlink::NetdevSource> kernel_netdev(const sysfs::SysRoot& root, bool use) {
+  if (!use || !root.is_live()) return nullptr;
+  try {
+    return std::make_shared<netlink::KernelNetdevSource>();
+  } catch (const std::exception& e) {
+    spdlog::warn("netdev genetlink: {} (no per-queue counters, no napi-set)", e.what());
+    return nullptr;
+  }
+}
+
 void record_napis(const NetdevAnswer& answer, std::vector<sysfs::NicInfo>& nics) {
   std::map<int, sysfs::NicInfo*> by_ifindex;
   for (auto& nic : nics)
@@ -79,7 +90,7 @@ void record_napis(const NetdevAnswer& answer, std::vector<sysfs::NicInfo>& nics)
     if (it == by_ifindex.end()) continue;
     it->second->napis.push_back({.id = n.id, .irq = n.irq, .pid = n.pid, .threaded = n.threaded,
                                  .defer_hard_irqs = n.defer_hard_irqs, .gro_flush_timeout = n.gro_flush_timeout,
-                                 .irq_suspend_timeout = n.irq_suspend_timeout});
+                                 .irq_suspend_timeout = n.irq_suspend_timeout, .thread_cpus = std::nullopt});
   }
   for (const auto& q : answer.queues) {
     auto it = by_ifindex.find(q.ifindex);

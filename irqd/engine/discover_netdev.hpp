@@ -5,11 +5,13 @@
 // discovery falls back to msi_irqs and IRQ names.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "netlink/netdev_source.hpp"
 #include "sysfs/inventory.hpp"
+#include "sysfs/sys_root.hpp"
 
 namespace irqd {
 
@@ -26,6 +28,11 @@ NetdevAnswer ask_netdev(netlink::NetdevSource* source, std::vector<std::string>&
 
 // One line per interface `f` lacks (a single line when the whole family is missing).
 std::vector<std::string> missing_netdev_notes(const netlink::NetdevFeatures& f);
+
+// The kernel's netdev family for a cycle's sampling (per-queue counters) and writes (napi-set):
+// a KernelNetdevSource when `use` and the root is the live machine; null otherwise, or when no
+// generic netlink socket can be opened (logged once as a warning).
+std::shared_ptr<netlink::NetdevSource> kernel_netdev(const sysfs::SysRoot& root, bool use);
 
 // Records each queue's NAPI id and each NIC's NAPIs (by ifindex) in the inventory.
 void record_napis(const NetdevAnswer& answer, std::vector<sysfs::NicInfo>& nics);

@@ -214,6 +214,13 @@ bool DiscoveryCache::take_read_back(const Item& it, std::string_view leaf, const
 void DiscoveryCache::written(const std::vector<KnobChange>& knobs,
                              const std::map<std::string, std::string>& read_back) {
   for (const auto& k : knobs) {
+    // NAPI settings and kthread CPUs live in the netdev family and the scheduler, which only a
+    // full discovery asks (napi-get, proc/<pid>/status): the next cycle discovers from scratch,
+    // and sees a thread that threading on just started.
+    if (k.path.starts_with("netdev/napi/") || k.path.starts_with("task/")) {
+      invalidate();
+      return;
+    }
     if (k.irq >= 0) {
       if (auto it = irq_item_.find(k.irq); it != irq_item_.end()) items_[it->second].pending = true;
       continue;

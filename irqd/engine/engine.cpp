@@ -51,6 +51,46 @@ std::string IrqDiff::reason() const {
   return irq ? unplaced_reason(*irq) : "";
 }
 
+namespace {
+// NAPI settings (napi-set) and threaded NAPIs' kthreads: knobs under the paths NapiKnobIo routes
+// ("netdev/napi/<id>/<attribute>", "task/<pid>/cpus").
+void diff_napis(const sysfs::Inventory& inv, const policies::Plan& plan, Diff& d) {
+  for (const auto& p : plan.napis) {
+    const auto* nic = inv.nic(p.device);
+    if (nic == nullptr) continue;
+    auto napi = std::find_if(nic->napis.begin(), nic->napis.end(), [&p](const auto& n) { return n.id == p.napi_id; });
+    if (napi == nic->napis.end()) continue;
+    auto knob = [&](const char* attr, const std::optional<long>& want, std::optional<long> have) {
+      if (!want) return;
+      ++d.planned;
+      if (have && *have == *want) return;
+      d.knobs.push_back({fmt::format("netdev/napi/{}/{}", p.napi_id, attr), std::to_string(*want),
+                         have ? std::to_string(*have) : "", -1,
+                         fmt::format("{} NAPI {} {}", p.device, p.napi_id, attr)});
+    };
+    auto as_long = [](const auto& v) -> std::optional<long> {
+      if (!v) return std::nullopt;
+      return static_cast<long>(*v);
+    };
+    knob("defer-hard-irqs", p.defer_hard_irqs, as_long(napi->defer_hard_irqs));
+    knob("gro-flush-timeout", p.gro_flush_timeout, as_long(napi->gro_flush_timeout));
+    knob("irq-suspend-timeout", p.irq_suspend_timeout, as_long(napi->irq_suspend_timeout));
+    auto flag = [](const std::optional<bool>& b) -> std::optional<long> {
+      if (!b) return std::nullopt;
+      return *b ? 1 : 0;
+    };
+    knob("threaded", flag(p.threaded), flag(napi->threaded));
+    if (p.thread_cpus && p.pid > 0) {
+      ++d.planned;
+      if (!(napi->thread_cpus && *napi->thread_cpus == *p.thread_cpus))
+        d.knobs.push_back({fmt::format("task/{}/cpus", p.pid), p.thread_cpus->to_list(),
+                           napi->thread_cpus ? napi->thread_cpus->to_list() : "", -1,
+                           fmt::format("{} NAPI {} thread (pid {}) CPUs", p.device, p.napi_id, p.pid)});
+    }
+  }
+}
+}  // namespace
+
 Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
   Diff d;
   d.irqs.reserve(plan.irqs.size());
@@ -115,6 +155,7 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
     }
   }
   if (plan.rps_sock_flow_entries) diff_rfs_table(inv, *plan.rps_sock_flow_entries, d);
+  diff_napis(inv, plan, d);
   d.changes = static_cast<int>(d.knobs.size());
   return d;
 }

@@ -1,0 +1,122 @@
+// NAPI policy: the per-device NAPI settings and where threaded NAPIs' kthreads run.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <vector>
+
+#include <string>
+
+#include "policies/core_order.hpp"
+#include "policies/steering.hpp"
+
+namespace irqd::policies {
+
+namespace {
+
+// The CPU an IRQ goes to: the plan's single CPU, else the single CPU of its affinity now; -1.
+int irq_cpu(const Plan& plan, const sysfs::Inventory& inv, int irq) {
+  if (const auto* p = plan.irq(irq); p && p->cpus.count() == 1) return p->cpus.first();
+  if (const auto* i = inv.irq(irq); i && i->affinity && i->affinity->count() == 1) return i->affinity->first();
+  return -1;
+}
+
+// Where a NAPI's kthread goes for an IRQ on `cpu`, and why.
+std::pair<CpuSet, std::string> thread_place(const topology::Machine& m, config::NapiThreadCpus mode, int cpu) {
+  switch (mode) {
+    case config::NapiThreadCpus::kSameCpu:
+      return {CpuSet::of({cpu}), fmt::format("its IRQ's CPU {}", cpu)};
+    case config::NapiThreadCpus::kSameCore: {
+      CpuSet core = m.smt_siblings(cpu);
+      if (core.empty()) core = CpuSet::of({cpu});
+      return {core, fmt::format("the core of its IRQ's CPU {}", cpu)};
+    }
+    case config::NapiThreadCpus::kSameL3: {
+      CpuSet l3 = m.l3_cpus(cpu);
+      if (l3.empty()) l3 = CpuSet::of({cpu});
+      return {l3, fmt::format("the L3 of its IRQ's CPU {}", cpu)};
+    }
+    case config::NapiThreadCpus::kSibling:
+      break;
+  }
+  const CpuSet others = m.smt_siblings(cpu) - CpuSet::of({cpu});
+  if (others.empty()) return {CpuSet::of({cpu}), fmt::format("its IRQ's CPU {} (no SMT sibling)", cpu)};
+  const int sibling = others.first();
+  return {CpuSet::of({sibling}), fmt::format("CPU {}, the SMT sibling of its IRQ's CPU {}", sibling, cpu)};
+}
+
+}  // namespace
+
+void plan_napi(const PlanInput& in, Plan& plan) {
+  for (const auto& nic : in.inventory.nics) {
+    const auto& s = in.config.device(nic.name);
+    const bool wants = s.napi_defer_hard_irqs || s.gro_flush_timeout || s.irq_suspend_timeout ||
+                       s.napi_threaded != config::NapiThreaded::kKeep;
+    if (wants && nic.napis.empty())
+      plan.notes.push_back(fmt::format("{}: napi settings: the kernel lists no NAPI of this device (netdev napi-get, "
+                                       "Linux 6.8+); left as they are",
+                                       nic.name));
+    std::vector<std::string> missing;  // settings this kernel does not report per NAPI
+    // Kthreads of NAPIs without an IRQ (veth, a software device) take the device's local CPUs in
+    // core-first order, one each in turn.
+    std::vector<int> spread;
+    std::string spread_why;
+    std::size_t next = 0;
+    for (const auto& napi : nic.napis) {
+      NapiPlacement p;
+      p.device = nic.name;
+      p.napi_id = napi.id;
+      p.pid = napi.pid;
+      // Only what the kernel reports per NAPI is set: an attribute it does not show could not be
+      // read back (and would be written again every cycle).
+      auto take = [&missing](const auto& want, const auto& have, const char* what) -> std::optional<long> {
+        if (!want) return std::nullopt;
+        if (!have) {
+          if (std::find(missing.begin(), missing.end(), what) == missing.end()) missing.emplace_back(what);
+          return std::nullopt;
+        }
+        return want;
+      };
+      p.defer_hard_irqs = take(s.napi_defer_hard_irqs, napi.defer_hard_irqs, "napi_defer_hard_irqs (6.13+)");
+      p.gro_flush_timeout = take(s.gro_flush_timeout, napi.gro_flush_timeout, "gro_flush_timeout (6.13+)");
+      p.irq_suspend_timeout = take(s.irq_suspend_timeout, napi.irq_suspend_timeout, "irq_suspend_timeout (6.13+)");
+      if (s.napi_threaded != config::NapiThreaded::kKeep) {
+        if (napi.threaded) p.threaded = s.napi_threaded == config::NapiThreaded::kOn;
+        else if (std::find(missing.begin(), missing.end(), "napi_threaded (6.17+)") == missing.end())
+          missing.emplace_back("napi_threaded (6.17+)");
+      }
+      std::string why;
+      if (p.defer_hard_irqs || p.gro_flush_timeout || p.irq_suspend_timeout || p.threaded.has_value())
+        why = fmt::format("[[device]] napi settings of {}", nic.name);
+      // A kthread polling now (and staying threaded) goes next to its IRQ.
+      const bool stays_threaded = napi.pid > 0 && s.napi_threaded != config::NapiThreaded::kOff;
+      if (const int cpu = stays_threaded && napi.irq >= 0 ? irq_cpu(plan, in.inventory, napi.irq) : -1; cpu >= 0) {
+        auto [cpus, where] = thread_place(in.machine, s.napi_thread_cpus, cpu);
+        if (!(cpus & in.machine.online).empty()) {
+          p.thread_cpus = cpus & in.machine.online;
+          why += fmt::format("{}thread napi/{}-{} on {}", why.empty() ? "" : "; ", nic.name, napi.id, where);
+        }
+      } else if (stays_threaded && napi.irq < 0) {
+        if (spread.empty()) {
+          const auto local = nic_local_cpus(in.machine, nic, device_cpus(usable_cpus(in.machine, in.config), in.config, nic.name));
+          spread = core_first_order(in.machine, local.cpus);
+          spread_why = local.why;
+        }
+        if (!spread.empty()) {
+          const int at = spread[next++ % spread.size()];
+          p.thread_cpus = CpuSet::of({at});
+          why += fmt::format("{}thread napi/{}-{} on CPU {}: no IRQ, kthreads spread over {}", why.empty() ? "" : "; ",
+                             nic.name, napi.id, at, spread_why);
+        }
+      }
+      if (why.empty()) continue;
+      p.reason = std::move(why);
+      plan.napis.push_back(std::move(p));
+    }
+    if (!missing.empty())
+      plan.notes.push_back(fmt::format("{}: this kernel does not set per NAPI: {}; left as they are", nic.name,
+                                       fmt::join(missing, ", ")));
+  }
+}
+
+}  // namespace irqd::policies
