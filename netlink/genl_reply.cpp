@@ -18,7 +18,8 @@ constexpr std::size_t align4(std::size_t n) { return (n + kAlign - 1) & ~(kAlign
 constexpr std::size_t kHdrLen = align4(sizeof(nlmsghdr));
 constexpr std::size_t kGenlHdrLen = align4(sizeof(genlmsghdr));
 constexpr std::size_t kAttrHdrLen = align4(sizeof(nlattr));
-constexpr std::uint16_t kTypeMask = static_cast<std::uint16_t>(~(NLA_F_NESTED | NLA_F_NET_BYTEORDER));
+constexpr std::uint16_t kTypeMask =
+    static_cast<std::uint16_t>(~(NLA_F_NESTED | NLA_F_NET_BYTEORDER));
 
 template <typename T>
 T read_at(Bytes buf, std::size_t offset) {
@@ -31,7 +32,8 @@ T read_at(Bytes buf, std::size_t offset) {
 // Anything else cannot come from a kernel (and INT_MIN could not even be negated).
 int errno_of(int raw) {
   if (raw == 0) return 0;
-  if (raw < -4095 || raw > 0) throw NetlinkError(fmt::format("netlink: malformed reply, error code {}", raw));
+  if (raw < -4095 || raw > 0)
+    throw NetlinkError(fmt::format("netlink: malformed reply, error code {}", raw));
   return -raw;
 }
 
@@ -49,7 +51,8 @@ std::string ext_ack_text(Bytes tlvs) {
 // NLMSG_ERROR: struct nlmsgerr (errno, then the request's header, and its payload unless the
 // socket asked for NETLINK_CAP_ACK or the kernel capped it), then the TLVs when NLM_F_ACK_TLVS.
 void read_error(Bytes msg, std::uint16_t flags, ReplyEnd& end) {
-  if (msg.size() < kHdrLen + sizeof(nlmsgerr)) throw NetlinkError("netlink: malformed reply, error message cut short");
+  if (msg.size() < kHdrLen + sizeof(nlmsgerr))
+    throw NetlinkError("netlink: malformed reply, error message cut short");
   end.error = errno_of(read_at<int>(msg, kHdrLen));
   if ((flags & NLM_F_ACK_TLVS) == 0) return;
   std::size_t offset = kHdrLen + sizeof(nlmsgerr);
@@ -69,7 +72,8 @@ void read_done(Bytes msg, std::uint16_t flags, ReplyEnd& end) {
   const int error = read_at<int>(msg, kHdrLen);
   if (error < 0) end.error = errno_of(error);
   const std::size_t offset = align4(kHdrLen + sizeof(int));
-  if ((flags & NLM_F_ACK_TLVS) != 0 && offset < msg.size()) end.ext_ack = ext_ack_text(msg.subspan(offset));
+  if ((flags & NLM_F_ACK_TLVS) != 0 && offset < msg.size())
+    end.ext_ack = ext_ack_text(msg.subspan(offset));
 }
 
 }  // namespace
@@ -78,11 +82,13 @@ ReplyEnd walk_reply(Bytes buf, const std::function<void(const GenlMessage&)>& on
   ReplyEnd end;
   std::size_t pos = 0;
   while (pos < buf.size()) {
-    if (buf.size() - pos < kHdrLen) throw NetlinkError("netlink: malformed reply, message header cut short");
+    if (buf.size() - pos < kHdrLen)
+      throw NetlinkError("netlink: malformed reply, message header cut short");
     const auto hdr = read_at<nlmsghdr>(buf, pos);
     if (hdr.nlmsg_len < kHdrLen || hdr.nlmsg_len > buf.size() - pos) {
-      throw NetlinkError(fmt::format("netlink: malformed reply, message length {} with {} bytes left",
-                                     hdr.nlmsg_len, buf.size() - pos));
+      throw NetlinkError(
+          fmt::format("netlink: malformed reply, message length {} with {} bytes left",
+                      hdr.nlmsg_len, buf.size() - pos));
     }
     const Bytes msg = buf.subspan(pos, hdr.nlmsg_len);
     if ((hdr.nlmsg_flags & NLM_F_DUMP_INTR) != 0) end.interrupted = true;
@@ -97,7 +103,8 @@ ReplyEnd walk_reply(Bytes buf, const std::function<void(const GenlMessage&)>& on
       return end;
     }
     if (hdr.nlmsg_type >= NLMSG_MIN_TYPE) {
-      if (msg.size() < kHdrLen + kGenlHdrLen) throw NetlinkError("netlink: malformed reply, generic header cut short");
+      if (msg.size() < kHdrLen + kGenlHdrLen)
+        throw NetlinkError("netlink: malformed reply, generic header cut short");
       GenlMessage m;
       m.type = hdr.nlmsg_type;
       m.flags = hdr.nlmsg_flags;
@@ -117,7 +124,8 @@ bool reply_complete(Bytes buf, bool dump) {
     const auto hdr = read_at<nlmsghdr>(buf, pos);
     if (hdr.nlmsg_len < kHdrLen || hdr.nlmsg_len > buf.size() - pos) return true;
     if (hdr.nlmsg_type == NLMSG_ERROR || hdr.nlmsg_type == NLMSG_DONE) return true;
-    if (!dump && hdr.nlmsg_type >= NLMSG_MIN_TYPE && (hdr.nlmsg_flags & NLM_F_MULTI) == 0) return true;
+    if (!dump && hdr.nlmsg_type >= NLMSG_MIN_TYPE && (hdr.nlmsg_flags & NLM_F_MULTI) == 0)
+      return true;
     pos += align4(hdr.nlmsg_len);
   }
   return false;
@@ -134,11 +142,13 @@ std::vector<Attr> parse_attrs(Bytes buf) {
   std::vector<Attr> out;
   std::size_t pos = 0;
   while (pos < buf.size()) {
-    if (buf.size() - pos < kAttrHdrLen) throw NetlinkError("netlink: malformed reply, attribute header cut short");
+    if (buf.size() - pos < kAttrHdrLen)
+      throw NetlinkError("netlink: malformed reply, attribute header cut short");
     const auto nla = read_at<nlattr>(buf, pos);
     if (nla.nla_len < kAttrHdrLen || nla.nla_len > buf.size() - pos) {
-      throw NetlinkError(fmt::format("netlink: malformed reply, attribute {} length {} with {} bytes left",
-                                     nla.nla_type & kTypeMask, nla.nla_len, buf.size() - pos));
+      throw NetlinkError(
+          fmt::format("netlink: malformed reply, attribute {} length {} with {} bytes left",
+                      nla.nla_type & kTypeMask, nla.nla_len, buf.size() - pos));
     }
     out.push_back({static_cast<std::uint16_t>(nla.nla_type & kTypeMask),
                    buf.subspan(pos + kAttrHdrLen, nla.nla_len - kAttrHdrLen)});
@@ -147,18 +157,29 @@ std::vector<Attr> parse_attrs(Bytes buf) {
   return out;
 }
 
-std::optional<std::uint64_t> get_uint(const std::optional<Bytes>& a, const char* what, std::uint64_t max) {
+std::optional<std::uint64_t> get_uint(const std::optional<Bytes>& a, const char* what,
+                                      std::uint64_t max) {
   if (!a) return std::nullopt;
   std::uint64_t v = 0;
   switch (a->size()) {
-    case 1: v = read_at<std::uint8_t>(*a, 0); break;
-    case 2: v = read_at<std::uint16_t>(*a, 0); break;
-    case 4: v = read_at<std::uint32_t>(*a, 0); break;
-    case 8: v = read_at<std::uint64_t>(*a, 0); break;
+    case 1:
+      v = read_at<std::uint8_t>(*a, 0);
+      break;
+    case 2:
+      v = read_at<std::uint16_t>(*a, 0);
+      break;
+    case 4:
+      v = read_at<std::uint32_t>(*a, 0);
+      break;
+    case 8:
+      v = read_at<std::uint64_t>(*a, 0);
+      break;
     default:
-      throw NetlinkError(fmt::format("netlink: malformed reply, {} is {} bytes, not an integer", what, a->size()));
+      throw NetlinkError(
+          fmt::format("netlink: malformed reply, {} is {} bytes, not an integer", what, a->size()));
   }
-  if (v > max) throw NetlinkError(fmt::format("netlink: malformed reply, {} out of range: {}", what, v));
+  if (v > max)
+    throw NetlinkError(fmt::format("netlink: malformed reply, {} out of range: {}", what, v));
   return v;
 }
 

@@ -37,7 +37,7 @@ struct GenlMessage {
   std::uint16_t type = 0;   // the family id
   std::uint16_t flags = 0;  // NLM_F_*
   std::uint8_t cmd = 0;
-  Bytes attrs;              // after the genl header
+  Bytes attrs;  // after the genl header
 };
 
 // How a reply ended.
@@ -66,7 +66,9 @@ void throw_if_error(const ReplyEnd& end, const std::string& what);
 template <std::size_t N>
 struct AttrTable {
   std::array<std::optional<Bytes>, N> at{};
-  const std::optional<Bytes>& operator[](int type) const { return at[static_cast<std::size_t>(type)]; }
+  const std::optional<Bytes>& operator[](int type) const {
+    return at[static_cast<std::size_t>(type)];
+  }
 };
 
 // Every attribute in order, for nests whose types are indexes (policy and op lists).
@@ -88,8 +90,10 @@ AttrTable<N> attr_table(Bytes buf) {
 // NetlinkError naming `what` when the length is none of those, or above `max`.
 std::optional<std::uint64_t> get_uint(const std::optional<Bytes>& a, const char* what,
                                       std::uint64_t max = UINT64_MAX);
-std::uint64_t require_uint(const std::optional<Bytes>& a, const char* what, std::uint64_t max = UINT64_MAX);
-// An int-sized id (ifindex, queue, NAPI, IRQ, pid): u32 on the wire, small and positive in practice.
+std::uint64_t require_uint(const std::optional<Bytes>& a, const char* what,
+                           std::uint64_t max = UINT64_MAX);
+// An int-sized id (ifindex, queue, NAPI, IRQ, pid): u32 on the wire, small and positive in
+// practice.
 std::optional<int> get_id(const std::optional<Bytes>& a, const char* what);
 int require_id(const std::optional<Bytes>& a, const char* what);
 // A NUL-terminated (or not) string attribute.

@@ -27,7 +27,9 @@ struct BufFree {
   void operator()(unsigned char* p) const { std::free(p); }
 };
 
-constexpr std::size_t align4(std::size_t n) { return (n + NLMSG_ALIGNTO - 1) & ~std::size_t{NLMSG_ALIGNTO - 1}; }
+constexpr std::size_t align4(std::size_t n) {
+  return (n + NLMSG_ALIGNTO - 1) & ~std::size_t{NLMSG_ALIGNTO - 1};
+}
 
 // A reply longer than this (hundreds of thousands of queues) is not one irqd can use anyway; the
 // bound keeps a kernel (or a bug) that never sends NLMSG_DONE from growing the buffer forever.
@@ -41,7 +43,8 @@ GenlSocket::GenlSocket() : sock_(nl_socket_alloc()) {
   if (!sock_) throw NetlinkError("netlink: cannot allocate a netlink socket");
   nl_socket_disable_auto_ack(sock_.get());
   if (int err = genl_connect(sock_.get()); err < 0) {
-    throw NetlinkError(fmt::format("netlink: cannot open a generic netlink socket: {}", nl_geterror(err)));
+    throw NetlinkError(
+        fmt::format("netlink: cannot open a generic netlink socket: {}", nl_geterror(err)));
   }
   nl_socket_enable_msg_peek(sock_.get());  // datagrams of a dump can exceed a page
   // Best effort: ask for the kernel's reason text with errors, without the echoed request.
@@ -53,7 +56,8 @@ GenlSocket::GenlSocket() : sock_(nl_socket_alloc()) {
 
 GenlSocket::~GenlSocket() = default;
 
-std::vector<std::byte> GenlSocket::request(int family, std::uint8_t cmd, std::uint8_t version, int flags,
+std::vector<std::byte> GenlSocket::request(int family, std::uint8_t cmd, std::uint8_t version,
+                                           int flags,
                                            const std::function<void(nl_msg*)>& add_attrs) {
   std::unique_ptr<nl_msg, MsgDeleter> msg(nlmsg_alloc());
   if (!msg) throw NetlinkError("netlink: out of memory building a request");
@@ -72,7 +76,8 @@ std::vector<std::byte> GenlSocket::request(int family, std::uint8_t cmd, std::ui
     unsigned char* raw = nullptr;
     const int n = nl_recv(sock_.get(), &from, &raw, nullptr);
     std::unique_ptr<unsigned char, BufFree> buf(raw);
-    if (n < 0) throw NetlinkError(fmt::format("netlink: receiving a reply failed: {}", nl_geterror(n)));
+    if (n < 0)
+      throw NetlinkError(fmt::format("netlink: receiving a reply failed: {}", nl_geterror(n)));
     if (n == 0) throw NetlinkError("netlink: the socket closed before the reply ended");
     // Keep whole messages of this request only (anything else on the socket is stale).
     const std::size_t start = reply.size();
@@ -94,10 +99,12 @@ std::vector<std::byte> GenlSocket::request(int family, std::uint8_t cmd, std::ui
       }
       pos += align4(hdr.nlmsg_len);
     }
-    if (reply.size() > start && reply_complete(Bytes(reply).subspan(start), (flags & NLM_F_DUMP) == NLM_F_DUMP)) {
+    if (reply.size() > start &&
+        reply_complete(Bytes(reply).subspan(start), (flags & NLM_F_DUMP) == NLM_F_DUMP)) {
       return reply;
     }
-    if (reply.size() > kMaxReply) throw NetlinkError("netlink: a reply longer than 64 MiB, giving up");
+    if (reply.size() > kMaxReply)
+      throw NetlinkError("netlink: a reply longer than 64 MiB, giving up");
   }
 }
 

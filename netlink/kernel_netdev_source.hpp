@@ -36,7 +36,8 @@ class KernelNetdevSource : public NetdevSource {
 
  private:
   // One dump, retried while the kernel flags it interrupted (NLM_F_DUMP_INTR).
-  std::vector<std::byte> dump(std::uint8_t cmd, const char* name, const std::function<void(nl_msg*)>& add_attrs);
+  std::vector<std::byte> dump(std::uint8_t cmd, const char* name,
+                              const std::function<void(nl_msg*)>& add_attrs);
   void record(std::string_view name, const std::vector<std::byte>& reply) const;
 
   NetdevOptions opts_;

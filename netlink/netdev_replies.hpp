@@ -51,6 +51,7 @@ void require_napi_set(const NetdevFeatures& f, const NapiSettings& s);
 void restrict_napis(std::vector<NapiInfo>& napis, const NetdevFeatures& f);
 
 // queue -> NAPI -> IRQ, sorted by ifindex, RX before TX, then queue.
-std::vector<QueueIrq> join_queue_irqs(std::vector<QueueIrq> queues, const std::vector<NapiInfo>& napis);
+std::vector<QueueIrq> join_queue_irqs(std::vector<QueueIrq> queues,
+                                      const std::vector<NapiInfo>& napis);
 
 }  // namespace irqd::netlink

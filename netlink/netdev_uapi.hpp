@@ -34,18 +34,18 @@ constexpr int kANapiPid = 4;                // NETDEV_A_NAPI_PID (u32, only whil
 constexpr int kANapiDeferHardIrqs = 5;      // NETDEV_A_NAPI_DEFER_HARD_IRQS (u32), 6.13
 constexpr int kANapiGroFlushTimeout = 6;    // NETDEV_A_NAPI_GRO_FLUSH_TIMEOUT (uint, ns), 6.13
 constexpr int kANapiIrqSuspendTimeout = 7;  // NETDEV_A_NAPI_IRQ_SUSPEND_TIMEOUT (uint, ns), 6.13
-constexpr int kANapiThreaded = 8;           // NETDEV_A_NAPI_THREADED (u32, enum netdev_napi_threaded), 6.17
+constexpr int kANapiThreaded = 8;           // NETDEV_A_NAPI_THREADED (u32 enum), 6.17
 constexpr int kANapiMax = 8;
 
 // Per-queue statistics (qstats-get).
-constexpr int kAQstatsIfindex = 1;    // NETDEV_A_QSTATS_IFINDEX (u32)
-constexpr int kAQstatsQueueType = 2;  // NETDEV_A_QSTATS_QUEUE_TYPE (u32)
-constexpr int kAQstatsQueueId = 3;    // NETDEV_A_QSTATS_QUEUE_ID (u32)
-constexpr int kAQstatsScope = 4;      // NETDEV_A_QSTATS_SCOPE (uint, enum netdev_qstats_scope flags)
-constexpr int kAQstatsRxPackets = 8;  // NETDEV_A_QSTATS_RX_PACKETS (uint)
-constexpr int kAQstatsRxBytes = 9;    // NETDEV_A_QSTATS_RX_BYTES (uint)
-constexpr int kAQstatsTxPackets = 10; // NETDEV_A_QSTATS_TX_PACKETS (uint)
-constexpr int kAQstatsTxBytes = 11;   // NETDEV_A_QSTATS_TX_BYTES (uint)
+constexpr int kAQstatsIfindex = 1;     // NETDEV_A_QSTATS_IFINDEX (u32)
+constexpr int kAQstatsQueueType = 2;   // NETDEV_A_QSTATS_QUEUE_TYPE (u32)
+constexpr int kAQstatsQueueId = 3;     // NETDEV_A_QSTATS_QUEUE_ID (u32)
+constexpr int kAQstatsScope = 4;       // NETDEV_A_QSTATS_SCOPE (uint flags)
+constexpr int kAQstatsRxPackets = 8;   // NETDEV_A_QSTATS_RX_PACKETS (uint)
+constexpr int kAQstatsRxBytes = 9;     // NETDEV_A_QSTATS_RX_BYTES (uint)
+constexpr int kAQstatsTxPackets = 10;  // NETDEV_A_QSTATS_TX_PACKETS (uint)
+constexpr int kAQstatsTxBytes = 11;    // NETDEV_A_QSTATS_TX_BYTES (uint)
 constexpr int kAQstatsMax = 11;
 
 constexpr std::uint32_t kQstatsScopeQueue = 1;  // NETDEV_QSTATS_SCOPE_QUEUE

@@ -27,19 +27,22 @@ RecordedNetdevSource::RecordedNetdevSource(const std::filesystem::path& dir, Net
     : origin_(dir.string()), opts_(std::move(opts)) {
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
-  if (ec) throw NetlinkError(fmt::format("recorded netdev: cannot list {}: {}", origin_, ec.message()));
+  if (ec)
+    throw NetlinkError(fmt::format("recorded netdev: cannot list {}: {}", origin_, ec.message()));
   for (const auto& entry : it) {
     if (entry.path().extension() != ".bin") continue;
     replies_[entry.path().stem().string()] = read_reply_file(entry.path());
   }
 }
 
-RecordedNetdevSource::RecordedNetdevSource(std::map<std::string, std::vector<std::byte>> replies, NetdevOptions opts)
+RecordedNetdevSource::RecordedNetdevSource(std::map<std::string, std::vector<std::byte>> replies,
+                                           NetdevOptions opts)
     : origin_("(given replies)"), replies_(std::move(replies)), opts_(std::move(opts)) {}
 
 Bytes RecordedNetdevSource::reply(const std::string& name) const {
   auto it = replies_.find(name);
-  if (it == replies_.end()) throw NetlinkError(fmt::format("recorded netdev: no {}.bin in {}", name, origin_));
+  if (it == replies_.end())
+    throw NetlinkError(fmt::format("recorded netdev: no {}.bin in {}", name, origin_));
   return it->second;
 }
 

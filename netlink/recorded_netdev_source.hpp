@@ -23,7 +23,8 @@ class RecordedNetdevSource : public NetdevSource {
   // Reads every *.bin file of `dir`. Throws NetlinkError when the directory cannot be read.
   explicit RecordedNetdevSource(const std::filesystem::path& dir, NetdevOptions opts = {});
   // Replies given directly, by name (fuzzing, hand-made cases).
-  explicit RecordedNetdevSource(std::map<std::string, std::vector<std::byte>> replies, NetdevOptions opts = {});
+  explicit RecordedNetdevSource(std::map<std::string, std::vector<std::byte>> replies,
+                                NetdevOptions opts = {});
 
   NetdevFeatures features() override;
   std::optional<std::vector<QueueIrq>> queues() override;

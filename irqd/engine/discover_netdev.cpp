@@ -16,22 +16,37 @@ namespace irqd {
 
 std::vector<std::string> missing_netdev_notes(const netlink::NetdevFeatures& f) {
   if (!f.family) {
-    return {"netdev genetlink: no netdev family (Linux 6.2+; queue-get and napi-get 6.8+): queue IRQs from "
-            "msi_irqs and IRQ names, queue load from interrupt counts, NAPI threads and parameters unknown"};
+    return {
+        "netdev genetlink: no netdev family (Linux 6.2+; queue-get and napi-get 6.8+): queue IRQs "
+        "from "
+        "msi_irqs and IRQ names, queue load from interrupt counts, NAPI threads and parameters "
+        "unknown"};
   }
   std::vector<std::string> notes;
-  if (!f.queue_get) notes.emplace_back("netdev genetlink: no queue-get (Linux 6.8+): queue IRQs from msi_irqs and IRQ names");
-  if (!f.napi_get) notes.emplace_back("netdev genetlink: no napi-get (Linux 6.8+): queue IRQs from msi_irqs and IRQ names, NAPI threads unknown");
-  if (!f.qstats_get) notes.emplace_back("netdev genetlink: no qstats-get (Linux 6.9+): queue load from interrupt counts");
+  if (!f.queue_get)
+    notes.emplace_back(
+        "netdev genetlink: no queue-get (Linux 6.8+): queue IRQs from msi_irqs and IRQ names");
+  if (!f.napi_get)
+    notes.emplace_back(
+        "netdev genetlink: no napi-get (Linux 6.8+): queue IRQs from msi_irqs and IRQ names, NAPI "
+        "threads unknown");
+  if (!f.qstats_get)
+    notes.emplace_back(
+        "netdev genetlink: no qstats-get (Linux 6.9+): queue load from interrupt counts");
   if (!f.napi_set) {
-    notes.emplace_back("netdev genetlink: no napi-set (Linux 6.13+): NAPI defer-hard-irqs, gro-flush-timeout and "
-                       "irq-suspend-timeout only per device (/sys/class/net/<dev>/napi_defer_hard_irqs, gro_flush_timeout)");
+    notes.emplace_back(
+        "netdev genetlink: no napi-set (Linux 6.13+): NAPI defer-hard-irqs, gro-flush-timeout and "
+        "irq-suspend-timeout only per device (/sys/class/net/<dev>/napi_defer_hard_irqs, "
+        "gro_flush_timeout)");
   } else if (!f.napi_irq_suspend_timeout) {
-    notes.emplace_back("netdev genetlink: napi-set without irq-suspend-timeout (Linux 6.13+): IRQ suspension unavailable");
+    notes.emplace_back(
+        "netdev genetlink: napi-set without irq-suspend-timeout (Linux 6.13+): IRQ suspension "
+        "unavailable");
   }
   if (!f.napi_threaded) {
-    notes.emplace_back("netdev genetlink: no per-NAPI threaded (Linux 6.17+): threaded NAPI only per device "
-                       "(/sys/class/net/<dev>/threaded)");
+    notes.emplace_back(
+        "netdev genetlink: no per-NAPI threaded (Linux 6.17+): threaded NAPI only per device "
+        "(/sys/class/net/<dev>/threaded)");
   }
   return notes;
 }
@@ -39,7 +54,8 @@ std::vector<std::string> missing_netdev_notes(const netlink::NetdevFeatures& f) 
 NetdevAnswer ask_netdev(netlink::NetdevSource* source, std::vector<std::string>& warnings) {
   NetdevAnswer answer;
   const auto fall_back = [&warnings](const std::exception& e) {
-    warnings.push_back(fmt::format("netdev genetlink: {} (falling back to msi_irqs and IRQ names)", e.what()));
+    warnings.push_back(
+        fmt::format("netdev genetlink: {} (falling back to msi_irqs and IRQ names)", e.what()));
   };
   std::unique_ptr<netlink::NetdevSource> own;
   try {
@@ -64,8 +80,10 @@ NetdevAnswer ask_netdev(netlink::NetdevSource* source, std::vector<std::string>&
     // Without napi-get, the queues are kept without their NAPIs' IRQs.
     if (auto napis = source->napis()) answer.napis = std::move(*napis);
   } catch (const std::exception& e) {
-    warnings.push_back(fmt::format("netdev genetlink: {} (queues without their NAPIs' IRQs and threads; falling back "
-                                   "to msi_irqs and IRQ names)", e.what()));
+    warnings.push_back(fmt::format(
+        "netdev genetlink: {} (queues without their NAPIs' IRQs and threads; falling back "
+        "to msi_irqs and IRQ names)",
+        e.what()));
   }
   if (queues) answer.queues = netlink::join_queue_irqs(std::move(*queues), answer.napis);
   return answer;
@@ -96,11 +114,13 @@ void record_napis(const NetdevAnswer& answer, std::vector<sysfs::NicInfo>& nics)
     auto it = by_ifindex.find(q.ifindex);
     if (it == by_ifindex.end() || q.napi_id < 0) continue;
     auto& queues = q.rx ? it->second->rx : it->second->tx;
-    auto found = std::find_if(queues.begin(), queues.end(), [&q](const sysfs::QueueInfo& info) { return info.index == q.queue; });
+    auto found = std::find_if(queues.begin(), queues.end(),
+                              [&q](const sysfs::QueueInfo& info) { return info.index == q.queue; });
     if (found != queues.end()) found->napi_id = q.napi_id;
   }
   for (auto& nic : nics) {
-    std::sort(nic.napis.begin(), nic.napis.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(nic.napis.begin(), nic.napis.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
   }
 }
 

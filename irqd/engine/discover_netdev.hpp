@@ -16,9 +16,9 @@
 namespace irqd {
 
 struct NetdevAnswer {
-  bool asked = false;                      // a source was there to ask (else nothing below)
+  bool asked = false;  // a source was there to ask (else nothing below)
   netlink::NetdevFeatures features;
-  std::vector<netlink::QueueIrq> queues;   // joined with the NAPIs' IRQs
+  std::vector<netlink::QueueIrq> queues;  // joined with the NAPIs' IRQs
   std::vector<netlink::NapiInfo> napis;
 };
 

@@ -20,14 +20,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (family && *family && ((*family)->id < 1 || (*family)->id > 0xffff)) {
     irqd::fuzz::fail("fuzz_genl_ctrl", "family id out of range");
   }
-  irqd::fuzz::parse_or_nullopt([reply] { return parse_policy_reply(reply, uapi::kCmdNapiSet).size(); });
-  irqd::fuzz::parse_or_nullopt([reply] { return parse_policy_reply(reply, uapi::kCmdNapiGet, true).size(); });
+  irqd::fuzz::parse_or_nullopt(
+      [reply] { return parse_policy_reply(reply, uapi::kCmdNapiSet).size(); });
+  irqd::fuzz::parse_or_nullopt(
+      [reply] { return parse_policy_reply(reply, uapi::kCmdNapiGet, true).size(); });
   irqd::fuzz::parse_or_nullopt([reply] {
     parse_ack_reply(reply, "fuzz");
     return 0;
   });
   const std::vector<std::byte> bytes(reply.begin(), reply.end());
-  RecordedNetdevSource source(std::map<std::string, std::vector<std::byte>>{{"family", bytes}, {"policy-napi-set", bytes}});
+  RecordedNetdevSource source(
+      std::map<std::string, std::vector<std::byte>>{{"family", bytes}, {"policy-napi-set", bytes}});
   const auto f = irqd::fuzz::parse_or_nullopt([&source] { return source.features(); });
   if (f) {
     if (!f->family && (f->queue_get || f->napi_get || f->qstats_get || f->napi_set)) {

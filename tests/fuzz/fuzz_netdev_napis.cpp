@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto napis = irqd::fuzz::parse_or_nullopt([reply] { return parse_napi_reply(reply); });
   if (!napis) return 0;
   for (const auto& n : *napis) {
-    if (n.id < 0 || n.ifindex < 0 || n.irq < -1 || n.pid < -1) irqd::fuzz::fail("fuzz_netdev_napis", "napi out of range");
+    if (n.id < 0 || n.ifindex < 0 || n.irq < -1 || n.pid < -1)
+      irqd::fuzz::fail("fuzz_netdev_napis", "napi out of range");
   }
   auto old = *napis;
   restrict_napis(old, NetdevFeatures{.family = true, .queue_get = true, .napi_get = true});

@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto stats = irqd::fuzz::parse_or_nullopt([reply] { return parse_qstats_reply(reply); });
   if (!stats) return 0;
   for (const auto& s : *stats) {
-    if (s.ifindex < 0 || s.queue < 0) irqd::fuzz::fail("fuzz_netdev_qstats", "entry without a queue");
+    if (s.ifindex < 0 || s.queue < 0)
+      irqd::fuzz::fail("fuzz_netdev_qstats", "entry without a queue");
   }
   return 0;
 }

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (!queues) return 0;
   for (const auto& q : *queues) {
-    if (q.ifindex < 0 || q.queue < 0 || q.napi_id < -1 || q.irq != -1) irqd::fuzz::fail("fuzz_netdev_queues", "queue out of range");
+    if (q.ifindex < 0 || q.queue < 0 || q.napi_id < -1 || q.irq != -1)
+      irqd::fuzz::fail("fuzz_netdev_queues", "queue out of range");
   }
   const auto joined = join_queue_irqs(*queues, {});
   if (joined.size() != queues->size()) irqd::fuzz::fail("fuzz_netdev_queues", "join lost queues");
@@ -26,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (a.rx != b.rx) return a.rx;
     return a.queue < b.queue;
   };
-  if (!std::is_sorted(joined.begin(), joined.end(), before)) irqd::fuzz::fail("fuzz_netdev_queues", "join not sorted");
+  if (!std::is_sorted(joined.begin(), joined.end(), before))
+    irqd::fuzz::fail("fuzz_netdev_queues", "join not sorted");
   return 0;
 }

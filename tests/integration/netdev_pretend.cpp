@@ -18,17 +18,23 @@ netlink::NetdevOptions kernel_options() {
   const std::string p = pretend;
   if (p == "no-family") return {.family = "irqd-absent"};
   if (p == "no-queue-get") {
-    return {.without_queue_get = true, .without_napi_get = true, .without_qstats_get = true, .without_napi_set = true};
+    return {.without_queue_get = true,
+            .without_napi_get = true,
+            .without_qstats_get = true,
+            .without_napi_set = true};
   }
   if (p == "no-qstats") return {.without_qstats_get = true, .without_napi_set = true};
   if (p == "no-napi-set") return {.without_napi_set = true};
   if (p == "no-napi-threaded") return {.without_napi_threaded = true};
   throw std::invalid_argument(
-      "IRQD_TEST_NETDEV: expected no-family, no-queue-get, no-qstats, no-napi-set or no-napi-threaded, not " + p);
+      "IRQD_TEST_NETDEV: expected no-family, no-queue-get, no-qstats, no-napi-set or "
+      "no-napi-threaded, not " +
+      p);
 }
 
 netlink::NetdevFeatures kernel_features() {
-  static const netlink::NetdevFeatures features = netlink::KernelNetdevSource(kernel_options()).features();
+  static const netlink::NetdevFeatures features =
+      netlink::KernelNetdevSource(kernel_options()).features();
   return features;
 }
 

@@ -28,8 +28,8 @@
 namespace irqd::netlink {
 namespace {
 
-using irqd::testing::kernel_features;
 using irqd::testing::kernel_at_least;
+using irqd::testing::kernel_features;
 using irqd::testing::kernel_options;
 using irqd::testing::NetNs;
 
@@ -68,7 +68,8 @@ class NetdevSourceNs : public ::testing::Test {
     std::vector<NapiInfo> out;
     for (const auto& n : *napis)
       if (n.ifindex == ifindex_) out.push_back(n);
-    std::sort(out.begin(), out.end(), [](const NapiInfo& x, const NapiInfo& y) { return x.id < y.id; });
+    std::sort(out.begin(), out.end(),
+              [](const NapiInfo& x, const NapiInfo& y) { return x.id < y.id; });
     return out;
   }
 
@@ -129,7 +130,8 @@ TEST_F(NetdevSourceNs, SetNapiParametersReadBack) {
   ASSERT_TRUE(before.has_value());
   ASSERT_FALSE(before->empty());
   const int id = before->front().id;
-  const NapiSettings s{.defer_hard_irqs = 2, .gro_flush_timeout = 20000, .irq_suspend_timeout = 1000000};
+  const NapiSettings s{
+      .defer_hard_irqs = 2, .gro_flush_timeout = 20000, .irq_suspend_timeout = 1000000};
   auto src = source();
   if (!kernel_features().napi_set) {
     try {
@@ -139,7 +141,8 @@ TEST_F(NetdevSourceNs, SetNapiParametersReadBack) {
     } catch (const NetlinkError& e) {
       EXPECT_NE(std::string(e.what()).find("Linux 6.13+"), std::string::npos) << e.what();
     }
-    for (const auto& n : *before) EXPECT_FALSE(n.defer_hard_irqs || n.gro_flush_timeout || n.irq_suspend_timeout);
+    for (const auto& n : *before)
+      EXPECT_FALSE(n.defer_hard_irqs || n.gro_flush_timeout || n.irq_suspend_timeout);
     return;
   }
   {
@@ -241,7 +244,8 @@ TEST(NetdevSourceLongDump, EveryQueueOfAManyQueueDevice) {
   ASSERT_TRUE(queues.has_value());
   const int a = static_cast<int>(if_nametoindex("irqdla"));
   const int b = static_cast<int>(if_nametoindex("irqdlb"));
-  EXPECT_EQ(std::count_if(queues->begin(), queues->end(), [a, b](const QueueIrq& q) { return q.ifindex == a || q.ifindex == b; }),
+  EXPECT_EQ(std::count_if(queues->begin(), queues->end(),
+                          [a, b](const QueueIrq& q) { return q.ifindex == a || q.ifindex == b; }),
             1024);
   // The socket is left clean: a second dump on it works (an unfinished one answers EBUSY).
   EXPECT_EQ(src.queues()->size(), queues->size());

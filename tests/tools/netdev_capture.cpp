@@ -3,14 +3,15 @@
 // network namespace to capture (`ip netns exec NS netdev_capture DIR`); it only reads, unless
 // --napi-set is given (then only ever inside a throw-away namespace).
 //
-//   netdev_capture DIR                         family, policy-napi-set, queue-get, napi-get, qstats-get
-//   netdev_capture DIR --family NAME           the controller's answer for another family (ENOENT)
-//   netdev_capture DIR --napi-set ID [--defer N] [--gro NS] [--suspend NS] [--threaded 0|1]
+//   netdev_capture DIR                         family, policy-napi-set, queue-get, napi-get,
+//   qstats-get netdev_capture DIR --family NAME           the controller's answer for another
+//   family (ENOENT) netdev_capture DIR --napi-set ID [--defer N] [--gro NS] [--suspend NS]
+//   [--threaded 0|1]
 //                                              also a napi-set request and its ACK or error
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -57,15 +58,17 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const auto recorder = [&dir](std::string_view name, Bytes reply) {
     std::ofstream out(dir / (std::string(name) + ".bin"), std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(reply.data()), static_cast<std::streamsize>(reply.size()));
+    out.write(reinterpret_cast<const char*>(reply.data()),
+              static_cast<std::streamsize>(reply.size()));
     std::printf("%s.bin: %zu bytes\n", std::string(name).c_str(), reply.size());
   };
   try {
     KernelNetdevSource source(opts, recorder);
     const NetdevFeatures f = source.features();
-    std::printf("family %d queue-get %d napi-get %d qstats-get %d napi-set %d irq-suspend %d threaded %d\n",
-                f.family, f.queue_get, f.napi_get, f.qstats_get, f.napi_set, f.napi_irq_suspend_timeout,
-                f.napi_threaded);
+    std::printf(
+        "family %d queue-get %d napi-get %d qstats-get %d napi-set %d irq-suspend %d threaded %d\n",
+        f.family, f.queue_get, f.napi_get, f.qstats_get, f.napi_set, f.napi_irq_suspend_timeout,
+        f.napi_threaded);
     if (napi_id) {
       try {
         source.set_napi(*napi_id, settings);
@@ -77,18 +80,21 @@ int main(int argc, char** argv) {
     // What was captured, parsed, for the fixture's notes.
     if (auto qs = source.queues())
       for (const auto& q : *qs)
-        std::printf("queue ifindex %d %s %d napi %d\n", q.ifindex, q.rx ? "rx" : "tx", q.queue, q.napi_id);
+        std::printf("queue ifindex %d %s %d napi %d\n", q.ifindex, q.rx ? "rx" : "tx", q.queue,
+                    q.napi_id);
     if (auto ns = source.napis())
       for (const auto& n : *ns)
-        std::printf("napi %d ifindex %d irq %d pid %d defer %ld gro %ld suspend %ld threaded %d\n", n.id, n.ifindex,
-                    n.irq, n.pid, n.defer_hard_irqs ? static_cast<long>(*n.defer_hard_irqs) : -1L,
+        std::printf("napi %d ifindex %d irq %d pid %d defer %ld gro %ld suspend %ld threaded %d\n",
+                    n.id, n.ifindex, n.irq, n.pid,
+                    n.defer_hard_irqs ? static_cast<long>(*n.defer_hard_irqs) : -1L,
                     n.gro_flush_timeout ? static_cast<long>(*n.gro_flush_timeout) : -1L,
                     n.irq_suspend_timeout ? static_cast<long>(*n.irq_suspend_timeout) : -1L,
                     n.threaded ? static_cast<int>(*n.threaded) : -1);
     if (auto ss = source.queue_stats())
       for (const auto& s : *ss)
-        std::printf("qstats ifindex %d %s %d packets %ld bytes %ld\n", s.ifindex, s.rx ? "rx" : "tx", s.queue,
-                    s.packets ? static_cast<long>(*s.packets) : -1L, s.bytes ? static_cast<long>(*s.bytes) : -1L);
+        std::printf("qstats ifindex %d %s %d packets %ld bytes %ld\n", s.ifindex,
+                    s.rx ? "rx" : "tx", s.queue, s.packets ? static_cast<long>(*s.packets) : -1L,
+                    s.bytes ? static_cast<long>(*s.bytes) : -1L);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "netdev_capture: %s\n", e.what());
     return 1;

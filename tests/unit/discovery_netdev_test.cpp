@@ -29,14 +29,21 @@ struct VirtioGuest {
   VirtioGuest() {
     tree.add_nic({.name = "ifb0", .driver = "", .rx = 1, .tx = 1});
     tree.add_nic({.name = "ifb1", .driver = "", .rx = 1, .tx = 1});
-    tree.add_nic({.name = "eth0", .pci = "0000:00:03.0", .virtio = "virtio2", .driver = "virtio_net", .rx = 1,
-                  .tx = 1, .msi_irqs = {37, 38, 39}});
-    for (auto [irq, name] : {std::pair{37, "virtio2-config"}, {38, "virtio2-input.0"}, {39, "virtio2-output.0"}})
+    tree.add_nic({.name = "eth0",
+                  .pci = "0000:00:03.0",
+                  .virtio = "virtio2",
+                  .driver = "virtio_net",
+                  .rx = 1,
+                  .tx = 1,
+                  .msi_irqs = {37, 38, 39}});
+    for (auto [irq, name] :
+         {std::pair{37, "virtio2-config"}, {38, "virtio2-input.0"}, {39, "virtio2-output.0"}})
       tree.add_irq({.irq = irq, .name = name, .chip = "PCI-MSIX-0000:00:03.0"});
     tree.finish();
   }
   Discovery discover_with(netlink::NetdevSource* source) const {
-    return irqd::discover(sysfs::SysRoot(tree.root()), DiscoverOptions{.use_netlink = true, .netdev = source});
+    return irqd::discover(sysfs::SysRoot(tree.root()),
+                          DiscoverOptions{.use_netlink = true, .netdev = source});
   }
 };
 
@@ -62,7 +69,8 @@ TEST(DiscoveryNetdev, QueueNapiIrqThreadFromTheFamily) {
   RecordedNetdevSource source(fixture("netlink/virtio-napi-irq"));
   const Discovery d = g.discover_with(&source);
   EXPECT_TRUE(netdev_warnings(d).empty()) << netdev_warnings(d).front();
-  EXPECT_TRUE(d.netdev.family && d.netdev.qstats_get && d.netdev.napi_set && d.netdev.napi_threaded);
+  EXPECT_TRUE(d.netdev.family && d.netdev.qstats_get && d.netdev.napi_set &&
+              d.netdev.napi_threaded);
   const sysfs::IrqInfo* irq = d.inventory.irq(38);
   ASSERT_NE(irq, nullptr);
   EXPECT_EQ(irq->source, sysfs::MappingSource::kNetdevGenl);
@@ -72,8 +80,13 @@ TEST(DiscoveryNetdev, QueueNapiIrqThreadFromTheFamily) {
   const sysfs::NicInfo* eth0 = d.inventory.nic("eth0");
   ASSERT_NE(eth0, nullptr);
   ASSERT_EQ(eth0->napis.size(), 1U);
-  EXPECT_EQ(eth0->napis[0], (sysfs::NicNapi{.id = 257, .irq = 38, .pid = 812, .threaded = false, .defer_hard_irqs = 0,
-                                            .gro_flush_timeout = 0, .irq_suspend_timeout = 0}));
+  EXPECT_EQ(eth0->napis[0], (sysfs::NicNapi{.id = 257,
+                                            .irq = 38,
+                                            .pid = 812,
+                                            .threaded = false,
+                                            .defer_hard_irqs = 0,
+                                            .gro_flush_timeout = 0,
+                                            .irq_suspend_timeout = 0}));
   ASSERT_EQ(eth0->rx.size(), 1U);
   EXPECT_EQ(eth0->rx[0].napi_id, 257);
   EXPECT_EQ(eth0->rx[0].irqs, std::vector<int>{38});
@@ -96,7 +109,8 @@ TEST(DiscoveryNetdev, NapiWithoutIrqLeavesTheMappingToMsiIrqs) {
 TEST(DiscoveryNetdev, ThreadedVethNapisCarryTheirPids) {
   VethNamespace ns;
   RecordedNetdevSource source(fixture("netlink/veth-gro-threaded"));
-  const Discovery d = irqd::discover(sysfs::SysRoot(ns.tree.root()), DiscoverOptions{.netdev = &source});
+  const Discovery d =
+      irqd::discover(sysfs::SysRoot(ns.tree.root()), DiscoverOptions{.netdev = &source});
   const sysfs::NicInfo* a = d.inventory.nic("cap0a");
   ASSERT_NE(a, nullptr);
   ASSERT_EQ(a->napis.size(), 4U);
@@ -118,7 +132,8 @@ TEST(DiscoveryNetdev, WithoutTheSourceNothingIsAskedOnAFixtureRoot) {
   EXPECT_TRUE(d.inventory.nic("eth0")->napis.empty());
   EXPECT_TRUE(netdev_warnings(d).empty());
   RecordedNetdevSource source(fixture("netlink/virtio-napi-irq"));
-  const Discovery off = irqd::discover(sysfs::SysRoot(g.tree.root()), DiscoverOptions{.use_netlink = false, .netdev = &source});
+  const Discovery off = irqd::discover(sysfs::SysRoot(g.tree.root()),
+                                       DiscoverOptions{.use_netlink = false, .netdev = &source});
   EXPECT_TRUE(off.inventory.nic("eth0")->napis.empty());
 }
 
@@ -131,16 +146,27 @@ struct OldKernel {
 TEST(DiscoveryNetdev, EveryOlderKernelIsNotedOnceAndFallsBack) {
   const std::vector<OldKernel> kernels = {
       {"6.1", {.family = "irqd-absent"}, {"netdev genetlink: no netdev family (Linux 6.2+"}},
-      {"6.7", {.without_queue_get = true, .without_napi_get = true, .without_qstats_get = true, .without_napi_set = true},
+      {"6.7",
+       {.without_queue_get = true,
+        .without_napi_get = true,
+        .without_qstats_get = true,
+        .without_napi_set = true},
        {"netdev genetlink: no queue-get (Linux 6.8+)", "netdev genetlink: no napi-get (Linux 6.8+)",
-        "netdev genetlink: no qstats-get (Linux 6.9+)", "netdev genetlink: no napi-set (Linux 6.13+)",
+        "netdev genetlink: no qstats-get (Linux 6.9+)",
+        "netdev genetlink: no napi-set (Linux 6.13+)",
         "netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
-      {"6.8", {.without_qstats_get = true, .without_napi_set = true},
+      {"6.8",
+       {.without_qstats_get = true, .without_napi_set = true},
        {"netdev genetlink: no qstats-get (Linux 6.9+): queue load from interrupt counts",
-        "netdev genetlink: no napi-set (Linux 6.13+)", "netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
-      {"6.12", {.without_napi_set = true},
-       {"netdev genetlink: no napi-set (Linux 6.13+)", "netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
-      {"6.16", {.without_napi_threaded = true}, {"netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
+        "netdev genetlink: no napi-set (Linux 6.13+)",
+        "netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
+      {"6.12",
+       {.without_napi_set = true},
+       {"netdev genetlink: no napi-set (Linux 6.13+)",
+        "netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
+      {"6.16",
+       {.without_napi_threaded = true},
+       {"netdev genetlink: no per-NAPI threaded (Linux 6.17+)"}},
   };
   for (const auto& k : kernels) {
     SCOPED_TRACE(k.name);
@@ -149,13 +175,15 @@ TEST(DiscoveryNetdev, EveryOlderKernelIsNotedOnceAndFallsBack) {
     const Discovery d = g.discover_with(&source);
     const auto notes = netdev_warnings(d);
     ASSERT_EQ(notes.size(), k.notes.size()) << ::testing::PrintToString(notes);
-    for (std::size_t i = 0; i < notes.size(); ++i) EXPECT_EQ(notes[i].rfind(k.notes[i], 0), 0U) << notes[i];
+    for (std::size_t i = 0; i < notes.size(); ++i)
+      EXPECT_EQ(notes[i].rfind(k.notes[i], 0), 0U) << notes[i];
     // The queue IRQ is still found, by msi_irqs and its name, where the family cannot say.
     const sysfs::IrqInfo* irq = d.inventory.irq(38);
     EXPECT_EQ(irq->queue, 0);
     EXPECT_EQ(irq->device, "eth0");
     const bool genl = k.opts.family == "netdev" && !k.opts.without_queue_get;
-    EXPECT_EQ(irq->source, genl ? sysfs::MappingSource::kNetdevGenl : sysfs::MappingSource::kMsiIrqs);
+    EXPECT_EQ(irq->source,
+              genl ? sysfs::MappingSource::kNetdevGenl : sysfs::MappingSource::kMsiIrqs);
     const auto& napis = d.inventory.nic("eth0")->napis;
     if (k.opts.family != "netdev" || k.opts.without_napi_get) {
       EXPECT_TRUE(napis.empty());
@@ -164,7 +192,8 @@ TEST(DiscoveryNetdev, EveryOlderKernelIsNotedOnceAndFallsBack) {
     ASSERT_EQ(napis.size(), 1U);
     EXPECT_EQ(napis[0].pid, 812);  // 6.8's pid is there on every kernel with napi-get
     EXPECT_EQ(napis[0].defer_hard_irqs.has_value(), !k.opts.without_napi_set);
-    EXPECT_EQ(napis[0].threaded.has_value(), !k.opts.without_napi_set && !k.opts.without_napi_threaded);
+    EXPECT_EQ(napis[0].threaded.has_value(),
+              !k.opts.without_napi_set && !k.opts.without_napi_threaded);
   }
 }
 
@@ -182,7 +211,8 @@ TEST(DiscoveryNetdev, BrokenRepliesWarnAndFallBack) {
   {
     VethNamespace ns;  // napi-get cut short: the queues stay, without NAPIs
     RecordedNetdevSource source(fixture("netlink/truncated-napi-get"));
-    const Discovery d = irqd::discover(sysfs::SysRoot(ns.tree.root()), DiscoverOptions{.netdev = &source});
+    const Discovery d =
+        irqd::discover(sysfs::SysRoot(ns.tree.root()), DiscoverOptions{.netdev = &source});
     const auto w = netdev_warnings(d);
     ASSERT_EQ(w.size(), 1U);
     EXPECT_NE(w[0].find("napi-get"), std::string::npos);
@@ -202,8 +232,13 @@ TEST(DiscoveryNetdev, BrokenRepliesWarnAndFallBack) {
 }
 
 TEST(DiscoveryNetdev, NotesOfAKernelWithEverything) {
-  EXPECT_TRUE(missing_netdev_notes({.family = true, .queue_get = true, .napi_get = true, .qstats_get = true,
-                                    .napi_set = true, .napi_irq_suspend_timeout = true, .napi_threaded = true})
+  EXPECT_TRUE(missing_netdev_notes({.family = true,
+                                    .queue_get = true,
+                                    .napi_get = true,
+                                    .qstats_get = true,
+                                    .napi_set = true,
+                                    .napi_irq_suspend_timeout = true,
+                                    .napi_threaded = true})
                   .empty());
   EXPECT_EQ(missing_netdev_notes({}).size(), 1U);
 }

@@ -2,6 +2,8 @@
 // RecordedNetdevSource, on real replies of Linux 6.18 (tests/fixtures/netlink, see its README):
 // what each case says, the partial answers, kernel errors with and without extended-ack text,
 // malformed bytes, and every older kernel's path through NetdevOptions.
+#include "netlink/netdev_replies.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -9,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "netlink/netdev_replies.hpp"
 #include "netlink/netdev_uapi.hpp"
 #include "netlink/recorded_netdev_source.hpp"
 #include "tests/support/fixtures.hpp"
@@ -27,8 +28,13 @@ std::vector<std::byte> reply_file(const std::string& name, const std::string& re
   return read_reply_file(fixture("netlink/" + name + "/" + reply + ".bin"));
 }
 
-const NetdevFeatures kLinux618{.family = true, .queue_get = true, .napi_get = true, .qstats_get = true,
-                               .napi_set = true, .napi_irq_suspend_timeout = true, .napi_threaded = true};
+const NetdevFeatures kLinux618{.family = true,
+                               .queue_get = true,
+                               .napi_get = true,
+                               .qstats_get = true,
+                               .napi_set = true,
+                               .napi_irq_suspend_timeout = true,
+                               .napi_threaded = true};
 
 TEST(NetdevReplies, FamilyReplyListsTheOpsOf618) {
   const auto family = parse_family_reply(reply_file("veth-gro", "family"));
@@ -45,11 +51,14 @@ TEST(NetdevReplies, NoSuchFamilyIsNullopt) {
 }
 
 TEST(NetdevReplies, NapiSetPolicyAcceptsTheParametersAndThreaded) {
-  const auto attrs = parse_policy_reply(reply_file("veth-gro", "policy-napi-set"), uapi::kCmdNapiSet);
-  EXPECT_EQ(attrs, (std::set<int>{uapi::kANapiId, uapi::kANapiDeferHardIrqs, uapi::kANapiGroFlushTimeout,
-                                  uapi::kANapiIrqSuspendTimeout, uapi::kANapiThreaded}));
+  const auto attrs =
+      parse_policy_reply(reply_file("veth-gro", "policy-napi-set"), uapi::kCmdNapiSet);
+  EXPECT_EQ(attrs,
+            (std::set<int>{uapi::kANapiId, uapi::kANapiDeferHardIrqs, uapi::kANapiGroFlushTimeout,
+                           uapi::kANapiIrqSuspendTimeout, uapi::kANapiThreaded}));
   // Another op's policy is not in that reply.
-  EXPECT_TRUE(parse_policy_reply(reply_file("veth-gro", "policy-napi-set"), uapi::kCmdNapiGet).empty());
+  EXPECT_TRUE(
+      parse_policy_reply(reply_file("veth-gro", "policy-napi-set"), uapi::kCmdNapiGet).empty());
 }
 
 TEST(NetdevReplies, MalformedFramingThrows) {
@@ -94,7 +103,9 @@ TEST(NetdevReplies, AReplyOfAnotherCommandIsRefused) {
   EXPECT_THROW(parse_queue_reply(reply_file("host-virtio", "qstats-get")), NetlinkError);
 }
 
-TEST(RecordedNetdevSource, Linux618Features) { EXPECT_EQ(recorded("veth-gro").features(), kLinux618); }
+TEST(RecordedNetdevSource, Linux618Features) {
+  EXPECT_EQ(recorded("veth-gro").features(), kLinux618);
+}
 
 TEST(RecordedNetdevSource, VethQueuesHaveNoNapiAndNapisNoIrq) {
   auto source = recorded("veth-gro");
@@ -133,7 +144,9 @@ TEST(RecordedNetdevSource, ThreadedNapisHaveTheirKthreadPids) {
 
 TEST(RecordedNetdevSource, NapiSetValuesReadBack) {
   auto source = recorded("veth-napi-set");
-  const NapiSettings s{.defer_hard_irqs = 2, .gro_flush_timeout = 20000, .irq_suspend_timeout = 1000000,
+  const NapiSettings s{.defer_hard_irqs = 2,
+                       .gro_flush_timeout = 20000,
+                       .irq_suspend_timeout = 1000000,
                        .threaded = false};
   EXPECT_NO_THROW(source.set_napi(978, s));
   ASSERT_EQ(source.napi_sets().size(), 1U);
@@ -160,7 +173,8 @@ TEST(RecordedNetdevSource, KernelErrorsCarryErrnoAndExtAck) {
   } catch (const KernelError& e) {
     EXPECT_EQ(e.error(), ERANGE);
     EXPECT_EQ(e.ext_ack(), "integer out of range");
-    EXPECT_NE(std::string(e.what()).find("napi-set of NAPI 156 failed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("napi-set of NAPI 156 failed"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("(integer out of range)"), std::string::npos) << e.what();
   }
   try {
@@ -186,7 +200,8 @@ TEST(RecordedNetdevSource, HostVirtioQueueStatsAndNapi) {
   }
   EXPECT_EQ(stats->at(0).packets, 569U);  // RX first, as the kernel dumps
   const auto joined = join_queue_irqs(*source.queues(), *source.napis());
-  const auto rx = std::find_if(joined.begin(), joined.end(), [](const QueueIrq& q) { return q.ifindex == 4 && q.rx; });
+  const auto rx = std::find_if(joined.begin(), joined.end(),
+                               [](const QueueIrq& q) { return q.ifindex == 4 && q.rx; });
   ASSERT_NE(rx, joined.end());
   EXPECT_EQ(rx->napi_id, 257);
   EXPECT_EQ(rx->irq, -1);  // this guest's virtio_net reports no IRQ for its NAPI
@@ -231,8 +246,10 @@ TEST(RecordedNetdevSource, Pre62HasNoFamily) {
 }
 
 TEST(RecordedNetdevSource, Pre68HasNoQueueGet) {
-  auto source = recorded("veth-gro", {.without_queue_get = true, .without_napi_get = true,
-                                      .without_qstats_get = true, .without_napi_set = true});
+  auto source = recorded("veth-gro", {.without_queue_get = true,
+                                      .without_napi_get = true,
+                                      .without_qstats_get = true,
+                                      .without_napi_set = true});
   const auto f = source.features();
   EXPECT_TRUE(f.family);
   EXPECT_FALSE(f.queue_get || f.napi_get || f.qstats_get || f.napi_set || f.napi_threaded);
@@ -249,7 +266,8 @@ TEST(RecordedNetdevSource, Pre69HasNoQstatsNorNapiParameters) {
   const auto napis_after = source.napis();
   ASSERT_TRUE(napis_after.has_value());
   for (const auto& n : *napis_after) {
-    EXPECT_FALSE(n.defer_hard_irqs || n.gro_flush_timeout || n.irq_suspend_timeout || n.threaded) << n.id;
+    EXPECT_FALSE(n.defer_hard_irqs || n.gro_flush_timeout || n.irq_suspend_timeout || n.threaded)
+        << n.id;
   }
   // pid is 6.8's: still there for the threaded NAPIs.
   EXPECT_EQ(source.napis()->at(0).pid, 21344);
