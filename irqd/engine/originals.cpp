@@ -31,6 +31,20 @@ bool is_knob_path(const std::string& p) {
   if (p == "proc/sys/net/core/rps_sock_flow_entries") return true;
   if (p.rfind("sys/", 0) == 0 && p.find("/queues/") != std::string::npos)
     return leaf == "rps_cpus" || leaf == "rps_flow_cnt" || leaf == "xps_cpus" || leaf == "xps_rxqs";
+  // NapiKnobIo's: "netdev/napi/<id>/<attribute>", "task/<pid>/cpus".
+  auto digits_between = [&p](std::size_t from, std::size_t to) {
+    return to > from && std::all_of(p.begin() + static_cast<long>(from), p.begin() + static_cast<long>(to),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (p.rfind("netdev/napi/", 0) == 0) {
+    const auto slash = p.find('/', 12);
+    return slash == p.rfind('/') && digits_between(12, slash) &&
+           (leaf == "defer-hard-irqs" || leaf == "gro-flush-timeout" || leaf == "irq-suspend-timeout" || leaf == "threaded");
+  }
+  if (p.rfind("task/", 0) == 0) {
+    const auto slash = p.find('/', 5);
+    return slash == p.rfind('/') && digits_between(5, slash) && leaf == "cpus";
+  }
   return false;
 }
 }  // namespace
