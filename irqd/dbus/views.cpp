@@ -1,6 +1,8 @@
 // D-Bus reply builders.
 #include "irqd/dbus/views.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "config/arguments.hpp"
@@ -97,6 +99,26 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
   return rows;
 }
 
+namespace {
+// A queue's NAPI as napi-get showed it at the last discovery: its id, parameters the kernel
+// reports, and its kthread (pid, CPUs) while threaded. Nothing when the queue has no NAPI.
+More napi_more(const sysfs::NicInfo& nic, int napi_id) {
+  More more;
+  if (napi_id < 0) return more;
+  more["napi_id"] = sdbus::Variant(static_cast<std::int32_t>(napi_id));
+  auto n = std::find_if(nic.napis.begin(), nic.napis.end(), [napi_id](const auto& x) { return x.id == napi_id; });
+  if (n == nic.napis.end()) return more;
+  if (n->defer_hard_irqs) more["napi_defer_hard_irqs"] = sdbus::Variant(static_cast<std::uint64_t>(*n->defer_hard_irqs));
+  if (n->gro_flush_timeout) more["napi_gro_flush_timeout"] = sdbus::Variant(static_cast<std::uint64_t>(*n->gro_flush_timeout));
+  if (n->irq_suspend_timeout)
+    more["napi_irq_suspend_timeout"] = sdbus::Variant(static_cast<std::uint64_t>(*n->irq_suspend_timeout));
+  if (n->threaded || n->pid > 0) more["napi_threaded"] = sdbus::Variant(n->threaded.value_or(n->pid > 0));
+  if (n->pid > 0) more["napi_thread_pid"] = sdbus::Variant(static_cast<std::int32_t>(n->pid));
+  if (n->thread_cpus) more["napi_thread_cpus"] = sdbus::Variant(n->thread_cpus->to_list());
+  return more;
+}
+}  // namespace
+
 std::vector<DeviceRow> device_rows(const StateView& s) {
   std::vector<DeviceRow> rows;
   for (const auto& nic : s.plan.discovery->inventory.nics) {
@@ -115,7 +137,7 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
                             current(s, dir + "/rps_cpus", list_of(q.rps_cpus)),
                             static_cast<std::uint32_t>(flows < 0 ? 0 : flows),
                             current(s, dir + "/xps_cpus", list_of(q.xps_cpus)),
-                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)), More{});
+                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)), napi_more(nic, q.napi_id));
       }
     }
     std::string policy = s.effective.device(nic.name).policy;

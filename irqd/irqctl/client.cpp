@@ -41,6 +41,14 @@ std::string text(const std::map<std::string, sdbus::Variant>& more, const char* 
   return it->second.get<std::string>();
 }
 
+// A field of another type; nullopt when absent or of a different type.
+template <typename T>
+std::optional<T> value(const std::map<std::string, sdbus::Variant>& more, const char* key) {
+  auto it = more.find(key);
+  if (it == more.end() || !it->second.containsValueOfType<T>()) return std::nullopt;
+  return it->second.get<T>();
+}
+
 [[noreturn]] void rethrow(const sdbus::Error& e) {
   throw CommandError(exit_code_for_dbus_error(e.getName()),
                      describe_dbus_error(e.getName(), e.getMessage()));
@@ -142,7 +150,13 @@ std::vector<Device> Client::devices() {
                    .rps_cpus = q.template get<2>(),
                    .rps_flow_cnt = q.template get<3>(),
                    .xps_cpus = q.template get<4>(),
-                   .xps_rxqs = q.template get<5>()};
+                   .xps_rxqs = q.template get<5>(),
+                   .napi_id = value<std::int32_t>(q.template get<6>(), "napi_id").value_or(-1),
+                   .napi_defer_hard_irqs = value<std::uint64_t>(q.template get<6>(), "napi_defer_hard_irqs"),
+                   .napi_gro_flush_timeout = value<std::uint64_t>(q.template get<6>(), "napi_gro_flush_timeout"),
+                   .napi_irq_suspend_timeout = value<std::uint64_t>(q.template get<6>(), "napi_irq_suspend_timeout"),
+                   .napi_threaded = value<bool>(q.template get<6>(), "napi_threaded"),
+                   .napi_thread_cpus = text(q.template get<6>(), "napi_thread_cpus")};
     });
     return d;
   });

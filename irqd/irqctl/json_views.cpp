@@ -47,6 +47,11 @@ json irqs_json(const std::vector<Irq>& irqs) {
   return with_schema("irqs", std::move(arr));
 }
 
+template <typename T>
+json opt_json(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
 json devices_json(const std::vector<Device>& devices) {
   json arr = json::array();
   for (const auto& d : devices) {
@@ -57,7 +62,14 @@ json devices_json(const std::vector<Device>& devices) {
                         {"rps_cpus", q.rps_cpus},
                         {"rps_flow_cnt", q.rps_flow_cnt},
                         {"xps_cpus", q.xps_cpus},
-                        {"xps_rxqs", q.xps_rxqs}});
+                        {"xps_rxqs", q.xps_rxqs},
+                        {"napi", q.napi_id < 0 ? json(nullptr)
+                                               : json{{"id", q.napi_id},
+                                                      {"defer_hard_irqs", opt_json(q.napi_defer_hard_irqs)},
+                                                      {"gro_flush_timeout_ns", opt_json(q.napi_gro_flush_timeout)},
+                                                      {"irq_suspend_timeout_ns", opt_json(q.napi_irq_suspend_timeout)},
+                                                      {"threaded", opt_json(q.napi_threaded)},
+                                                      {"thread_cpus", str_or_null(q.napi_thread_cpus)}}}});
     }
     arr.push_back({{"name", d.name},
                    {"driver", str_or_null(d.driver)},

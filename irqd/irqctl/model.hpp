@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,13 @@ struct Queue {
   std::uint32_t rps_flow_cnt = 0;
   std::string xps_cpus;
   std::string xps_rxqs;
+  // Its NAPI (netdev napi-get): -1 when the kernel lists none; parameters as the kernel reports them.
+  std::int32_t napi_id = -1;
+  std::optional<std::uint64_t> napi_defer_hard_irqs;
+  std::optional<std::uint64_t> napi_gro_flush_timeout;
+  std::optional<std::uint64_t> napi_irq_suspend_timeout;
+  std::optional<bool> napi_threaded;
+  std::string napi_thread_cpus;  // "" when not threaded
 };
 
 // One row of ListDevices.

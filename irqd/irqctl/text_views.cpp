@@ -55,8 +55,17 @@ std::string irqs_text(const std::vector<Irq>& irqs) {
 std::string devices_text(const std::vector<Device>& devices) {
   Table d({"DEVICE", "DRIVER", "PCI", "NODE", "RX", "TX", "POLICY"},
           {Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight});
-  Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS"},
-          {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight});
+  Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS", "NAPI", "DEFER", "GRO_NS",
+           "THREAD"},
+          {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight, Align::kLeft, Align::kLeft,
+           Align::kRight, Align::kRight, Align::kRight, Align::kLeft});
+  auto num = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
+  // The NAPI's kthread: its CPUs while threaded, "off", or "-" when the kernel does not say.
+  auto thread = [](const Queue& qu) -> std::string {
+    if (!qu.napi_thread_cpus.empty()) return "cpus " + qu.napi_thread_cpus;
+    if (qu.napi_threaded) return *qu.napi_threaded ? "on" : "off";
+    return "-";
+  };
   for (const auto& dev : devices) {
     d.add_row({dev.name, or_dash(dev.driver), or_dash(dev.pci), fmt_id(dev.numa_node),
                std::to_string(dev.rx_queues), std::to_string(dev.tx_queues), or_dash(dev.policy)});
@@ -64,7 +73,9 @@ std::string devices_text(const std::vector<Device>& devices) {
       bool rx = qu.name.rfind("rx-", 0) == 0;
       q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
                  rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
-                 rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs)});
+                 rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs),
+                 qu.napi_id < 0 ? "-" : std::to_string(qu.napi_id), num(qu.napi_defer_hard_irqs),
+                 num(qu.napi_gro_flush_timeout), thread(qu)});
     }
   }
   return fmt::format("Network devices ({})\n", devices.size()) + d.render() +

@@ -134,7 +134,13 @@ TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
                                                    .rps_cpus = "1",
                                                    .rps_flow_cnt = 32768,
                                                    .xps_cpus = "",
-                                                   .xps_rxqs = ""},
+                                                   .xps_rxqs = "",
+                                                   .napi_id = 8193,
+                                                   .napi_defer_hard_irqs = 7,
+                                                   .napi_gro_flush_timeout = 20000,
+                                                   .napi_irq_suspend_timeout = 0,
+                                                   .napi_threaded = true,
+                                                   .napi_thread_cpus = "3"},
                                              Queue{.name = "tx-0",
                                                    .irq = -1,
                                                    .rps_cpus = "",
@@ -155,6 +161,14 @@ TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
   EXPECT_NE(row("rx-0").find("32768"), std::string::npos) << text;
   EXPECT_NE(row("tx-0").find(" -  "), std::string::npos) << text;  // no IRQ of its own
   EXPECT_NE(row("tx-0").find(" 0  "), std::string::npos) << text;  // xps_cpus
+  // The NAPI serving rx-0 with the values the kernel reports and where its kthread runs.
+  EXPECT_NE(row("rx-0").find("8193"), std::string::npos) << text;
+  EXPECT_NE(row("rx-0").find("20000"), std::string::npos) << text;
+  EXPECT_NE(row("rx-0").find("cpus 3"), std::string::npos) << text;
+  const auto j = devices_json(devs);
+  EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["defer_hard_irqs"], 7) << j.dump();
+  EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["thread_cpus"], "3") << j.dump();
+  EXPECT_TRUE(j["devices"][0]["queues"][1]["napi"].is_null()) << j.dump();
 }
 
 TEST(IrqctlText, EmptyPlanSaysNothingWouldChange) {
