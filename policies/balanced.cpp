@@ -278,6 +278,7 @@ Plan Balanced::plan(const PlanInput& in) const {
   // 2. The IRQs to place and where each NIC's may go.
   std::vector<Group> groups;
   std::vector<Item> items;
+  items.reserve(in.inventory.irqs.size());
   const auto queue_irqs = in.inventory.queue_irqs_by_nic();
   for (const auto& nic : in.inventory.nics) {
     const auto of_nic = queue_irqs.find(nic.name);

@@ -33,10 +33,10 @@ class DiscoveryCache {
  public:
   // At 256 CPUs x 2048 queue IRQs (~6,000 items) that is ~95 small reads a cycle (~0.6 ms); a
   // drifted idle knob is seen within ~11 minutes at the default 10 s interval (a firing IRQ at once).
-  // The floor keeps a small machine (a NIC or two of 8 queues) re-reading everything each cycle
+  // The floor keeps a small machine (a NIC of 4 combined channels: 12 items) re-reading everything each cycle
   // without making a mid-size one (72 CPUs, ~600 items) pay for 3x the share its sweep needs.
   static constexpr std::size_t kSweepCycles = 64;
-  static constexpr std::size_t kMinPerCycle = 16;
+  static constexpr std::size_t kMinPerCycle = 12;
 
   // This cycle's discovery for the reading `table` (the sampler's, whose fired() describes it when
   // `sampler` is given). Throws like discover().

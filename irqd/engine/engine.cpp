@@ -95,8 +95,11 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
   Diff d;
   d.irqs.reserve(plan.irqs.size());
   const int bits = std::max(inv.mask_bits, 1);
+  // Both sorted by IRQ number: walk them together instead of a search per IRQ.
+  auto next = plan.irqs.begin();
   for (const auto& irq : inv.irqs) {
-    const auto* planned = plan.irq(irq.irq);
+    while (next != plan.irqs.end() && next->irq < irq.irq) ++next;
+    const auto* planned = next != plan.irqs.end() && next->irq == irq.irq ? &*next : nullptr;
     if (irq.device.empty() && !planned) continue;
     if (!irq.error.empty()) d.skipped.push_back(irq.irq);
     IrqDiff row;
