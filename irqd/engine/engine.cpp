@@ -128,11 +128,17 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
     const std::span<const policies::QueuePlacement> placed[2] = {plan.queues_of(nic.name, false),
                                                                  plan.queues_of(nic.name, true)};
     for (const auto* qs : {&nic.rx, &nic.tx}) {
+      // The placements are sorted by queue index, and so (nearly always) are the queues: walk
+      // both, searching only when a queue comes out of order.
+      std::size_t at[2] = {0, 0};
       for (const auto& q : *qs) {
         QueueDiff row;
         row.nic = &nic;
         row.queue = &q;
-        row.planned = policies::Plan::find(placed[q.rx], q.index);
+        const auto& span = placed[q.rx];
+        std::size_t& k = at[q.rx];
+        while (k < span.size() && span[k].queue < q.index) ++k;
+        row.planned = k < span.size() && span[k].queue == q.index ? &span[k] : policies::Plan::find(span, q.index);
         if (row.planned && !nic.path.empty()) {
           // Paths and labels are made for changes only: most cycles change nothing.
           auto knob = [&](const char* leaf, const auto& want, const auto& have, auto text) {
