@@ -10,11 +10,12 @@ namespace irqd::policies {
 
 // The signal an IRQ's cost was measured with in the last interval, most trusted first.
 enum class LoadSource {
+  kThread,    // its NAPI polls in a kthread: the thread's own CPU time, plus hard IRQ time
   kPackets,   // its queues' packet counters (netdev qstats): softirq time by packets
   kLearned,   // interrupts weighted by a learned cost per interrupt (measured alone, or its NIC's fit)
   kCounts,    // bare interrupt counts at its CPU's average cost per interrupt
 };
-const char* to_string(LoadSource s);  // "packets", "learned-cost", "interrupts"
+const char* to_string(LoadSource s);  // "napi-thread", "packets", "learned-cost", "interrupts"
 
 struct IrqLoad {
   double cost = 0.0;  // CPU seconds per second spent on this IRQ (hard + soft IRQ time), EWMA

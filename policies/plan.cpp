@@ -9,6 +9,8 @@ namespace irqd::policies {
 
 const char* to_string(LoadSource s) {
   switch (s) {
+    case LoadSource::kThread:
+      return "napi-thread";
     case LoadSource::kPackets:
       return "packets";
     case LoadSource::kLearned:

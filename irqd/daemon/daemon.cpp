@@ -107,6 +107,7 @@ ApplyResult Daemon::cycle() {
                        ? 0.0
                        : std::chrono::duration<double>(now - last_sample_).count();
   sampler_.set_work(queue_packets());
+  if (auto disc = discovery_.shared()) sampler_.set_thread_time(napi_threads_.update(root_, disc->inventory));
   bool have_load = sampler_.sample(sample_root, seconds);
   // The first load measured since start lets a load-aware policy re-plan once (LoadInfo::first).
   sampler_.set_first_load(have_load && !had_load_);

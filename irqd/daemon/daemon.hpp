@@ -21,6 +21,7 @@
 #include "irqd/engine/engine.hpp"
 #include "irqd/daemon/event_loop.hpp"
 #include "irqd/engine/originals.hpp"
+#include "irqd/engine/napi_threads.hpp"
 #include "irqd/engine/queue_work.hpp"
 #include "irqd/engine/sampler.hpp"
 
@@ -159,6 +160,7 @@ class Daemon {
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
   QueueWork queue_work_;
+  NapiThreads napi_threads_;
   // Whether opts_.netdev has per-queue counters (asked once); why not, logged once.
   std::optional<bool> qstats_;
   policies::MoveHistory moves_;  // the daemon's cooldowns: updated after each apply, read by plans

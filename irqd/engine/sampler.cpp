@@ -328,10 +328,16 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     std::map<int, policies::IrqLoad> rebuilt;
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (!in_place && row_map_[i] < 0) continue;  // new IRQ: it starts at its first measurement
-      const auto source = row_ppi_[i] >= 0 && row_fired_[i] > 0 && row_by_work_[i] ? policies::LoadSource::kPackets
-                          : weight(i) > 0                         ? policies::LoadSource::kLearned
-                                                                  : policies::LoadSource::kCounts;
-      policies::IrqLoad fresh{row_cost_[i] / seconds, static_cast<double>(row_fired_[i]) / seconds, source};
+      auto source = row_ppi_[i] >= 0 && row_fired_[i] > 0 && row_by_work_[i] ? policies::LoadSource::kPackets
+                    : weight(i) > 0                                         ? policies::LoadSource::kLearned
+                                                                            : policies::LoadSource::kCounts;
+      double thread = 0.0;
+      if (!thread_time_.empty())
+        if (auto t = thread_time_.find(now.rows[rows_[i]].irq); t != thread_time_.end()) {
+          thread = t->second;
+          source = policies::LoadSource::kThread;
+        }
+      policies::IrqLoad fresh{(row_cost_[i] + thread) / seconds, static_cast<double>(row_fired_[i]) / seconds, source};
       // EWMA; IRQs that vanished are dropped. An IRQ that fired elsewhere than in the previous
       // interval (it moved) starts afresh: its old share was split among other neighbours, as
       // good as their costs per interrupt were then, and the policy must see its new place now.
@@ -369,6 +375,7 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     prev_hard_[static_cast<std::size_t>(c.cpu)] = c.irq;
   }
   work_.clear();  // this interval's; the next one brings its own
+  thread_time_.clear();
   primed_ = true;
   return have_delta;
 }

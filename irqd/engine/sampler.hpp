@@ -72,6 +72,11 @@ class Sampler {
   // cost per packet) and its hard IRQ time by interrupts: under NAPI a busy queue polls up to 64
   // packets per interrupt, so its interrupts say little of its work. Used for one interval.
   void set_work(std::unordered_map<int, double> packets) { work_ = std::move(packets); }
+  // CPU seconds each NIC IRQ's threaded NAPI kthread (napi/<dev>-<id>) ran over the interval the
+  // next sample() measures, by IRQ number (NapiThreads). A threaded NAPI's poll runs there, as
+  // the kthread's system time on the kthread's CPU, which no IRQ or softirq tick shows: it is
+  // added to the IRQ's cost (the kthread sits next to its IRQ, napi_thread_cpus). One interval.
+  void set_thread_time(std::unordered_map<int, double> seconds) { thread_time_ = std::move(seconds); }
   // The cost per interrupt fitted for group g (0: not determined).
   double group_cost(std::size_t g) const { return costs_.cost(g); }
   // The computation, from already parsed readings (tests and the simulator call this).
@@ -137,6 +142,7 @@ class Sampler {
   // column splits by work, every delta of a row with work, the weighted packets of each column,
   // whether a column splits by bare packets, and packets by column x group for the fit.
   std::unordered_map<int, double> work_;
+  std::unordered_map<int, double> thread_time_;
   std::vector<double> row_ppi_;
   std::vector<char> row_by_work_;  // by numbered row: every CPU it fired on was split by work
   std::vector<char> col_by_work_;

@@ -37,6 +37,7 @@ std::string irqs_text(const std::vector<Irq>& irqs) {
            Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kLeft, Align::kRight});
   // What measured the load: its queues' packets, interrupts weighted by a learned cost, bare counts.
   auto by = [](const std::string& s) -> std::string {
+    if (s == "napi-thread") return "thread";
     return s == "packets" ? "pkts" : s == "learned-cost" ? "learned" : s == "interrupts" ? "count" : "-";
   };
   for (const auto& i : irqs) {
