@@ -78,9 +78,16 @@ std::unordered_map<int, double> Daemon::queue_packets() {
       queue_work_.reset();
       return {};
     }
+    if (qstats_failing_) spdlog::info("netdev genetlink: per-queue counters are read again");
+    qstats_failing_ = false;
     return queue_work_.update(disc->inventory, *stats);
   } catch (const std::exception& e) {
-    spdlog::warn("netdev genetlink: per-queue counters could not be read ({}); this cycle measures interrupts", e.what());
+    // Once per streak of failures, not every cycle; the recovery is logged too.
+    if (!qstats_failing_)
+      spdlog::warn("netdev genetlink: per-queue counters could not be read ({}); loads are measured from "
+                   "interrupts until they can",
+                   e.what());
+    qstats_failing_ = true;
     queue_work_.reset();
     return {};
   }

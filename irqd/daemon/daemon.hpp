@@ -163,6 +163,7 @@ class Daemon {
   NapiThreads napi_threads_;
   // Whether opts_.netdev has per-queue counters (asked once); why not, logged once.
   std::optional<bool> qstats_;
+  bool qstats_failing_ = false;  // the last read failed (warned once per streak)
   policies::MoveHistory moves_;  // the daemon's cooldowns: updated after each apply, read by plans
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta
