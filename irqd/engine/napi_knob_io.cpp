@@ -7,25 +7,13 @@
 #include <cerrno>
 #include <charconv>
 
+#include "irqd/engine/napi_knob_path.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/task_cpus.hpp"
 
 namespace irqd {
 
 namespace {
-
-constexpr std::string_view kNapi = "netdev/napi/", kTask = "task/";
-
-// "<number>/<rest>" after `prefix`: the number and the rest; nullopt when it is not one.
-std::optional<std::pair<long, std::string_view>> split(std::string_view rel, std::string_view prefix) {
-  if (!rel.starts_with(prefix)) return std::nullopt;
-  rel.remove_prefix(prefix.size());
-  const auto slash = rel.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  long n = 0;
-  if (std::from_chars(rel.data(), rel.data() + slash, n).ec != std::errc{} || n < 0) return std::nullopt;
-  return std::make_pair(n, rel.substr(slash + 1));
-}
 
 long number(std::string_view rel, std::string_view v) {
   while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
@@ -38,8 +26,10 @@ long number(std::string_view rel, std::string_view v) {
 }  // namespace
 
 void NapiKnobIo::write(std::string_view rel, std::string_view value) {
-  if (auto napi = split(rel, kNapi)) {
-    const auto [id, attr] = *napi;
+  const auto path = parse_napi_knob_path(rel);
+  if (path && path->napi) {
+    const long id = path->id;
+    const std::string_view attr = path->leaf;
     if (netdev_ == nullptr) throw sysfs::IoError(display(rel), EOPNOTSUPP, "napi-set", "no netdev genetlink family");
     netlink::NapiSettings s;
     const long v = number(rel, value);
@@ -58,23 +48,25 @@ void NapiKnobIo::write(std::string_view rel, std::string_view value) {
     }
     return;
   }
-  if (auto task = split(rel, kTask); task && task->second == "cpus") {
-    sysfs::set_task_cpus(root_, static_cast<int>(task->first), sysfs::CpuSet::parse_list(value));
+  if (path && path->leaf == "cpus") {
+    sysfs::set_task_cpus(root_, static_cast<int>(path->id), sysfs::CpuSet::parse_list(value));
     return;
   }
   files_.write(rel, value);
 }
 
 std::optional<std::string> NapiKnobIo::read_line(std::string_view rel) {
-  if (auto napi = split(rel, kNapi)) {
-    const auto [id, attr] = *napi;
+  const auto path = parse_napi_knob_path(rel);
+  if (path && path->napi) {
+    const long id = path->id;
+    const std::string_view attr = path->leaf;
     if (netdev_ == nullptr) return std::nullopt;
     try {
       if (!napis_) napis_ = netdev_->napis().value_or(std::vector<netlink::NapiInfo>{});
     } catch (const netlink::NetlinkError& e) {
       throw sysfs::IoError(display(rel), EIO, "napi-get", e.what());
     }
-    auto it = std::find_if(napis_->begin(), napis_->end(), [id = id](const auto& n) { return n.id == id; });
+    auto it = std::find_if(napis_->begin(), napis_->end(), [id](const auto& n) { return n.id == id; });
     if (it == napis_->end()) return std::nullopt;
     auto text = [](const auto& v) -> std::optional<std::string> {
       if (!v) return std::nullopt;
@@ -89,8 +81,8 @@ std::optional<std::string> NapiKnobIo::read_line(std::string_view rel) {
     }
     return std::nullopt;
   }
-  if (auto task = split(rel, kTask); task && task->second == "cpus") {
-    auto cpus = sysfs::read_task_cpus(root_, static_cast<int>(task->first));
+  if (path && path->leaf == "cpus") {
+    auto cpus = sysfs::read_task_cpus(root_, static_cast<int>(path->id));
     if (!cpus) return std::nullopt;
     return cpus->to_list();
   }
@@ -98,8 +90,8 @@ std::optional<std::string> NapiKnobIo::read_line(std::string_view rel) {
 }
 
 std::string NapiKnobIo::display(std::string_view rel) const {
-  if (auto napi = split(rel, kNapi)) return fmt::format("NAPI {} {}", napi->first, napi->second);
-  if (auto task = split(rel, kTask)) return fmt::format("pid {} CPUs", task->first);
+  if (auto path = parse_napi_knob_path(rel))
+    return path->napi ? fmt::format("NAPI {} {}", path->id, path->leaf) : fmt::format("pid {} CPUs", path->id);
   return files_.display(rel);
 }
 

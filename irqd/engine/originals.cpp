@@ -1,6 +1,8 @@
 // OriginalStore: JSON file {"schema":1,"knobs":{"<path>":"<value>",...}}.
 #include "irqd/engine/originals.hpp"
 
+#include "irqd/engine/napi_knob_path.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -32,19 +34,7 @@ bool is_knob_path(const std::string& p) {
   if (p.rfind("sys/", 0) == 0 && p.find("/queues/") != std::string::npos)
     return leaf == "rps_cpus" || leaf == "rps_flow_cnt" || leaf == "xps_cpus" || leaf == "xps_rxqs";
   // NapiKnobIo's: "netdev/napi/<id>/<attribute>", "task/<pid>/cpus".
-  auto digits_between = [&p](std::size_t from, std::size_t to) {
-    return to > from && std::all_of(p.begin() + static_cast<long>(from), p.begin() + static_cast<long>(to),
-                                    [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (p.rfind("netdev/napi/", 0) == 0) {
-    const auto slash = p.find('/', 12);
-    return slash == p.rfind('/') && digits_between(12, slash) &&
-           (leaf == "defer-hard-irqs" || leaf == "gro-flush-timeout" || leaf == "irq-suspend-timeout" || leaf == "threaded");
-  }
-  if (p.rfind("task/", 0) == 0) {
-    const auto slash = p.find('/', 5);
-    return slash == p.rfind('/') && digits_between(5, slash) && leaf == "cpus";
-  }
+  if (auto k = parse_napi_knob_path(p)) return k->napi ? is_napi_attribute(k->leaf) : k->leaf == "cpus";
   return false;
 }
 }  // namespace
