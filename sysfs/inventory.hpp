@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sysfs/cpuset.hpp"
+#include "sysfs/device_napi.hpp"
 #include "sysfs/irq_names.hpp"
 
 namespace irqd::sysfs {
@@ -90,6 +91,7 @@ struct NicInfo {
   std::vector<QueueInfo> tx;
   std::vector<int> irqs;      // every IRQ of the device, queue or not, sorted
   std::vector<NicNapi> napis; // napi-get's NAPIs of the device, by id (empty: none or not asked)
+  DeviceNapi device_napi;     // its device-wide NAPI files now (nullopt: no such file)
   std::vector<std::string> errors;
   bool operator==(const NicInfo&) const = default;
 };
@@ -98,6 +100,9 @@ struct Inventory {
   std::vector<NicInfo> nics;  // sorted by name
   std::vector<IrqInfo> irqs;  // sorted by IRQ number
   int mask_bits = 0;          // width of cpumask files (kernel nr_cpu_ids), for writing masks
+  // napi-get answered: NicInfo::napis is every NAPI the kernel has, so a NIC without any has none
+  // now. false: NAPIs unknown (no napi-get before Linux 6.8, --no-netlink, a captured tree).
+  bool napis_listed = false;
   // proc/sys/net/core/rps_sock_flow_entries as discovery read it (the RFS table size), or why
   // there is no value (a note for the report: absent here, or the read error).
   std::optional<std::string> rps_sock_flow_entries;

@@ -21,6 +21,13 @@ std::optional<long> parse_long(std::string_view s) {
   return v;
 }
 
+// A non-negative decimal knob ("0", "20000").
+long count_of(const std::string& s) {
+  auto v = parse_long(s);
+  if (!v || *v < 0) throw std::invalid_argument(fmt::format("'{}' is not a count", s));
+  return *v;
+}
+
 std::string basename_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -133,11 +140,7 @@ NetQueue read_queue(const SysRoot& root, const std::string& qdir, int index, boo
   q.rx = rx;
   if (rx) {
     q.rps_cpus = knob<CpuSet>(root, qdir + "/rps_cpus", CpuSet::parse_mask, errors);
-    q.rps_flow_cnt = knob<long>(root, qdir + "/rps_flow_cnt", [](const std::string& s) {
-      auto v = parse_long(s);
-      if (!v || *v < 0) throw std::invalid_argument(fmt::format("'{}' is not a count", s));
-      return *v;
-    }, errors);
+    q.rps_flow_cnt = knob<long>(root, qdir + "/rps_flow_cnt", count_of, errors);
   } else {
     q.xps_cpus = knob<CpuSet>(root, qdir + "/xps_cpus", CpuSet::parse_mask, errors);
     q.xps_rxqs = knob<CpuSet>(root, qdir + "/xps_rxqs", CpuSet::parse_mask, errors);
@@ -157,6 +160,12 @@ std::optional<NetDevice> read_net_device(const SysRoot& root, const std::string&
     d.ifindex = static_cast<int>(*v);
   d.is_virtual = d.path.rfind("sys/devices/virtual/", 0) == 0;
   if (auto mac = root.read_line(d.path + "/address")) d.mac = *mac;
+  auto device_napi = [&](std::string_view file) {
+    return knob<long>(root, d.path + "/" + std::string(file), count_of, d.errors);
+  };
+  d.napi.threaded = device_napi(kThreadedFile);
+  d.napi.napi_defer_hard_irqs = device_napi(kDeferHardIrqsFile);
+  d.napi.gro_flush_timeout = device_napi(kGroFlushTimeoutFile);
 
   // The device directory is the parent of ".../net/<name>"; walk up to the PCI function.
   std::string devdir = parent_of(parent_of(d.path));

@@ -1,6 +1,6 @@
 // Readers for network devices under /sys: each interface's queues and their steering knobs
-// (rps_cpus, rps_flow_cnt, xps_cpus, xps_rxqs), and the device behind it (PCI address, driver,
-// NUMA node, local CPUs, MSI vectors, virtio parent).
+// (rps_cpus, rps_flow_cnt, xps_cpus, xps_rxqs), its device-wide NAPI files, and the device behind
+// it (PCI address, driver, NUMA node, local CPUs, MSI vectors, virtio parent).
 #pragma once
 
 #include <optional>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sysfs/cpuset.hpp"
+#include "sysfs/device_napi.hpp"
 #include "sysfs/sys_root.hpp"
 
 namespace irqd::sysfs {
@@ -42,6 +43,7 @@ struct NetDevice {
   bool is_virtual = false;    // under sys/devices/virtual (veth, bridge, lo, ...)
   std::vector<NetQueue> rx;   // by index
   std::vector<NetQueue> tx;
+  DeviceNapi napi;            // threaded, napi_defer_hard_irqs, gro_flush_timeout (absent: nullopt)
   std::vector<std::string> errors;  // knob files that exist but could not be read/parsed
 };
 

@@ -38,6 +38,7 @@ NicInfo from_device(const sysfs::NetDevice& d) {
   n.mac = d.mac;
   n.is_virtual = d.is_virtual;
   n.errors = d.errors;
+  n.device_napi = d.napi;
   if (d.pci) {
     n.pci = d.pci->address;
     n.numa_node = d.pci->numa_node;
@@ -221,6 +222,7 @@ Discovery discover(const sysfs::SysRoot& root, const sysfs::InterruptTable& tabl
   if (opts.use_netlink && (opts.netdev != nullptr || root.is_live())) {
     const NetdevAnswer answer = ask_netdev(opts.netdev, out.warnings);
     out.netdev = answer.features;
+    inv.napis_listed = answer.napis_listed;
     genl = netdev_genl_map(index, answer.queues);
     record_napis(answer, inv.nics);
     for (auto& nic : inv.nics)

@@ -78,7 +78,10 @@ NetdevAnswer ask_netdev(netlink::NetdevSource* source, std::vector<std::string>&
   }
   try {
     // Without napi-get, the queues are kept without their NAPIs' IRQs.
-    if (auto napis = source->napis()) answer.napis = std::move(*napis);
+    if (auto napis = source->napis()) {
+      answer.napis = std::move(*napis);
+      answer.napis_listed = true;
+    }
   } catch (const std::exception& e) {
     warnings.push_back(fmt::format(
         "netdev genetlink: {} (queues without their NAPIs' IRQs and threads; falling back "

@@ -20,6 +20,7 @@ struct NetdevAnswer {
   netlink::NetdevFeatures features;
   std::vector<netlink::QueueIrq> queues;  // joined with the NAPIs' IRQs
   std::vector<netlink::NapiInfo> napis;
+  bool napis_listed = false;  // napi-get answered (napis is every NAPI the kernel has)
 };
 
 // Asks `source`, or a KernelNetdevSource of the current network namespace when it is null.

@@ -39,6 +39,10 @@ TEST(NetDevicesTest, IgbOn256CpuHostWithoutClassLinks) {
   ASSERT_TRUE(d.tx[0].xps_cpus);
   EXPECT_TRUE(d.tx[0].xps_cpus->empty());
   ASSERT_TRUE(d.tx[0].xps_rxqs);
+  // The device-wide NAPI files of a 5.12+ kernel, as captured.
+  EXPECT_EQ(d.napi.threaded, 0);
+  EXPECT_EQ(d.napi.napi_defer_hard_irqs, 0);
+  EXPECT_EQ(d.napi.gro_flush_timeout, 0);
   EXPECT_TRUE(d.errors.empty());
 }
 
@@ -57,6 +61,8 @@ TEST(NetDevicesTest, IgbAndMlx4OnTwoSocketXeon) {
   EXPECT_EQ(eth0.pci->msi_irqs.size(), 9u);
   EXPECT_EQ(eth0.rx.size(), 8u);
   EXPECT_EQ(eth0.tx.size(), 8u);
+  // Captured on a kernel older than the device-wide NAPI files (5.10, 5.12): absent, not 0.
+  EXPECT_EQ(eth0.napi, DeviceNapi{});
   ASSERT_TRUE(eth0.tx[0].xps_cpus);
 }
 
@@ -96,6 +102,32 @@ TEST(NetDevicesTest, VirtualDeviceAndMalformedKnob) {
   EXPECT_NE(d.errors[0].find("rx-0/rps_cpus"), std::string::npos) << d.errors[0];
   EXPECT_EQ(d.rx[1].rps_cpus->to_list(), "0-1");
   EXPECT_EQ(d.tx[0].xps_cpus->to_list(), "0");
+}
+
+TEST(NetDevicesTest, DeviceWideNapiFilesAreReadAndAMalformedOneReported) {
+  TempDir t;
+  t.write("sys/devices/virtual/net/veth0/queues/rx-0/rps_cpus", "0\n");
+  t.write("sys/devices/virtual/net/veth0/threaded", "1\n");
+  t.write("sys/devices/virtual/net/veth0/napi_defer_hard_irqs", "-3\n");
+  t.write("sys/devices/virtual/net/veth0/gro_flush_timeout", "20000\n");
+  SysRoot root(t.path());
+  auto d = read_net_device(root, "sys/devices/virtual/net/veth0");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->napi.threaded, 1);
+  EXPECT_FALSE(d->napi.napi_defer_hard_irqs);  // malformed: reported, not guessed
+  EXPECT_EQ(d->napi.gro_flush_timeout, 20000);
+  ASSERT_EQ(d->errors.size(), 1u);
+  EXPECT_NE(d->errors[0].find("napi_defer_hard_irqs"), std::string::npos) << d->errors[0];
+}
+
+TEST(NetDevicesTest, DeviceWideNapiPathShape) {
+  EXPECT_TRUE(is_device_napi_path("sys/class/net/eth0/threaded"));
+  EXPECT_TRUE(is_device_napi_path("sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0/gro_flush_timeout"));
+  EXPECT_TRUE(is_device_napi_path("sys/devices/virtual/net/veth0/napi_defer_hard_irqs"));
+  EXPECT_FALSE(is_device_napi_path("sys/class/net/threaded"));
+  EXPECT_FALSE(is_device_napi_path("sys/class/net/eth0/queues/threaded"));
+  EXPECT_FALSE(is_device_napi_path("sys/class/net/eth0/mtu"));
+  EXPECT_FALSE(is_device_napi_path("netdev/napi/8193/threaded"));
 }
 
 TEST(NetDevicesTest, PciAddressShape) {
