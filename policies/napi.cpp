@@ -1,13 +1,12 @@
-// NAPI policy: the per-device NAPI settings and where threaded NAPIs' kthreads run.
+// NAPI policy: the per-device NAPI settings on each NAPI (napi_device.cpp: the device-wide files
+// where the kernel cannot) and where threaded NAPIs' kthreads run.
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-
-#include <algorithm>
-#include <vector>
 
 #include <string>
+#include <vector>
 
 #include "policies/core_order.hpp"
+#include "policies/napi_device.hpp"
 #include "policies/steering.hpp"
 
 namespace irqd::policies {
@@ -52,11 +51,13 @@ void plan_napi(const PlanInput& in, Plan& plan) {
     const auto& s = in.config.device(nic.name);
     const bool wants = s.napi_defer_hard_irqs || s.gro_flush_timeout || s.irq_suspend_timeout ||
                        s.napi_threaded != config::NapiThreaded::kKeep;
-    if (wants && nic.napis.empty())
+    if (wants && nic.napis.empty() && in.inventory.napis_listed)
       plan.notes.push_back(fmt::format("{}: napi settings: the kernel lists no NAPI of this device (netdev napi-get, "
                                        "Linux 6.8+); left as they are",
                                        nic.name));
-    std::vector<std::string> missing;  // settings this kernel does not report per NAPI
+    // What this kernel does not set per NAPI goes to the device-wide files where there are some.
+    const PerNapi per = per_napi_settings(nic);
+    if (wants) plan_device_napi(in.inventory, nic, s, per, plan);
     // Kthreads of NAPIs without an IRQ (veth, a software device) take the device's local CPUs in
     // core-first order, one each in turn.
     std::vector<int> spread;
@@ -69,23 +70,12 @@ void plan_napi(const PlanInput& in, Plan& plan) {
       p.pid = napi.pid;
       // Only what the kernel reports per NAPI is set: an attribute it does not show could not be
       // read back (and would be written again every cycle).
-      auto take = [&missing](const auto& want, const auto& have, const char* what) -> std::optional<long> {
-        if (!want) return std::nullopt;
-        if (!have) {
-          if (std::find(missing.begin(), missing.end(), what) == missing.end()) missing.emplace_back(what);
-          return std::nullopt;
-        }
-        return want;
-      };
-      p.defer_hard_irqs = take(s.napi_defer_hard_irqs, napi.defer_hard_irqs, "napi_defer_hard_irqs (6.13+)");
-      p.gro_flush_timeout = take(s.gro_flush_timeout, napi.gro_flush_timeout, "gro_flush_timeout (6.13+)");
-      p.irq_suspend_timeout = take(s.irq_suspend_timeout, napi.irq_suspend_timeout, "irq_suspend_timeout (6.13+)");
-      if (s.napi_threaded != config::NapiThreaded::kKeep) {
-        if (napi.threaded) p.threaded = s.napi_threaded == config::NapiThreaded::kOn;
-        else if (std::find(missing.begin(), missing.end(), "napi_threaded (6.17+)") == missing.end())
-          missing.emplace_back("napi_threaded (6.17+)");
-      }
-      std::string why;
+      if (per.defer_hard_irqs) p.defer_hard_irqs = s.napi_defer_hard_irqs;
+      if (per.gro_flush_timeout) p.gro_flush_timeout = s.gro_flush_timeout;
+      if (per.irq_suspend_timeout) p.irq_suspend_timeout = s.irq_suspend_timeout;
+      if (per.threaded && s.napi_threaded != config::NapiThreaded::kKeep)
+        p.threaded = s.napi_threaded == config::NapiThreaded::kOn;
+    std::string why;
       if (p.defer_hard_irqs || p.gro_flush_timeout || p.irq_suspend_timeout || p.threaded.has_value())
         why = fmt::format("[[device]] napi settings of {}", nic.name);
       // A kthread polling now (and staying threaded) goes next to its IRQ.
@@ -113,9 +103,6 @@ void plan_napi(const PlanInput& in, Plan& plan) {
       p.reason = std::move(why);
       plan.napis.push_back(std::move(p));
     }
-    if (!missing.empty())
-      plan.notes.push_back(fmt::format("{}: this kernel does not set per NAPI: {}; left as they are", nic.name,
-                                       fmt::join(missing, ", ")));
   }
 }
 

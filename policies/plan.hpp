@@ -52,6 +52,16 @@ struct NapiPlacement {
   std::string reason;
 };
 
+// A device-wide NAPI file to set (/sys/class/net/<dev>/threaded, napi_defer_hard_irqs,
+// gro_flush_timeout): the fallback for a setting this kernel cannot set per NAPI. A write there sets
+// every NAPI of the device.
+struct DeviceNapiSetting {
+  std::string device;
+  std::string file;  // sysfs::kThreadedFile, kDeferHardIrqsFile or kGroFlushTimeoutFile
+  long value = 0;
+  std::string reason;  // which path and why ("device-wide /sys/class/net/eth0/threaded: ...")
+};
+
 struct Plan {
   std::string policy;
   std::vector<IrqPlacement> irqs;      // sorted by IRQ
@@ -59,6 +69,7 @@ struct Plan {
   std::vector<std::string> notes;      // things the policy could not do, and why
   std::optional<long> rps_sock_flow_entries;  // RFS global table (/proc/sys/net/core/...)
   std::vector<NapiPlacement> napis;           // by device, then NAPI id
+  std::vector<DeviceNapiSetting> device_napi;  // by device, then file
 
   const IrqPlacement* irq(int n) const;
   const QueuePlacement* queue(const std::string& device, bool rx, int index) const;
