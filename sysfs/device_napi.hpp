@@ -9,19 +9,23 @@
 
 namespace irqd::sysfs {
 
-// What the files hold now; nullopt: the file does not exist (older kernel) or could not be read.
-struct DeviceNapi {
-  // Linux 5.12+: 0 or 1 (the device's last device-wide setting); 2 on kernels with threaded busy
-  // polling (6.18+). A per-NAPI change (6.17+) does not show here.
-  std::optional<long> threaded;
-  std::optional<long> napi_defer_hard_irqs;  // Linux 5.10+
-  std::optional<long> gro_flush_timeout;     // ns
-  bool operator==(const DeviceNapi&) const = default;
-};
-
 inline constexpr std::string_view kThreadedFile = "threaded";
 inline constexpr std::string_view kDeferHardIrqsFile = "napi_defer_hard_irqs";
 inline constexpr std::string_view kGroFlushTimeoutFile = "gro_flush_timeout";
+
+// What the files hold now; nullopt: the file does not exist (older kernel) or could not be read.
+struct DeviceNapi {
+  // Linux 5.12+: 0 or 1, 2 for threaded with busy polling (6.18+). net-sysfs prints the device's
+  // own setting (dev->threaded), not each NAPI's.
+  std::optional<long> threaded;
+  std::optional<long> napi_defer_hard_irqs;  // Linux 5.10+
+  std::optional<long> gro_flush_timeout;     // ns
+  // One of the three by its file name.
+  const std::optional<long>& of(std::string_view file) const {
+    return file == kThreadedFile ? threaded : file == kDeferHardIrqsFile ? napi_defer_hard_irqs : gro_flush_timeout;
+  }
+  bool operator==(const DeviceNapi&) const = default;
+};
 
 // Whether a file name (the last path component) is one of the three.
 inline bool is_device_napi_file(std::string_view leaf) {

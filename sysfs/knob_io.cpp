@@ -5,13 +5,14 @@
 #include <stdexcept>
 
 #include "sysfs/cpuset.hpp"
+#include "sysfs/device_napi.hpp"
 
 namespace irqd::sysfs {
 
 KnobKind knob_kind(std::string_view rel) {
   auto leaf = rel.substr(rel.rfind('/') + 1);
   if (leaf == "smp_affinity_list" || leaf == "effective_affinity_list") return KnobKind::kCpuList;
-  if (leaf == "rps_flow_cnt" || leaf == "rps_sock_flow_entries") return KnobKind::kInteger;
+  if (leaf == "rps_flow_cnt" || leaf == "rps_sock_flow_entries" || is_device_napi_file(leaf)) return KnobKind::kInteger;
   // NAPI attributes (netdev napi-set) and a task's CPUs (NapiKnobIo's paths).
   if (rel.starts_with("netdev/napi/")) return KnobKind::kInteger;
   if (rel.starts_with("task/")) return KnobKind::kCpuList;

@@ -70,9 +70,11 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
         ++r.vanished;
         continue;
       }
-      std::string why = err == ENOSPC   ? "no interrupt vector left on the target CPUs (ENOSPC)"
-                        : err == EINVAL ? "the kernel rejected the value (EINVAL)"
-                                        : e.what();
+      std::string why = err == ENOSPC       ? "no interrupt vector left on the target CPUs (ENOSPC)"
+                        : err == EINVAL     ? "the kernel rejected the value (EINVAL)"
+                        : err == EPERM      ? "not permitted (EPERM)"
+                        : err == EOPNOTSUPP ? "the device does not support it now (EOPNOTSUPP)"
+                                            : e.what();
       std::string msg = fmt::format("{}: cannot set {}: {}; left as it was", k->subject, k->value, why);
       spdlog::error("{}", msg);
       r.errors.push_back(msg);

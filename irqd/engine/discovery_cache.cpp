@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sysfs/device_napi.hpp"
 #include "sysfs/irq_files.hpp"
 #include "sysfs/net_devices.hpp"
 
@@ -215,9 +216,10 @@ void DiscoveryCache::written(const std::vector<KnobChange>& knobs,
                              const std::map<std::string, std::string>& read_back) {
   for (const auto& k : knobs) {
     // NAPI settings and kthread CPUs live in the netdev family and the scheduler, which only a
-    // full discovery asks (napi-get, proc/<pid>/status): the next cycle discovers from scratch,
-    // and sees a thread that threading on just started.
-    if (k.path.starts_with("netdev/napi/") || k.path.starts_with("task/")) {
+    // full discovery asks (napi-get, proc/<pid>/status), and only it reads a netdev's
+    // device-wide NAPI files: the next cycle discovers from scratch, and sees a thread that
+    // threading on (per NAPI or device-wide) just started.
+    if (k.path.starts_with("netdev/napi/") || k.path.starts_with("task/") || sysfs::is_device_napi_path(k.path)) {
       invalidate();
       return;
     }

@@ -165,6 +165,7 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
   }
   if (plan.rps_sock_flow_entries) diff_rfs_table(inv, *plan.rps_sock_flow_entries, d);
   diff_napis(inv, plan, d);
+  if (!plan.device_napi.empty()) diff_device_napi(inv, plan, d);
   d.changes = static_cast<int>(d.knobs.size());
   return d;
 }

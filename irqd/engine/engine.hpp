@@ -88,6 +88,9 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan);
 // diff_plan's part for rps_sock_flow_entries: a knob to write when discovery's value differs from
 // `entries`, a note when the file is missing or could not be read (the rest of the plan applies).
 void diff_rfs_table(const sysfs::Inventory& inv, long entries, Diff& d);
+// diff_plan's part for the plan's device-wide NAPI files (Plan::device_napi): a knob
+// "<nic path>/<file>" where discovery's value differs.
+void diff_device_napi(const sysfs::Inventory& inv, const policies::Plan& plan, Diff& d);
 // Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
 // treated as not network. An empty list keeps everything.
 void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);

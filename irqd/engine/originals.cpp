@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "irqd/engine/atomic_file.hpp"
+#include "sysfs/device_napi.hpp"
 #include "sysfs/error.hpp"
 
 namespace irqd {
@@ -33,6 +34,8 @@ bool is_knob_path(const std::string& p) {
   if (p == "proc/sys/net/core/rps_sock_flow_entries") return true;
   if (p.rfind("sys/", 0) == 0 && p.find("/queues/") != std::string::npos)
     return leaf == "rps_cpus" || leaf == "rps_flow_cnt" || leaf == "xps_cpus" || leaf == "xps_rxqs";
+  // A netdev's device-wide NAPI files: "sys/.../net/<dev>/threaded" and the like.
+  if (p.rfind("sys/", 0) == 0) return sysfs::is_device_napi_path(p);
   // NapiKnobIo's: "netdev/napi/<id>/<attribute>", "task/<pid>/cpus".
   if (auto k = parse_napi_knob_path(p)) return k->napi ? is_napi_attribute(k->leaf) : k->leaf == "cpus";
   return false;
@@ -127,7 +130,8 @@ RestoreResult OriginalStore::restore(sysfs::KnobIo& io) {
 
 std::string describe_vanished(const std::vector<std::string>& paths) {
   constexpr std::size_t kFirst = 8;  // of each kind, then "and N more"
-  std::map<std::string, int> devices;  // NIC -> knobs
+  std::map<std::string, int> devices;  // NIC -> queue knobs
+  std::map<std::string, int> device_wide;  // NIC -> its device-wide NAPI files
   std::set<int> irqs;
   std::vector<std::string> other;
   for (const auto& p : paths) {
@@ -138,14 +142,28 @@ std::string describe_vanished(const std::vector<std::string>& paths) {
     // sys/.../net/<dev>/queues/<queue>/<knob>
     auto q = p.find("/queues/");
     auto net = q == std::string::npos ? std::string::npos : p.rfind("/net/", q);
-    if (net != std::string::npos) ++devices[p.substr(net + 5, q - net - 5)];
-    else other.push_back(p);
+    if (net != std::string::npos) {
+      ++devices[p.substr(net + 5, q - net - 5)];
+    } else if (sysfs::is_device_napi_path(p)) {  // sys/.../net/<dev>/threaded
+      const auto leaf = p.rfind('/');
+      const auto dev = p.rfind('/', leaf - 1);
+      ++device_wide[p.substr(dev + 1, leaf - dev - 1)];
+    } else {
+      other.push_back(p);
+    }
   }
   auto more = [&](std::size_t n) { return n > kFirst ? fmt::format(" and {} more", n - kFirst) : std::string(); };
   std::vector<std::string> parts;
   std::vector<std::string> devs;
-  for (const auto& [dev, n] : devices)
-    if (devs.size() < kFirst) devs.push_back(fmt::format("{} ({} queue knob{})", dev, n, n == 1 ? "" : "s"));
+  for (const auto& [dev, n] : device_wide) devices.try_emplace(dev, 0);
+  for (const auto& [dev, n] : devices) {
+    if (devs.size() >= kFirst) break;
+    std::vector<std::string> kinds;
+    if (n > 0) kinds.push_back(fmt::format("{} queue knob{}", n, n == 1 ? "" : "s"));
+    if (auto w = device_wide.find(dev); w != device_wide.end())
+      kinds.push_back(fmt::format("{} device-wide NAPI file{}", w->second, w->second == 1 ? "" : "s"));
+    devs.push_back(fmt::format("{} ({})", dev, fmt::join(kinds, ", ")));
+  }
   if (!devs.empty()) parts.push_back(fmt::format("{}{}", fmt::join(devs, ", "), more(devices.size())));
   std::vector<int> first(irqs.begin(), std::next(irqs.begin(), static_cast<long>(std::min(irqs.size(), kFirst))));
   if (!first.empty())

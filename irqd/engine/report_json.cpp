@@ -107,6 +107,18 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
     queues.push_back(e);
   }
   j["queues"] = queues;
+  json device_napi = json::array();
+  for (const auto& s : r.plan->device_napi) {
+    const auto* nic = inv.nic(s.device);
+    const std::optional<long> now = nic != nullptr ? nic->device_napi.of(s.file) : std::nullopt;
+    device_napi.push_back({{"device", s.device},
+                           {"file", s.file},
+                           {"current", now ? json(*now) : json(nullptr)},
+                           {"planned", s.value},
+                           {"change", now != s.value},
+                           {"reason", s.reason}});
+  }
+  j["device_napi"] = device_napi;
   j["rps_sock_flow_entries"] =
       r.plan->rps_sock_flow_entries ? json(*r.plan->rps_sock_flow_entries) : json(nullptr);
   json notes = r.plan->notes;

@@ -1,5 +1,6 @@
-// Text report: aligned tables of network IRQs and queues, current against planned. Bytes of kernel
-// text that are not UTF-8, and control characters, are printed escaped ("\xff"), never raw.
+// Text report: aligned tables of network IRQs, queues and device-wide NAPI settings, current
+// against planned. Bytes of kernel text that are not UTF-8, and control characters, are printed
+// escaped ("\xff"), never raw.
 #include <algorithm>
 #include <vector>
 
@@ -134,6 +135,21 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
               planned_knob(d.planned, &P::xps_cpus), set_or(q.xps_rxqs), planned_knob(d.planned, &P::xps_rxqs)});
   }
   out += qs.str();
+  if (!r.plan->device_napi.empty()) {
+    // The fallback for NAPI settings this kernel cannot set per NAPI: one file for the whole device.
+    out += fmt::format("\nDevice-wide NAPI settings ({})\n", r.plan->device_napi.size());
+    Table dn({"DEVICE", "FILE", "CURRENT", "PLANNED", "WHY"});
+    for (const auto& s : r.plan->device_napi) {
+      std::string current = "-", planned = std::to_string(s.value);
+      if (const auto* nic = inv.nic(s.device); nic != nullptr && nic->device_napi.of(s.file)) {
+        const long now = *nic->device_napi.of(s.file);
+        current = std::to_string(now);
+        if (now == s.value) planned += " (=)";
+      }
+      dn.add({s.device, s.file, current, planned, s.reason});
+    }
+    out += dn.str();
+  }
 
   if (r.plan->rps_sock_flow_entries)
     out += fmt::format("rps_sock_flow_entries: planned {}\n", *r.plan->rps_sock_flow_entries);

@@ -200,6 +200,21 @@ TEST(DiscoveryCache, WrittenQueueKnobsAreReReadTheNextCycle) {
   EXPECT_EQ(c.cache.full_discoveries(), 1u);
 }
 
+// A device-wide NAPI file irqd wrote makes the next cycle discover from scratch: discovery holds
+// the files' values, and threaded=1 starts kthreads that only napi-get names.
+TEST(DiscoveryCache, WrittenDeviceWideNapiFilesRediscover) {
+  CacheTree tree(2);
+  const std::string nic = "sys/devices/pci0000:00/0000:03:00.0/net/eth0";
+  tree.t.dir().write(nic + "/threaded", "0\n");
+  Cycle c{tree};
+  EXPECT_EQ(c.run().inventory.nics[0].device_napi.threaded, 0);
+  tree.t.dir().write(nic + "/threaded", "1\n");
+  c.cache.written({KnobChange{nic + "/threaded", "1", "0", -1, "eth0 threaded (device-wide)"}}, {{nic + "/threaded", "1"}});
+  const auto& d = c.run();
+  EXPECT_EQ(c.cache.full_discoveries(), 2u);
+  EXPECT_EQ(d.inventory.nics[0].device_napi.threaded, 1);
+}
+
 // What apply read back after writing a queue knob is what the cache keeps: the next cycle does not
 // read the knob again (an IRQ still is: its effective affinity follows the write later).
 TEST(DiscoveryCache, QueueKnobsReadBackAfterTheWriteAreNotReadAgain) {
