@@ -1,6 +1,7 @@
 // Putting the machine back, as an operator sees it, on fixture roots: --restore after a NIC and
-// some IRQs vanished (reported as vanished, dropped from original.json), and --restore-on-exit
-// when more signals arrive during the shutdown (the exit code still tells whether it worked).
+// some IRQs vanished (reported as vanished, dropped from original.json), --restore-on-exit when
+// more signals arrive during the shutdown (the exit code still tells whether it worked), and a
+// captured NIC's device-wide NAPI files written by --oneshot and put back by --restore.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -228,6 +229,62 @@ INSTANTIATE_TEST_SUITE_P(Signals, RestoreOnExit,
                            return std::string(p.param.first == SIGTERM ? "Term" : "Int") +
                                   (p.param.fail_one ? "OneFails" : "AllRestored");
                          });
+
+// --- Device-wide NAPI files on a captured tree --------------------------------------------------
+
+// node_exporter's igb capture has its netdev's device-wide NAPI files (threaded,
+// napi_defer_hard_irqs, gro_flush_timeout; all 0). With [[device]] napi settings and no netdev
+// family (--no-netlink: nothing is known per NAPI, as on 6.1) the dry run plans them, --oneshot
+// writes them and records their originals, a second run writes nothing, --restore puts them back.
+TEST(Restore, DeviceWideNapiFilesOfAFixtureRootAreWrittenRecordedAndRestored) {
+  ExtractedTree tree("node-exporter-igb-i350-ens10f0-256cpu-8q");
+  TempDir run, cfg;
+  cfg.write("irqd.toml",
+            "[[device]]\nname = \"ens10f0\"\nrps = \"off\"\nrfs = \"off\"\nxps = \"off\"\n"
+            "napi_threaded = \"on\"\nnapi_defer_hard_irqs = 7\ngro_flush_timeout = 20000\nirq_suspend_timeout = 1000\n");
+  const std::string nic = "sys/devices/pci0000:40/0000:40:01.3/0000:45:00.0/net/ens10f0";
+  const auto file = [&](const std::string& leaf) { return first_line(tree.root() / nic / leaf); };
+  const std::vector<std::string> args = {"--root", tree.root().string(), "--topology-xml", xml(), "--no-netlink",
+                                         "--run-dir", run.path().string(), "--config",
+                                         (cfg.path() / "irqd.toml").string()};
+  const auto irqd = [&](std::vector<std::string> first) {
+    first.insert(first.end(), args.begin(), args.end());
+    return run_irqd(first);
+  };
+
+  auto dry = irqd({"--dry-run", "--oneshot"});
+  EXPECT_EQ(dry.exit_code, 2) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("Device-wide NAPI settings (3)"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("device-wide /sys/class/net/ens10f0/threaded: NAPIs unknown"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("left as they are: irq_suspend_timeout (no device-wide file exists)"), std::string::npos)
+      << dry.out;
+  EXPECT_EQ(file("threaded"), "0") << "a dry run writes nothing";
+  EXPECT_FALSE(fs::exists(run.path() / "original.json"));
+
+  auto once = irqd({"--oneshot"});
+  ASSERT_EQ(once.exit_code, 0) << once.out << once.err;
+  EXPECT_NE(once.out.find("applied 3, "), std::string::npos) << once.out;
+  EXPECT_EQ(file("threaded"), "1");
+  EXPECT_EQ(file("napi_defer_hard_irqs"), "7");
+  EXPECT_EQ(file("gro_flush_timeout"), "20000");
+  const json knobs = read_json(run.path() / "original.json")["knobs"];
+  EXPECT_EQ(knobs, json({{nic + "/gro_flush_timeout", "0"}, {nic + "/napi_defer_hard_irqs", "0"}, {nic + "/threaded", "0"}}));
+
+  auto again = irqd({"--oneshot", "--format", "json"});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  const json report = json::parse(again.out);
+  EXPECT_EQ(report["apply"]["applied"], 0) << again.out;
+  ASSERT_EQ(report["device_napi"].size(), 3u);
+  EXPECT_EQ(report["device_napi"][0]["current"], 1);
+  EXPECT_EQ(report["device_napi"][0]["change"], false);
+
+  auto back = run_irqd({"--restore", "--root", tree.root().string(), "--run-dir", run.path().string()});
+  EXPECT_EQ(back.exit_code, 0) << back.out << back.err;
+  EXPECT_NE(back.out.find("restored 3, vanished 0, failed 0"), std::string::npos) << back.out;
+  EXPECT_EQ(file("threaded"), "0");
+  EXPECT_EQ(file("napi_defer_hard_irqs"), "0");
+  EXPECT_EQ(file("gro_flush_timeout"), "0");
+}
 
 }  // namespace
 }  // namespace irqd::testing
