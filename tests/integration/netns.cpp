@@ -6,6 +6,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/wait.h>
@@ -17,7 +18,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
+#include <thread>
 
 namespace irqd::testing {
 namespace {
@@ -131,6 +134,28 @@ NetNs::Entered::~Entered() {
     std::abort();
   }
   close(original_fd_);
+}
+
+void NetNs::run_with_sysfs(const std::function<void()>& fn) const {
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      const Entered in(name_);
+      // The thread's own mount namespace (unshare copies the fs of this thread only), taking no
+      // mount back to the host's (slave), where sysfs is mounted again: a sysfs mount shows the
+      // network namespace of the task that mounts it.
+      if (unshare(CLONE_NEWNS) != 0) throw std::runtime_error(errno_text("unshare(CLONE_NEWNS)"));
+      if (mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0)
+        throw std::runtime_error(errno_text("mount --make-rslave /"));
+      if (umount2("/sys", MNT_DETACH) != 0) throw std::runtime_error(errno_text("umount /sys"));
+      if (mount(name_.c_str(), "/sys", "sysfs", 0, nullptr) != 0) throw std::runtime_error(errno_text("mount sysfs"));
+      fn();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  worker.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 bool NetNs::available(std::string* why) {

@@ -9,6 +9,7 @@
 //     auto in = ns.enter();                      // this thread now lives in the namespace
 //     auto links = irqd::netlink::list_links();  // sockets opened here see only lo, irqd0, irqd1
 //   }                                            // back in the original namespace
+//   ns.run_with_sysfs([] { ... });               // a thread in it, with its /sys at /sys
 //                                                // ~NetNs: ip netns del (interfaces go with it)
 //
 // iproute2 pitfalls: always write `dev NAME` (a bare `ip link set a up` reads `a` as `address`),
@@ -18,6 +19,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <functional>
 #include <string>
 
 namespace irqd::testing {
@@ -68,6 +70,13 @@ class NetNs {
     int original_fd_ = -1;  // /proc/thread-self/ns/net from before, restored on destruction
   };
   [[nodiscard]] Entered enter() const { return Entered(name_); }
+
+  // Runs fn on a thread of its own that lives in the namespace and sees the namespace's own sysfs
+  // at /sys (mounted in a private mount namespace of that thread, as `ip netns exec` does for a
+  // process): code that reads and writes /sys/class/net of a live root in-process sees only this
+  // namespace's devices. The mount goes with the thread; the rest of the process keeps the host's
+  // /sys. Rethrows what fn throws, and throws std::runtime_error when the thread cannot be set up.
+  void run_with_sysfs(const std::function<void()>& fn) const;
 
   // Whether namespaces can be created here: root, and a trial `ip netns add` / `del` works.
   // When not, *why (if given) says why. Tests skip on false only when not root; as root (CI) a
