@@ -30,8 +30,9 @@ struct DeviceSettings {
   XpsMode xps = XpsMode::kAuto;
   std::string policy;  // placement policy for this device's IRQs; empty: Config::policy
   sysfs::CpuSet allowed_cpus;  // CPUs this device's IRQs may use; empty: no restriction
-  // NAPI (netdev napi-set, per NAPI; Linux 6.13+, threaded per NAPI 6.17+, device-wide
-  // /sys/class/net/<dev>/threaded before). nullopt: left as the kernel has it.
+  // NAPI (netdev napi-set, per NAPI; Linux 6.13+, threaded per NAPI 6.17+; before that
+  // device-wide in /sys/class/net/<dev>/threaded, napi_defer_hard_irqs, gro_flush_timeout, and
+  // irq_suspend_timeout not at all). nullopt: left as the kernel has it.
   NapiThreaded napi_threaded = NapiThreaded::kKeep;
   NapiThreadCpus napi_thread_cpus = NapiThreadCpus::kSibling;
   std::optional<long> napi_defer_hard_irqs;  // polls without re-enabling the IRQ

@@ -35,9 +35,9 @@ std::vector<std::string> missing_netdev_notes(const netlink::NetdevFeatures& f) 
         "netdev genetlink: no qstats-get (Linux 6.9+): queue load from interrupt counts");
   if (!f.napi_set) {
     notes.emplace_back(
-        "netdev genetlink: no napi-set (Linux 6.13+): NAPI defer-hard-irqs, gro-flush-timeout and "
-        "irq-suspend-timeout only per device (/sys/class/net/<dev>/napi_defer_hard_irqs, "
-        "gro_flush_timeout)");
+        "netdev genetlink: no napi-set (Linux 6.13+): NAPI defer-hard-irqs and gro-flush-timeout "
+        "set device-wide (/sys/class/net/<dev>/napi_defer_hard_irqs, gro_flush_timeout), "
+        "irq-suspend-timeout not at all");
   } else if (!f.napi_irq_suspend_timeout) {
     notes.emplace_back(
         "netdev genetlink: napi-set without irq-suspend-timeout (Linux 6.13+): IRQ suspension "
@@ -45,7 +45,7 @@ std::vector<std::string> missing_netdev_notes(const netlink::NetdevFeatures& f) 
   }
   if (!f.napi_threaded) {
     notes.emplace_back(
-        "netdev genetlink: no per-NAPI threaded (Linux 6.17+): threaded NAPI only per device "
+        "netdev genetlink: no per-NAPI threaded (Linux 6.17+): threaded NAPI set device-wide "
         "(/sys/class/net/<dev>/threaded)");
   }
   return notes;
