@@ -125,6 +125,9 @@ struct Config {
   BalanceSettings balance;
   DeviceSettings device_defaults;
   std::map<std::string, DeviceSettings> devices;  // by interface name: run-time overrides (D-Bus)
+  // By interface name: run-time settings (D-Bus SetDeviceNapi) applied after every rule. A patch,
+  // not DeviceSettings: an override that names a built-in default ("keep") must still win.
+  std::map<std::string, DevicePatch> device_overrides;
   std::vector<DeviceRule> device_rules;           // [[device]] in file order (later rules win)
   std::vector<IrqRule> irq_rules;                 // [[irq]] in file order
   std::vector<std::string> sources;               // files read, in order (for describe)
