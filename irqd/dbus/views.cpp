@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/arguments.hpp"
+#include "config/napi_settings.hpp"
 #include "irqd/daemon/control.hpp"
 #include "sysfs/utf8.hpp"
 
@@ -140,9 +141,11 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
                             current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)), napi_more(nic, q.napi_id));
       }
     }
-    std::string policy = s.effective.device(nic.name).policy;
+    const config::DeviceSettings& settings = s.effective.device(nic.name);
+    const std::string& policy = settings.policy;
     More more;
     more["numa_source"] = sdbus::Variant(std::string(sysfs::to_string(nic.numa_source)));
+    more["napi_settings"] = sdbus::Variant(config::napi_settings(settings));
     rows.emplace_back(
         utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
         static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
@@ -188,6 +191,12 @@ OverridesReply overrides_reply(const Overrides& o) {
   std::get<2>(r) = o.banned_cpus.to_list();
   for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(utf8(dev), utf8(p));
   return r;
+}
+
+std::vector<NapiOverrideRow> napi_override_rows(const Overrides& o) {
+  std::vector<NapiOverrideRow> rows;
+  for (const auto& [dev, p] : o.device_napi) rows.emplace_back(utf8(dev), config::napi_settings(p));
+  return rows;
 }
 
 std::vector<std::string> device_signature(const PlanResult& plan) {

@@ -117,6 +117,29 @@ TEST(DbusViews, RecordsCarryTheirFurtherFieldsByName) {
   auto devices = device_rows(view);
   ASSERT_EQ(devices.size(), 1u);
   EXPECT_EQ(std::get<8>(devices[0]).at("numa_source").get<std::string>(), "irq");
+  using Settings = std::map<std::string, std::string>;
+  EXPECT_EQ(std::get<8>(devices[0]).at("napi_settings").get<Settings>(),
+            (Settings{{"threaded", "keep"}, {"thread_cpus", "sibling"}}));
+  // The settings in force: the device's resolved settings (rules with run-time overrides).
+  eff.devices["eth0"].napi_defer_hard_irqs = 2;
+  eff.devices["eth0"].napi_threaded = config::NapiThreaded::kOn;
+  devices = device_rows(view);
+  EXPECT_EQ(std::get<8>(devices[0]).at("napi_settings").get<Settings>(),
+            (Settings{{"threaded", "on"}, {"thread_cpus", "sibling"}, {"defer_hard_irqs", "2"}}));
+}
+
+TEST(DbusViews, NapiOverridesAsSetDeviceNapiTakesThem) {
+  Overrides o;
+  o.device_napi["eth0"].gro_flush_timeout = 20000;
+  o.device_napi["eth0"].napi_thread_cpus = config::NapiThreadCpus::kSameL3;
+  o.device_napi["eth1"].napi_threaded = config::NapiThreaded::kOff;
+  auto rows = napi_override_rows(o);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(std::get<0>(rows[0]), "eth0");
+  EXPECT_EQ(std::get<1>(rows[0]), (std::map<std::string, std::string>{
+                                      {"gro_flush_timeout", "20000"}, {"thread_cpus", "same-l3"}}));
+  EXPECT_EQ(std::get<1>(rows[1]), (std::map<std::string, std::string>{{"threaded", "off"}}));
+  EXPECT_TRUE(napi_override_rows(Overrides{}).empty());
 }
 
 // Byte sequences that look like UTF-8 but that sd-bus refuses (a UTF-16 surrogate, an overlong
