@@ -143,20 +143,28 @@ std::vector<Device> Client::devices() {
              .tx_queues = r.template get<5>(),
              .policy = r.template get<6>(),
              .queues = {},
-             .numa_source = text(r.template get<8>(), "numa_source")};
+             .numa_source = text(r.template get<8>(), "numa_source"),
+             .napi_settings =
+                 value<std::map<std::string, std::string>>(r.template get<8>(), "napi_settings")
+                     .value_or(std::map<std::string, std::string>{})};
     d.queues = convert_all(r.template get<7>(), [](const auto& q) {
-      return Queue{.name = q.template get<0>(),
-                   .irq = q.template get<1>(),
-                   .rps_cpus = q.template get<2>(),
-                   .rps_flow_cnt = q.template get<3>(),
-                   .xps_cpus = q.template get<4>(),
-                   .xps_rxqs = q.template get<5>(),
-                   .napi_id = value<std::int32_t>(q.template get<6>(), "napi_id").value_or(-1),
-                   .napi_defer_hard_irqs = value<std::uint64_t>(q.template get<6>(), "napi_defer_hard_irqs"),
-                   .napi_gro_flush_timeout = value<std::uint64_t>(q.template get<6>(), "napi_gro_flush_timeout"),
-                   .napi_irq_suspend_timeout = value<std::uint64_t>(q.template get<6>(), "napi_irq_suspend_timeout"),
-                   .napi_threaded = value<bool>(q.template get<6>(), "napi_threaded"),
-                   .napi_thread_cpus = text(q.template get<6>(), "napi_thread_cpus")};
+      return Queue{
+          .name = q.template get<0>(),
+          .irq = q.template get<1>(),
+          .rps_cpus = q.template get<2>(),
+          .rps_flow_cnt = q.template get<3>(),
+          .xps_cpus = q.template get<4>(),
+          .xps_rxqs = q.template get<5>(),
+          .napi_id = value<std::int32_t>(q.template get<6>(), "napi_id").value_or(-1),
+          .napi_defer_hard_irqs = value<std::uint64_t>(q.template get<6>(), "napi_defer_hard_irqs"),
+          .napi_gro_flush_timeout =
+              value<std::uint64_t>(q.template get<6>(), "napi_gro_flush_timeout"),
+          .napi_irq_suspend_timeout =
+              value<std::uint64_t>(q.template get<6>(), "napi_irq_suspend_timeout"),
+          .napi_threaded = value<bool>(q.template get<6>(), "napi_threaded"),
+          .napi_thread_pid =
+              value<std::int32_t>(q.template get<6>(), "napi_thread_pid").value_or(-1),
+          .napi_thread_cpus = text(q.template get<6>(), "napi_thread_cpus")};
     });
     return d;
   });
@@ -181,6 +189,13 @@ Overrides Client::overrides() {
   for (const auto& p : irq_pins) o.irq_pins.push_back({p.get<0>(), p.get<1>()});
   for (const auto& p : queue_pins) o.queue_pins.push_back({p.get<0>(), p.get<1>(), p.get<2>()});
   for (const auto& p : policies) o.device_policies.push_back({p.get<0>(), p.get<1>()});
+  // An irqd from before NAPI overrides has no such method, and so no NAPI overrides.
+  try {
+    for (const auto& d : impl_->proxy->GetNapiOverrides())
+      o.device_napi.push_back({d.get<0>(), d.get<1>()});
+  } catch (const sdbus::Error& e) {
+    if (e.getName() != "org.freedesktop.DBus.Error.UnknownMethod") rethrow(e);
+  }
   return o;
 }
 
@@ -199,6 +214,10 @@ void Client::unpin_queue(const std::string& device, const std::string& queue) {
 }
 void Client::set_device_policy(const std::string& device, const std::string& policy) {
   call([&] { impl_->proxy->SetDevicePolicy(device, policy); });
+}
+void Client::set_device_napi(const std::string& device,
+                             const std::map<std::string, std::string>& settings) {
+  call([&] { impl_->proxy->SetDeviceNapi(device, settings); });
 }
 void Client::ban_cpus(const std::string& cpus) {
   call([&] { impl_->proxy->BanCpus(cpus); });

@@ -97,6 +97,44 @@ json plan_json(const std::vector<Change>& changes) {
   return with_schema("changes", std::move(arr));
 }
 
+namespace {
+// A NAPI setting's value: the numbers as numbers, the words as strings, null when unset.
+json napi_value(const std::string& text) {
+  if (text.empty()) return nullptr;
+  if (text.find_first_not_of("0123456789") == std::string::npos && text.size() < 19)
+    return std::stoull(text);
+  return text;
+}
+
+json napi_settings_json(const std::map<std::string, std::string>& settings) {
+  json out = json::object();
+  for (const auto& [name, value] : settings) out[name] = napi_value(value);
+  return out;
+}
+}  // namespace
+
+json napi_json(const NapiView& v) {
+  json settings = json::object();
+  for (const auto& r : v.settings)
+    settings[r.name] = {{"value", napi_value(r.value)}, {"from", str_or_null(r.from)}};
+  json napis = json::array();
+  for (const auto& n : v.napis) {
+    napis.push_back({{"id", n.id},
+                     {"queues", n.queues},
+                     {"irq", int_or_null(n.irq)},
+                     {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
+                     {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
+                     {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
+                     {"threaded", opt_json(n.threaded)},
+                     {"thread_pid", int_or_null(n.thread_pid)},
+                     {"thread_cpus", str_or_null(n.thread_cpus)}});
+  }
+  return json{{"schema", kJsonSchema},
+              {"device", v.device},
+              {"settings", std::move(settings)},
+              {"napis", std::move(napis)}};
+}
+
 json overrides_json(const Overrides& o) {
   json irq_pins = json::array(), queue_pins = json::array(), policies = json::array();
   for (const auto& p : o.irq_pins) irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}});
@@ -104,11 +142,15 @@ json overrides_json(const Overrides& o) {
     queue_pins.push_back({{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}});
   for (const auto& p : o.device_policies)
     policies.push_back({{"device", p.device}, {"policy", p.policy}});
+  json napi = json::array();
+  for (const auto& d : o.device_napi)
+    napi.push_back({{"device", d.device}, {"settings", napi_settings_json(d.settings)}});
   return json{{"schema", kJsonSchema},
               {"irq_pins", std::move(irq_pins)},
               {"queue_pins", std::move(queue_pins)},
               {"banned_cpus", o.banned_cpus},
-              {"device_policies", std::move(policies)}};
+              {"device_policies", std::move(policies)},
+              {"device_napi", std::move(napi)}};
 }
 
 }  // namespace irqd::irqctl

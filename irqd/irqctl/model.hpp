@@ -70,7 +70,8 @@ struct Queue {
   std::optional<std::uint64_t> napi_gro_flush_timeout;
   std::optional<std::uint64_t> napi_irq_suspend_timeout;
   std::optional<bool> napi_threaded;
-  std::string napi_thread_cpus;  // "" when not threaded
+  std::int32_t napi_thread_pid = -1;  // its kthread while threaded
+  std::string napi_thread_cpus;       // "" when not threaded
 };
 
 // One row of ListDevices.
@@ -84,6 +85,9 @@ struct Device {
   std::string policy;
   std::vector<Queue> queues;
   std::string numa_source;  // "device", "irq", "none" ("" from a daemon that does not say)
+  // The NAPI settings irqd applies to it, by name (config/napi_settings.hpp): [[device]] with
+  // run-time overrides over it; empty from a daemon that does not say.
+  std::map<std::string, std::string> napi_settings;
 };
 
 // One row of GetPlan.
@@ -110,12 +114,19 @@ struct DevicePolicy {
   std::string policy;
 };
 
-// GetOverrides.
+// One device of GetNapiOverrides: its run-time NAPI settings by name.
+struct DeviceNapi {
+  std::string device;
+  std::map<std::string, std::string> settings;
+};
+
+// GetOverrides and GetNapiOverrides.
 struct Overrides {
   std::vector<IrqPin> irq_pins;
   std::vector<QueuePin> queue_pins;
   std::string banned_cpus;
   std::vector<DevicePolicy> device_policies;
+  std::vector<DeviceNapi> device_napi;
 };
 
 // Which NUMA node each CPU is on, read on the client's machine (the interface carries no

@@ -183,7 +183,8 @@ TEST(IrqctlText, EmptyPlanSaysNothingWouldChange) {
 }
 
 TEST(IrqctlText, OverridesListEachKind) {
-  EXPECT_EQ(overrides_text({}), "banned CPUs: (none)\nno pins and no per-device policies\n");
+  EXPECT_EQ(overrides_text({}),
+            "banned CPUs: (none)\nno pins, no per-device policies and no NAPI settings\n");
   Overrides o{.irq_pins = {{38, "1"}},
               .queue_pins = {{"eth0", "rx-0", "0-1"}},
               .banned_cpus = "3",
