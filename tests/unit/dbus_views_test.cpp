@@ -128,6 +128,46 @@ TEST(DbusViews, RecordsCarryTheirFurtherFieldsByName) {
             (Settings{{"threaded", "on"}, {"thread_cpus", "sibling"}, {"defer_hard_irqs", "2"}}));
 }
 
+// A queue's NAPI shows what the kernel has after the cycle: the values the cycle wrote, read back
+// with napi-get, over those discovered at its start (a NAPI write rediscovers only next cycle).
+TEST(DbusViews, QueueNapisShowTheValuesAfterTheCycle) {
+  PlanResult p;
+  sysfs::NicInfo nic;
+  nic.name = "eth0";
+  sysfs::QueueInfo rx;
+  rx.rx = true;
+  rx.index = 0;
+  rx.napi_id = 8193;
+  nic.rx = {rx};
+  sysfs::NicNapi napi;
+  napi.id = 8193;
+  napi.pid = 501;
+  napi.threaded = true;
+  napi.defer_hard_irqs = 0;
+  napi.gro_flush_timeout = 0;
+  napi.irq_suspend_timeout = 0;
+  napi.thread_cpus = sysfs::CpuSet::of({0});
+  nic.napis = {napi};
+  auto found = std::make_shared<Discovery>();
+  found->inventory.nics = {nic};
+  p.discovery = found;
+  p.plan = std::make_shared<policies::Plan>();
+  config::Config eff;
+  policies::LoadInfo load;
+  std::set<int> unchangeable;
+  std::map<std::string, std::string> now{{"netdev/napi/8193/defer-hard-irqs", "3"},
+                                         {"netdev/napi/8193/threaded", "0"},
+                                         {"task/501/cpus", "1"}};
+  auto rows = device_rows({p, eff, load, unchangeable, now});
+  const auto& more = std::get<6>(std::get<7>(rows.at(0)).at(0));
+  EXPECT_EQ(more.at("napi_id").get<std::int32_t>(), 8193);
+  EXPECT_EQ(more.at("napi_defer_hard_irqs").get<std::uint64_t>(), 3u);    // written
+  EXPECT_EQ(more.at("napi_gro_flush_timeout").get<std::uint64_t>(), 0u);  // as discovered
+  EXPECT_FALSE(more.at("napi_threaded").get<bool>());
+  EXPECT_EQ(more.at("napi_thread_pid").get<std::int32_t>(), 501);
+  EXPECT_EQ(more.at("napi_thread_cpus").get<std::string>(), "1");
+}
+
 TEST(DbusViews, NapiOverridesAsSetDeviceNapiTakesThem) {
   Overrides o;
   o.device_napi["eth0"].gro_flush_timeout = 20000;
