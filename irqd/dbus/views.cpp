@@ -166,6 +166,13 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
     More more;
     more["numa_source"] = sdbus::Variant(std::string(sysfs::to_string(nic.numa_source)));
     more["napi_settings"] = sdbus::Variant(config::napi_settings(settings));
+    // Every NAPI, also those no queue names (veth links none): the queue's NAPI fields and its IRQ.
+    std::vector<More> napis;
+    for (const auto& n : nic.napis) {
+      napis.push_back(napi_more(s, nic, n.id));
+      napis.back()["napi_irq"] = sdbus::Variant(static_cast<std::int32_t>(n.irq));
+    }
+    if (!napis.empty()) more["napis"] = sdbus::Variant(napis);
     rows.emplace_back(
         utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
         static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),

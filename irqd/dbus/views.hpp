@@ -34,7 +34,7 @@ using IrqRow =
 using QueueRow = sdbus::Struct<std::string, std::int32_t, std::string, std::uint32_t, std::string,
                                std::string, More>;
 // (name, driver, pci_address, numa_node, rx_queues, tx_queues, policy, queues,
-//  more{numa_source, napi_settings})
+//  more{numa_source, napi_settings, napis})
 using DeviceRow = sdbus::Struct<std::string, std::string, std::string, std::int32_t, std::uint32_t,
                                 std::uint32_t, std::string, std::vector<QueueRow>, More>;
 // (kind, subject, path, current, planned, more{reason})

@@ -118,9 +118,10 @@ json napi_json(const NapiView& v) {
   for (const auto& r : v.settings)
     settings[r.name] = {{"value", napi_value(r.value)}, {"from", str_or_null(r.from)}};
   json napis = json::array();
-  for (const auto& n : v.napis) {
+  for (const auto& row : v.napis) {
+    const Napi& n = row.napi;
     napis.push_back({{"id", n.id},
-                     {"queues", n.queues},
+                     {"queues", row.queues},
                      {"irq", int_or_null(n.irq)},
                      {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
                      {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},

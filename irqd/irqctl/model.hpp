@@ -74,6 +74,18 @@ struct Queue {
   std::string napi_thread_cpus;       // "" when not threaded
 };
 
+// One NAPI of a device (ListDevices' device "napis", netdev napi-get), as the kernel reports it.
+struct Napi {
+  std::int32_t id = -1;
+  std::int32_t irq = -1;  // -1: none the kernel knows of
+  std::optional<std::uint64_t> defer_hard_irqs;
+  std::optional<std::uint64_t> gro_flush_timeout;    // ns
+  std::optional<std::uint64_t> irq_suspend_timeout;  // ns
+  std::optional<bool> threaded;
+  std::int32_t thread_pid = -1;  // its kthread while threaded
+  std::string thread_cpus;       // "" when not threaded
+};
+
 // One row of ListDevices.
 struct Device {
   std::string name;
@@ -88,6 +100,8 @@ struct Device {
   // The NAPI settings irqd applies to it, by name (config/napi_settings.hpp): [[device]] with
   // run-time overrides over it; empty from a daemon that does not say.
   std::map<std::string, std::string> napi_settings;
+  // Every NAPI, also those no queue names (veth); empty from a daemon that does not say.
+  std::vector<Napi> napis;
 };
 
 // One row of GetPlan.

@@ -1,6 +1,6 @@
 // What `irqctl napi DEVICE` shows, as values: each NAPI setting with the value in force and where
-// it comes from, and the device's NAPIs (its queues grouped by NAPI id) with what the kernel
-// reports for each. Built once from the typed model; text_views and json_views render it.
+// it comes from, and the device's NAPIs with the queues each serves and what the kernel reports.
+// Built once from the typed model; text_views and json_views render it.
 #pragma once
 
 #include <cstdint>
@@ -22,19 +22,16 @@ struct NapiSettingRow {
 };
 
 struct NapiRow {
-  std::int32_t id = -1;
-  std::vector<std::string> queues;  // rx-0, tx-0, ... in the device's order
-  std::int32_t irq = -1;            // the first of its queues' IRQs; -1 when none
-  std::optional<std::uint64_t> defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout;
-  std::optional<bool> threaded;
-  std::int32_t thread_pid = -1;
-  std::string thread_cpus;
+  Napi napi;
+  std::vector<std::string> queues;  // the queues it serves (rx-0, tx-0, ...), in the device's order
 };
 
 struct NapiView {
   std::string device;
   std::vector<NapiSettingRow> settings;  // every setting, in config::napi_setting_names() order
-  std::vector<NapiRow> napis;            // by first appearance among the queues
+  // The device's NAPIs in the kernel's order; from a daemon that does not list them, those its
+  // queues name, by first appearance (their IRQ: the first of their queues').
+  std::vector<NapiRow> napis;
 };
 
 // `overrides`: the device's run-time NAPI settings (GetNapiOverrides), by name.

@@ -109,10 +109,11 @@ std::string napi_text(const NapiView& v) {
   Table n(
       {"NAPI", "QUEUES", "IRQ", "DEFER", "GRO_NS", "SUSPEND_NS", "THREADED", "THREAD"},
       {Align::kRight, Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
-  for (const auto& r : v.napis) {
+  for (const auto& row : v.napis) {
+    const Napi& r = row.napi;
     std::string queues;
-    for (const auto& q : r.queues) queues += (queues.empty() ? "" : ",") + q;
-    n.add_row({std::to_string(r.id), queues, fmt_id(r.irq), num(r.defer_hard_irqs),
+    for (const auto& q : row.queues) queues += (queues.empty() ? "" : ",") + q;
+    n.add_row({std::to_string(r.id), or_dash(queues), fmt_id(r.irq), num(r.defer_hard_irqs),
                num(r.gro_flush_timeout), num(r.irq_suspend_timeout),
                r.threaded ? (*r.threaded ? "on" : "off") : "-",
                r.thread_pid > 0

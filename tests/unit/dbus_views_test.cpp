@@ -166,6 +166,16 @@ TEST(DbusViews, QueueNapisShowTheValuesAfterTheCycle) {
   EXPECT_FALSE(more.at("napi_threaded").get<bool>());
   EXPECT_EQ(more.at("napi_thread_pid").get<std::int32_t>(), 501);
   EXPECT_EQ(more.at("napi_thread_cpus").get<std::string>(), "1");
+  // The device lists its NAPIs too, with their IRQ: also those no queue names.
+  nic.rx.front().napi_id = -1;
+  found->inventory.nics = {nic};
+  rows = device_rows({p, eff, load, unchangeable, now});
+  EXPECT_EQ(std::get<6>(std::get<7>(rows.at(0)).at(0)).count("napi_id"), 0u);
+  auto napis = std::get<8>(rows.at(0)).at("napis").get<std::vector<More>>();
+  ASSERT_EQ(napis.size(), 1u);
+  EXPECT_EQ(napis[0].at("napi_id").get<std::int32_t>(), 8193);
+  EXPECT_EQ(napis[0].at("napi_irq").get<std::int32_t>(), -1);
+  EXPECT_EQ(napis[0].at("napi_defer_hard_irqs").get<std::uint64_t>(), 3u);
 }
 
 TEST(DbusViews, NapiOverridesAsSetDeviceNapiTakesThem) {

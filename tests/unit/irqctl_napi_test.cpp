@@ -95,15 +95,35 @@ TEST(IrqctlNapi, ViewSaysWhereEachSettingComesFromAndGroupsQueuesByNapi) {
   EXPECT_EQ(from("gro_flush_timeout"), "10000 config");
   EXPECT_EQ(from("irq_suspend_timeout"), " ");  // nothing sets it
   ASSERT_EQ(v.napis.size(), 2u);
-  EXPECT_EQ(v.napis[0].id, 8193);
+  EXPECT_EQ(v.napis[0].napi.id, 8193);
   EXPECT_EQ(v.napis[0].queues, (std::vector<std::string>{"rx-0", "tx-0"}));
-  EXPECT_EQ(v.napis[0].irq, 38);
-  EXPECT_EQ(v.napis[1].id, 8194);
-  EXPECT_EQ(v.napis[1].irq, -1);
+  EXPECT_EQ(v.napis[0].napi.irq, 38);
+  EXPECT_EQ(v.napis[1].napi.id, 8194);
+  EXPECT_EQ(v.napis[1].napi.irq, -1);
   // A run-time override the daemon has not planned with yet still shows as run-time.
   v = napi_view(sample_device(), {{"irq_suspend_timeout", "500"}});
   EXPECT_EQ(v.settings[4].value, "500");
   EXPECT_EQ(v.settings[4].from, "run-time");
+}
+
+// The device's own list wins: every NAPI the kernel has, also one no queue names (veth), each with
+// the IRQ napi-get gives it.
+TEST(IrqctlNapi, ViewTakesTheDevicesNapisWithTheQueuesThatNameThem) {
+  Device d = sample_device();
+  d.napis = {Napi{.id = 8193, .irq = 40, .defer_hard_irqs = 3}, Napi{.id = 8194, .irq = -1},
+             Napi{.id = 8195, .irq = -1, .threaded = false}};
+  NapiView v = napi_view(d, {});
+  ASSERT_EQ(v.napis.size(), 3u);
+  EXPECT_EQ(v.napis[0].napi.irq, 40);
+  EXPECT_EQ(v.napis[0].napi.defer_hard_irqs, 3u);
+  EXPECT_EQ(v.napis[0].queues, (std::vector<std::string>{"rx-0", "tx-0"}));
+  EXPECT_EQ(v.napis[1].queues, (std::vector<std::string>{"rx-1"}));
+  EXPECT_TRUE(v.napis[2].queues.empty());
+  std::string text = napi_text(v);
+  EXPECT_NE(text.find("8195  -            -      -       -           -  off       off\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(napi_json(v)["napis"][2]["queues"], nlohmann::ordered_json::array());
 }
 
 TEST(IrqctlNapi, TextShowsSettingsThenNapis) {
