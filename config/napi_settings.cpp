@@ -112,12 +112,9 @@ std::map<std::string, std::string> napi_settings(const DevicePatch& p) {
 }
 
 std::map<std::string, std::string> napi_settings(const DeviceSettings& s) {
-  DevicePatch p;
+  DevicePatch p = patch_of(s);  // the numbers as set; threading only where not the default
   p.napi_threaded = s.napi_threaded;
   p.napi_thread_cpus = s.napi_thread_cpus;
-  p.napi_defer_hard_irqs = s.napi_defer_hard_irqs;
-  p.gro_flush_timeout = s.gro_flush_timeout;
-  p.irq_suspend_timeout = s.irq_suspend_timeout;
   return napi_settings(p);
 }
 

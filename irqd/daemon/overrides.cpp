@@ -100,6 +100,16 @@ auto at(const std::string& where, F f) {
     throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
   }
 }
+// A "device" member: a string that is a network interface name.
+std::string device_member(const json& obj, const std::string& where) {
+  std::string dev = string_member(obj, "device", where);
+  at(where, [&] {
+    config::check_device_name(dev);
+    return 0;
+  });
+  return dev;
+}
+
 // "device_napi": optional (files from before NAPI overrides lack it), each entry a device and a
 // non-empty object of settings, every value a string as SetDeviceNapi takes it.
 std::map<std::string, config::DevicePatch> parse_device_napi(const json& list) {
@@ -107,11 +117,7 @@ std::map<std::string, config::DevicePatch> parse_device_napi(const json& list) {
   const json& napi = entries(list, "device_napi", {"device", "settings"});
   for (std::size_t i = 0; i < napi.size(); ++i) {
     std::string where = fmt::format("device_napi[{}]", i);
-    std::string dev = string_member(napi[i], "device", where);
-    at(where, [&] {
-      config::check_device_name(dev);
-      return 0;
-    });
+    std::string dev = device_member(napi[i], where);
     const json& settings = member(napi[i], "settings", where);
     if (!settings.is_object()) throw std::invalid_argument(where + ": 'settings' is not an object");
     if (settings.empty()) throw std::invalid_argument(where + ": no settings");
@@ -160,11 +166,7 @@ Overrides parse_overrides(std::string_view text) {
       entries(member(j, "queue_pins", "file"), "queue_pins", {"device", "queue", "cpus"});
   for (std::size_t i = 0; i < queues.size(); ++i) {
     std::string where = fmt::format("queue_pins[{}]", i);
-    std::string dev = string_member(queues[i], "device", where);
-    at(where, [&] {
-      config::check_device_name(dev);
-      return 0;
-    });
+    std::string dev = device_member(queues[i], where);
     config::QueueName q =
         at(where, [&] { return config::parse_queue_name(string_member(queues[i], "queue", where)); });
     config::QueueKey key{dev, q.rx, q.index};
@@ -180,10 +182,9 @@ Overrides parse_overrides(std::string_view text) {
       entries(member(j, "device_policies", "file"), "device_policies", {"device", "policy"});
   for (std::size_t i = 0; i < pols.size(); ++i) {
     std::string where = fmt::format("device_policies[{}]", i);
-    std::string dev = string_member(pols[i], "device", where);
+    std::string dev = device_member(pols[i], where);
     std::string policy = string_member(pols[i], "policy", where);
     at(where, [&] {
-      config::check_device_name(dev);
       config::check_policy_name(policy);
       return 0;
     });

@@ -164,20 +164,13 @@ std::vector<Device> Client::devices() {
     for (const auto& n : value<Records>(r.template get<8>(), "napis").value_or(Records{}))
       d.napis.push_back(napi_of(n));
     d.queues = convert_all(r.template get<7>(), [](const auto& q) {
-      const Napi n = napi_of(q.template get<6>());
       return Queue{.name = q.template get<0>(),
                    .irq = q.template get<1>(),
                    .rps_cpus = q.template get<2>(),
                    .rps_flow_cnt = q.template get<3>(),
                    .xps_cpus = q.template get<4>(),
                    .xps_rxqs = q.template get<5>(),
-                   .napi_id = n.id,
-                   .napi_defer_hard_irqs = n.defer_hard_irqs,
-                   .napi_gro_flush_timeout = n.gro_flush_timeout,
-                   .napi_irq_suspend_timeout = n.irq_suspend_timeout,
-                   .napi_threaded = n.threaded,
-                   .napi_thread_pid = n.thread_pid,
-                   .napi_thread_cpus = n.thread_cpus};
+                   .napi = napi_of(q.template get<6>())};
     });
     return d;
   });

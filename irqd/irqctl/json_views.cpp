@@ -52,6 +52,20 @@ json opt_json(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+namespace {
+// A NAPI as the kernel reports it; its irq null when unknown.
+json napi_object(const Napi& n) {
+  return json{{"id", n.id},
+              {"irq", int_or_null(n.irq)},
+              {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
+              {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
+              {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
+              {"threaded", opt_json(n.threaded)},
+              {"thread_pid", int_or_null(n.thread_pid)},
+              {"thread_cpus", str_or_null(n.thread_cpus)}};
+}
+}  // namespace
+
 json devices_json(const std::vector<Device>& devices) {
   json arr = json::array();
   for (const auto& d : devices) {
@@ -63,13 +77,7 @@ json devices_json(const std::vector<Device>& devices) {
                         {"rps_flow_cnt", q.rps_flow_cnt},
                         {"xps_cpus", q.xps_cpus},
                         {"xps_rxqs", q.xps_rxqs},
-                        {"napi", q.napi_id < 0 ? json(nullptr)
-                                               : json{{"id", q.napi_id},
-                                                      {"defer_hard_irqs", opt_json(q.napi_defer_hard_irqs)},
-                                                      {"gro_flush_timeout_ns", opt_json(q.napi_gro_flush_timeout)},
-                                                      {"irq_suspend_timeout_ns", opt_json(q.napi_irq_suspend_timeout)},
-                                                      {"threaded", opt_json(q.napi_threaded)},
-                                                      {"thread_cpus", str_or_null(q.napi_thread_cpus)}}}});
+                        {"napi", q.napi.id < 0 ? json(nullptr) : napi_object(q.napi)}});
     }
     arr.push_back({{"name", d.name},
                    {"driver", str_or_null(d.driver)},
@@ -119,16 +127,9 @@ json napi_json(const NapiView& v) {
     settings[r.name] = {{"value", napi_value(r.value)}, {"from", str_or_null(r.from)}};
   json napis = json::array();
   for (const auto& row : v.napis) {
-    const Napi& n = row.napi;
-    napis.push_back({{"id", n.id},
-                     {"queues", row.queues},
-                     {"irq", int_or_null(n.irq)},
-                     {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
-                     {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
-                     {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
-                     {"threaded", opt_json(n.threaded)},
-                     {"thread_pid", int_or_null(n.thread_pid)},
-                     {"thread_cpus", str_or_null(n.thread_cpus)}});
+    json n = napi_object(row.napi);
+    n["queues"] = row.queues;
+    napis.push_back(std::move(n));
   }
   return json{{"schema", kJsonSchema},
               {"device", v.device},

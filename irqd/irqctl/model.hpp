@@ -56,25 +56,8 @@ struct Irq {
   std::string load_source;  // "packets", "learned-cost", "interrupts"; "" before a load is measured
 };
 
-// One queue of a ListDevices row.
-struct Queue {
-  std::string name;  // rx-N / tx-N
-  std::int32_t irq = -1;
-  std::string rps_cpus;
-  std::uint32_t rps_flow_cnt = 0;
-  std::string xps_cpus;
-  std::string xps_rxqs;
-  // Its NAPI (netdev napi-get): -1 when the kernel lists none; parameters as the kernel reports them.
-  std::int32_t napi_id = -1;
-  std::optional<std::uint64_t> napi_defer_hard_irqs;
-  std::optional<std::uint64_t> napi_gro_flush_timeout;
-  std::optional<std::uint64_t> napi_irq_suspend_timeout;
-  std::optional<bool> napi_threaded;
-  std::int32_t napi_thread_pid = -1;  // its kthread while threaded
-  std::string napi_thread_cpus;       // "" when not threaded
-};
-
-// One NAPI of a device (ListDevices' device "napis", netdev napi-get), as the kernel reports it.
+// A NAPI (netdev napi-get) as the kernel reports it: one of ListDevices' device "napis", or the
+// NAPI a queue names (its irq then unknown, -1).
 struct Napi {
   std::int32_t id = -1;
   std::int32_t irq = -1;  // -1: none the kernel knows of
@@ -84,6 +67,17 @@ struct Napi {
   std::optional<bool> threaded;
   std::int32_t thread_pid = -1;  // its kthread while threaded
   std::string thread_cpus;       // "" when not threaded
+};
+
+// One queue of a ListDevices row.
+struct Queue {
+  std::string name;  // rx-N / tx-N
+  std::int32_t irq = -1;
+  std::string rps_cpus;
+  std::uint32_t rps_flow_cnt = 0;
+  std::string xps_cpus;
+  std::string xps_rxqs;
+  Napi napi;  // the NAPI serving it; id -1 when the kernel names none
 };
 
 // One row of ListDevices.

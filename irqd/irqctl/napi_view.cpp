@@ -34,20 +34,12 @@ NapiView napi_view(const Device& device, const std::map<std::string, std::string
   for (const auto& n : device.napis) v.napis.push_back(NapiRow{.napi = n, .queues = {}});
   const bool listed = !v.napis.empty();
   for (const auto& q : device.queues) {
-    if (q.napi_id < 0) continue;
+    if (q.napi.id < 0) continue;
     auto it = std::find_if(v.napis.begin(), v.napis.end(),
-                           [&q](const NapiRow& n) { return n.napi.id == q.napi_id; });
+                           [&q](const NapiRow& n) { return n.napi.id == q.napi.id; });
     if (it == v.napis.end() && listed) continue;  // gone since the daemon listed them
     if (it == v.napis.end()) {
-      v.napis.push_back(NapiRow{.napi = Napi{.id = q.napi_id,
-                                             .irq = q.irq,
-                                             .defer_hard_irqs = q.napi_defer_hard_irqs,
-                                             .gro_flush_timeout = q.napi_gro_flush_timeout,
-                                             .irq_suspend_timeout = q.napi_irq_suspend_timeout,
-                                             .threaded = q.napi_threaded,
-                                             .thread_pid = q.napi_thread_pid,
-                                             .thread_cpus = q.napi_thread_cpus},
-                                .queues = {}});
+      v.napis.push_back(NapiRow{.napi = q.napi, .queues = {}});
       it = v.napis.end() - 1;
     }
     if (!listed && it->napi.irq < 0) it->napi.irq = q.irq;

@@ -79,8 +79,8 @@ std::string devices_text(const std::vector<Device>& devices) {
       q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
                  rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
                  rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs),
-                 qu.napi_id < 0 ? "-" : std::to_string(qu.napi_id), num(qu.napi_defer_hard_irqs),
-                 num(qu.napi_gro_flush_timeout), thread(qu.napi_threaded, qu.napi_thread_cpus)});
+                 qu.napi.id < 0 ? "-" : std::to_string(qu.napi.id), num(qu.napi.defer_hard_irqs),
+                 num(qu.napi.gro_flush_timeout), thread(qu.napi.threaded, qu.napi.thread_cpus)});
     }
   }
   return fmt::format("Network devices ({})\n", devices.size()) + d.render() +

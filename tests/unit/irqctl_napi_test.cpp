@@ -1,14 +1,11 @@
-// irqctl napi: its NAME=VALUE arguments (the daemon's validator and messages), the view of a
-// device's NAPI settings with where each comes from and its NAPIs grouped from the queues, as text
-// and JSON, and NAPI settings in `irqctl overrides`. Typed values only, no bus.
+// irqctl napi: the view of a device's NAPI settings with where each comes from and its NAPIs with
+// the queues that name them, as text and JSON, and NAPI settings in `irqctl overrides`. Typed
+// values only, no bus. (Its NAME=VALUE arguments: irqctl_arguments_test.cpp.)
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "irqd/irqctl/arguments.hpp"
-#include "irqd/irqctl/errors.hpp"
 #include "irqd/irqctl/json_views.hpp"
 #include "irqd/irqctl/napi_view.hpp"
 #include "irqd/irqctl/text_views.hpp"
@@ -18,26 +15,16 @@ namespace {
 
 using Settings = std::map<std::string, std::string>;
 
-// The message of the kExitInvalid refusal, or "(accepted)".
-std::string refusal(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const CommandError& e) {
-    return e.code() == kExitInvalid ? e.what() : "(exit " + std::to_string(e.code()) + ")";
-  }
-  return "(accepted)";
-}
-
 Queue napi_queue(const std::string& name, std::int32_t irq, std::int32_t napi) {
   return Queue{.name = name,
                .irq = irq,
-               .napi_id = napi,
-               .napi_defer_hard_irqs = 2,
-               .napi_gro_flush_timeout = 10000,
-               .napi_irq_suspend_timeout = 0,
-               .napi_threaded = true,
-               .napi_thread_pid = 4242,
-               .napi_thread_cpus = "1"};
+               .napi = Napi{.id = napi,
+                            .defer_hard_irqs = 2,
+                            .gro_flush_timeout = 10000,
+                            .irq_suspend_timeout = 0,
+                            .threaded = true,
+                            .thread_pid = 4242,
+                            .thread_cpus = "1"}};
 }
 
 // eth0: rx-0 and tx-0 share NAPI 8193 (IRQ 38), rx-1 has NAPI 8194 without an IRQ, tx-1 none;
@@ -52,34 +39,6 @@ Device sample_device() {
                                   {"gro_flush_timeout", "10000"}}};
 }
 const Settings kRunTime{{"defer_hard_irqs", "2"}, {"threaded", "on"}};
-
-TEST(IrqctlNapi, ArgumentsAreNameValuePairsCheckedAsTheDaemonDoes) {
-  EXPECT_EQ(parse_napi_settings({"defer_hard_irqs=2", "threaded=on", "thread_cpus=same-core",
-                                 "gro_flush_timeout=default", "irq_suspend_timeout="}),
-            (Settings{{"defer_hard_irqs", "2"},
-                      {"threaded", "on"},
-                      {"thread_cpus", "same-core"},
-                      {"gro_flush_timeout", "default"},
-                      {"irq_suspend_timeout", ""}}));
-  EXPECT_EQ(refusal([] { parse_napi_settings({"defer_hard_irqs"}); }),
-            "'defer_hard_irqs': expected NAME=VALUE, e.g. defer_hard_irqs=2 or threaded=default");
-  EXPECT_EQ(refusal([] { parse_napi_settings({"defer_hard_irqs=-1"}); }),
-            "defer_hard_irqs '-1': expected an integer from 0 to 2147483647");
-  EXPECT_EQ(refusal([] { parse_napi_settings({"threaded=yes"}); }),
-            "threaded 'yes': expected keep, on or off");
-  EXPECT_EQ(refusal([] { parse_napi_settings({"gro_flush=1"}); }),
-            "unknown NAPI setting 'gro_flush' (expected threaded, thread_cpus, defer_hard_irqs, "
-            "gro_flush_timeout or irq_suspend_timeout)");
-  EXPECT_EQ(
-      refusal([] { parse_napi_settings({"bogus=default"}); }).rfind("unknown NAPI setting", 0), 0u);
-  EXPECT_EQ(refusal([] {
-              parse_napi_settings({"threaded=on", "threaded=off"});
-            }),
-            "threaded is given twice");
-  EXPECT_EQ(refusal([] { parse_napi_settings({"gro_flush_timeout=1=2"}); }),
-            "gro_flush_timeout '1=2': expected nanoseconds, an integer from 0 to 3600000000000 (an "
-            "hour)");
-}
 
 TEST(IrqctlNapi, ViewSaysWhereEachSettingComesFromAndGroupsQueuesByNapi) {
   NapiView v = napi_view(sample_device(), kRunTime);
