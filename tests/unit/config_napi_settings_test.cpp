@@ -1,24 +1,19 @@
 // NAPI settings by name (config/napi_settings.hpp): what SetDeviceNapi, irqctl napi and the
 // overrides file accept is what [[device]] accepts, with the same limits and "expected" text.
+#include "config/napi_settings.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
 
-#include "config/napi_settings.hpp"
 #include "config/schema.hpp"
+#include "tests/support/error_of.hpp"
 
 namespace irqd::config {
 namespace {
 
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using irqd::testing::error_of;
 
 std::string set_error(const std::string& name, const std::string& value) {
   DevicePatch p;

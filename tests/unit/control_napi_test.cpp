@@ -1,7 +1,6 @@
 // The control API's NAPI request (Control::set_device_napi) on a daemon over a synthetic tree:
 // settings are validated against the last discovery, saved, layered over [[device]] in the next
 // plan, dropped with "" or "default"; every refusal names what is wrong and changes nothing.
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -32,9 +31,7 @@ struct NapiControl {
     tree.add_irq({101, "eth0-TxRx-0", "0"});
     tree.add_irq({102, "eth0-TxRx-1", "0"});
     tree.finish();
-    std::string stat = "cpu  400 0 400 4000 0 40 40 0 0 0\n";
-    for (int c = 0; c < 4; ++c) stat += fmt::format("cpu{} 100 0 100 1000 0 10 10 0 0 0\n", c);
-    tree.dir().write("proc/stat", stat);
+    tree.add_sampling_files();
     DaemonOptions opts;
     opts.engine.root = tree.root();
     opts.engine.use_netlink = false;

@@ -10,21 +10,13 @@
 #include <stdexcept>
 
 #include "config/rules.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::testing {
 namespace {
 
 using sysfs::CpuSet;
-
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 Overrides sample() {
   Overrides o;
