@@ -7,21 +7,18 @@
 
 namespace irqd::config {
 
-namespace {
-// Shows at most `max` bytes of a value in a message, so a huge argument does not become a huge
-// error, and as printable ASCII, so a cut multi-byte character cannot make the D-Bus error string
-// invalid UTF-8.
-std::string shown(std::string_view text, std::size_t max = 64) {
+std::string shown_arg(std::string_view text, std::size_t max) {
   std::string s(text.substr(0, max));
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
   return text.size() > max ? s + "..." : s;
 }
 
+namespace {
 void check_length(const char* what, std::string_view text) {
   if (text.size() > kMaxArgLength)
     throw std::invalid_argument(
-        fmt::format("{} '{}': longer than {} bytes", what, shown(text), kMaxArgLength));
+        fmt::format("{} '{}': longer than {} bytes", what, shown_arg(text), kMaxArgLength));
 }
 }  // namespace
 
@@ -35,10 +32,10 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text) {
     std::string_view why = e.what();
     if (auto at = why.rfind("': "); at != std::string_view::npos) why.remove_prefix(at + 3);
     throw std::invalid_argument(fmt::format("cpulist '{}': not a cpulist such as 0-3,8 ({})",
-                                            shown(text), shown(why, 120)));
+                                            shown_arg(text), shown_arg(why, 120)));
   }
   if (cpus.empty())
-    throw std::invalid_argument(fmt::format("cpulist '{}': names no CPU", shown(text)));
+    throw std::invalid_argument(fmt::format("cpulist '{}': names no CPU", shown_arg(text)));
   return cpus;
 }
 
@@ -48,9 +45,9 @@ sysfs::CpuSet parse_cpus_arg(std::string_view text, const sysfs::CpuSet& existin
   if (!missing.empty()) {
     std::string which = missing.count() == 1
                             ? fmt::format("CPU {} does not exist", missing.first())
-                            : fmt::format("CPUs {} do not exist", shown(missing.to_list()));
-    throw std::invalid_argument(fmt::format("cpulist '{}': {} (online CPUs: {})", shown(text),
-                                            which, shown(existing.to_list(), 120)));
+                            : fmt::format("CPUs {} do not exist", shown_arg(missing.to_list()));
+    throw std::invalid_argument(fmt::format("cpulist '{}': {} (online CPUs: {})", shown_arg(text),
+                                            which, shown_arg(existing.to_list(), 120)));
   }
   return cpus;
 }
@@ -59,7 +56,7 @@ QueueName parse_queue_name(std::string_view text) {
   check_length("queue", text);
   auto bad = [&] {
     return std::invalid_argument(
-        fmt::format("queue '{}': expected rx-N or tx-N (e.g. rx-0)", shown(text)));
+        fmt::format("queue '{}': expected rx-N or tx-N (e.g. rx-0)", shown_arg(text)));
   };
   if (text.size() < 4 || text[2] != '-') throw bad();
   QueueName q;
@@ -91,7 +88,7 @@ void check_device_name(std::string_view name) {
   if (!ok)
     throw std::invalid_argument(
         fmt::format("device '{}': not a network interface name (1-15 bytes, no '/', ':' or spaces)",
-                    shown(name)));
+                    shown_arg(name)));
 }
 
 void check_policy_name(std::string_view name) {
@@ -99,7 +96,7 @@ void check_policy_name(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 32;
   for (char c : name)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) ok = false;
-  if (!ok) throw std::invalid_argument(fmt::format("policy '{}': not a policy name", shown(name)));
+  if (!ok) throw std::invalid_argument(fmt::format("policy '{}': not a policy name", shown_arg(name)));
 }
 
 }  // namespace irqd::config

@@ -1,7 +1,7 @@
 // The one validator of the values a run-time request names — cpulists, queue names ("rx-3",
-// "tx-0"), device and policy names: the daemon's control API (D-Bus requests), its overrides state
-// file and irqctl (before it asks the daemon) all check with these, so one rule and one message
-// hold everywhere. Pure functions (no I/O), so the fuzz target calls exactly what they call. Every
+// "tx-0"), device and policy names; NAPI settings in config/napi_settings.hpp: the daemon's
+// control API (D-Bus requests), its overrides state file and irqctl (before it asks the daemon)
+// all check with these, so one rule and one message hold everywhere. Pure functions (no I/O), so the fuzz target calls exactly what they call. Every
 // error is a std::invalid_argument whose message names the value and what was expected.
 #pragma once
 
@@ -11,6 +11,11 @@
 #include "sysfs/cpuset.hpp"
 
 namespace irqd::config {
+
+// How every message here quotes a value: at most `max` bytes, as printable ASCII ('?' for the
+// rest), "..." when cut, so a huge argument does not become a huge error and a cut multi-byte
+// character cannot make the D-Bus error string invalid UTF-8.
+std::string shown_arg(std::string_view text, std::size_t max = 64);
 
 // Longest argument text accepted (a cpulist of every CPU of an 8192-CPU machine is far shorter).
 inline constexpr std::size_t kMaxArgLength = 4096;

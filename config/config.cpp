@@ -197,11 +197,13 @@ std::string describe(const Config& c) {
     if (!r.mac.empty()) out += fmt::format("mac = {}\n", quote(r.mac));
     describe_patch(out, r.set);
   }
-  for (const auto& [name, s] : c.devices) {
+  auto run_time = [&out](const std::string& name, const DevicePatch& p) {
     std::string fields;
-    describe_patch(fields, patch_of(s));
+    describe_patch(fields, p);
     if (!fields.empty()) out += fmt::format("\n# run-time override\n[[device]]\nname = {}\n{}", quote(name), fields);
-  }
+  };
+  for (const auto& [name, s] : c.devices) run_time(name, patch_of(s));
+  for (const auto& [name, p] : c.device_overrides) run_time(name, p);
   for (const auto& r : c.irq_rules) {
     out += r.where.file.empty() ? "\n[[irq]]\n" : fmt::format("\n# {}\n[[irq]]\n", r.where.to_string());
     if (r.number >= 0) out += fmt::format("number = {}\n", r.number);

@@ -22,6 +22,10 @@ enum class NapiThreaded { kKeep, kOn, kOff };
 // Where a threaded NAPI's kthread goes, relative to its IRQ's CPU: the SMT sibling (else the
 // CPU itself), the CPU itself, any CPU of its core, any CPU sharing its L3.
 enum class NapiThreadCpus { kSibling, kSameCpu, kSameCore, kSameL3 };
+// The NAPI numbers' ranges, for irqd.toml and run-time requests alike (config/napi_settings.hpp):
+// defer-hard-irqs up to S32_MAX (the kernel's netdev policy), the timeouts up to an hour in ns.
+inline constexpr long kMaxNapiDeferHardIrqs = 2147483647L;
+inline constexpr long kMaxNapiTimeoutNs = 3600L * 1000 * 1000 * 1000;
 
 struct DeviceSettings {
   RpsMode rps = RpsMode::kAuto;
@@ -122,6 +126,9 @@ struct Config {
   BalanceSettings balance;
   DeviceSettings device_defaults;
   std::map<std::string, DeviceSettings> devices;  // by interface name: run-time overrides (D-Bus)
+  // By interface name: run-time settings (D-Bus SetDeviceNapi) applied after every rule. A patch,
+  // not DeviceSettings: an override that names a built-in default ("keep") must still win.
+  std::map<std::string, DevicePatch> device_overrides;
   std::vector<DeviceRule> device_rules;           // [[device]] in file order (later rules win)
   std::vector<IrqRule> irq_rules;                 // [[irq]] in file order
   std::vector<std::string> sources;               // files read, in order (for describe)

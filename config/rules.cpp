@@ -37,6 +37,7 @@ DeviceSettings resolve_device(const Config& c, const sysfs::NicInfo& nic) {
   for (const auto& rule : c.device_rules)
     if (rule_matches(rule, nic)) rule.set.apply_to(s);
   if (auto it = c.devices.find(nic.name); it != c.devices.end()) patch_of(it->second).apply_to(s);
+  if (auto it = c.device_overrides.find(nic.name); it != c.device_overrides.end()) it->second.apply_to(s);
   return s;
 }
 

@@ -1,7 +1,7 @@
 // Resolving configuration rules against what discovery found. Per device, the settings are built
 // in this order, later winning: device_defaults (command line), then every matching [[device]] rule
 // in file order, then the run-time override devices[name] (D-Bus; its fields that differ from the
-// built-in defaults). [[irq]] rules by number or name: `pin` becomes a static pin (a run-time pin
+// built-in defaults), then device_overrides[name] (D-Bus; every field it sets). [[irq]] rules by number or name: `pin` becomes a static pin (a run-time pin
 // of the same IRQ wins), `ignore` marks the IRQ so no policy or pin ever touches it. Rules that
 // give one of the machine's IRQs two different actions are a configuration error
 // (check_irq_rules).

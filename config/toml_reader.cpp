@@ -313,10 +313,12 @@ class Reader {
                       DevicePatch& p) {
     if (kn == "policy") return (p.policy = policy(v, key)).has_value();
     if (kn == "allowed_cpus") return (p.allowed_cpus = cpulist(v, key, false)).has_value();
-    constexpr long kHourNs = 3600L * 1000 * 1000 * 1000;
-    if (kn == "napi_defer_hard_irqs") return (p.napi_defer_hard_irqs = integer(v, key, 0, 2147483647L, expected)).has_value();
-    if (kn == "gro_flush_timeout") return (p.gro_flush_timeout = integer(v, key, 0, kHourNs, expected)).has_value();
-    if (kn == "irq_suspend_timeout") return (p.irq_suspend_timeout = integer(v, key, 0, kHourNs, expected)).has_value();
+    if (kn == "napi_defer_hard_irqs")
+      return (p.napi_defer_hard_irqs = integer(v, key, 0, kMaxNapiDeferHardIrqs, expected)).has_value();
+    if (kn == "gro_flush_timeout")
+      return (p.gro_flush_timeout = integer(v, key, 0, kMaxNapiTimeoutNs, expected)).has_value();
+    if (kn == "irq_suspend_timeout")
+      return (p.irq_suspend_timeout = integer(v, key, 0, kMaxNapiTimeoutNs, expected)).has_value();
     auto s = string(v, key, expected);
     if (!s) return false;
     try {

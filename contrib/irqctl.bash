@@ -1,6 +1,7 @@
 # bash completion for irqctl (installed to bash-completion's completions directory).
 # Completes subcommands, their options, device names (from `irqctl devices --json`, when the
-# daemon answers), IRQ numbers (from `irqctl irqs --json`) and rx-N/tx-N queue names.
+# daemon answers), IRQ numbers (from `irqctl irqs --json`), rx-N/tx-N queue names and napi's
+# NAME=VALUE settings.
 
 _irqctl_json_field() {
     # $1: irqctl subcommand, $2: jq-less extraction pattern for "key": value
@@ -18,17 +19,20 @@ _irqctl_queues() {
 
 _irqctl() {
     local cur prev words cword
+    # '=' does not split a word: napi's settings are NAME=VALUE.
     if declare -F _init_completion >/dev/null; then
-        _init_completion || return
+        _init_completion -n = || return
     else  # works without the bash-completion package too
-        words=("${COMP_WORDS[@]}")
-        cword=$COMP_CWORD
+        local line=${COMP_LINE:0:COMP_POINT}
+        read -ra words <<<"$line"
+        [[ $line == *[[:space:]] ]] && words+=("")
+        cword=$((${#words[@]} - 1))
         cur=${words[cword]}
         prev=${words[cword - 1]}
     fi
 
     local commands="status irqs devices plan overrides pin unpin pin-queue unpin-queue ban unban
-        policy rebalance reload top metrics"
+        policy napi rebalance reload top metrics"
     local global_opts="--address --timeout --json --help --version"
 
     # Find the subcommand and the positional index after it.
@@ -67,7 +71,7 @@ _irqctl() {
         case $cmd in
             top) opts+=" --once --iterations --interval --irqs --root" ;;
             metrics) opts+=" --root" ;;
-            policy) opts+=" --reset" ;;
+            policy | napi) opts+=" --reset" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
@@ -87,6 +91,25 @@ _irqctl() {
                 0) COMPREPLY=($(compgen -W "$(_irqctl_devices)" -- "$cur")) ;;
                 1) COMPREPLY=($(compgen -W "spread balanced" -- "$cur")) ;;
             esac
+            ;;
+        napi)
+            if [[ $arg -eq 0 ]]; then
+                COMPREPLY=($(compgen -W "$(_irqctl_devices)" -- "$cur"))
+            elif [[ $cur == *=* ]]; then
+                local name=${cur%%=*} values="default"
+                case $name in
+                    threaded) values+=" keep on off" ;;
+                    thread_cpus) values+=" sibling same-cpu same-core same-l3" ;;
+                esac
+                # readline's word starts after the '=' when '=' breaks words (the default).
+                local prefix="$name="
+                [[ $COMP_WORDBREAKS == *=* ]] && prefix=""
+                COMPREPLY=($(compgen -P "$prefix" -W "$values" -- "${cur#*=}"))
+            else
+                compopt -o nospace 2>/dev/null
+                COMPREPLY=($(compgen -W "threaded= thread_cpus= defer_hard_irqs= gro_flush_timeout=
+                    irq_suspend_timeout=" -- "$cur"))
+            fi
             ;;
     esac
 }

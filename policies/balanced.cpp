@@ -275,6 +275,15 @@ Plan Balanced::plan(const PlanInput& in) const {
     }
   }
 
+  // RPS work steered to a CPU by rps_cpus masks: fixed load there, whatever IRQs move.
+  std::vector<double> steered(ix(size), 0.0);
+  for (std::size_t c = 0; c < load.cpu_fixed.size() && c < ix(size); ++c)
+    if (load.cpu_fixed[c] > 0) {
+      steered[c] = load.cpu_fixed[c];
+      pinned[c] += load.cpu_fixed[c];
+      loads.add_fixed(static_cast<int>(c), load.cpu_fixed[c]);
+    }
+
   // 2. The IRQs to place and where each NIC's may go.
   std::vector<Group> groups;
   std::vector<Item> items;
@@ -424,9 +433,20 @@ Plan Balanced::plan(const PlanInput& in) const {
   std::vector<int> sharing(ix(size), 0);
   for (const auto& it : items)
     if (it.from >= 0) ++sharing[ix(it.from)];
+  // RPS work is not an IRQ's: its split stays exact beside it, and the largest IRQ lands on top
+  // of at least the least of it among its NIC's CPUs.
+  std::vector<double> least_steered(groups.size(), 0.0);
+  if (!load.cpu_fixed.empty())
+    for (std::size_t j = 0; j < groups.size(); ++j) {
+      double least = -1.0;
+      for (int c : groups[j].allowed.to_vector())
+        if (least < 0 || steered[ix(c)] < least) least = steered[ix(c)];
+      least_steered[j] = std::max(0.0, least);
+    }
   double lb = 0.0;
   for (const auto& it : items)
-    if (it.from < 0 || (sharing[ix(it.from)] == 1 && pinned[ix(it.from)] <= 0)) lb = std::max(lb, it.cost);
+    if (it.from < 0 || (sharing[ix(it.from)] == 1 && pinned[ix(it.from)] - steered[ix(it.from)] <= 0))
+      lb = std::max(lb, it.cost + least_steered[it.group]);
   for (int c : considered.to_vector()) lb = std::max(lb, pinned[ix(c)]);
   std::vector<CpuSet> sets{considered};
   for (const auto& g : groups) sets.push_back(g.allowed);

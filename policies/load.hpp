@@ -21,6 +21,9 @@ struct IrqLoad {
   double cost = 0.0;  // CPU seconds per second spent on this IRQ (hard + soft IRQ time), EWMA
   double rate = 0.0;  // interrupts per second, EWMA
   LoadSource source = LoadSource::kCounts;
+  // CPU seconds per second its RX packets cost on its RPS CPUs (the stack's share, as NET_RX
+  // softirq where none of its interrupts fire), EWMA; not in `cost` and not moved with the IRQ.
+  double rps = 0.0;
 };
 
 // What the daemon moved, and when: its cooldowns.
@@ -38,6 +41,9 @@ struct LoadInfo {
   // False: nothing was measured yet (costs all absent), the layout on the machine is one an earlier
   // run of irqd made (a restarted daemon's first cycle): a load-aware policy keeps what is placed.
   bool measured = true;
+  // By CPU number: interrupt time there that no IRQ placement moves (RPS work steered to it by
+  // rps_cpus masks), CPU seconds per second, EWMA. Empty without RPS.
+  std::vector<double> cpu_fixed;
 };
 
 }  // namespace irqd::policies

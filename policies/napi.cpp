@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/napi_settings.hpp"
 #include "policies/core_order.hpp"
 #include "policies/napi_device.hpp"
 #include "policies/steering.hpp"
@@ -55,6 +56,12 @@ void plan_napi(const PlanInput& in, Plan& plan) {
       plan.notes.push_back(fmt::format("{}: napi settings: the kernel lists no NAPI of this device (netdev napi-get, "
                                        "Linux 6.8+); left as they are",
                                        nic.name));
+    // The settings irqctl napi / SetDeviceNapi override on this device, for the reason.
+    std::string run_time;
+    if (auto o = in.config.device_overrides.find(nic.name); o != in.config.device_overrides.end()) {
+      for (const auto& [name, value] : config::napi_settings(o->second))
+        run_time += (run_time.empty() ? "" : ", ") + name;
+    }
     // What this kernel does not set per NAPI goes to the device-wide files where there are some.
     const PerNapi per = per_napi_settings(nic);
     if (wants) plan_device_napi(in.inventory, nic, s, per, plan);
@@ -75,9 +82,10 @@ void plan_napi(const PlanInput& in, Plan& plan) {
       if (per.irq_suspend_timeout) p.irq_suspend_timeout = s.irq_suspend_timeout;
       if (per.threaded && s.napi_threaded != config::NapiThreaded::kKeep)
         p.threaded = s.napi_threaded == config::NapiThreaded::kOn;
-    std::string why;
+      std::string why;
       if (p.defer_hard_irqs || p.gro_flush_timeout || p.irq_suspend_timeout || p.threaded.has_value())
-        why = fmt::format("[[device]] napi settings of {}", nic.name);
+        why = run_time.empty() ? fmt::format("[[device]] napi settings of {}", nic.name)
+                               : fmt::format("napi settings of {} (run-time: {})", nic.name, run_time);
       // A kthread polling now (and staying threaded) goes next to its IRQ.
       const bool stays_threaded = napi.pid > 0 && s.napi_threaded != config::NapiThreaded::kOff;
       if (const int cpu = stays_threaded && napi.irq >= 0 ? irq_cpu(plan, in.inventory, napi.irq) : -1; cpu >= 0) {

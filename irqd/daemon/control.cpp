@@ -2,13 +2,16 @@
 #include "irqd/daemon/control.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "config/arguments.hpp"
+#include "config/napi_settings.hpp"
 #include "policies/core_order.hpp"
 #include "policies/registry.hpp"
 
@@ -157,6 +160,48 @@ ControlResult Control::set_device_policy(std::string_view device, std::string_vi
       o.device_policies[std::string(device)] = std::string(policy);
     return commit(std::move(o), policy.empty() ? fmt::format("{}: back to the default policy", device)
                                                : fmt::format("{}: policy {}", device, policy));
+  });
+}
+
+ControlResult Control::set_device_napi(std::string_view device,
+                                       const std::map<std::string, std::string>& settings) {
+  return guarded([&]() -> ControlResult {
+    config::check_device_name(device);
+    const std::string dev(device);
+    if (settings.empty())
+      return ControlError{ControlErrc::kInvalidArgument,
+                          fmt::format("device '{}': no NAPI setting given", dev)};
+    Overrides o = store_.get();
+    config::DevicePatch p = o.device_napi[dev];
+    std::vector<std::string> set, dropped;
+    for (const auto& [name, value] : settings) {
+      if (config::is_napi_default(value)) {
+        config::clear_napi_setting(p, name);
+        dropped.push_back(name);
+      } else {
+        config::set_napi_setting(p, name, value);
+        set.push_back(name);
+      }
+    }
+    if (!set.empty()) {
+      if (plan() == nullptr) return not_ready();
+      if (plan()->discovery->inventory.nic(dev) == nullptr)
+        return ControlError{ControlErrc::kNotFound,
+                            fmt::format("device '{}': no such network device", dev)};
+    }
+    const auto now = config::napi_settings(p);
+    std::vector<std::string> shown;
+    for (const auto& name : set) shown.push_back(name + "=" + now.at(name));
+    if (now.empty())
+      o.device_napi.erase(dev);
+    else
+      o.device_napi[dev] = p;
+    std::string what = fmt::format("{}: NAPI", dev);
+    if (!shown.empty()) what += fmt::format(" {}", fmt::join(shown, " "));
+    if (!dropped.empty())
+      what += fmt::format("{} back to the configuration: {}", shown.empty() ? "" : ";",
+                          fmt::join(dropped, ", "));
+    return commit(std::move(o), what);
   });
 }
 

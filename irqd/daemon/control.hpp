@@ -1,5 +1,5 @@
 // The daemon's control API: the narrow, typed set of run-time requests (pin, unpin, ban, per-device
-// policy, rebalance, reload) and the snapshot a view reads. It owns the run-time overrides and their
+// policy and NAPI settings, rebalance, reload) and the snapshot a view reads. It owns the run-time overrides and their
 // state file, validates every argument (config/arguments.hpp, the rules irqctl checks with too)
 // against the last discovery, and answers with a typed error;
 // it knows nothing of D-Bus (dbus/service.cpp translates to and from the bus).
@@ -61,6 +61,12 @@ class Control {
   ControlResult unpin_queue(std::string_view device, std::string_view queue);
   // "" puts the device back to the configured policy.
   ControlResult set_device_policy(std::string_view device, std::string_view policy);
+  // Sets or drops run-time NAPI settings of the device, name -> value as config/napi_settings.hpp
+  // spells them; the value "" or "default" drops that setting's override (the [[device]] value, if
+  // any, applies again). All or nothing: an unknown name or a bad value changes nothing. Setting
+  // needs the device to exist; dropping does not (a vanished device's overrides can be cleared).
+  ControlResult set_device_napi(std::string_view device,
+                                const std::map<std::string, std::string>& settings);
   ControlResult ban_cpus(std::string_view cpus);
   ControlResult unban_cpus(std::string_view cpus);
   // Ends every cooldown and asks for a cycle now.

@@ -74,13 +74,20 @@ std::unordered_map<int, double> Daemon::queue_packets() {
       }
     }
     auto stats = opts_.netdev->queue_stats();
-    if (!stats || !disc) {
+    if (!stats) {
       queue_work_.reset();
+      return {};
+    }
+    if (!disc) {
+      // The first cycle: no IRQs to map the queues to yet, but its reading makes the first
+      // measured interval's packets (a restart measures by packets from its first load on).
+      static const sysfs::Inventory kNone;
+      queue_work_.update(kNone, *stats);
       return {};
     }
     if (qstats_failing_) spdlog::info("netdev genetlink: per-queue counters are read again");
     qstats_failing_ = false;
-    return queue_work_.update(disc->inventory, *stats);
+    return queue_work_.update(disc->inventory, *stats, &rx_packets_);
   } catch (const std::exception& e) {
     // Once per streak of failures, not every cycle; the recovery is logged too.
     if (!qstats_failing_)
@@ -113,8 +120,19 @@ ApplyResult Daemon::cycle() {
   double seconds = last_sample_ == std::chrono::steady_clock::time_point{}
                        ? 0.0
                        : std::chrono::duration<double>(now - last_sample_).count();
-  sampler_.set_work(queue_packets());
-  if (auto disc = discovery_.shared()) sampler_.set_thread_time(napi_threads_.update(root_, disc->inventory));
+  rx_packets_.clear();
+  auto packets = queue_packets();
+  sampler_.set_work(std::move(packets), std::move(rx_packets_));
+  if (auto disc = discovery_.shared()) {
+    sampler_.set_thread_time(napi_threads_.update(root_, disc->inventory));
+    // The RPS masks in force over the interval just measured: the last discovery's, with what
+    // the last cycle wrote read back into it.
+    rx_steering_.clear();
+    for (const auto& nic : disc->inventory.nics)
+      for (const auto& q : nic.rx)
+        if (!q.irqs.empty()) rx_steering_.push_back({q.irqs.front(), q.rps_cpus.value_or(sysfs::CpuSet{})});
+    sampler_.set_rx_queues(rx_steering_);
+  }
   bool have_load = sampler_.sample(sample_root, seconds);
   // The first load measured since start lets a load-aware policy re-plan once (LoadInfo::first).
   sampler_.set_first_load(have_load && !had_load_);

@@ -160,6 +160,8 @@ class Daemon {
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
   QueueWork queue_work_;
+  std::unordered_map<int, double> rx_packets_;     // queue_work_'s RX packets of the interval
+  std::vector<RxQueueSteering> rx_steering_;       // RX queue IRQs and RPS CPUs, for the sampler
   NapiThreads napi_threads_;
   // Whether opts_.netdev has per-queue counters (asked once); why not, logged once.
   std::optional<bool> qstats_;

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "config/arguments.hpp"
+#include "config/napi_settings.hpp"
 #include "irqd/engine/atomic_file.hpp"
 
 namespace irqd {
@@ -23,7 +24,8 @@ using nlohmann::json;
 constexpr std::uintmax_t kMaxStateFile = 4u << 20;
 
 bool Overrides::empty() const {
-  return irq_pins.empty() && queue_pins.empty() && banned_cpus.empty() && device_policies.empty();
+  return irq_pins.empty() && queue_pins.empty() && banned_cpus.empty() && device_policies.empty() &&
+         device_napi.empty();
 }
 
 void apply_overrides(const Overrides& o, config::Config& cfg) {
@@ -35,6 +37,7 @@ void apply_overrides(const Overrides& o, config::Config& cfg) {
     auto it = cfg.devices.try_emplace(dev, cfg.device_defaults).first;
     it->second.policy = policy;
   }
+  for (const auto& [dev, napi] : o.device_napi) cfg.device_overrides[dev] = napi;
 }
 
 std::string serialize_overrides(const Overrides& o) {
@@ -51,6 +54,12 @@ std::string serialize_overrides(const Overrides& o) {
             {"queue_pins", queues},
             {"banned_cpus", o.banned_cpus.to_list()},
             {"device_policies", policies}};
+  if (!o.device_napi.empty()) {
+    json napi = json::array();
+    for (const auto& [dev, p] : o.device_napi)
+      napi.push_back({{"device", dev}, {"settings", config::napi_settings(p)}});
+    j["device_napi"] = napi;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -69,8 +78,7 @@ std::string string_member(const json& obj, const char* key, const std::string& w
 }
 
 // Each entry of a list is an object with exactly `keys`.
-const json& entries(const json& j, const char* list, std::initializer_list<const char*> keys) {
-  const json& a = member(j, list, "file");
+const json& entries(const json& a, const char* list, std::initializer_list<const char*> keys) {
   if (!a.is_array()) throw std::invalid_argument(fmt::format("'{}' is not a list", list));
   for (std::size_t i = 0; i < a.size(); ++i) {
     std::string where = fmt::format("{}[{}]", list, i);
@@ -92,6 +100,40 @@ auto at(const std::string& where, F f) {
     throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
   }
 }
+// A "device" member: a string that is a network interface name.
+std::string device_member(const json& obj, const std::string& where) {
+  std::string dev = string_member(obj, "device", where);
+  at(where, [&] {
+    config::check_device_name(dev);
+    return 0;
+  });
+  return dev;
+}
+
+// "device_napi": optional (files from before NAPI overrides lack it), each entry a device and a
+// non-empty object of settings, every value a string as SetDeviceNapi takes it.
+std::map<std::string, config::DevicePatch> parse_device_napi(const json& list) {
+  std::map<std::string, config::DevicePatch> out;
+  const json& napi = entries(list, "device_napi", {"device", "settings"});
+  for (std::size_t i = 0; i < napi.size(); ++i) {
+    std::string where = fmt::format("device_napi[{}]", i);
+    std::string dev = device_member(napi[i], where);
+    const json& settings = member(napi[i], "settings", where);
+    if (!settings.is_object()) throw std::invalid_argument(where + ": 'settings' is not an object");
+    if (settings.empty()) throw std::invalid_argument(where + ": no settings");
+    config::DevicePatch p;
+    for (const auto& [name, v] : settings.items()) {
+      std::string value = string_member(settings, name.c_str(), where);
+      at(where, [&, &name = name] {
+        config::set_napi_setting(p, name, value);
+        return 0;
+      });
+    }
+    if (!out.emplace(dev, p).second)
+      throw std::invalid_argument(fmt::format("{}: device {} is listed twice", where, dev));
+  }
+  return out;
+}
 }  // namespace
 
 Overrides parse_overrides(std::string_view text) {
@@ -104,10 +146,10 @@ Overrides parse_overrides(std::string_view text) {
     throw std::invalid_argument("not an irqd overrides file (schema 1)");
   for (const auto& [k, v] : j.items())
     if (k != "schema" && k != "irq_pins" && k != "queue_pins" && k != "banned_cpus" &&
-        k != "device_policies")
+        k != "device_policies" && k != "device_napi")
       throw std::invalid_argument(fmt::format("unknown key '{}'", k));
   Overrides o;
-  const json& irqs = entries(j, "irq_pins", {"irq", "cpus"});
+  const json& irqs = entries(member(j, "irq_pins", "file"), "irq_pins", {"irq", "cpus"});
   for (std::size_t i = 0; i < irqs.size(); ++i) {
     std::string where = fmt::format("irq_pins[{}]", i);
     const json& n = member(irqs[i], "irq", where);
@@ -120,14 +162,11 @@ Overrides parse_overrides(std::string_view text) {
     o.irq_pins[irq] =
         at(where, [&] { return config::parse_cpus_arg(string_member(irqs[i], "cpus", where)); });
   }
-  const json& queues = entries(j, "queue_pins", {"device", "queue", "cpus"});
+  const json& queues =
+      entries(member(j, "queue_pins", "file"), "queue_pins", {"device", "queue", "cpus"});
   for (std::size_t i = 0; i < queues.size(); ++i) {
     std::string where = fmt::format("queue_pins[{}]", i);
-    std::string dev = string_member(queues[i], "device", where);
-    at(where, [&] {
-      config::check_device_name(dev);
-      return 0;
-    });
+    std::string dev = device_member(queues[i], where);
     config::QueueName q =
         at(where, [&] { return config::parse_queue_name(string_member(queues[i], "queue", where)); });
     config::QueueKey key{dev, q.rx, q.index};
@@ -139,19 +178,20 @@ Overrides parse_overrides(std::string_view text) {
   }
   std::string banned = string_member(j, "banned_cpus", "file");
   if (!banned.empty()) o.banned_cpus = at("banned_cpus", [&] { return config::parse_cpus_arg(banned); });
-  const json& pols = entries(j, "device_policies", {"device", "policy"});
+  const json& pols =
+      entries(member(j, "device_policies", "file"), "device_policies", {"device", "policy"});
   for (std::size_t i = 0; i < pols.size(); ++i) {
     std::string where = fmt::format("device_policies[{}]", i);
-    std::string dev = string_member(pols[i], "device", where);
+    std::string dev = device_member(pols[i], where);
     std::string policy = string_member(pols[i], "policy", where);
     at(where, [&] {
-      config::check_device_name(dev);
       config::check_policy_name(policy);
       return 0;
     });
     if (!o.device_policies.emplace(dev, policy).second)
       throw std::invalid_argument(fmt::format("{}: device {} has two policies", where, dev));
   }
+  if (j.contains("device_napi")) o.device_napi = parse_device_napi(j.at("device_napi"));
   return o;
 }
 

@@ -135,6 +135,10 @@ std::vector<ChangeRow> Service::GetPlan() {
 
 OverridesReply Service::GetOverrides() { return overrides_reply(control_.overrides()); }
 
+std::vector<NapiOverrideRow> Service::GetNapiOverrides() {
+  return napi_override_rows(control_.overrides());
+}
+
 void Service::PinIrq(const std::uint32_t& irq, const std::string& cpus) {
   authorize("PinIrq", kActionManage);
   reply(control_.pin_irq(irq, cpus));
@@ -159,6 +163,12 @@ void Service::UnpinQueue(const std::string& device, const std::string& queue) {
 void Service::SetDevicePolicy(const std::string& device, const std::string& policy) {
   authorize("SetDevicePolicy", kActionManage);
   reply(control_.set_device_policy(device, policy));
+}
+
+void Service::SetDeviceNapi(const std::string& device,
+                            const std::map<std::string, std::string>& settings) {
+  authorize("SetDeviceNapi", kActionManage);
+  reply(control_.set_device_napi(device, settings));
 }
 
 void Service::BanCpus(const std::string& cpus) {

@@ -41,12 +41,15 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   std::vector<DeviceRow> ListDevices() override;
   std::vector<ChangeRow> GetPlan() override;
   OverridesReply GetOverrides() override;
+  std::vector<NapiOverrideRow> GetNapiOverrides() override;
   void PinIrq(const std::uint32_t& irq, const std::string& cpus) override;
   void UnpinIrq(const std::uint32_t& irq) override;
   void PinQueue(const std::string& device, const std::string& queue,
                 const std::string& cpus) override;
   void UnpinQueue(const std::string& device, const std::string& queue) override;
   void SetDevicePolicy(const std::string& device, const std::string& policy) override;
+  void SetDeviceNapi(const std::string& device,
+                     const std::map<std::string, std::string>& settings) override;
   void BanCpus(const std::string& cpus) override;
   void UnbanCpus(const std::string& cpus) override;
   void Rebalance() override;

@@ -2,10 +2,12 @@
 #include "irqd/dbus/views.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
 #include "config/arguments.hpp"
+#include "config/napi_settings.hpp"
 #include "irqd/daemon/control.hpp"
 #include "sysfs/utf8.hpp"
 
@@ -100,21 +102,40 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
 }
 
 namespace {
-// A queue's NAPI as napi-get showed it at the last discovery: its id, parameters the kernel
-// reports, and its kthread (pid, CPUs) while threaded. Nothing when the queue has no NAPI.
-More napi_more(const sysfs::NicInfo& nic, int napi_id) {
+// A NAPI number after the last cycle: read back when the cycle wrote it (napi-get), else as
+// discovered at its start.
+std::optional<std::uint64_t> napi_now(const StateView& s, int napi_id, const char* attr,
+                                      std::optional<std::uint64_t> discovered) {
+  auto it = s.now.find(fmt::format("netdev/napi/{}/{}", napi_id, attr));
+  std::uint64_t v = 0;
+  if (it == s.now.end()) return discovered;
+  const std::string& t = it->second;
+  if (std::from_chars(t.data(), t.data() + t.size(), v).ec != std::errc{}) return discovered;
+  return v;
+}
+
+// A queue's NAPI as napi-get shows it after the last cycle: its id, parameters the kernel reports,
+// and its kthread (pid, CPUs) while threaded. Nothing when the queue has no NAPI.
+More napi_more(const StateView& s, const sysfs::NicInfo& nic, int napi_id) {
   More more;
   if (napi_id < 0) return more;
   more["napi_id"] = sdbus::Variant(static_cast<std::int32_t>(napi_id));
   auto n = std::find_if(nic.napis.begin(), nic.napis.end(), [napi_id](const auto& x) { return x.id == napi_id; });
   if (n == nic.napis.end()) return more;
-  if (n->defer_hard_irqs) more["napi_defer_hard_irqs"] = sdbus::Variant(static_cast<std::uint64_t>(*n->defer_hard_irqs));
-  if (n->gro_flush_timeout) more["napi_gro_flush_timeout"] = sdbus::Variant(static_cast<std::uint64_t>(*n->gro_flush_timeout));
-  if (n->irq_suspend_timeout)
-    more["napi_irq_suspend_timeout"] = sdbus::Variant(static_cast<std::uint64_t>(*n->irq_suspend_timeout));
-  if (n->threaded || n->pid > 0) more["napi_threaded"] = sdbus::Variant(n->threaded.value_or(n->pid > 0));
-  if (n->pid > 0) more["napi_thread_pid"] = sdbus::Variant(static_cast<std::int32_t>(n->pid));
-  if (n->thread_cpus) more["napi_thread_cpus"] = sdbus::Variant(n->thread_cpus->to_list());
+  auto number = [&](const char* key, const char* attr, std::optional<std::uint64_t> discovered) {
+    if (auto v = napi_now(s, napi_id, attr, discovered)) more[key] = sdbus::Variant(*v);
+  };
+  number("napi_defer_hard_irqs", "defer-hard-irqs", n->defer_hard_irqs);
+  number("napi_gro_flush_timeout", "gro-flush-timeout", n->gro_flush_timeout);
+  number("napi_irq_suspend_timeout", "irq-suspend-timeout", n->irq_suspend_timeout);
+  std::optional<std::uint64_t> threaded;
+  if (n->threaded || n->pid > 0) threaded = n->threaded.value_or(n->pid > 0);
+  if (auto t = napi_now(s, napi_id, "threaded", threaded)) more["napi_threaded"] = sdbus::Variant(*t != 0);
+  if (n->pid > 0) {
+    more["napi_thread_pid"] = sdbus::Variant(static_cast<std::int32_t>(n->pid));
+    std::string cpus = current(s, fmt::format("task/{}/cpus", n->pid), list_of(n->thread_cpus));
+    if (!cpus.empty()) more["napi_thread_cpus"] = sdbus::Variant(cpus);
+  }
   return more;
 }
 }  // namespace
@@ -137,12 +158,21 @@ std::vector<DeviceRow> device_rows(const StateView& s) {
                             current(s, dir + "/rps_cpus", list_of(q.rps_cpus)),
                             static_cast<std::uint32_t>(flows < 0 ? 0 : flows),
                             current(s, dir + "/xps_cpus", list_of(q.xps_cpus)),
-                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)), napi_more(nic, q.napi_id));
+                            current(s, dir + "/xps_rxqs", list_of(q.xps_rxqs)), napi_more(s, nic, q.napi_id));
       }
     }
-    std::string policy = s.effective.device(nic.name).policy;
+    const config::DeviceSettings& settings = s.effective.device(nic.name);
+    const std::string& policy = settings.policy;
     More more;
     more["numa_source"] = sdbus::Variant(std::string(sysfs::to_string(nic.numa_source)));
+    more["napi_settings"] = sdbus::Variant(config::napi_settings(settings));
+    // Every NAPI, also those no queue names (veth links none): the queue's NAPI fields and its IRQ.
+    std::vector<More> napis;
+    for (const auto& n : nic.napis) {
+      napis.push_back(napi_more(s, nic, n.id));
+      napis.back()["napi_irq"] = sdbus::Variant(static_cast<std::int32_t>(n.irq));
+    }
+    if (!napis.empty()) more["napis"] = sdbus::Variant(napis);
     rows.emplace_back(
         utf8(nic.name), utf8(nic.driver), utf8(nic.pci), static_cast<std::int32_t>(nic.numa_node),
         static_cast<std::uint32_t>(nic.rx.size()), static_cast<std::uint32_t>(nic.tx.size()),
@@ -188,6 +218,12 @@ OverridesReply overrides_reply(const Overrides& o) {
   std::get<2>(r) = o.banned_cpus.to_list();
   for (const auto& [dev, p] : o.device_policies) std::get<3>(r).emplace_back(utf8(dev), utf8(p));
   return r;
+}
+
+std::vector<NapiOverrideRow> napi_override_rows(const Overrides& o) {
+  std::vector<NapiOverrideRow> rows;
+  for (const auto& [dev, p] : o.device_napi) rows.emplace_back(utf8(dev), config::napi_settings(p));
+  return rows;
 }
 
 std::vector<std::string> device_signature(const PlanResult& plan) {

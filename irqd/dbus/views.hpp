@@ -33,7 +33,8 @@ using IrqRow =
 // (queue, irq, rps_cpus, rps_flow_cnt, xps_cpus, xps_rxqs, more)
 using QueueRow = sdbus::Struct<std::string, std::int32_t, std::string, std::uint32_t, std::string,
                                std::string, More>;
-// (name, driver, pci_address, numa_node, rx_queues, tx_queues, policy, queues, more{numa_source})
+// (name, driver, pci_address, numa_node, rx_queues, tx_queues, policy, queues,
+//  more{numa_source, napi_settings, napis})
 using DeviceRow = sdbus::Struct<std::string, std::string, std::string, std::int32_t, std::uint32_t,
                                 std::uint32_t, std::string, std::vector<QueueRow>, More>;
 // (kind, subject, path, current, planned, more{reason})
@@ -43,6 +44,8 @@ using OverridesReply =
     std::tuple<std::vector<sdbus::Struct<std::uint32_t, std::string>>,
                std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
                std::vector<sdbus::Struct<std::string, std::string>>>;
+// GetNapiOverrides: (device, settings by name).
+using NapiOverrideRow = sdbus::Struct<std::string, std::map<std::string, std::string>>;
 
 // What the read methods look at. `now`: knob files re-read after the last cycle applied its
 // changes (kernel-relative path -> text), so "current" shows what the kernel has after the cycle
@@ -60,6 +63,7 @@ std::vector<DeviceRow> device_rows(const StateView& s);
 // The diff's knob writes: kind from the file, subject "irq 38" / "eth0 rx-0", CPU sets as cpulists.
 std::vector<ChangeRow> change_rows(const Diff& d);
 OverridesReply overrides_reply(const Overrides& o);
+std::vector<NapiOverrideRow> napi_override_rows(const Overrides& o);
 // The managed NICs with their queue counts ("eth0 rx=4 tx=4"), to notice DevicesChanged.
 std::vector<std::string> device_signature(const PlanResult& plan);
 

@@ -6,11 +6,12 @@
 
 namespace irqd {
 
-void CostModel::begin(std::size_t groups, double keep) {
+void CostModel::begin(std::size_t groups, double keep, bool background) {
   if (groups > kMaxGroups) groups = 0;
-  if (groups != groups_) {
+  if (groups != groups_ || background != background_) {
     groups_ = groups;
-    n_ = groups == 0 ? 0 : groups + 1;
+    background_ = background;
+    n_ = groups == 0 ? 0 : groups + (background ? 1 : 0);
     a_.assign(n_ * n_, 0.0);
     b_.assign(n_, 0.0);
     cost_.assign(groups, 0.0);

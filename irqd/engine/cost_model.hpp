@@ -20,7 +20,11 @@ class CostModel {
 
   // Starts an interval's equations for `groups` groups (a change of the number forgets the past).
   // `keep`: weight of the previous intervals' equations (0: forget them, 1: keep them whole).
-  void begin(std::size_t groups, double keep);
+  // `background`: whether a background shared by every CPU is an unknown (a change forgets the
+  // past too); without it the caller takes its estimate out of the seconds it adds. A group whose
+  // counts are nearly equal on every CPU (packets RPS spreads over a node) cannot be told apart
+  // from a background.
+  void begin(std::size_t groups, double keep, bool background = true);
   // One CPU's equation: its interrupts by group (size groups) and the seconds it spent.
   void add(const double* counts, double seconds);
   // Solves. Afterwards cost(g) is the fitted seconds per interrupt of group g, 0 where the
@@ -32,7 +36,8 @@ class CostModel {
 
  private:
   std::size_t groups_ = 0;
-  std::size_t n_ = 0;        // unknowns: groups + background
+  std::size_t n_ = 0;        // unknowns: groups (+ background)
+  bool background_ = true;
   std::vector<double> a_;    // normal matrix, n x n
   std::vector<double> b_;    // right-hand side
   std::vector<double> cost_;

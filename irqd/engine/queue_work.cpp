@@ -12,7 +12,9 @@ std::uint64_t QueueWork::key(int ifindex, int queue, bool rx) {
 }
 
 std::unordered_map<int, double> QueueWork::update(const sysfs::Inventory& inv,
-                                                  const std::vector<netlink::QueueStats>& stats) {
+                                                  const std::vector<netlink::QueueStats>& stats,
+                                                  std::unordered_map<int, double>* rx_out) {
+  if (rx_out != nullptr) rx_out->clear();
   now_.clear();
   for (const auto& s : stats)
     if (s.packets && s.queue >= 0) now_.emplace_back(key(s.ifindex, s.queue, s.rx), *s.packets);
@@ -42,9 +44,11 @@ std::unordered_map<int, double> QueueWork::update(const sysfs::Inventory& inv,
       if (idx == ifindex.end()) continue;
       double sum = 0.0;
       const int rx = irq.role == sysfs::QueueRole::kTx ? 0 : delta(key(idx->second, irq.queue, true), sum);
+      const double rx_packets = sum;
       const int tx = irq.role == sysfs::QueueRole::kRx ? 0 : delta(key(idx->second, irq.queue, false), sum);
       if (rx < 0 || tx < 0 || rx + tx == 0) continue;
       out.emplace(irq.irq, sum);
+      if (rx_out != nullptr && rx > 0) rx_out->emplace(irq.irq, rx_packets);
     }
   }
   prev_.swap(now_);

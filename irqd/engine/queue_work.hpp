@@ -24,7 +24,10 @@ class QueueWork {
   // packets in both readings (a queue reporting in neither — a driver counting RX only — adds
   // nothing; a counter that went backwards — a driver reset, a re-created queue — or appeared
   // leaves the IRQ out for this interval). Empty on the first call.
-  std::unordered_map<int, double> update(const sysfs::Inventory& inv, const std::vector<netlink::QueueStats>& stats);
+  // `rx`, when given, gets the RX packets alone of the same IRQs (those the stack then handles:
+  // the sampler's RPS split needs them).
+  std::unordered_map<int, double> update(const sysfs::Inventory& inv, const std::vector<netlink::QueueStats>& stats,
+                                         std::unordered_map<int, double>* rx = nullptr);
   // Forgets the previous reading (the stats could not be read this cycle).
   void reset() { prev_.clear(); }
 

@@ -48,30 +48,8 @@ bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
   if (!root.read_into("proc/stat", stat_text_))
     throw sysfs::IoError(root.display("proc/stat"), ENOENT, "cannot open");
   sysfs::parse_proc_stat(stat_text_, root.display("proc/stat"), stat_);
-  // Read and parsed in chunks: the text of a big machine's file is never held whole. A steady
-  // machine's file is re-read in place into table_, logging the counters that changed.
-  sysfs::Reread how{};
-  try {
-    how = sysfs::reread_interrupts(root, table_, fresh_, changes_, text_);
-  } catch (...) {
-    fresh_ = sysfs::InterruptTable{};  // table_ is the previous reading, untouched
-    throw;
-  }
-  if (how == sysfs::Reread::kMissing)
-    throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
-  bool have = false;
-  if (how == sysfs::Reread::kInPlace) {
-    have = advance(table_, true, stat_, seconds);
-    // The log holds 8 bytes per changed counter: after a burst that changed most of them, its
-    // storage is not kept for the steady cycles that follow.
-    if (changes_.capacity() > 4096 && changes_.capacity() > 4 * changes_.size()) changes_.shrink_to_fit();
-  } else {
-    have = advance(fresh_, false, stat_, seconds);
-    std::swap(table_, fresh_);
-    fresh_ = sysfs::InterruptTable{};  // a shape change is rare: its second table is released
-  }
-
-  // Network rates: auxiliary, so a missing or malformed file never fails the cycle.
+  // Network rates before the interrupts (the RPS split of the interval needs softnet's processed
+  // packets): auxiliary, so a missing or malformed file never fails the cycle.
   const sysfs::Softirqs* softirqs = nullptr;
   const sysfs::SoftnetStat* softnet = nullptr;
   std::string error;
@@ -94,6 +72,28 @@ bool Sampler::sample(const sysfs::SysRoot& root, double seconds) {
   if (!error.empty() && error != net_error_) spdlog::warn("network rates skipped: {}", error);
   net_error_ = std::move(error);
   update_net(softirqs, softnet, net_error_.empty() ? seconds : 0.0);
+  // Read and parsed in chunks: the text of a big machine's file is never held whole. A steady
+  // machine's file is re-read in place into table_, logging the counters that changed.
+  sysfs::Reread how{};
+  try {
+    how = sysfs::reread_interrupts(root, table_, fresh_, changes_, text_);
+  } catch (...) {
+    fresh_ = sysfs::InterruptTable{};  // table_ is the previous reading, untouched
+    throw;
+  }
+  if (how == sysfs::Reread::kMissing)
+    throw sysfs::IoError(root.display("proc/interrupts"), ENOENT, "cannot open");
+  bool have = false;
+  if (how == sysfs::Reread::kInPlace) {
+    have = advance(table_, true, stat_, seconds);
+    // The log holds 8 bytes per changed counter: after a burst that changed most of them, its
+    // storage is not kept for the steady cycles that follow.
+    if (changes_.capacity() > 4096 && changes_.capacity() > 4 * changes_.size()) changes_.shrink_to_fit();
+  } else {
+    have = advance(fresh_, false, stat_, seconds);
+    std::swap(table_, fresh_);
+    fresh_ = sysfs::InterruptTable{};  // a shape change is rare: its second table is released
+  }
   return have;
 }
 
@@ -222,15 +222,55 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     }
   };
   const bool have_delta = primed_ && seconds > 0;
-  const std::size_t ngroups = have_delta && ngroups_ <= CostModel::kMaxGroups ? ngroups_ : 0;
+  // (One fewer than the model takes: with RPS the steered packets are one more unknown.)
+  const std::size_t ngroups = have_delta && ngroups_ < CostModel::kMaxGroups ? ngroups_ : 0;
+  // With RPS (sampler_rps.cpp) the fit has one more unknown: the cost of a packet steered to a CPU.
+  const bool with_rps = have_delta && prepare_rps(now, in_place) && !net_.empty();
+  const std::size_t stride = ngroups + (with_rps ? 1 : 0);
   col_total_.assign(ncols, 0);
-  col_group_.assign(ncols * ngroups, 0.0);
+  col_group_.assign(ncols * stride, 0.0);
   row_fired_.assign(rows_.size(), 0);
   each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) {
     col_total_[c] += d;
     row_fired_[i] += d;
-    if (ngroups > 0 && group_[i] >= 0) col_group_[c * ngroups + static_cast<std::size_t>(group_[i])] += static_cast<double>(d);
+    if (ngroups > 0 && group_[i] >= 0) col_group_[c * stride + static_cast<std::size_t>(group_[i])] += static_cast<double>(d);
   });
+  col_rps_.assign(ncols, 0.0);
+  if (with_rps) {
+    direct_rx(now);
+    ppi_groups_ = std::max<std::size_t>(ngroups, 1);
+    col_direct_pkts_.assign(ncols, 0.0);
+    col_direct_unknown_.assign(ncols * ppi_groups_, 0.0);
+    col_direct_unknown_n_.assign(ncols, 0.0);
+    each_delta([&](std::size_t i, std::size_t c, std::uint64_t d) { add_direct(i, c, d); });
+    steered_packets(ncols, seconds);
+    for (std::size_t c = 0; c < ncols; ++c) col_group_[c * stride + ngroups] = col_rps_in_[c];
+  }
+  // Each group's cost per interrupt (and per steered packet) from every CPU's equation; an IRQ
+  // measured alone on its CPU has its own, exact one.
+  // RPS spreads packets nearly evenly over a node: that unknown and a background common to every
+  // CPU are one and the same to the fit, so with RPS the background is measured instead, on the
+  // CPUs where nothing ran (timer and RCU softirqs; 0 where there are none), and taken out.
+  if (stride > 0) {
+    double idle = 0.0;
+    if (with_rps) {
+      int n = 0;
+      for (std::size_t c = 0; c < ncols; ++c)
+        if (col_seconds_[c] >= 0 && col_total_[c] == 0 && !(col_rps_in_[c] > 0)) {
+          idle += col_seconds_[c];
+          ++n;
+        }
+      idle = n > 0 ? idle / n : 0.0;
+    }
+    costs_.begin(stride, 1.0 - alpha_, !with_rps);
+    for (std::size_t c = 0; c < ncols; ++c) {
+      if (!(col_seconds_[c] >= 0) || (with_rps && col_rps_in_[c] < 0)) continue;  // steered packets unknown
+      if (col_total_[c] > 0 || (with_rps && col_rps_in_[c] > 0))
+        costs_.add(&col_group_[c * stride], std::max(0.0, col_seconds_[c] - idle));
+    }
+    costs_.solve();
+  }
+  if (with_rps) charge_rps(ncols, costs_.cost(ngroups));
   // Packets per interrupt of each IRQ whose queues reported their work (set_work()); -1: none.
   // A column where every IRQ that fired has it splits its time by work, not by interrupts.
   const bool with_work = have_delta && !work_.empty();
@@ -246,14 +286,6 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       else work_deltas_.push_back({i, c, static_cast<double>(d) * row_ppi_[i]});
     });
     split_by_work(ncols, ngroups);
-  }
-  // Each group's cost per interrupt from every CPU's equation; an IRQ measured alone on its CPU
-  // has its own, exact one.
-  if (ngroups > 0) {
-    costs_.begin(ngroups, 1.0 - alpha_);
-    for (std::size_t c = 0; c < ncols; ++c)
-      if (col_seconds_[c] >= 0 && col_total_[c] > 0) costs_.add(&col_group_[c * ngroups], col_seconds_[c]);
-    costs_.solve();
   }
   auto weight = [&](std::size_t i) {
     if (weight_[i] > 0) return weight_[i];
@@ -337,7 +369,8 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
           thread = t->second;
           source = policies::LoadSource::kThread;
         }
-      policies::IrqLoad fresh{(row_cost_[i] + thread) / seconds, static_cast<double>(row_fired_[i]) / seconds, source};
+      const double rps = with_rps ? row_rps_[i] / seconds : 0.0;
+      policies::IrqLoad fresh{(row_cost_[i] + thread) / seconds, static_cast<double>(row_fired_[i]) / seconds, source, rps};
       // EWMA; IRQs that vanished are dropped. An IRQ that fired elsewhere than in the previous
       // interval (it moved) starts afresh: its old share was split among other neighbours, as
       // good as their costs per interrupt were then, and the policy must see its new place now.
@@ -345,14 +378,16 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
       if (map_in_place) {
         auto& l = slot->second;
         const double a = moved ? 1.0 : alpha_;
-        l = {a * fresh.cost + (1 - a) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate, source};
+        l = {a * fresh.cost + (1 - a) * l.cost, alpha_ * fresh.rate + (1 - alpha_) * l.rate, source,
+             alpha_ * fresh.rps + (1 - alpha_) * l.rps};
         ++slot;
         continue;
       }
       const int irq = now.rows[rows_[i]].irq;
       if (auto old = load_.irqs.find(irq); old != load_.irqs.end())
         fresh = {alpha_ * fresh.cost + (1 - alpha_) * old->second.cost,
-                 alpha_ * fresh.rate + (1 - alpha_) * old->second.rate, source};
+                 alpha_ * fresh.rate + (1 - alpha_) * old->second.rate, source,
+                 alpha_ * fresh.rps + (1 - alpha_) * old->second.rps};
       rebuilt[irq] = fresh;
     }
     if (!map_in_place) load_.irqs = std::move(rebuilt);
@@ -363,9 +398,20 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     if (!same_cpus) cpu_time_.clear();
     for (std::size_t c = 0; c < ncols; ++c)
       if (col_seconds_[c] >= 0)
-        cpu_time_[now.cpus[c]] = col_seconds_[c] / seconds;
+        cpu_time_[now.cpus[c]] = (col_seconds_[c] + col_rps_[c]) / seconds;
       else if (same_cpus)
         cpu_time_.erase(now.cpus[c]);
+    // Per CPU, the RPS time no IRQ placement moves.
+    auto& fixed = load_.cpu_fixed;
+    if (!rps_on_) {
+      fixed.clear();
+    } else if (with_rps) {
+      if (fixed.size() < static_cast<std::size_t>(max_cpu + 1)) fixed.resize(static_cast<std::size_t>(max_cpu + 1), 0.0);
+      for (std::size_t c = 0; c < ncols; ++c) {
+        const auto cpu = static_cast<std::size_t>(now.cpus[c]);
+        if (cpu < fixed.size()) fixed[cpu] = alpha_ * col_rps_[c] / seconds + (1 - alpha_) * fixed[cpu];
+      }
+    }
   }
 
   prev_ticks_.assign(static_cast<std::size_t>(max_cpu + 1), kNoTicks);
@@ -375,6 +421,7 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
     prev_hard_[static_cast<std::size_t>(c.cpu)] = c.irq;
   }
   work_.clear();  // this interval's; the next one brings its own
+  rx_work_.clear();
   thread_time_.clear();
   primed_ = true;
   return have_delta;

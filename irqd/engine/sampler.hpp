@@ -20,6 +20,7 @@
 
 #include "irqd/engine/cost_model.hpp"
 #include "policies/load.hpp"
+#include "sysfs/cpuset.hpp"
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/proc_softirqs.hpp"
 #include "sysfs/proc_stat.hpp"
@@ -38,6 +39,14 @@ struct CpuNetRates {
   double processed = 0.0;     // packets net_rx_action handled
   double dropped = 0.0;       // packets dropped, backlog full
   double time_squeeze = 0.0;  // net_rx_action ran out of budget with work left
+};
+
+// An RX queue's IRQ and its RPS CPUs (rx-N/rps_cpus; empty: RPS off, the stack runs where the
+// IRQ's poll does).
+struct RxQueueSteering {
+  int irq = -1;
+  sysfs::CpuSet rps_cpus;
+  bool operator==(const RxQueueSteering&) const = default;
 };
 
 // Where a numbered /proc/interrupts row fired during the last interval: enough to tell whether
@@ -71,7 +80,19 @@ class Sampler {
   // came from such IRQs splits its softirq time by their packets (weighted by each NIC's fitted
   // cost per packet) and its hard IRQ time by interrupts: under NAPI a busy queue polls up to 64
   // packets per interrupt, so its interrupts say little of its work. Used for one interval.
-  void set_work(std::unordered_map<int, double> packets) { work_ = std::move(packets); }
+  // `rx`: of those, the RX packets (the ones the stack then handles), by IRQ; may be empty.
+  void set_work(std::unordered_map<int, double> packets, std::unordered_map<int, double> rx = {}) {
+    work_ = std::move(packets);
+    rx_work_ = std::move(rx);
+  }
+  // The NIC RX queues and their RPS CPUs as they were during the interval the next sample()
+  // measures (kept until the next call; a call with the same list costs a comparison). With RPS
+  // the stack's share of a queue's work runs as NET_RX softirq on its RPS CPUs, where none of
+  // its interrupts fire: each CPU's packets steered there (proc/net/softnet_stat processed, less
+  // what the RX queues without RPS polled there) cost a fitted time per packet, which is taken
+  // out of the time split among the IRQs firing there and charged to the RPS queues covering the
+  // CPU (IrqLoad::rps) and, per CPU, to LoadInfo::cpu_fixed. See sampler_rps.cpp.
+  void set_rx_queues(const std::vector<RxQueueSteering>& queues);
   // CPU seconds each NIC IRQ's threaded NAPI kthread (napi/<dev>-<id>) ran over the interval the
   // next sample() measures, by IRQ number (NapiThreads). A threaded NAPI's poll runs there, as
   // the kthread's system time on the kthread's CPU, which no IRQ or softirq tick shows: it is
@@ -115,6 +136,14 @@ class Sampler {
   // The split by work of the columns col_by_work_ marks (work_deltas_ holds their deltas).
   void split_by_work(std::size_t ncols, std::size_t ngroups);
   double packet_cost(std::size_t row, std::size_t col) const;
+  // RPS (sampler_rps.cpp): rows and columns of the RX queues for `now`; the packets steered to
+  // each column (col_rps_in_); after the fit, the RPS seconds taken out of each column and
+  // charged to the queues (col_rps_, row_rps_).
+  bool prepare_rps(const sysfs::InterruptTable& now, bool in_place);
+  void direct_rx(const sysfs::InterruptTable& now);  // after row_fired_
+  void add_direct(std::size_t row, std::size_t col, std::uint64_t d);  // for each delta
+  void steered_packets(std::size_t ncols, double seconds);
+  void charge_rps(std::size_t ncols, double cost_per_packet);
   // Row `row`'s share of column `col`'s time for `d` interrupts there, split by work.
   double work_share(std::size_t row, std::size_t col, std::uint64_t d) const;
 
@@ -170,6 +199,31 @@ class Sampler {
   std::vector<int> group_;                 // by numbered position (-1: none)
   std::vector<double> col_group_;          // by column x group: interrupts over the interval
   CostModel costs_;
+  // RPS (set_rx_queues()): the queues, each one's numbered row (-1: not in the table), each row's
+  // kind (0: no RX queue, 1: RX queue with RPS, 2: without), and the RPS queues covering each
+  // column (CSR: cover_at_[c] .. cover_at_[c + 1] into cover_q_), built for cover_cpus_.
+  std::unordered_map<int, double> rx_work_;
+  std::vector<RxQueueSteering> rxq_;
+  bool rxq_changed_ = true;
+  bool rps_on_ = false;  // some queue has RPS CPUs
+  std::vector<std::ptrdiff_t> rxq_pos_;
+  std::vector<char> row_rx_;
+  std::vector<int> cover_cpus_;
+  std::vector<std::size_t> cover_at_, cover_q_;
+  std::vector<int> rxq_ncols_;         // by queue: columns its RPS CPUs cover
+  std::vector<double> rxq_density_;    // by queue: its packets (or interrupts) per RPS CPU
+  std::vector<double> row_rx_ppi_;     // by numbered row: RX packets per interrupt (-1: unknown)
+  std::vector<double> col_processed_;  // by column: softnet processed over the interval (-1: none)
+  std::vector<double> col_direct_pkts_;  // by column: RX packets of RX queues without RPS (qstats)
+  std::size_t ppi_groups_ = 1;            // groups of those without an RX count (at least 1)
+  std::vector<double> col_direct_unknown_;    // by column x ppi group: their interrupts
+  std::vector<double> col_direct_unknown_n_;  // by column: all of those
+  CostModel ppi_fit_;                         // their packets per interrupt, and the steered share
+  std::vector<double> ppi_x_;
+  std::vector<double> col_rps_in_;     // by column: packets RPS steered there over the interval
+  std::vector<double> col_rps_;        // by column: RPS seconds taken out of its IRQs' time
+  std::vector<double> row_rps_;        // by numbered row: RPS seconds charged to its queue
+  double rps_cost_ = 0.0;              // softirq seconds per steered packet, smoothed
   std::vector<FiredOn> fired_;
   std::vector<FiredOn> prev_fired_;        // fired_ of the interval before (same positions)
   std::vector<int> changed_cpus_;          // CPUs an IRQ arrived on or left this interval, sorted

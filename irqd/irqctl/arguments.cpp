@@ -1,10 +1,13 @@
-// Argument checks: config/arguments.hpp's validators, their std::invalid_argument turned into
-// irqctl's exit 4 with the same message.
+// Argument checks: config/arguments.hpp's and napi_settings.hpp's validators, their
+// std::invalid_argument turned into irqctl's exit 4 with the same message.
 #include "irqd/irqctl/arguments.hpp"
+
+#include <fmt/format.h>
 
 #include <stdexcept>
 
 #include "config/arguments.hpp"
+#include "config/napi_settings.hpp"
 #include "irqd/irqctl/errors.hpp"
 
 namespace irqd::irqctl {
@@ -34,6 +37,29 @@ void check_device_name(const std::string& text) {
 
 void check_policy_name(const std::string& text) {
   refuse_invalid([&] { config::check_policy_name(text); });
+}
+
+std::map<std::string, std::string> parse_napi_settings(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> out;
+  for (const auto& arg : args) {
+    auto eq = arg.find('=');
+    if (eq == std::string::npos)
+      throw CommandError(kExitInvalid,
+                         fmt::format("'{}': expected NAME=VALUE, e.g. defer_hard_irqs=2 or "
+                                     "threaded=default",
+                                     config::shown_arg(arg)));
+    std::string name = arg.substr(0, eq), value = arg.substr(eq + 1);
+    refuse_invalid([&] {
+      config::DevicePatch scratch;
+      if (config::is_napi_default(value))
+        config::clear_napi_setting(scratch, name);
+      else
+        config::set_napi_setting(scratch, name, value);
+    });
+    if (!out.emplace(name, value).second)
+      throw CommandError(kExitInvalid, fmt::format("{} is given twice", name));
+  }
+  return out;
 }
 
 }  // namespace irqd::irqctl

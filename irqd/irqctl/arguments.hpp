@@ -4,7 +4,9 @@
 // against the machine (CPUs that exist, devices it knows).
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 namespace irqd::irqctl {
 
@@ -22,5 +24,11 @@ void check_device_name(const std::string& text);
 
 // A policy name's syntax (1-32 of [a-z0-9_-]); whether the policy exists is the daemon's to say.
 void check_policy_name(const std::string& text);
+
+// irqctl napi's NAME=VALUE arguments as SetDeviceNapi takes them (name -> value), each checked
+// with the daemon's validator (config/napi_settings.hpp); NAME=default drops that setting and is
+// passed on as it is. Throws CommandError(kExitInvalid) for an argument without '=', a name given
+// twice, an unknown name or a bad value.
+std::map<std::string, std::string> parse_napi_settings(const std::vector<std::string>& args);
 
 }  // namespace irqd::irqctl

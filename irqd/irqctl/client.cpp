@@ -49,6 +49,18 @@ std::optional<T> value(const std::map<std::string, sdbus::Variant>& more, const 
   return it->second.get<T>();
 }
 
+// A NAPI from its record's fields (a queue's a{sv}, or one of the device's "napis").
+Napi napi_of(const std::map<std::string, sdbus::Variant>& more) {
+  return Napi{.id = value<std::int32_t>(more, "napi_id").value_or(-1),
+              .irq = value<std::int32_t>(more, "napi_irq").value_or(-1),
+              .defer_hard_irqs = value<std::uint64_t>(more, "napi_defer_hard_irqs"),
+              .gro_flush_timeout = value<std::uint64_t>(more, "napi_gro_flush_timeout"),
+              .irq_suspend_timeout = value<std::uint64_t>(more, "napi_irq_suspend_timeout"),
+              .threaded = value<bool>(more, "napi_threaded"),
+              .thread_pid = value<std::int32_t>(more, "napi_thread_pid").value_or(-1),
+              .thread_cpus = text(more, "napi_thread_cpus")};
+}
+
 [[noreturn]] void rethrow(const sdbus::Error& e) {
   throw CommandError(exit_code_for_dbus_error(e.getName()),
                      describe_dbus_error(e.getName(), e.getMessage()));
@@ -143,7 +155,14 @@ std::vector<Device> Client::devices() {
              .tx_queues = r.template get<5>(),
              .policy = r.template get<6>(),
              .queues = {},
-             .numa_source = text(r.template get<8>(), "numa_source")};
+             .numa_source = text(r.template get<8>(), "numa_source"),
+             .napi_settings =
+                 value<std::map<std::string, std::string>>(r.template get<8>(), "napi_settings")
+                     .value_or(std::map<std::string, std::string>{}),
+             .napis = {}};
+    using Records = std::vector<std::map<std::string, sdbus::Variant>>;
+    for (const auto& n : value<Records>(r.template get<8>(), "napis").value_or(Records{}))
+      d.napis.push_back(napi_of(n));
     d.queues = convert_all(r.template get<7>(), [](const auto& q) {
       return Queue{.name = q.template get<0>(),
                    .irq = q.template get<1>(),
@@ -151,12 +170,7 @@ std::vector<Device> Client::devices() {
                    .rps_flow_cnt = q.template get<3>(),
                    .xps_cpus = q.template get<4>(),
                    .xps_rxqs = q.template get<5>(),
-                   .napi_id = value<std::int32_t>(q.template get<6>(), "napi_id").value_or(-1),
-                   .napi_defer_hard_irqs = value<std::uint64_t>(q.template get<6>(), "napi_defer_hard_irqs"),
-                   .napi_gro_flush_timeout = value<std::uint64_t>(q.template get<6>(), "napi_gro_flush_timeout"),
-                   .napi_irq_suspend_timeout = value<std::uint64_t>(q.template get<6>(), "napi_irq_suspend_timeout"),
-                   .napi_threaded = value<bool>(q.template get<6>(), "napi_threaded"),
-                   .napi_thread_cpus = text(q.template get<6>(), "napi_thread_cpus")};
+                   .napi = napi_of(q.template get<6>())};
     });
     return d;
   });
@@ -181,6 +195,13 @@ Overrides Client::overrides() {
   for (const auto& p : irq_pins) o.irq_pins.push_back({p.get<0>(), p.get<1>()});
   for (const auto& p : queue_pins) o.queue_pins.push_back({p.get<0>(), p.get<1>(), p.get<2>()});
   for (const auto& p : policies) o.device_policies.push_back({p.get<0>(), p.get<1>()});
+  // An irqd from before NAPI overrides has no such method, and so no NAPI overrides.
+  try {
+    for (const auto& d : impl_->proxy->GetNapiOverrides())
+      o.device_napi.push_back({d.get<0>(), d.get<1>()});
+  } catch (const sdbus::Error& e) {
+    if (e.getName() != "org.freedesktop.DBus.Error.UnknownMethod") rethrow(e);
+  }
   return o;
 }
 
@@ -199,6 +220,10 @@ void Client::unpin_queue(const std::string& device, const std::string& queue) {
 }
 void Client::set_device_policy(const std::string& device, const std::string& policy) {
   call([&] { impl_->proxy->SetDevicePolicy(device, policy); });
+}
+void Client::set_device_napi(const std::string& device,
+                             const std::map<std::string, std::string>& settings) {
+  call([&] { impl_->proxy->SetDeviceNapi(device, settings); });
 }
 void Client::ban_cpus(const std::string& cpus) {
   call([&] { impl_->proxy->BanCpus(cpus); });

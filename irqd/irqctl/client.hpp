@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,13 +26,15 @@ class Client {
   std::vector<Irq> irqs();
   std::vector<Device> devices();
   std::vector<Change> plan();
-  Overrides overrides();
+  Overrides overrides();  // GetOverrides and GetNapiOverrides
 
   void pin_irq(std::uint32_t irq, const std::string& cpus);
   void unpin_irq(std::uint32_t irq);
   void pin_queue(const std::string& device, const std::string& queue, const std::string& cpus);
   void unpin_queue(const std::string& device, const std::string& queue);
   void set_device_policy(const std::string& device, const std::string& policy);
+  void set_device_napi(const std::string& device,
+                       const std::map<std::string, std::string>& settings);
   void ban_cpus(const std::string& cpus);
   void unban_cpus(const std::string& cpus);
   void rebalance();

@@ -4,13 +4,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
+#include "config/napi_settings.hpp"
 #include "irqd/irqctl/arguments.hpp"
 #include "irqd/irqctl/client.hpp"
 #include "irqd/irqctl/cpu_nodes.hpp"
+#include "irqd/irqctl/errors.hpp"
 #include "irqd/irqctl/json_views.hpp"
 #include "irqd/irqctl/metrics.hpp"
+#include "irqd/irqctl/napi_view.hpp"
 #include "irqd/irqctl/text_views.hpp"
 #include "irqd/irqctl/top_frame.hpp"
 #include "irqd/irqctl/top_terminal.hpp"
@@ -107,6 +111,46 @@ int Commands::policy(const std::string& device, const std::string& name) {
   client().set_device_policy(device, name);
   return done(name.empty() ? fmt::format("{}: back to the default policy", device)
                            : fmt::format("{}: policy {} from the next cycle", device, name));
+}
+
+int Commands::napi(const std::string& device, const std::vector<std::string>& args, bool reset) {
+  check_device_name(device);
+  if (!reset && args.empty()) {
+    auto devices = client().devices();
+    auto it = std::find_if(devices.begin(), devices.end(),
+                           [&device](const Device& d) { return d.name == device; });
+    if (it == devices.end())
+      throw CommandError(kExitInvalid, fmt::format("device '{}': no such network device", device));
+    std::map<std::string, std::string> run_time;
+    for (const auto& d : client().overrides().device_napi)
+      if (d.device == device) run_time = d.settings;
+    NapiView v = napi_view(*it, run_time);
+    return options_.json ? print(napi_json(v)) : print(napi_text(v));
+  }
+  std::map<std::string, std::string> settings;
+  if (reset) {
+    for (auto name : config::napi_setting_names()) settings[std::string(name)] = "default";
+  } else {
+    settings = parse_napi_settings(args);
+  }
+  client().set_device_napi(device, settings);
+  if (reset)
+    return done(
+        fmt::format("{}: every run-time NAPI setting dropped; [[device]] settings apply "
+                    "from the next cycle",
+                    device));
+  std::string set, dropped;
+  for (const auto& [name, value] : settings) {
+    if (config::is_napi_default(value))
+      dropped += (dropped.empty() ? "" : ", ") + name;
+    else
+      set += fmt::format("{}{}={}", set.empty() ? "" : " ", name, value);
+  }
+  std::string message = device + ": NAPI";
+  if (!set.empty()) message += " " + set + " from the next cycle";
+  if (!dropped.empty())
+    message += fmt::format("{} {} back to the configuration", set.empty() ? "" : ";", dropped);
+  return done(message);
 }
 
 int Commands::rebalance() {

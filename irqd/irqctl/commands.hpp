@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "irqd/irqctl/model.hpp"
 
@@ -45,6 +46,9 @@ class Commands {
   int ban(const std::string& cpus);
   int unban(const std::string& cpus);
   int policy(const std::string& device, const std::string& policy);  // "" = back to the default
+  // No settings and no reset: shows the device's NAPI settings and NAPIs. Else sets NAME=VALUE
+  // settings (NAME=default drops one), or drops every run-time NAPI setting of the device.
+  int napi(const std::string& device, const std::vector<std::string>& settings, bool reset);
   int rebalance();
   int reload();
   int top(const TopArgs& args);

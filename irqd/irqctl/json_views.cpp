@@ -52,6 +52,20 @@ json opt_json(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+namespace {
+// A NAPI as the kernel reports it; its irq null when unknown.
+json napi_object(const Napi& n) {
+  return json{{"id", n.id},
+              {"irq", int_or_null(n.irq)},
+              {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
+              {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
+              {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
+              {"threaded", opt_json(n.threaded)},
+              {"thread_pid", int_or_null(n.thread_pid)},
+              {"thread_cpus", str_or_null(n.thread_cpus)}};
+}
+}  // namespace
+
 json devices_json(const std::vector<Device>& devices) {
   json arr = json::array();
   for (const auto& d : devices) {
@@ -63,13 +77,7 @@ json devices_json(const std::vector<Device>& devices) {
                         {"rps_flow_cnt", q.rps_flow_cnt},
                         {"xps_cpus", q.xps_cpus},
                         {"xps_rxqs", q.xps_rxqs},
-                        {"napi", q.napi_id < 0 ? json(nullptr)
-                                               : json{{"id", q.napi_id},
-                                                      {"defer_hard_irqs", opt_json(q.napi_defer_hard_irqs)},
-                                                      {"gro_flush_timeout_ns", opt_json(q.napi_gro_flush_timeout)},
-                                                      {"irq_suspend_timeout_ns", opt_json(q.napi_irq_suspend_timeout)},
-                                                      {"threaded", opt_json(q.napi_threaded)},
-                                                      {"thread_cpus", str_or_null(q.napi_thread_cpus)}}}});
+                        {"napi", q.napi.id < 0 ? json(nullptr) : napi_object(q.napi)}});
     }
     arr.push_back({{"name", d.name},
                    {"driver", str_or_null(d.driver)},
@@ -97,6 +105,38 @@ json plan_json(const std::vector<Change>& changes) {
   return with_schema("changes", std::move(arr));
 }
 
+namespace {
+// A NAPI setting's value: the numbers as numbers, the words as strings, null when unset.
+json napi_value(const std::string& text) {
+  if (text.empty()) return nullptr;
+  if (text.find_first_not_of("0123456789") == std::string::npos && text.size() < 19)
+    return std::stoull(text);
+  return text;
+}
+
+json napi_settings_json(const std::map<std::string, std::string>& settings) {
+  json out = json::object();
+  for (const auto& [name, value] : settings) out[name] = napi_value(value);
+  return out;
+}
+}  // namespace
+
+json napi_json(const NapiView& v) {
+  json settings = json::object();
+  for (const auto& r : v.settings)
+    settings[r.name] = {{"value", napi_value(r.value)}, {"from", str_or_null(r.from)}};
+  json napis = json::array();
+  for (const auto& row : v.napis) {
+    json n = napi_object(row.napi);
+    n["queues"] = row.queues;
+    napis.push_back(std::move(n));
+  }
+  return json{{"schema", kJsonSchema},
+              {"device", v.device},
+              {"settings", std::move(settings)},
+              {"napis", std::move(napis)}};
+}
+
 json overrides_json(const Overrides& o) {
   json irq_pins = json::array(), queue_pins = json::array(), policies = json::array();
   for (const auto& p : o.irq_pins) irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}});
@@ -104,11 +144,15 @@ json overrides_json(const Overrides& o) {
     queue_pins.push_back({{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}});
   for (const auto& p : o.device_policies)
     policies.push_back({{"device", p.device}, {"policy", p.policy}});
+  json napi = json::array();
+  for (const auto& d : o.device_napi)
+    napi.push_back({{"device", d.device}, {"settings", napi_settings_json(d.settings)}});
   return json{{"schema", kJsonSchema},
               {"irq_pins", std::move(irq_pins)},
               {"queue_pins", std::move(queue_pins)},
               {"banned_cpus", o.banned_cpus},
-              {"device_policies", std::move(policies)}};
+              {"device_policies", std::move(policies)},
+              {"device_napi", std::move(napi)}};
 }
 
 }  // namespace irqd::irqctl

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "irqd/irqctl/model.hpp"
+#include "irqd/irqctl/napi_view.hpp"
 
 namespace irqd::irqctl {
 
@@ -16,5 +17,6 @@ nlohmann::ordered_json irqs_json(const std::vector<Irq>& irqs);
 nlohmann::ordered_json devices_json(const std::vector<Device>& devices);
 nlohmann::ordered_json plan_json(const std::vector<Change>& changes);
 nlohmann::ordered_json overrides_json(const Overrides& o);
+nlohmann::ordered_json napi_json(const NapiView& v);
 
 }  // namespace irqd::irqctl

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "irqd/irqctl/commands.hpp"
 #include "irqd/irqctl/errors.hpp"
@@ -58,9 +60,8 @@ int main(int argc, char** argv) {
   sub("plan", "What the next cycle would change right now (a dry run of now)")->callback([&] {
     run = [](Commands& c) { return c.plan(); };
   });
-  sub("overrides", "Run-time pins, bans and per-device policies in force")->callback([&] {
-    run = [](Commands& c) { return c.overrides(); };
-  });
+  sub("overrides", "Run-time pins, bans, per-device policies and NAPI settings in force")
+      ->callback([&] { run = [](Commands& c) { return c.overrides(); }; });
 
   std::uint32_t irq = 0;
   std::string cpus, device, queue, policy;
@@ -101,6 +102,22 @@ int main(int argc, char** argv) {
     if (!reset && policy.empty()) throw CLI::ValidationError("policy", "give POLICY or --reset");
     run = [&](Commands& c) { return c.policy(device, reset ? std::string() : policy); };
   });
+
+  std::vector<std::string> napi_settings;
+  bool napi_reset = false;
+  auto* napi = sub("napi",
+                   "DEVICE's NAPIs and NAPI settings; (root) NAME=VALUE... sets, NAME=default "
+                   "drops one, --reset all");
+  napi->add_option("DEVICE", device, "Network device")->required();
+  auto* napi_values = napi->add_option(
+      "SETTINGS", napi_settings,
+      "threaded=keep|on|off thread_cpus=sibling|same-cpu|same-core|same-l3 defer_hard_irqs=N "
+      "gro_flush_timeout=NS irq_suspend_timeout=NS (NAME=default drops that setting)");
+  auto* napi_reset_flag =
+      napi->add_flag("--reset", napi_reset, "Drop every run-time NAPI setting of DEVICE");
+  napi_values->excludes(napi_reset_flag);
+  napi->callback(
+      [&] { run = [&](Commands& c) { return c.napi(device, napi_settings, napi_reset); }; });
 
   sub("rebalance", "(root) Run a cycle now, ignoring the balanced policy's cooldown")
       ->callback([&] { run = [](Commands& c) { return c.rebalance(); }; });

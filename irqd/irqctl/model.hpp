@@ -56,6 +56,19 @@ struct Irq {
   std::string load_source;  // "packets", "learned-cost", "interrupts"; "" before a load is measured
 };
 
+// A NAPI (netdev napi-get) as the kernel reports it: one of ListDevices' device "napis", or the
+// NAPI a queue names (its irq then unknown, -1).
+struct Napi {
+  std::int32_t id = -1;
+  std::int32_t irq = -1;  // -1: none the kernel knows of
+  std::optional<std::uint64_t> defer_hard_irqs;
+  std::optional<std::uint64_t> gro_flush_timeout;    // ns
+  std::optional<std::uint64_t> irq_suspend_timeout;  // ns
+  std::optional<bool> threaded;
+  std::int32_t thread_pid = -1;  // its kthread while threaded
+  std::string thread_cpus;       // "" when not threaded
+};
+
 // One queue of a ListDevices row.
 struct Queue {
   std::string name;  // rx-N / tx-N
@@ -64,13 +77,7 @@ struct Queue {
   std::uint32_t rps_flow_cnt = 0;
   std::string xps_cpus;
   std::string xps_rxqs;
-  // Its NAPI (netdev napi-get): -1 when the kernel lists none; parameters as the kernel reports them.
-  std::int32_t napi_id = -1;
-  std::optional<std::uint64_t> napi_defer_hard_irqs;
-  std::optional<std::uint64_t> napi_gro_flush_timeout;
-  std::optional<std::uint64_t> napi_irq_suspend_timeout;
-  std::optional<bool> napi_threaded;
-  std::string napi_thread_cpus;  // "" when not threaded
+  Napi napi;  // the NAPI serving it; id -1 when the kernel names none
 };
 
 // One row of ListDevices.
@@ -84,6 +91,11 @@ struct Device {
   std::string policy;
   std::vector<Queue> queues;
   std::string numa_source;  // "device", "irq", "none" ("" from a daemon that does not say)
+  // The NAPI settings irqd applies to it, by name (config/napi_settings.hpp): [[device]] with
+  // run-time overrides over it; empty from a daemon that does not say.
+  std::map<std::string, std::string> napi_settings;
+  // Every NAPI, also those no queue names (veth); empty from a daemon that does not say.
+  std::vector<Napi> napis;
 };
 
 // One row of GetPlan.
@@ -110,12 +122,19 @@ struct DevicePolicy {
   std::string policy;
 };
 
-// GetOverrides.
+// One device of GetNapiOverrides: its run-time NAPI settings by name.
+struct DeviceNapi {
+  std::string device;
+  std::map<std::string, std::string> settings;
+};
+
+// GetOverrides and GetNapiOverrides.
 struct Overrides {
   std::vector<IrqPin> irq_pins;
   std::vector<QueuePin> queue_pins;
   std::string banned_cpus;
   std::vector<DevicePolicy> device_policies;
+  std::vector<DeviceNapi> device_napi;
 };
 
 // Which NUMA node each CPU is on, read on the client's machine (the interface carries no

@@ -53,20 +53,24 @@ std::string irqs_text(const std::vector<Irq>& irqs) {
   return fmt::format("IRQs ({})\n", irqs.size()) + t.render();
 }
 
+namespace {
+std::string num(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "-"; }
+
+// A NAPI's kthread: its CPUs while threaded, "off", or "-" when the kernel does not say.
+std::string thread(const std::optional<bool>& threaded, const std::string& cpus) {
+  if (!cpus.empty()) return "cpus " + cpus;
+  if (threaded) return *threaded ? "on" : "off";
+  return "-";
+}
+}  // namespace
+
 std::string devices_text(const std::vector<Device>& devices) {
   Table d({"DEVICE", "DRIVER", "PCI", "NODE", "RX", "TX", "POLICY"},
           {Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight});
-  Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS", "NAPI", "DEFER", "GRO_NS",
-           "THREAD"},
-          {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight, Align::kLeft, Align::kLeft,
-           Align::kRight, Align::kRight, Align::kRight, Align::kLeft});
-  auto num = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
-  // The NAPI's kthread: its CPUs while threaded, "off", or "-" when the kernel does not say.
-  auto thread = [](const Queue& qu) -> std::string {
-    if (!qu.napi_thread_cpus.empty()) return "cpus " + qu.napi_thread_cpus;
-    if (qu.napi_threaded) return *qu.napi_threaded ? "on" : "off";
-    return "-";
-  };
+  Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS", "NAPI",
+           "DEFER", "GRO_NS", "THREAD"},
+          {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight, Align::kLeft,
+           Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kLeft});
   for (const auto& dev : devices) {
     d.add_row({dev.name, or_dash(dev.driver), or_dash(dev.pci), fmt_id(dev.numa_node),
                std::to_string(dev.rx_queues), std::to_string(dev.tx_queues), or_dash(dev.policy)});
@@ -75,8 +79,8 @@ std::string devices_text(const std::vector<Device>& devices) {
       q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
                  rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
                  rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs),
-                 qu.napi_id < 0 ? "-" : std::to_string(qu.napi_id), num(qu.napi_defer_hard_irqs),
-                 num(qu.napi_gro_flush_timeout), thread(qu)});
+                 qu.napi.id < 0 ? "-" : std::to_string(qu.napi.id), num(qu.napi.defer_hard_irqs),
+                 num(qu.napi.gro_flush_timeout), thread(qu.napi.threaded, qu.napi.thread_cpus)});
     }
   }
   return fmt::format("Network devices ({})\n", devices.size()) + d.render() +
@@ -91,11 +95,41 @@ std::string plan_text(const std::vector<Change>& changes) {
   return fmt::format("Planned changes ({})\n", changes.size()) + t.render();
 }
 
+std::string napi_text(const NapiView& v) {
+  Table s({"SETTING", "VALUE", "FROM"});
+  for (const auto& r : v.settings)
+    s.add_row({r.name, or_dash(r.value), r.from.empty() ? "- (the kernel's value stays)" : r.from});
+  std::string out =
+      fmt::format("{}: NAPI settings\n", v.device) + s.render() +
+      "(run-time: irqctl napi; config: [[device]] in irqd.toml; default: irqd's own)\n";
+  if (v.napis.empty())
+    return out +
+           fmt::format("\nNAPIs: the kernel lists none for {} (netdev napi-get, Linux 6.8+)\n",
+                       v.device);
+  Table n(
+      {"NAPI", "QUEUES", "IRQ", "DEFER", "GRO_NS", "SUSPEND_NS", "THREADED", "THREAD"},
+      {Align::kRight, Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+  for (const auto& row : v.napis) {
+    const Napi& r = row.napi;
+    std::string queues;
+    for (const auto& q : row.queues) queues += (queues.empty() ? "" : ",") + q;
+    n.add_row({std::to_string(r.id), or_dash(queues), fmt_id(r.irq), num(r.defer_hard_irqs),
+               num(r.gro_flush_timeout), num(r.irq_suspend_timeout),
+               r.threaded ? (*r.threaded ? "on" : "off") : "-",
+               r.thread_pid > 0
+                   ? fmt::format("pid {}, {}", r.thread_pid, thread(r.threaded, r.thread_cpus))
+                   : thread(r.threaded, r.thread_cpus)});
+  }
+  return out + fmt::format("\nNAPIs ({}), as the kernel reports them\n", v.napis.size()) +
+         n.render();
+}
+
 std::string overrides_text(const Overrides& o) {
   std::string out =
       fmt::format("banned CPUs: {}\n", o.banned_cpus.empty() ? "(none)" : o.banned_cpus);
-  if (o.irq_pins.empty() && o.queue_pins.empty() && o.device_policies.empty()) {
-    return out + "no pins and no per-device policies\n";
+  if (o.irq_pins.empty() && o.queue_pins.empty() && o.device_policies.empty() &&
+      o.device_napi.empty()) {
+    return out + "no pins, no per-device policies and no NAPI settings\n";
   }
   if (!o.irq_pins.empty()) {
     Table t({"IRQ", "CPUS"}, {Align::kRight});
@@ -111,6 +145,12 @@ std::string overrides_text(const Overrides& o) {
     Table t({"DEVICE", "POLICY"});
     for (const auto& p : o.device_policies) t.add_row({p.device, p.policy});
     out += "\nDevice policies\n" + t.render();
+  }
+  if (!o.device_napi.empty()) {
+    Table t({"DEVICE", "SETTING", "VALUE"});
+    for (const auto& d : o.device_napi)
+      for (const auto& [name, value] : d.settings) t.add_row({d.device, name, value});
+    out += "\nNAPI settings\n" + t.render();
   }
   return out;
 }

@@ -8,7 +8,8 @@
     irqd/irqctl                                   only irqctl/ and dbus/names.hpp (a separate program)
 
 and the argument validator is one: config/arguments.hpp, included by the daemon's control API
-and by irqctl's argument checks, and no other validator of those arguments lives in irqd/.
+and by irqctl's argument checks, and no other validator of those arguments lives in irqd/; NAPI
+settings are read by name with config/napi_settings.hpp alone.
 
 Usage: layering_test.py SOURCE_ROOT. Prints every violation as file:line and exits 1 if any.
 """
@@ -60,6 +61,12 @@ def main() -> int:
         path = root / user
         if not path.exists() or '#include "config/arguments.hpp"' not in path.read_text():
             bad.append(f"{user}: must validate arguments with config/arguments.hpp")
+    # Likewise one reader of NAPI settings by name (config/napi_settings.hpp): the control API, the
+    # overrides file and irqctl take the [[device]] parsers' and limits' word for every value.
+    for user in ("irqd/daemon/control.cpp", "irqd/daemon/overrides.cpp", "irqd/irqctl/arguments.cpp"):
+        path = root / user
+        if not path.exists() or '#include "config/napi_settings.hpp"' not in path.read_text():
+            bad.append(f"{user}: must read NAPI settings with config/napi_settings.hpp")
     for old in ("irqd/daemon/override_args.hpp", "irqd/daemon/override_args.cpp"):
         if (root / old).exists():
             bad.append(f"{old}: the argument validator lives in config/arguments.*")

@@ -1,10 +1,12 @@
-// libFuzzer target: the D-Bus write methods' argument parsers (config/arguments.hpp) — the
-// cpulist, queue name ("rx-3", "tx-0"), device and policy name of PinIrq, PinQueue, BanCpus,
-// SetDevicePolicy. The first byte picks the parser, the rest is the argument.
+// libFuzzer target: the D-Bus write methods' argument parsers (config/arguments.hpp,
+// config/napi_settings.hpp) — the cpulist, queue name ("rx-3", "tx-0"), device and policy name of
+// PinIrq, PinQueue, BanCpus, SetDevicePolicy, and a SetDeviceNapi setting ("name=value"). The
+// first byte picks the parser, the rest is the argument.
 // Properties: each parser returns or throws std::invalid_argument with a short, printable-ASCII
 // message (it becomes a D-Bus error string, which must be valid UTF-8); a parsed
 // cpulist is non-empty, within the "existing" CPUs when checked against them, and prints back to
-// a cpulist that parses to the same set; a parsed queue name prints back to the same text.
+// a cpulist that parses to the same set; a parsed queue name prints back to the same text; a NAPI
+// setting sets that one setting only, and its text parses back to the same value.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +15,7 @@
 #include <string_view>
 
 #include "config/arguments.hpp"
+#include "config/napi_settings.hpp"
 
 namespace {
 void check_message(const std::invalid_argument& e) {
@@ -29,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   std::string_view arg(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
       case 0: {
         auto cpus = irqd::config::parse_cpus_arg(arg);
         if (cpus.empty() || !(irqd::config::parse_cpus_arg(cpus.to_list()) == cpus)) std::abort();
@@ -50,10 +53,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         irqd::config::check_device_name(arg);
         if (arg.empty() || arg.size() > 15) std::abort();
         break;
-      default:
+      case 4:
         irqd::config::check_policy_name(arg);
         if (arg.empty() || arg.size() > 32) std::abort();
         break;
+      default: {
+        const auto eq = arg.find('=');
+        if (eq == std::string_view::npos) break;
+        const std::string_view name = arg.substr(0, eq);
+        irqd::config::DevicePatch p;
+        irqd::config::set_napi_setting(p, name, arg.substr(eq + 1));
+        const auto text = irqd::config::napi_settings(p);
+        if (text.size() != 1 || text.begin()->first != name) std::abort();
+        irqd::config::DevicePatch again;
+        irqd::config::set_napi_setting(again, name, text.begin()->second);
+        if (!(again == p)) std::abort();
+        break;
+      }
     }
   } catch (const std::invalid_argument& e) {
     check_message(e);

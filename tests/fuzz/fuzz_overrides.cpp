@@ -2,7 +2,8 @@
 // reads at start, irqd/daemon/overrides.hpp).
 // Properties: the parser either returns or throws std::invalid_argument (any other exception is a
 // crash); what parses survives serialize_overrides + parse_overrides unchanged, and every value it
-// returns is one the D-Bus service could have stored (non-empty cpulists, valid queue indices).
+// returns is one the D-Bus service could have stored (non-empty cpulists, valid queue indices,
+// NAPI settings only and at least one per device).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (irq < 0 || cpus.empty()) std::abort();
   for (const auto& [key, cpus] : o.queue_pins)
     if (key.index < 0 || key.index > 65535 || key.device.empty() || cpus.empty()) std::abort();
+  for (const auto& [dev, napi] : o.device_napi)  // NAPI fields only, and at least one
+    if (dev.empty() || napi.policy || napi.rps || napi.rfs || napi.xps || napi.allowed_cpus ||
+        napi == irqd::config::DevicePatch{})
+      std::abort();
   irqd::Overrides again = irqd::parse_overrides(irqd::serialize_overrides(o));  // must not throw
   if (!(again == o)) {
     std::fputs("fuzz_overrides: serialize + parse changed the overrides\n", stderr);

@@ -213,6 +213,63 @@ TEST_F(DbusServiceTest, DevicePolicy) {
   EXPECT_TRUE(std::get<3>(client_->GetOverrides()).empty());
 }
 
+// Run-time NAPI settings: in GetNapiOverrides as given, in force in ListDevices' napi_settings,
+// dropped with "" or "default"; a bad request names the setting and value and changes nothing.
+// (This machine has no netdev NAPIs; tests/integration/napi_apply_test.cpp writes them on veth.)
+TEST_F(DbusServiceTest, DeviceNapi) {
+  using Settings = std::map<std::string, std::string>;
+  auto in_force = [&] {
+    return std::get<8>(client_->ListDevices()[0]).at("napi_settings").get<Settings>();
+  };
+  EXPECT_EQ(in_force(), (Settings{{"threaded", "keep"}, {"thread_cpus", "sibling"}}));
+  EXPECT_TRUE(client_->GetNapiOverrides().empty());
+  client_->SetDeviceNapi("eth0", {{"defer_hard_irqs", "2"},
+                                  {"gro_flush_timeout", "20000"},
+                                  {"threaded", "on"},
+                                  {"thread_cpus", "same-core"}});
+  auto rows = client_->GetNapiOverrides();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<0>(rows[0]), "eth0");
+  const Settings set{{"defer_hard_irqs", "2"},
+                     {"gro_flush_timeout", "20000"},
+                     {"threaded", "on"},
+                     {"thread_cpus", "same-core"}};
+  EXPECT_EQ(std::get<1>(rows[0]), set);
+  EXPECT_EQ(in_force(), set);  // the cycle after the request planned with them
+  EXPECT_THAT(daemon_->log(),
+              HasSubstr("control: eth0: NAPI defer_hard_irqs=2 gro_flush_timeout=20000"));
+
+  for (auto [settings, error] : std::vector<std::pair<Settings, std::string>>{
+           {{{"defer_hard_irqs", "7"}, {"gro_flush_timeout", "-5"}},
+            "io.github.irqd.Irqd1.Error.InvalidArgument: gro_flush_timeout '-5': expected "
+            "nanoseconds, an integer from 0 to 3600000000000 (an hour)"},
+           {{{"busy_poll_usecs", "50"}},
+            "io.github.irqd.Irqd1.Error.InvalidArgument: unknown NAPI setting 'busy_poll_usecs' "
+            "(expected threaded, thread_cpus, defer_hard_irqs, gro_flush_timeout or "
+            "irq_suspend_timeout)"},
+           {{{"threaded", "yes"}},
+            "io.github.irqd.Irqd1.Error.InvalidArgument: threaded 'yes': expected keep, on or off"},
+           {{}, "io.github.irqd.Irqd1.Error.InvalidArgument: device 'eth0': no NAPI setting given"},
+       }) {
+    EXPECT_EQ(dbus_error([&] { client_->SetDeviceNapi("eth0", settings); }), error);
+  }
+  EXPECT_EQ(dbus_error([&] { client_->SetDeviceNapi("eth9", {{"threaded", "on"}}); }),
+            "io.github.irqd.Irqd1.Error.NotFound: device 'eth9': no such network device");
+  EXPECT_EQ(dbus_error([&] { client_->SetDeviceNapi("eth:0", {{"threaded", "on"}}); }),
+            "io.github.irqd.Irqd1.Error.InvalidArgument: device 'eth:0': not a network interface "
+            "name (1-15 bytes, no '/', ':' or spaces)");
+  ASSERT_EQ(client_->GetNapiOverrides().size(), 1u);
+  EXPECT_EQ(std::get<1>(client_->GetNapiOverrides()[0]), set);  // untouched
+
+  client_->SetDeviceNapi("eth0", {{"threaded", "default"}, {"gro_flush_timeout", ""}});
+  EXPECT_EQ(std::get<1>(client_->GetNapiOverrides()[0]),
+            (Settings{{"defer_hard_irqs", "2"}, {"thread_cpus", "same-core"}}));
+  EXPECT_EQ(in_force().at("threaded"), "keep");
+  client_->SetDeviceNapi("eth0", {{"defer_hard_irqs", "default"}, {"thread_cpus", "default"}});
+  EXPECT_TRUE(client_->GetNapiOverrides().empty());
+  EXPECT_EQ(in_force(), (Settings{{"threaded", "keep"}, {"thread_cpus", "sibling"}}));
+}
+
 TEST_F(DbusServiceTest, ErrorsNameWhatIsWrongAndChangeNothing) {
   EXPECT_EQ(dbus_error([&] { client_->PinIrq(101, "0-999"); }),
             "io.github.irqd.Irqd1.Error.InvalidArgument: cpulist '0-999': CPUs 4-999 do not exist "
@@ -263,6 +320,7 @@ TEST_F(DbusServiceTest, NobodyMayReadButNotWrite) {
   for (auto call : std::vector<std::vector<std::string>>{
            {"io.github.irqd.Irqd1.PinIrq", "uint32:101", "string:1"},
            {"io.github.irqd.Irqd1.BanCpus", "string:1"},
+           {"io.github.irqd.Irqd1.SetDeviceNapi", "string:eth0", "dict:string:string:threaded,on"},
            {"io.github.irqd.Irqd1.Rebalance"},
            {"io.github.irqd.Irqd1.Reload"}}) {
     auto w = dbus_send_as("nobody", call);
@@ -270,6 +328,9 @@ TEST_F(DbusServiceTest, NobodyMayReadButNotWrite) {
     EXPECT_THAT(w.err, HasSubstr("org.freedesktop.DBus.Error.AccessDenied")) << call[0];
   }
   EXPECT_TRUE(std::get<0>(client_->GetOverrides()).empty());
+  EXPECT_TRUE(client_->GetNapiOverrides().empty());
+  auto napi = dbus_send_as("nobody", {"io.github.irqd.Irqd1.GetNapiOverrides"});
+  EXPECT_EQ(napi.exit_code, 0) << napi.err;
 }
 
 // Without the bus policy (a misconfigured bus), irqd itself still refuses non-root writers.

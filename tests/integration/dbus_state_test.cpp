@@ -1,6 +1,6 @@
-// The D-Bus service's state and lifecycle: overrides surviving a restart and a kill -9, a corrupt
-// state file moved aside, the signals, a bus that goes away or restarts (served again once it is
-// back), and a daemon that cannot reach a bus (or is told not to).
+// The D-Bus service's state and lifecycle: overrides (NAPI settings too) surviving a restart and a
+// kill -9, a corrupt state file moved aside, the signals, a bus that goes away or restarts (served
+// again once it is back), and a daemon that cannot reach a bus (or is told not to).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -28,6 +29,7 @@ void pin_and_ban(Irqd1Client& c) {
   c.PinQueue("eth0", "rx-1", "0-1");
   c.BanCpus("2");
   c.SetDevicePolicy("eth0", "balanced");
+  c.SetDeviceNapi("eth0", {{"defer_hard_irqs", "2"}, {"threaded", "keep"}});
 }
 
 void expect_pinned_and_banned(Irqd1Client& c) {
@@ -38,6 +40,14 @@ void expect_pinned_and_banned(Irqd1Client& c) {
   EXPECT_EQ(std::get<1>(std::get<1>(o)[0]), "rx-1");
   EXPECT_EQ(std::get<2>(o), "2");
   ASSERT_EQ(std::get<3>(o).size(), 1u);
+  auto napi = c.GetNapiOverrides();
+  ASSERT_EQ(napi.size(), 1u);
+  EXPECT_EQ(std::get<1>(napi[0]),
+            (std::map<std::string, std::string>{{"defer_hard_irqs", "2"}, {"threaded", "keep"}}));
+  // In force again: over the (absent) configuration, in the plan of the restarted daemon.
+  using Settings = std::map<std::string, std::string>;
+  auto in_force = std::get<8>(c.ListDevices().at(0)).at("napi_settings").get<Settings>();
+  EXPECT_EQ(in_force.at("defer_hard_irqs"), "2");
 }
 
 class DbusStateTest : public ::testing::TestWithParam<int> {};

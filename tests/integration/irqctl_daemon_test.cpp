@@ -3,6 +3,7 @@
 // that a pin made with irqctl reaches the tree's smp_affinity_list on the next cycle.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,6 +11,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/private_bus.hpp"
@@ -46,6 +49,10 @@ class IrqctlDaemonTest : public ::testing::Test {
 
     bus_ = std::make_unique<PrivateBus>();
     log_ = (bus_->dir().path() / "irqd.log").string();
+    start_daemon();
+  }
+  // irqd on the tree and the bus, with the fixture's state directory; waits until it answers.
+  void start_daemon() {
     daemon_ = std::make_unique<Child>(
         std::vector<std::string>{
             required_env("IRQD_BINARY"), "--foreground", "--interval", "0.2", "--root",
@@ -151,6 +158,91 @@ TEST_F(IrqctlDaemonTest, UnreadableIrqIsShownByStatusAndLoggedOnce) {
   for (std::size_t p = log.find("IRQ 202 (eth1-TxRx-1): "); p != std::string::npos; p = log.find("IRQ 202 (eth1-TxRx-1): ", p + 1))
     ++warnings;
   EXPECT_EQ(warnings, 1) << log;
+}
+
+// irqctl napi against the real daemon: settings set, shown by `irqctl napi` and `irqctl
+// overrides`, kept across a restart (STATE_DIR/overrides.json), dropped one by one and all at
+// once; bad input refused with the daemon's message and nothing changed. (--no-netlink: no NAPIs
+// to write here; tests/integration/napi_apply_test.cpp writes them on veth.)
+TEST_F(IrqctlDaemonTest, NapiSettingsAreSetShownKeptAcrossARestartAndDropped) {
+  auto overrides = [] { return nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out); };
+  auto settings = [] {
+    return nlohmann::json::parse(run_irqctl({"napi", "eth0", "--json"}).out)["settings"];
+  };
+  auto set = run_irqctl({"napi", "eth0", "defer_hard_irqs=2", "gro_flush_timeout=20000",
+                         "threaded=on", "thread_cpus=same-core"});
+  ASSERT_EQ(set.exit_code, 0) << describe(set) << slurp(log_);
+  EXPECT_EQ(set.out,
+            "eth0: NAPI defer_hard_irqs=2 gro_flush_timeout=20000 thread_cpus=same-core "
+            "threaded=on from the next cycle\n");
+  auto show = run_irqctl({"napi", "eth0"});
+  ASSERT_EQ(show.exit_code, 0) << describe(show);
+  EXPECT_NE(show.out.find("defer_hard_irqs      2          run-time\n"), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("irq_suspend_timeout  -          - (the kernel's value stays)\n"),
+            std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("NAPIs: the kernel lists none for eth0"), std::string::npos) << show.out;
+  auto text = run_irqctl({"overrides"}).out;
+  EXPECT_NE(text.find("NAPI settings\nDEVICE  SETTING            VALUE\n"
+                      "eth0    defer_hard_irqs    2\n"),
+            std::string::npos)
+      << text;
+  const auto before = overrides();
+  ASSERT_EQ(before["device_napi"].size(), 1u) << before.dump(2);
+  EXPECT_EQ(before["device_napi"][0]["settings"]["gro_flush_timeout"], 20000);
+  EXPECT_NE(slurp(state_.path() / "overrides.json").find("\"device_napi\""), std::string::npos);
+
+  for (const auto& [args, code, message] :
+       std::vector<std::tuple<std::vector<std::string>, int, std::string>>{
+           {{"napi", "eth0", "defer_hard_irqs=-1"},
+            4,
+            "irqctl: defer_hard_irqs '-1': expected an integer from 0 to 2147483647\n"},
+           {{"napi", "eth0", "busy_poll=1"},
+            4,
+            "irqctl: unknown NAPI setting 'busy_poll' (expected threaded, thread_cpus, "
+            "defer_hard_irqs, gro_flush_timeout or irq_suspend_timeout)\n"},
+           {{"napi", "eth0", "threaded"},
+            4,
+            "irqctl: 'threaded': expected NAME=VALUE, e.g. defer_hard_irqs=2 or "
+            "threaded=default\n"},
+           {{"napi", "eth0", "threaded=on", "threaded=off"},
+            4,
+            "irqctl: threaded is given twice\n"},
+           {{"napi", "eth9", "threaded=on"}, 4, "device 'eth9': no such network device"},
+           {{"napi", "eth9"}, 4, "irqctl: device 'eth9': no such network device\n"},
+           {{"napi", "eth/0"}, 4, "irqctl: device 'eth/0': not a network interface name"},
+           {{"napi", "eth0", "--reset", "threaded=on"}, 1, "SETTINGS excludes --reset"},
+       }) {
+    auto r = run_irqctl(args);
+    EXPECT_EQ(r.exit_code, code) << describe(r);
+    EXPECT_NE(r.err.find(message), std::string::npos) << describe(r);
+    EXPECT_TRUE(r.out.empty()) << describe(r);
+  }
+  auto nobody = run_irqctl_as_nobody({"napi", "eth0", "threaded=off"});
+  EXPECT_EQ(nobody.exit_code, 3) << describe(nobody);
+  EXPECT_EQ(run_irqctl_as_nobody({"napi", "eth0"}).exit_code, 0);
+  EXPECT_EQ(overrides(), before);
+
+  daemon_->signal(SIGTERM);  // the next daemon reads overrides.json
+  ASSERT_EQ(daemon_->wait(5000), 0) << slurp(log_);
+  start_daemon();
+  EXPECT_EQ(overrides(), before);
+  EXPECT_EQ(settings()["defer_hard_irqs"]["from"], "run-time");
+  EXPECT_EQ(settings()["defer_hard_irqs"]["value"], 2);
+
+  auto drop = run_irqctl({"napi", "eth0", "gro_flush_timeout=default", "threaded="});
+  ASSERT_EQ(drop.exit_code, 0) << describe(drop);
+  EXPECT_EQ(drop.out, "eth0: NAPI gro_flush_timeout, threaded back to the configuration\n");
+  EXPECT_TRUE(settings()["gro_flush_timeout"]["value"].is_null());
+  EXPECT_EQ(settings()["threaded"]["value"], "keep");
+  EXPECT_EQ(settings()["threaded"]["from"], "default");
+  auto reset = run_irqctl({"napi", "eth0", "--reset", "--json"});
+  ASSERT_EQ(reset.exit_code, 0) << describe(reset);
+  EXPECT_EQ(reset.out, "{\n  \"ok\": true\n}\n");
+  EXPECT_TRUE(overrides()["device_napi"].empty());
+  EXPECT_EQ(slurp(state_.path() / "overrides.json").find("device_napi"), std::string::npos);
+  EXPECT_EQ(settings()["defer_hard_irqs"]["from"], nullptr);
 }
 
 TEST_F(IrqctlDaemonTest, DaemonErrorsBecomeExitCodes) {

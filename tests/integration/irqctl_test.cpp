@@ -134,6 +134,35 @@ TEST_F(IrqctlTest, PolicyAndBanSucceedAndShowInOverrides) {
   EXPECT_EQ(nlohmann::json::parse(reset.out)["ok"], true);
 }
 
+// irqctl napi over real D-Bus replies: the device's NAPI (its queues grouped, the kthread's pid
+// from the queue record's a{sv}), a set that shows at once as run-time, in overrides, and errors.
+TEST_F(IrqctlTest, NapiShowsSetsAndListsInOverrides) {
+  auto show = run_irqctl({"napi", "eth0"});
+  ASSERT_EQ(show.exit_code, 0) << describe(show);
+  EXPECT_NE(show.out.find("gro_flush_timeout    10000    config\n"), std::string::npos) << show.out;
+  EXPECT_NE(
+      show.out.find("8193  rx-0,tx-0   38      0   10000           0  on        pid 4242, cpus 1"),
+      std::string::npos)
+      << show.out;
+  auto set = run_irqctl({"napi", "eth0", "defer_hard_irqs=5", "threaded=off"});
+  ASSERT_EQ(set.exit_code, 0) << describe(set);
+  auto j = nlohmann::json::parse(run_irqctl({"napi", "eth0", "--json"}).out);
+  EXPECT_EQ(j["settings"]["defer_hard_irqs"]["value"], 5) << j.dump(2);
+  EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "run-time");
+  EXPECT_EQ(j["napis"][0]["defer_hard_irqs"], 5);
+  EXPECT_EQ(j["napis"][0]["threaded"], false);
+  auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);
+  EXPECT_EQ(o["device_napi"][0]["settings"]["threaded"], "off") << o.dump(2);
+  auto nope = run_irqctl({"napi", "nope", "threaded=on"});
+  EXPECT_EQ(nope.exit_code, 4) << describe(nope);
+  EXPECT_NE(nope.err.find("no network device 'nope'"), std::string::npos) << nope.err;
+  EXPECT_EQ(run_irqctl({"napi", "eth0", "--reset"}).exit_code, 0);
+  EXPECT_TRUE(
+      nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out)["device_napi"].empty());
+  auto nobody = run_irqctl_as_nobody({"napi", "eth0", "threaded=on"});
+  EXPECT_EQ(nobody.exit_code, 3) << describe(nobody);
+}
+
 TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
   auto q = run_irqctl({"pin-queue", "eth0", "rx0", "1"});
   EXPECT_EQ(q.exit_code, 4) << describe(q);

@@ -2,10 +2,12 @@
 // a fresh network namespace. irqd --oneshot with [[device]] napi settings sets them with napi-set
 // (read back through napi-get), places each kthread (veth NAPIs have no IRQ: spread over the
 // device's CPUs), and --restore puts back what was there. On a kernel without napi-set the
-// settings are a note in the report and nothing changes. Nothing of the host is touched: inside
-// the namespace irqd lists only the veths, and --device scopes it to one of them.
+// settings are a note in the report and nothing changes. Run-time overrides go the same way: set
+// with irqctl napi over D-Bus against irqd --foreground in the namespace. Nothing of the host is
+// touched: inside the namespace irqd lists only the veths, and --device scopes it to one of them.
 #include <gtest/gtest.h>
 #include <net/if.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,8 +18,12 @@
 
 #include "netlink/kernel_netdev_source.hpp"
 #include "sysfs/cpuset.hpp"
+#include "tests/integration/irqctl_cli.hpp"
 #include "tests/integration/netns.hpp"
+#include "tests/integration/private_bus.hpp"
+#include "tests/integration/run_process.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/poll.hpp"
 
 namespace irqd::testing {
 namespace {
@@ -126,6 +132,86 @@ TEST_F(NapiApplyNs, SettingsAndKthreadsAreAppliedAndRestored) {
     EXPECT_EQ(restored[i].defer_hard_irqs, before[i].defer_hard_irqs);
     EXPECT_EQ(restored[i].gro_flush_timeout, before[i].gro_flush_timeout);
     EXPECT_EQ(thread_cpus(restored[i].pid), cpus_before[i]);
+  }
+}
+
+// A run-time override end to end: irqctl napi over D-Bus to irqd --foreground in the namespace
+// (the private bus is a socket file, reachable from there), written with napi-set by the cycle the
+// request starts and read back by napi-get, over the [[device]] values it does not name. Dropped,
+// the [[device]] value comes back and a setting only the override made stays as written; --restore
+// puts back what was there before irqd, that one included.
+TEST_F(NapiApplyNs, RunTimeOverridesAreWrittenReadBackAndRestored) {
+  const auto before = napis();
+  if (!features().napi_set) return;  // nothing is set per NAPI here (the test above checks that)
+  ASSERT_EQ(before.size(), 2u);
+  PrivateBus bus;
+  TempDir state;
+  Child daemon(
+      {"ip", "netns", "exec", ns_->name(), std::getenv("IRQD_BINARY"), "--foreground", "--interval",
+       "0.5", "--device", kA, "--config", (cfg_.path() / "irqd.toml").string(), "--run-dir",
+       run_.path().string(), "--state-dir", state.path().string()},
+      (state.path() / "irqd.log").string());
+  auto log = [&] { return read_text(state.path() / "irqd.log"); };
+  ASSERT_TRUE(eventually([] { return run_irqctl({"status"}).exit_code == 0; }, 10000)) << log();
+  // Every NAPI of kA as napi-get reads it now satisfies `want`.
+  auto all = [&](auto want) {
+    const auto now = napis();
+    return now.size() == 2 && std::all_of(now.begin(), now.end(), want);
+  };
+  EXPECT_TRUE(eventually(
+      [&] {
+        return all(
+            [](const auto& n) { return n.defer_hard_irqs == 7u && n.gro_flush_timeout == 20000u; });
+      },
+      10000))
+      << log();
+
+  auto set = run_irqctl({"napi", kA, "defer_hard_irqs=3", "irq_suspend_timeout=5000"});
+  ASSERT_EQ(set.exit_code, 0) << describe(set) << log();
+  EXPECT_TRUE(eventually(
+      [&] {
+        return all([](const auto& n) {
+          return n.defer_hard_irqs == 3u && n.irq_suspend_timeout == 5000u &&
+                 n.gro_flush_timeout == 20000u;
+        });
+      },
+      10000))
+      << log();
+  // irqctl napi shows what napi-get reads and where each setting comes from.
+  nlohmann::json shown;
+  EXPECT_TRUE(eventually(
+      [&] {
+        shown = nlohmann::json::parse(run_irqctl({"napi", kA, "--json"}).out);
+        return shown["napis"].size() == 2 && shown["napis"][0]["defer_hard_irqs"] == 3 &&
+               shown["napis"][1]["irq_suspend_timeout_ns"] == 5000;
+      },
+      10000))
+      << shown.dump(2);
+  EXPECT_EQ(shown["settings"]["defer_hard_irqs"]["from"], "run-time") << shown.dump(2);
+  EXPECT_EQ(shown["settings"]["gro_flush_timeout"]["from"], "config") << shown.dump(2);
+
+  auto drop = run_irqctl({"napi", kA, "defer_hard_irqs=default", "irq_suspend_timeout=default"});
+  ASSERT_EQ(drop.exit_code, 0) << describe(drop);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return all([](const auto& n) {
+          return n.defer_hard_irqs == 7u && n.irq_suspend_timeout == 5000u;
+        });
+      },
+      10000))
+      << log();
+
+  daemon.signal(SIGTERM);
+  ASSERT_EQ(daemon.wait(10000), 0) << log();
+  auto back = irqd("--restore");
+  ASSERT_EQ(back.status, 0) << back.output;
+  const auto restored = napis();
+  ASSERT_EQ(restored.size(), before.size());
+  for (std::size_t i = 0; i < restored.size(); ++i) {
+    SCOPED_TRACE(restored[i].id);
+    EXPECT_EQ(restored[i].defer_hard_irqs, before[i].defer_hard_irqs);
+    EXPECT_EQ(restored[i].gro_flush_timeout, before[i].gro_flush_timeout);
+    EXPECT_EQ(restored[i].irq_suspend_timeout, before[i].irq_suspend_timeout);
   }
 }
 

@@ -11,11 +11,16 @@
 //     whose mean does not change);
 //   - after the hot set moves: back within 5% within 3 cycles, then quiet again;
 //   - after a restart on a calm, well-placed machine: zero writes.
+// RPS is modelled (SimSpec::rps_share): work on the RPS CPUs counts in the busiest CPU and in the
+// bound as fixed load where the masks put it.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <array>
+#include <cmath>
 #include <functional>
+#include <map>
 #include <iostream>
 
 #include "policies/balanced.hpp"
@@ -61,6 +66,19 @@ SimSpec costs1_2_8(int seed, bool napi, bool qstats) {
   }
   m.qstats = qstats;
   return m;
+}
+
+// The 72-CPU machine with a 16-queue NIC (RPS on) and a 48-queue NIC (RPS off) on each node.
+SimSpec rps_beside(int seed, bool qstats) {
+  auto m = machine72(seed, 0.1 * kInterval);
+  m.nics[0].queues = 16;
+  m.nics[2].queues = 16;
+  m.qstats = qstats;
+  return m;
+}
+LoadSpec rps_load(int seed) {
+  return {.shape = LoadShape::kZipf, .total = 28, .zipf_s = 0.3, .jitter = 0.02,
+          .seed = static_cast<std::uint64_t>(seed), .per_group = true};
 }
 
 enum class Kind {
@@ -172,6 +190,13 @@ const Row kRows[] = {
                        .seed = static_cast<std::uint64_t>(s), .per_group = true};
      },
      25},
+    // RPS beside queue IRQs: on each node a NIC with 16 queues (fewer than the node's 18 cores, so
+    // irqd turns RPS on over the node's L3) and one with 48 (RPS off), 7 CPUs of load each, a flat
+    // Zipf (0.3): 64 IRQs share 36 CPUs and the node's mean is the bound. Half of the 16-queue
+    // NICs' work runs on their RPS CPUs, unevenly, beside the 48-queue NICs' IRQs: counted as those
+    // IRQs' load it makes their costs depend on their neighbours.
+    {"j_RpsBesideQueues", Kind::kSteady, [](int s) { return rps_beside(s, false); }, rps_load},
+    {"j_RpsBesideQueuesQstats", Kind::kSteady, [](int s) { return rps_beside(s, true); }, rps_load},
     {"i_EffectiveFrozen", Kind::kSteady,
      [](int s) {
        auto m = machine72(s, 0.1 * kInterval);
@@ -247,6 +272,54 @@ TEST_P(Hostile, ConvergeStayQuiet) {
   }
   std::cout << "[ RESULT   ] " << row.name << " seed " << seed << ": " << r.summary() << "\n";
   if (std::getenv("IRQD_SIM_TABLES") != nullptr) std::cout << r.table();  // passing runs too
+}
+
+// RPS: what each IRQ is charged is its own work (its poll, where it fires), what RPS steered to
+// other CPUs is its queue's `rps` and those CPUs' fixed load, with per-queue counters and without.
+// Before, a CPU's steered work was charged to whichever IRQs fired there. After 8 cycles of a
+// steady load: every IRQ with more than 0.05 CPU of work within 15% of the truth (the split of a
+// shared CPU is as good as 10 ms ticks and fitted costs make it), each NIC's sum within 5%.
+TEST(SimRps, EachIrqIsChargedItsOwnWorkAndRpsWorkGoesToItsQueueAndCpus) {
+  for (bool qstats : {false, true}) {
+    ScenarioRunner r(rps_beside(3, qstats), rps_load(3), {}, kInterval);
+    r.run(8);
+    const auto& sim = r.machine();
+    const auto& load = r.daemon().load();
+    const auto& truth = r.model().mean_costs();
+    const double share = sim.spec().rps_share;
+    std::map<std::string, std::array<double, 4>> nic;  // own, measured, steered, measured rps
+    int rps_queues = 0;
+    double worst = 0.0;
+    for (std::size_t q = 0; q < sim.queues().size(); ++q) {
+      const int irq = sim.queues()[q].irq;
+      const bool rps = !sim.rps_targets(q).empty();
+      rps_queues += rps ? 1 : 0;
+      const double own = truth[q] * (rps ? 1 - share : 1.0), away = rps ? truth[q] * share : 0.0;
+      ASSERT_TRUE(load.irqs.contains(irq)) << irq;
+      const auto& l = load.irqs.at(irq);
+      auto& n = nic[sim.queues()[q].nic];
+      n[0] += own;
+      n[1] += l.cost;
+      n[2] += away;
+      n[3] += l.rps;
+      if (truth[q] < 0.05) continue;
+      worst = std::max(worst, std::abs(l.cost - own) / own);
+      EXPECT_NEAR(l.cost, own, 0.15 * own) << "IRQ " << irq << (rps ? " (RPS)" : "") << ", qstats " << qstats;
+      if (rps) EXPECT_NEAR(l.rps, away, 0.15 * away) << "IRQ " << irq << ", qstats " << qstats;
+      else EXPECT_EQ(l.rps, 0.0) << "IRQ " << irq;
+    }
+    EXPECT_EQ(rps_queues, 32);  // irqd turned RPS on for the 16-queue NICs
+    double steered = 0.0, fixed = 0.0;
+    for (const auto& [name, n] : nic) {
+      EXPECT_NEAR(n[1], n[0], 0.05 * n[0]) << name << ", qstats " << qstats;
+      EXPECT_NEAR(n[3], n[2], 0.05 * n[2] + 1e-9) << name << ", qstats " << qstats;
+      steered += n[2];
+    }
+    for (double v : load.cpu_fixed) fixed += v;
+    EXPECT_NEAR(fixed, steered, 0.05 * steered) << "qstats " << qstats;
+    std::cout << "[ RESULT   ] RPS loads, qstats " << qstats << ": worst IRQ off by " << 100 * worst
+              << "%, fixed " << fixed << " of " << steered << " steered\n";
+  }
 }
 
 // Every row with each of its seeds (no skipped instances: CI fails on a skip). With

@@ -85,18 +85,23 @@ void ScenarioRunner::measure(CycleStats& s, const StepResult& step, double t0, d
   auto has_room = [&](int node) { return demand[node] <= room_limit(node); };
 
   std::vector<double> load(ix(m.max_cpu() + 1), 0.0);
+  std::vector<double> rps(load.size(), 0.0);  // RPS work: where the masks send it, not the IRQs
   for (int cpu : sim_.other_irq_cpus()) load[ix(cpu)] += other;
   double all = other * static_cast<double>(sim_.other_irq_cpus().size());
   double largest = sim_.other_irq_cpus().empty() ? 0.0 : other;
   double nic_work = 0.0, local_work = 0.0;
+  const double share = sim_.spec().rps_share;
   for (std::size_t q = 0; q < queues.size(); ++q) {
     const double l = model_.mean_work(q, t0, t1) / dt;
+    const auto& targets = sim_.rps_targets(q);
+    const double away = targets.empty() ? 0.0 : share;  // of its work, on its RPS CPUs
     all += l;
-    largest = std::max(largest, l);
+    largest = std::max(largest, (1 - away) * l);
     interval_demand[queues[q].node] += l;
     for (const auto& seg : step.runs[q]) {
       const double w = model_.mean_work(q, seg.t0, seg.t1);
-      load[ix(seg.cpu)] += w / dt;
+      load[ix(seg.cpu)] += (1 - away) * w / dt;
+      for (const auto& [c, part] : targets) rps[ix(c)] += away * part * w / dt;
       nic_work += w;
       if (m.node_of(seg.cpu) == queues[q].node) local_work += w;
     }
@@ -104,7 +109,15 @@ void ScenarioRunner::measure(CycleStats& s, const StepResult& step, double t0, d
     if (has_room(queues[q].node) && m.node_of(now) != queues[q].node) ++s.off_node;
   }
   s.locality = nic_work > 0 ? local_work / nic_work : 1.0;
-  s.lower_bound = std::max(largest, all / m.online.count());
+  // The RPS work is fixed load where the masks put it: the busiest CPU carries at least the most of
+  // it, and the largest movable item goes on top of at least the least of it.
+  double rps_min = 0.0, rps_max = 0.0;
+  for (int c : m.online.to_vector()) {
+    load[ix(c)] += rps[ix(c)];
+    rps_max = std::max(rps_max, rps[ix(c)]);
+    rps_min = c == m.online.first() ? rps[ix(c)] : std::min(rps_min, rps[ix(c)]);
+  }
+  s.lower_bound = std::max({largest + rps_min, rps_max, all / m.online.count()});
   for (const auto& [node, d] : interval_demand)
     if (has_room(node)) s.lower_bound = std::max(s.lower_bound, d / m.node_cpus(node).count());
   for (int c = 0; c < static_cast<int>(load.size()); ++c)
@@ -136,6 +149,10 @@ CycleStats ScenarioRunner::cycle() {
   // against the truly busiest one (where a failing scenario's costs went wrong).
   if (std::getenv("IRQD_SIM_DEBUG") != nullptr && daemon_->last_plan() != nullptr) {
     for (const auto& note : daemon_->last_plan()->plan->notes) fmt::print("cycle {} note: {}\n", history_.size() + 1, note);
+    for (const auto& d : daemon_->last_plan()->diff.irqs)
+      if (d.change && d.irq && d.planned)
+        fmt::print("cycle {} move: IRQ {} {} -> {}: {}\n", history_.size() + 1, d.irq->irq,
+                   d.irq->affinity ? d.irq->affinity->to_list() : "?", d.planned->cpus.to_list(), d.reason());
     const auto& l = daemon_->load();
     std::map<int, double> est;
     for (const auto& p : daemon_->last_plan()->plan->irqs)

@@ -44,12 +44,14 @@ SimMachine::SimMachine(SimSpec spec)
   }
   if (spec_.apply_lag < 0 || spec_.other_irqs < 0 || spec_.other_load < 0)
     throw std::invalid_argument("sim: apply_lag, other_irqs and other_load must be >= 0");
+  if (!(spec_.rps_share >= 0 && spec_.rps_share <= 1)) throw std::invalid_argument("sim: rps_share must be in [0, 1]");
   user_hz_ = std::max(1L, ::sysconf(_SC_CLK_TCK));  // the sampler converts ticks with the same
   vectors_.assign(ix(ncpus_), 0);
   busy_.assign(ix(ncpus_), 0.0);
   hard_.assign(ix(ncpus_), 0.0);
   net_rx_.assign(ix(ncpus_), 0);
   net_tx_.assign(ix(ncpus_), 0);
+  processed_.assign(ix(ncpus_), 0.0);
 
   const std::string online = machine_.online.to_list() + "\n";
   for (const char* f : {"online", "possible", "present"}) write(fmt::format("sys/devices/system/cpu/{}", f), online);
@@ -82,7 +84,8 @@ SimMachine::SimMachine(SimSpec spec)
     // The steering knobs as the kernel shows them (SyntheticTree writes a bare "0").
     const std::string dir = fmt::format("sys/devices/pci0000:00/{}/net/{}/queues/", pci, nic.name);
     for (int q = 0; q < nic.queues; ++q) {
-      knobs_.add(fmt::format("{}rx-{}/rps_cpus", dir, q), KnobFileKind::kRpsCpus, mask_bits_, zero_mask(mask_bits_));
+      rps_file_.push_back(fmt::format("{}rx-{}/rps_cpus", dir, q));
+      knobs_.add(rps_file_.back(), KnobFileKind::kRpsCpus, mask_bits_, zero_mask(mask_bits_));
       knobs_.add(fmt::format("{}rx-{}/rps_flow_cnt", dir, q), KnobFileKind::kRpsFlowCnt, 0, "0");
       knobs_.add(fmt::format("{}tx-{}/xps_cpus", dir, q), KnobFileKind::kXpsCpus, mask_bits_, zero_mask(mask_bits_));
       knobs_.add(fmt::format("{}tx-{}/xps_rxqs", dir, q), KnobFileKind::kXpsRxqs, nic.queues, zero_mask(nic.queues));
@@ -91,6 +94,7 @@ SimMachine::SimMachine(SimSpec spec)
   const CpuSet start = spec_.initial ? (*spec_.initial & machine_.online) : machine_.online;
   if (start.empty()) throw std::invalid_argument("sim: the initial affinity has no online CPU");
   irqs_.resize(queues_.size());
+  rps_.resize(queues_.size());
   for (std::size_t q = 0; q < queues_.size(); ++q) {
     irqs_[q].counts.assign(ix(ncpus_), 0);
     accept_affinity(q, start, 0.0);
@@ -228,7 +232,29 @@ void SimMachine::pick_up_writes(StepResult& out) {
     write(dir + "smp_affinity", one.to_mask(mask_bits_) + "\n", true);
   }
   out.rejected_writes += knobs_.collect(out.writes);
+  if (out.writes.rps_cpus > 0) refresh_rps();
   total_ += out.writes;
+}
+
+void SimMachine::refresh_rps() {
+  for (std::size_t q = 0; q < queues_.size(); ++q) {
+    auto& t = rps_[q];
+    t.clear();
+    CpuSet mask;
+    try {
+      mask = CpuSet::parse_mask(knobs_.value(rps_file_[q])) & machine_.online;
+    } catch (const std::exception&) {
+    }
+    double sum = 0.0;
+    for (int c : mask.to_vector()) {
+      // The flows' hash: a fixed uneven share per queue and CPU.
+      const double w = 0.7 + 0.6 * static_cast<double>(splitmix64(spec_.seed * 7919 + q * 1031 + ix(c)) >> 11) /
+                                 9007199254740992.0;
+      t.emplace_back(c, w);
+      sum += w;
+    }
+    for (auto& [c, w] : t) w /= sum;
+  }
 }
 
 void SimMachine::add_work(std::size_t q, int cpu, double work, double seconds, StepResult& out) {
@@ -247,11 +273,22 @@ void SimMachine::add_work(std::size_t q, int cpu, double work, double seconds, S
   r.counts[c] += n;
   net_rx_[c] += n;
   net_tx_[c] += n / 4;  // TX completions are mostly handled in the RX poll
-  busy_[c] += work;     // /proc/stat: exactly the work done, however many interrupts carried it
+  const double packets = whole * packets_per;
+  // RPS: the stack's share of the work (and the packets) goes to the RPS CPUs.
+  const double away = rps_[q].empty() ? 0.0 : spec_.rps_share * work;
+  const double here = work - away;
+  for (const auto& [t, share] : rps_[q]) {
+    busy_[ix(t)] += away * share;
+    processed_[ix(t)] += packets * share;
+    net_rx_[ix(t)] += static_cast<std::uint64_t>(std::ceil(static_cast<double>(n) * share));  // backlog IPIs
+    out.cpu_load[ix(t)] += away * share;
+  }
+  if (rps_[q].empty()) processed_[c] += packets;
+  busy_[c] += here;  // /proc/stat: exactly the work done, however many interrupts carried it
   // The hard IRQ part: per interrupt (the handler schedules the poll, whatever it then handles).
-  hard_[c] += qu.napi_batching ? std::min(work, spec_.hard_share * qu.cost_per_interrupt * whole) : spec_.hard_share * work;
-  r.packets += whole * packets_per;
-  out.cpu_load[c] += work;
+  hard_[c] += qu.napi_batching ? std::min(here, spec_.hard_share * qu.cost_per_interrupt * whole) : spec_.hard_share * here;
+  r.packets += packets;
+  out.cpu_load[c] += here;
 }
 
 StepResult SimMachine::step(double seconds, const std::vector<double>& costs) {

@@ -57,6 +57,12 @@ struct SimSpec {
   std::uint64_t seed = 1;  // apply lags and the other IRQs' CPUs
   // The NICs count each queue's packets (netdev qstats-get, Linux 6.9+), served by SimNetdev.
   bool qstats = false;
+  // RPS: of the work of a queue whose rx-N/rps_cpus is set, this share (the protocol stack after
+  // GRO) runs as NET_RX softirq on its RPS CPUs, where none of its interrupts fire; the rest (driver
+  // poll, GRO, the enqueue) on its IRQ's CPU. Flows hash unevenly: each target CPU takes a seeded
+  // weight in [0.7, 1.3] of an even share. Packets are counted in proc/net/softnet_stat where the
+  // stack handled them (the RPS CPU, else the IRQ's CPU).
+  double rps_share = 0.5;
 };
 
 struct SimQueue {
@@ -89,6 +95,10 @@ struct StepResult {
   std::vector<std::vector<Segment>> runs;  // by queue: where its interrupts fired, in order
 };
 
+// Where a queue's RPS work went during a step: CPUs and their shares (adding up to 1); empty when
+// its rps_cpus is 0 (all of its work on the IRQ's CPU).
+using RpsTargets = std::vector<std::pair<int, double>>;
+
 // Work (CPU seconds) queue q generates over [t0, t1] of virtual time.
 using WorkFn = std::function<double(std::size_t q, double t0, double t1)>;
 
@@ -120,6 +130,9 @@ class SimMachine {
   const std::vector<int>& other_irq_cpus() const { return other_cpu_; }
   double other_irq_load() const { return other_irq_.empty() ? 0.0 : spec_.other_load / static_cast<double>(other_irq_.size()); }
   const KnobFiles& knobs() const { return knobs_; }
+  // The RPS CPUs of queue q during the last step (the mask irqd had written before it), with the
+  // share of the queue's RPS work each took; the queue's rps_share of its work went there.
+  const RpsTargets& rps_targets(std::size_t q) const { return rps_[q]; }
   int total_affinity_writes() const { return total_.affinity; }
   const KnobWrites& total_writes() const { return total_; }
 
@@ -142,6 +155,7 @@ class SimMachine {
   void write_irq_files(std::size_t q, bool effective) const;
   void pick_up_writes(StepResult& out);
   void add_work(std::size_t q, int cpu, double work, double seconds, StepResult& out);
+  void refresh_rps();  // rps_ from the rps_cpus files
   void write_proc_files() const;  // proc_files.cpp
   double next_unit();
   std::string irq_row_name(std::size_t q) const;
@@ -160,6 +174,9 @@ class SimMachine {
   std::vector<double> busy_;         // by CPU: cumulative interrupt seconds
   std::vector<double> hard_;         // by CPU: of which hard IRQ time
   std::vector<std::uint64_t> net_rx_, net_tx_;
+  std::vector<double> processed_;    // by CPU: packets the stack handled there (softnet_stat)
+  std::vector<std::string> rps_file_;  // by queue: its rx-N/rps_cpus
+  std::vector<RpsTargets> rps_;        // by queue
   int ncpus_ = 0;
   int mask_bits_ = 0;
   long user_hz_ = 100;

@@ -12,6 +12,7 @@
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/proc_softirqs.hpp"
 #include "sysfs/proc_stat.hpp"
+#include "sysfs/softnet_stat.hpp"
 #include "sysfs/sys_root.hpp"
 #include "tests/sim/load_model.hpp"
 #include "tests/sim/sim_machine.hpp"
@@ -121,6 +122,50 @@ TEST(SimMachine, CountsAndTimesFollowTheLoadAndParseWithIrqdsParsers) {
   EXPECT_EQ(soft.net_rx(0), 500000u);
   EXPECT_EQ(soft.net_rx(1), 100000u);
   EXPECT_EQ(soft.net_rx(2), 0u);
+}
+
+TEST(SimMachine, RpsRunsTheStacksShareOnTheRpsCpusAndCountsPacketsThere) {
+  auto m = small();
+  // eth0 rx-0 (IRQ 64, on CPU 0) steers to CPUs 4-7; rx-1 (IRQ 65, CPU 1) has no RPS.
+  const std::string dir = "sys/class/net/eth0/queues/";
+  std::ofstream(m.root() / (dir + "rx-0/rps_cpus")) << "00f0\n";
+  std::vector<double> costs(8, 0.0);
+  costs[0] = 0.4;
+  costs[1] = 0.2;
+  const auto r = m.step(1.0, costs);
+  EXPECT_EQ(r.writes.rps_cpus, 1);
+  ASSERT_EQ(m.rps_targets(0).size(), 4u);
+  EXPECT_TRUE(m.rps_targets(1).empty());
+  double shares = 0.0, least = 1.0, most = 0.0;
+  for (const auto& [cpu, share] : m.rps_targets(0)) {
+    EXPECT_GE(cpu, 4);
+    EXPECT_LE(cpu, 7);
+    shares += share;
+    least = std::min(least, share);
+    most = std::max(most, share);
+  }
+  EXPECT_NEAR(shares, 1.0, 1e-12);
+  EXPECT_GT(most, least);  // flows hash unevenly
+  // Half of rx-0's work on its IRQ's CPU, half over 4-7; rx-1's whole on CPU 1.
+  EXPECT_NEAR(r.cpu_load[0], 0.2, 1e-9);
+  EXPECT_NEAR(r.cpu_load[1], 0.2, 1e-9);
+  EXPECT_NEAR(r.cpu_load[4] + r.cpu_load[5] + r.cpu_load[6] + r.cpu_load[7], 0.2, 1e-9);
+  EXPECT_NEAR(r.cpu_load[4], 0.2 * m.rps_targets(0)[0].second, 1e-9);
+
+  sysfs::SoftnetStat net;
+  std::vector<int> online(16);
+  std::iota(online.begin(), online.end(), 0);
+  sysfs::parse_softnet_stat(slurp(m, "proc/net/softnet_stat"), "proc/net/softnet_stat", online, net);
+  ASSERT_EQ(net.rows.size(), 16u);
+  EXPECT_EQ(net.find(0)->processed, 0u);  // rx-0's packets went to its RPS CPUs
+  EXPECT_EQ(net.find(1)->processed, m.packets(1));
+  std::uint64_t steered = 0;
+  for (int c = 4; c <= 7; ++c) steered += net.find(c)->processed;
+  EXPECT_NEAR(static_cast<double>(steered), static_cast<double>(m.packets(0)), 4.0);
+  sysfs::ProcStat stat;
+  sysfs::parse_proc_stat(slurp(m, "proc/stat"), "proc/stat", stat);
+  EXPECT_EQ(stat.find(5)->irq, 0u);  // RPS work is softirq time
+  EXPECT_GT(stat.find(5)->softirq, 0u);
 }
 
 TEST(SimMachine, RejectsBadSteps) {

@@ -3,7 +3,9 @@
 // code) do not depend on the daemon. Usage: DBUS_SYSTEM_BUS_ADDRESS=... fake_irqd_service.
 // Canned behaviour: IRQ 999 / device "nope" do not exist (NotFound), IRQ 24 is kernel-managed
 // (Unchangeable), CPUs above 3 do not exist (InvalidArgument), Reload always finds a bad config,
-// Rebalance fails (Failed), and non-root callers of write methods get AccessDenied.
+// Rebalance fails (Failed), and non-root callers of write methods get AccessDenied. eth0's two
+// queues share NAPI 8193 (threaded, kthread on CPU 1); its configuration sets gro_flush_timeout
+// 10000, and SetDeviceNapi's settings show in its values at once.
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <cstdio>
@@ -89,7 +91,29 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
         IrqRow{24u, "nvme0q1", "", "", "other", -1, "0-3", "0-3", 3, 10.0, 0.0, 0.0, false, true,
                More{}}};
   }
+  // eth0's NAPI settings in force: the canned configuration with the run-time ones over it.
+  std::map<std::string, std::string> napi_in_force() const {
+    std::map<std::string, std::string> s{
+        {"threaded", "keep"}, {"thread_cpus", "sibling"}, {"gro_flush_timeout", "10000"}};
+    for (const auto& [k, v] : napi_) s[k] = v;
+    return s;
+  }
+  More napi_queue() const {
+    auto s = napi_in_force();
+    auto number = [&s](const char* k) {
+      return sdbus::Variant(static_cast<uint64_t>(s.count(k) ? std::stoull(s[k]) : 0));
+    };
+    return More{{"napi_id", sdbus::Variant(int32_t{8193})},
+                {"napi_defer_hard_irqs", number("defer_hard_irqs")},
+                {"napi_gro_flush_timeout", number("gro_flush_timeout")},
+                {"napi_irq_suspend_timeout", number("irq_suspend_timeout")},
+                {"napi_threaded", sdbus::Variant(s["threaded"] != "off")},
+                {"napi_thread_pid", sdbus::Variant(int32_t{4242})},
+                {"napi_thread_cpus", sdbus::Variant(std::string("1"))}};
+  }
   std::vector<DeviceRow> ListDevices() override {
+    More more = text("numa_source", "device");
+    more["napi_settings"] = sdbus::Variant(napi_in_force());
     return {DeviceRow{
         "eth0",
         "virtio_net",
@@ -98,9 +122,9 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
         1u,
         1u,
         policy_,
-        {QueueRow{"rx-0", 38, "1", 32768u, "", "", More{}},
-         QueueRow{"tx-0", 39, "", 0u, "0", "", More{}}},
-        text("numa_source", "device")}};
+        {QueueRow{"rx-0", 38, "1", 32768u, "", "", napi_queue()},
+         QueueRow{"tx-0", 39, "", 0u, "0", "", napi_queue()}},
+        more}};
   }
   std::vector<ChangeRow> GetPlan() override {
     return {{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-1", "0",
@@ -116,6 +140,27 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
     std::vector<sdbus::Struct<std::string, std::string>> policies;
     if (policy_ != "spread") policies.push_back({"eth0", policy_});
     return {pins, {}, banned_, policies};
+  }
+  std::vector<sdbus::Struct<std::string, std::map<std::string, std::string>>> GetNapiOverrides()
+      override {
+    if (napi_.empty()) return {};
+    return {{"eth0", napi_}};
+  }
+  void SetDeviceNapi(const std::string& device,
+                     const std::map<std::string, std::string>& settings) override {
+    require_root();
+    check_device(device);
+    for (const auto& [k, v] : settings)
+      if (k != "threaded" && k != "thread_cpus" && k != "defer_hard_irqs" &&
+          k != "gro_flush_timeout" && k != "irq_suspend_timeout")
+        throw sdbus::Error(std::string(kErr) + "InvalidArgument",
+                           "unknown NAPI setting '" + k + "'");
+    for (const auto& [k, v] : settings) {
+      if (v.empty() || v == "default")
+        napi_.erase(k);
+      else
+        napi_[k] = v;
+    }
   }
   void PinIrq(const uint32_t& irq, const std::string& cpus) override {
     require_root();
@@ -182,6 +227,7 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
   std::map<uint32_t, std::string> irq_pins_;
   std::string banned_;
   std::string policy_ = "spread";
+  std::map<std::string, std::string> napi_;  // eth0's run-time NAPI settings
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "sysfs/error.hpp"
 #include "sysfs/proc_interrupts.hpp"
 #include "sysfs/sys_root.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/peak_memory.hpp"
 
@@ -33,14 +34,10 @@ std::string row(int irq, int ncpus) {
   return r + fmt::format(" IR-PCI-MSIX-0000:3b:00.0 {}-edge eth0-TxRx-{}\n", irq, irq);
 }
 
+// Any error: the readers throw sysfs errors and std::invalid_argument alike.
 template <typename F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return testing::error_of<std::exception>(std::forward<F>(f));
 }
 
 TEST(Bounds, HundredThousandIrqsParse) {

@@ -8,19 +8,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "tests/support/error_of.hpp"
+
 namespace irqd::config {
 namespace {
 
 using sysfs::CpuSet;
 
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using irqd::testing::error_of;
 
 TEST(Arguments, CpulistsNameTheMissingCpu) {
   CpuSet online = CpuSet::range(0, 1);

@@ -89,6 +89,35 @@ policy = "balanced"
   EXPECT_EQ(s.rfs, RfsMode::kOff);
 }
 
+// Run-time NAPI settings (D-Bus SetDeviceNapi) win over [[device]], field by field, even when
+// they name the built-in default, and survive a second resolution.
+TEST(ConfigRules, DeviceOverridesWinOverRulesEvenWithTheDefaults) {
+  Config c = parse(R"([[device]]
+name = "eth*"
+napi_threaded = "on"
+napi_thread_cpus = "same-l3"
+napi_defer_hard_irqs = 5
+gro_flush_timeout = 10000
+)");
+  DevicePatch o;
+  o.napi_threaded = NapiThreaded::kKeep;
+  o.napi_thread_cpus = NapiThreadCpus::kSibling;
+  o.napi_defer_hard_irqs = 2;
+  c.device_overrides["eth0"] = o;
+  for (int round = 0; round < 2; ++round) {
+    auto s = resolve_device(c, nic("eth0"));
+    EXPECT_EQ(s.napi_threaded, NapiThreaded::kKeep);
+    EXPECT_EQ(s.napi_thread_cpus, NapiThreadCpus::kSibling);
+    EXPECT_EQ(s.napi_defer_hard_irqs, 2);
+    EXPECT_EQ(s.gro_flush_timeout, 10000);  // not overridden: the rule's
+    c.devices["eth0"] = s;                  // as resolve_rules leaves it
+  }
+  EXPECT_EQ(resolve_device(c, nic("eth1")).napi_defer_hard_irqs, 5);
+  EXPECT_NE(describe(c).find("# run-time override\n[[device]]\nname = \"eth0\"\nnapi_threaded = \"keep\""),
+            std::string::npos)
+      << describe(c);
+}
+
 TEST(ConfigRules, ResolveRulesFillsDevicesAndIrqs) {
   Config c = parse(R"([[device]]
 name = "eth0"

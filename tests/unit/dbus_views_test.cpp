@@ -117,6 +117,79 @@ TEST(DbusViews, RecordsCarryTheirFurtherFieldsByName) {
   auto devices = device_rows(view);
   ASSERT_EQ(devices.size(), 1u);
   EXPECT_EQ(std::get<8>(devices[0]).at("numa_source").get<std::string>(), "irq");
+  using Settings = std::map<std::string, std::string>;
+  EXPECT_EQ(std::get<8>(devices[0]).at("napi_settings").get<Settings>(),
+            (Settings{{"threaded", "keep"}, {"thread_cpus", "sibling"}}));
+  // The settings in force: the device's resolved settings (rules with run-time overrides).
+  eff.devices["eth0"].napi_defer_hard_irqs = 2;
+  eff.devices["eth0"].napi_threaded = config::NapiThreaded::kOn;
+  devices = device_rows(view);
+  EXPECT_EQ(std::get<8>(devices[0]).at("napi_settings").get<Settings>(),
+            (Settings{{"threaded", "on"}, {"thread_cpus", "sibling"}, {"defer_hard_irqs", "2"}}));
+}
+
+// A queue's NAPI shows what the kernel has after the cycle: the values the cycle wrote, read back
+// with napi-get, over those discovered at its start (a NAPI write rediscovers only next cycle).
+TEST(DbusViews, QueueNapisShowTheValuesAfterTheCycle) {
+  PlanResult p;
+  sysfs::NicInfo nic;
+  nic.name = "eth0";
+  sysfs::QueueInfo rx;
+  rx.rx = true;
+  rx.index = 0;
+  rx.napi_id = 8193;
+  nic.rx = {rx};
+  sysfs::NicNapi napi;
+  napi.id = 8193;
+  napi.pid = 501;
+  napi.threaded = true;
+  napi.defer_hard_irqs = 0;
+  napi.gro_flush_timeout = 0;
+  napi.irq_suspend_timeout = 0;
+  napi.thread_cpus = sysfs::CpuSet::of({0});
+  nic.napis = {napi};
+  auto found = std::make_shared<Discovery>();
+  found->inventory.nics = {nic};
+  p.discovery = found;
+  p.plan = std::make_shared<policies::Plan>();
+  config::Config eff;
+  policies::LoadInfo load;
+  std::set<int> unchangeable;
+  std::map<std::string, std::string> now{{"netdev/napi/8193/defer-hard-irqs", "3"},
+                                         {"netdev/napi/8193/threaded", "0"},
+                                         {"task/501/cpus", "1"}};
+  auto rows = device_rows({p, eff, load, unchangeable, now});
+  const auto& more = std::get<6>(std::get<7>(rows.at(0)).at(0));
+  EXPECT_EQ(more.at("napi_id").get<std::int32_t>(), 8193);
+  EXPECT_EQ(more.at("napi_defer_hard_irqs").get<std::uint64_t>(), 3u);    // written
+  EXPECT_EQ(more.at("napi_gro_flush_timeout").get<std::uint64_t>(), 0u);  // as discovered
+  EXPECT_FALSE(more.at("napi_threaded").get<bool>());
+  EXPECT_EQ(more.at("napi_thread_pid").get<std::int32_t>(), 501);
+  EXPECT_EQ(more.at("napi_thread_cpus").get<std::string>(), "1");
+  // The device lists its NAPIs too, with their IRQ: also those no queue names.
+  nic.rx.front().napi_id = -1;
+  found->inventory.nics = {nic};
+  rows = device_rows({p, eff, load, unchangeable, now});
+  EXPECT_EQ(std::get<6>(std::get<7>(rows.at(0)).at(0)).count("napi_id"), 0u);
+  auto napis = std::get<8>(rows.at(0)).at("napis").get<std::vector<More>>();
+  ASSERT_EQ(napis.size(), 1u);
+  EXPECT_EQ(napis[0].at("napi_id").get<std::int32_t>(), 8193);
+  EXPECT_EQ(napis[0].at("napi_irq").get<std::int32_t>(), -1);
+  EXPECT_EQ(napis[0].at("napi_defer_hard_irqs").get<std::uint64_t>(), 3u);
+}
+
+TEST(DbusViews, NapiOverridesAsSetDeviceNapiTakesThem) {
+  Overrides o;
+  o.device_napi["eth0"].gro_flush_timeout = 20000;
+  o.device_napi["eth0"].napi_thread_cpus = config::NapiThreadCpus::kSameL3;
+  o.device_napi["eth1"].napi_threaded = config::NapiThreaded::kOff;
+  auto rows = napi_override_rows(o);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(std::get<0>(rows[0]), "eth0");
+  EXPECT_EQ(std::get<1>(rows[0]), (std::map<std::string, std::string>{
+                                      {"gro_flush_timeout", "20000"}, {"thread_cpus", "same-l3"}}));
+  EXPECT_EQ(std::get<1>(rows[1]), (std::map<std::string, std::string>{{"threaded", "off"}}));
+  EXPECT_TRUE(napi_override_rows(Overrides{}).empty());
 }
 
 // Byte sequences that look like UTF-8 but that sd-bus refuses (a UTF-16 surrogate, an overlong

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -93,6 +94,35 @@ TEST(IrqctlArguments, AgreeWithTheDaemonsValidatorOnEveryInput) {
     EXPECT_EQ(refusal([&] { check_device_name(text); }), daemon([&] { config::check_device_name(text); }));
     EXPECT_EQ(refusal([&] { check_policy_name(text); }), daemon([&] { config::check_policy_name(text); }));
   }
+}
+
+// irqctl napi's NAME=VALUE arguments, checked with config/napi_settings.hpp.
+TEST(IrqctlArguments, NapiSettingsAreNameValuePairs) {
+  EXPECT_EQ(parse_napi_settings({"defer_hard_irqs=2", "threaded=on", "thread_cpus=same-core",
+                                 "gro_flush_timeout=default", "irq_suspend_timeout="}),
+            (std::map<std::string, std::string>{{"defer_hard_irqs", "2"},
+                                                {"threaded", "on"},
+                                                {"thread_cpus", "same-core"},
+                                                {"gro_flush_timeout", "default"},
+                                                {"irq_suspend_timeout", ""}}));
+  EXPECT_EQ(refusal([] { parse_napi_settings({"defer_hard_irqs"}); }),
+            "'defer_hard_irqs': expected NAME=VALUE, e.g. defer_hard_irqs=2 or threaded=default");
+  EXPECT_EQ(refusal([] { parse_napi_settings({"defer_hard_irqs=-1"}); }),
+            "defer_hard_irqs '-1': expected an integer from 0 to 2147483647");
+  EXPECT_EQ(refusal([] { parse_napi_settings({"threaded=yes"}); }),
+            "threaded 'yes': expected keep, on or off");
+  EXPECT_EQ(refusal([] { parse_napi_settings({"gro_flush=1"}); }),
+            "unknown NAPI setting 'gro_flush' (expected threaded, thread_cpus, defer_hard_irqs, "
+            "gro_flush_timeout or irq_suspend_timeout)");
+  EXPECT_EQ(
+      refusal([] { parse_napi_settings({"bogus=default"}); }).rfind("unknown NAPI setting", 0), 0u);
+  EXPECT_EQ(refusal([] {
+              parse_napi_settings({"threaded=on", "threaded=off"});
+            }),
+            "threaded is given twice");
+  EXPECT_EQ(refusal([] { parse_napi_settings({"gro_flush_timeout=1=2"}); }),
+            "gro_flush_timeout '1=2': expected nanoseconds, an integer from 0 to 3600000000000 (an "
+            "hour)");
 }
 
 }  // namespace

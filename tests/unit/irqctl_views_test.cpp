@@ -135,12 +135,12 @@ TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
                                                    .rps_flow_cnt = 32768,
                                                    .xps_cpus = "",
                                                    .xps_rxqs = "",
-                                                   .napi_id = 8193,
-                                                   .napi_defer_hard_irqs = 7,
-                                                   .napi_gro_flush_timeout = 20000,
-                                                   .napi_irq_suspend_timeout = 0,
-                                                   .napi_threaded = true,
-                                                   .napi_thread_cpus = "3"},
+                                                   .napi = Napi{.id = 8193,
+                                                                .defer_hard_irqs = 7,
+                                                                .gro_flush_timeout = 20000,
+                                                                .irq_suspend_timeout = 0,
+                                                                .threaded = true,
+                                                                .thread_cpus = "3"}},
                                              Queue{.name = "tx-0",
                                                    .irq = -1,
                                                    .rps_cpus = "",
@@ -183,7 +183,8 @@ TEST(IrqctlText, EmptyPlanSaysNothingWouldChange) {
 }
 
 TEST(IrqctlText, OverridesListEachKind) {
-  EXPECT_EQ(overrides_text({}), "banned CPUs: (none)\nno pins and no per-device policies\n");
+  EXPECT_EQ(overrides_text({}),
+            "banned CPUs: (none)\nno pins, no per-device policies and no NAPI settings\n");
   Overrides o{.irq_pins = {{38, "1"}},
               .queue_pins = {{"eth0", "rx-0", "0-1"}},
               .banned_cpus = "3",

@@ -65,6 +65,24 @@ TEST(NapiPlan, DeviceSettingsGoToEveryNapi) {
   }
 }
 
+// The reason says where the settings come from: [[device]], or the run-time overrides by name.
+TEST(NapiPlan, TheReasonNamesRunTimeOverrides) {
+  NapiCase c;
+  c.cfg.device_defaults.gro_flush_timeout = 20000;
+  Plan configured = c.plan();
+  ASSERT_NE(find(configured, 8193), nullptr);
+  EXPECT_EQ(find(configured, 8193)->reason.rfind("[[device]] napi settings of eth0", 0), 0u)
+      << find(configured, 8193)->reason;
+  c.cfg.device_overrides["eth0"].napi_defer_hard_irqs = 2;
+  c.cfg.device_overrides["eth0"].napi_threaded = config::NapiThreaded::kOn;
+  Plan overridden = c.plan();
+  const auto* n = find(overridden, 8193);
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->defer_hard_irqs, 2);
+  EXPECT_EQ(n->reason.rfind("napi settings of eth0 (run-time: defer_hard_irqs, threaded)", 0), 0u)
+      << n->reason;
+}
+
 TEST(NapiPlan, ThreadedKthreadsGoToTheSmtSiblingOfTheirIrqsCpu) {
   NapiCase c;
   Plan p = c.plan();  // nothing configured: only the kthreads are placed

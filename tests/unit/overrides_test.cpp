@@ -1,6 +1,6 @@
 // Run-time overrides: the overlay onto the configuration, the state file round trip (its values
-// checked by config/arguments.hpp, see config_arguments_test.cpp), and a corrupt state file moved
-// aside.
+// checked by config/arguments.hpp and config/napi_settings.hpp, see config_arguments_test.cpp and
+// config_napi_settings_test.cpp), and a corrupt state file moved aside.
 #include "irqd/daemon/overrides.hpp"
 
 #include <gtest/gtest.h>
@@ -9,21 +9,14 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "config/rules.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::testing {
 namespace {
 
 using sysfs::CpuSet;
-
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 Overrides sample() {
   Overrides o;
@@ -50,10 +43,71 @@ TEST(Overrides, OverlayWinsOverTheConfiguration) {
   EXPECT_EQ((c.queue_pins[{"eth0", false, 3}]), CpuSet::of({0}));
 }
 
+Overrides with_napi() {
+  Overrides o = sample();
+  config::DevicePatch& p = o.device_napi["eth0"];
+  p.napi_threaded = config::NapiThreaded::kKeep;
+  p.napi_thread_cpus = config::NapiThreadCpus::kSameCore;
+  p.napi_defer_hard_irqs = 2;
+  p.gro_flush_timeout = 20000;
+  p.irq_suspend_timeout = 0;
+  o.device_napi["eth1"].gro_flush_timeout = 5000;
+  return o;
+}
+
+// A NAPI override wins over [[device]] field by field, also when it names the built-in default;
+// what it does not set stays the configuration's.
+TEST(Overrides, NapiSettingsWinOverDeviceRules) {
+  config::Config c;
+  config::DeviceRule rule;
+  rule.name = "eth*";
+  rule.set.napi_threaded = config::NapiThreaded::kOn;
+  rule.set.napi_defer_hard_irqs = 9;
+  rule.set.irq_suspend_timeout = 100;
+  c.device_rules.push_back(rule);
+  apply_overrides(with_napi(), c);
+  sysfs::NicInfo eth0, eth1;
+  eth0.name = "eth0";
+  eth1.name = "eth1";
+  auto s = config::resolve_device(c, eth0);
+  EXPECT_EQ(s.napi_threaded, config::NapiThreaded::kKeep);
+  EXPECT_EQ(s.napi_thread_cpus, config::NapiThreadCpus::kSameCore);
+  EXPECT_EQ(s.napi_defer_hard_irqs, 2);
+  EXPECT_EQ(s.irq_suspend_timeout, 0);
+  EXPECT_EQ(s.policy, "balanced");  // the policy override too
+  s = config::resolve_device(c, eth1);
+  EXPECT_EQ(s.gro_flush_timeout, 5000);
+  EXPECT_EQ(s.napi_threaded, config::NapiThreaded::kOn);  // the rule's
+  EXPECT_EQ(s.napi_defer_hard_irqs, 9);
+}
+
 TEST(Overrides, FileRoundTrip) {
   Overrides o = sample();
   EXPECT_EQ(parse_overrides(serialize_overrides(o)), o);
   EXPECT_EQ(parse_overrides(serialize_overrides(Overrides{})), Overrides{});
+  EXPECT_EQ(parse_overrides(serialize_overrides(with_napi())), with_napi());
+  EXPECT_FALSE(with_napi().empty());
+  Overrides only_napi;
+  only_napi.device_napi["eth0"].napi_threaded = config::NapiThreaded::kOff;
+  EXPECT_FALSE(only_napi.empty());
+  EXPECT_EQ(parse_overrides(serialize_overrides(only_napi)), only_napi);
+}
+
+// The NAPI settings are written as SetDeviceNapi takes them; a file without them (an older
+// irqd's, or one without NAPI overrides) has no "device_napi" key, so an older irqd still reads it.
+TEST(Overrides, NapiSettingsInTheFile) {
+  std::string text = serialize_overrides(with_napi());
+  EXPECT_NE(text.find(R"("device_napi": [
+    {
+      "device": "eth0",
+      "settings": {
+        "defer_hard_irqs": "2",)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(serialize_overrides(sample()).find("device_napi"), std::string::npos);
+  Overrides old = parse_overrides(
+      R"({"schema": 1, "irq_pins": [], "queue_pins": [], "banned_cpus": "", "device_policies": []})");
+  EXPECT_TRUE(old.device_napi.empty());
 }
 
 TEST(Overrides, ParserNamesWhatIsWrong) {
@@ -84,16 +138,50 @@ TEST(Overrides, ParserNamesWhatIsWrong) {
       "unknown key 'y'");
 }
 
+TEST(Overrides, ParserRefusesBadNapiSettings) {
+  auto err = [](const std::string& napi) {
+    return error_of([&] {
+      parse_overrides(
+          R"({"schema": 1, "irq_pins": [], "queue_pins": [], "banned_cpus": "", "device_policies": [],
+              "device_napi": )" +
+          napi + "}");
+    });
+  };
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"defer_hard_irqs": "-1"}}])"),
+            "device_napi[0]: defer_hard_irqs '-1': expected an integer from 0 to 2147483647");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"defer_hard_irqs": 2}}])"),
+            "device_napi[0]: 'defer_hard_irqs' is not a string");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"threaded": "yes"}}])"),
+            "device_napi[0]: threaded 'yes': expected keep, on or off");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"busy_poll": "1"}}])"),
+            "device_napi[0]: unknown NAPI setting 'busy_poll' (expected threaded, thread_cpus, "
+            "defer_hard_irqs, gro_flush_timeout or irq_suspend_timeout)");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"threaded": "default"}}])"),
+            "device_napi[0]: threaded 'default': expected keep, on or off");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {}}])"), "device_napi[0]: no settings");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": []}])"),
+            "device_napi[0]: 'settings' is not an object");
+  EXPECT_EQ(err(R"([{"device": "a/b", "settings": {"threaded": "on"}}])"),
+            "device_napi[0]: device 'a/b': not a network interface name (1-15 bytes, no '/', ':' "
+            "or spaces)");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"threaded": "on"}, "x": 1}])"),
+            "device_napi[0]: unknown key 'x'");
+  EXPECT_EQ(err(R"([{"device": "eth0", "settings": {"threaded": "on"}},
+                    {"device": "eth0", "settings": {"threaded": "off"}}])"),
+            "device_napi[1]: device eth0 is listed twice");
+  EXPECT_EQ(err(R"({"eth0": {}})"), "'device_napi' is not a list");
+}
+
 TEST(OverrideStore, SavesAtomicallyAndLoadsBack) {
   TempDir dir;
   OverrideStore store(dir.path() / "state" / "overrides.json");
   EXPECT_EQ(store.load(), "");  // no file: no overrides, no complaint
   EXPECT_TRUE(store.get().empty());
-  store.replace(sample());
+  store.replace(with_napi());
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "state" / "overrides.json.tmp"));
   OverrideStore again(dir.path() / "state" / "overrides.json");
   EXPECT_EQ(again.load(), "");
-  EXPECT_EQ(again.get(), sample());
+  EXPECT_EQ(again.get(), with_napi());
 }
 
 TEST(OverrideStore, CorruptFileIsMovedAsideAndReported) {

@@ -321,3 +321,71 @@ TEST(SamplerWork, ACpuWithAnIrqWithoutWorkIsSplitByInterrupts) {
 
 }  // namespace
 }  // namespace irqd
+
+namespace irqd {
+namespace {
+
+// A tree with 2 CPUs: IRQ 40 (eth0 rx-0, RPS to CPU 1) and IRQ 41 (eth0 rx-1, no RPS) fire on
+// CPU 0; softnet_stat counts the packets each CPU's stack handled.
+void write_rps_tree(testing::TempDir& t, std::uint64_t n40, std::uint64_t n41, std::uint64_t soft0,
+                    std::uint64_t soft1, std::uint64_t processed0, std::uint64_t processed1) {
+  t.write("proc/interrupts", fmt::format("           CPU0       CPU1\n 40: {:>10} {:>10}   PCI-MSI 1-edge      eth0-TxRx-0\n"
+                                         " 41: {:>10} {:>10}   PCI-MSI 2-edge      eth0-TxRx-1\n",
+                                         n40, 0, n41, 0));
+  t.write("proc/stat", fmt::format("cpu  0 0 0 0 0 0 {} 0 0 0\ncpu0 0 0 0 0 0 0 {} 0 0 0\ncpu1 0 0 0 0 0 0 {} 0 0 0\n",
+                                   soft0 + soft1, soft0, soft1));
+  t.write("proc/net/softnet_stat",
+          fmt::format("{:08x} 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 "
+                      "00000000 00000000 00000000\n"
+                      "{:08x} 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 "
+                      "00000000 00000000 00000001\n",
+                      processed0, processed1));
+}
+
+// CPU 1 runs only what RPS steered there from IRQ 40's queue: its time is that queue's (as
+// IrqLoad::rps, and LoadInfo::cpu_fixed for CPU 1), never an IRQ's that happens to fire there, and
+// not in IRQ 40's cost, which is its poll on CPU 0.
+TEST(SamplerRps, WorkSteeredToACpuIsChargedToTheRpsQueueAsFixedLoadThere) {
+  testing::TempDir t;
+  sysfs::SysRoot root(t.path());
+  Sampler s(1.0, 100);
+  s.set_rx_queues({{40, sysfs::CpuSet::of({1})}, {41, sysfs::CpuSet{}}});
+  write_rps_tree(t, 0, 0, 0, 0, 0, 0);
+  s.sample(root, 1.0);
+  write_rps_tree(t, 100, 100, 20, 30, 1000, 5000);
+  ASSERT_TRUE(s.sample(root, 1.0));
+  const auto& l = s.load();
+  EXPECT_NEAR(l.irqs.at(40).cost + l.irqs.at(41).cost, 0.2, 1e-9);  // CPU 0's time, split as before
+  EXPECT_NEAR(l.irqs.at(40).rps, 0.3, 1e-9);                          // all of CPU 1's
+  EXPECT_NEAR(l.irqs.at(41).rps, 0.0, 1e-9);
+  ASSERT_EQ(l.cpu_fixed.size(), 2u);
+  EXPECT_NEAR(l.cpu_fixed[0], 0.0, 1e-9);
+  EXPECT_NEAR(l.cpu_fixed[1], 0.3, 1e-9);
+  EXPECT_NEAR(s.cpu_irq_time().at(1), 0.3, 1e-9);  // the status views still see CPU 1's whole time
+
+  // RPS off again: nothing is fixed any more.
+  s.set_rx_queues({{40, sysfs::CpuSet{}}, {41, sysfs::CpuSet{}}});
+  write_rps_tree(t, 200, 200, 40, 30, 2000, 5000);
+  ASSERT_TRUE(s.sample(root, 1.0));
+  EXPECT_TRUE(s.load().cpu_fixed.empty());
+  EXPECT_NEAR(s.load().irqs.at(40).rps, 0.0, 1e-9);
+}
+
+// Without softnet_stat the split is as it always was.
+TEST(SamplerRps, WithoutSoftnetStatNothingIsSteered) {
+  testing::TempDir t;
+  sysfs::SysRoot root(t.path());
+  Sampler s(1.0, 100);
+  s.set_rx_queues({{40, sysfs::CpuSet::of({1})}});
+  write_rps_tree(t, 0, 0, 0, 0, 0, 0);
+  std::filesystem::remove(t.path() / "proc/net/softnet_stat");
+  s.sample(root, 1.0);
+  write_rps_tree(t, 100, 100, 20, 30, 1000, 5000);
+  std::filesystem::remove(t.path() / "proc/net/softnet_stat");
+  ASSERT_TRUE(s.sample(root, 1.0));
+  EXPECT_NEAR(s.load().irqs.at(40).rps, 0.0, 1e-9);
+  EXPECT_TRUE(s.load().cpu_fixed.empty());
+}
+
+}  // namespace
+}  // namespace irqd
