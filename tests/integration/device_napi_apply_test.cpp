@@ -10,9 +10,7 @@
 // Nothing of the host is touched: inside the namespace only its veths are listed, and --device
 // scopes irqd to one of them.
 #include <gtest/gtest.h>
-#include <net/if.h>
 
-#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -27,6 +25,7 @@
 #include "sysfs/task_cpus.hpp"
 #include "tests/integration/netdev_pretend.hpp"
 #include "tests/integration/netns.hpp"
+#include "tests/integration/veth_napi.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace irqd::testing {
@@ -35,54 +34,23 @@ namespace {
 constexpr char kA[] = "irqdwa";
 constexpr char kB[] = "irqdwb";
 
-class DeviceNapiNs : public ::testing::Test {
+class DeviceNapiNs : public VethNapiNs {
  protected:
+  DeviceNapiNs() : VethNapiNs(kA, kB) {}
   void SetUp() override {
-    IRQD_REQUIRE_NETNS();
-    ns_ = std::make_unique<NetNs>();
-    ns_->add_veth(kA, kB, 2, 2);
-    {
-      auto in = ns_->enter();
-      ASSERT_NO_FATAL_FAILURE(enable_gro(kA));
-      ifindex_ = static_cast<int>(if_nametoindex(kA));
-    }
+    VethNapiNs::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     // Not the defaults, to prove --restore puts back what was there.
-    ns_->run_checked(file_path("gro_flush_timeout", "echo 5000 > "));
+    ns_->run_checked(std::string("echo 5000 > /sys/class/net/") + kA + "/gro_flush_timeout");
     cfg_.write("irqd.toml", std::string("[[device]]\nname = \"") + kA +
                                 "\"\nnapi_threaded = \"on\"\nnapi_defer_hard_irqs = 7\ngro_flush_timeout = 20000\n");
   }
-
-  static std::string file_path(const std::string& file, const std::string& prefix = "") {
-    return prefix + "/sys/class/net/" + kA + "/" + file;
-  }
   // A device-wide file as the namespace's sysfs shows it.
   std::string device_file(const std::string& file) const {
-    std::string s = ns_->run_checked(file_path(file, "cat "));
+    std::string s = ns_->run_checked(std::string("cat /sys/class/net/") + kA + "/" + file);
     while (!s.empty() && s.back() == '\n') s.pop_back();
     return s;
   }
-  // What the running kernel really offers, whatever IRQD_TEST_NETDEV pretends.
-  netlink::NetdevFeatures real_features() const {
-    auto in = ns_->enter();
-    return netlink::KernelNetdevSource().features();
-  }
-  // kA's NAPIs as the running kernel really shows them.
-  std::vector<netlink::NapiInfo> napis() const {
-    auto in = ns_->enter();
-    netlink::KernelNetdevSource src;
-    std::vector<netlink::NapiInfo> out;
-    for (const auto& n : src.napis().value_or(std::vector<netlink::NapiInfo>{}))
-      if (n.ifindex == ifindex_) out.push_back(n);
-    return out;
-  }
-  CommandResult irqd(const std::string& args) const {
-    return ns_->run(std::string(std::getenv("IRQD_BINARY")) + " --run-dir " + run_.path().string() + " --config " +
-                    (cfg_.path() / "irqd.toml").string() + " --device " + kA + " " + args + " 2>&1");
-  }
-
-  std::unique_ptr<NetNs> ns_;
-  TempDir run_, cfg_;
-  int ifindex_ = 0;
 };
 
 TEST_F(DeviceNapiNs, WithoutNetlinkTheDeviceWideFilesAreSetReadBackAndRestored) {
@@ -90,7 +58,7 @@ TEST_F(DeviceNapiNs, WithoutNetlinkTheDeviceWideFilesAreSetReadBackAndRestored) 
   const std::string defer_before = device_file("napi_defer_hard_irqs");
   ASSERT_EQ(device_file("gro_flush_timeout"), "5000");
 
-  auto r = irqd("--oneshot --no-netlink --format json");
+  auto r = irqd(std::string("--oneshot --no-netlink --format json --device ") + kA);
   ASSERT_EQ(r.status, 0) << r.output;
   const auto report = nlohmann::json::parse(r.output);
   EXPECT_EQ(report["apply"]["failed"], 0) << r.output;
@@ -100,7 +68,7 @@ TEST_F(DeviceNapiNs, WithoutNetlinkTheDeviceWideFilesAreSetReadBackAndRestored) 
   EXPECT_EQ(device_file("gro_flush_timeout"), "20000");
   // The kernel applied them to every NAPI of the device: kthreads run (napi-get, 6.8+), and each
   // NAPI shows the values (6.13+).
-  const auto f = real_features();
+  const auto f = features();
   for (const auto& n : napis()) {
     SCOPED_TRACE(n.id);
     EXPECT_GT(n.pid, 0) << "threaded = 1 started no kthread";
@@ -110,7 +78,7 @@ TEST_F(DeviceNapiNs, WithoutNetlinkTheDeviceWideFilesAreSetReadBackAndRestored) 
     }
   }
 
-  auto again = irqd("--oneshot --no-netlink --format json");
+  auto again = irqd(std::string("--oneshot --no-netlink --format json --device ") + kA);
   ASSERT_EQ(again.status, 0) << again.output;
   EXPECT_EQ(nlohmann::json::parse(again.output)["apply"]["applied"], 0) << again.output;
 
@@ -193,7 +161,7 @@ TEST_F(DeviceNapiNs, WithoutPerNapiThreadedThreadedGoesDeviceWideAndItsKthreadsA
     EXPECT_EQ(c.file("threaded"), "0");
     EXPECT_EQ(c.file("gro_flush_timeout"), "5000");
   });
-  const auto real = real_features();
+  const auto real = features();
   for (const auto& n : napis()) {
     SCOPED_TRACE(n.id);
     EXPECT_LE(n.pid, 0) << "still threaded";

@@ -6,7 +6,6 @@
 // with irqctl napi over D-Bus against irqd --foreground in the namespace. Nothing of the host is
 // touched: inside the namespace irqd lists only the veths, and --device scopes it to one of them.
 #include <gtest/gtest.h>
-#include <net/if.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include "tests/integration/netns.hpp"
 #include "tests/integration/private_bus.hpp"
 #include "tests/integration/run_process.hpp"
+#include "tests/integration/veth_napi.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/poll.hpp"
 
@@ -39,44 +39,16 @@ sysfs::CpuSet thread_cpus(int pid) {
   return {};
 }
 
-class NapiApplyNs : public ::testing::Test {
+class NapiApplyNs : public VethNapiNs {
  protected:
+  NapiApplyNs() : VethNapiNs(kA, kB) {}
   void SetUp() override {
-    IRQD_REQUIRE_NETNS();
-    ns_ = std::make_unique<NetNs>();
-    ns_->add_veth(kA, kB, 2, 2);
-    {
-      auto in = ns_->enter();
-      ASSERT_NO_FATAL_FAILURE(enable_gro(kA));
-      ifindex_ = static_cast<int>(if_nametoindex(kA));
-    }
+    VethNapiNs::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     ns_->run_checked(std::string("echo 1 > /sys/class/net/") + kA + "/threaded");
     cfg_.write("irqd.toml", std::string("[[device]]\nname = \"") + kA +
                                 "\"\nnapi_defer_hard_irqs = 7\ngro_flush_timeout = 20000\n");
   }
-
-  // kA's NAPIs as the real kernel shows them.
-  std::vector<netlink::NapiInfo> napis() const {
-    auto in = ns_->enter();
-    netlink::KernelNetdevSource src;
-    std::vector<netlink::NapiInfo> out;
-    for (const auto& n : src.napis().value_or(std::vector<netlink::NapiInfo>{}))
-      if (n.ifindex == ifindex_) out.push_back(n);
-    return out;
-  }
-  netlink::NetdevFeatures features() const {
-    auto in = ns_->enter();
-    return netlink::KernelNetdevSource().features();
-  }
-
-  CommandResult irqd(const std::string& args) const {
-    return ns_->run(std::string(std::getenv("IRQD_BINARY")) + " --run-dir " + run_.path().string() + " --config " +
-                    (cfg_.path() / "irqd.toml").string() + " " + args + " 2>&1");
-  }
-
-  std::unique_ptr<NetNs> ns_;
-  TempDir run_, cfg_;
-  int ifindex_ = 0;
 };
 
 TEST_F(NapiApplyNs, SettingsAndKthreadsAreAppliedAndRestored) {
