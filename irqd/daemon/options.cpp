@@ -51,6 +51,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_option("--topology-xml", o.topology_xml, "Take the CPU topology from an hwloc XML export")
       ->check(CLI::ExistingFile);
   app.add_option("--format", o.format, "Report format")->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("--changes-only", o.changes_only, "Report only the IRQs, queues and NAPIs that would change");
+  app.add_flag("--summary", o.summary,
+               "Report per device the CPUs its queue IRQs go to and per CPU the IRQs it gets, not every row");
   app.add_option("--policy", o.policy, "Placement policy (default balanced; see below)");
   app.add_option("--banned-cpus", o.banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
   app.add_flag("--no-netlink", o.no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");

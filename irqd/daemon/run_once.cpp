@@ -36,7 +36,8 @@ int run_once(const Options& o, const config::Config& cfg, const topology::Machin
   }
   const ApplyResult* a = applied ? &*applied : nullptr;
   try {
-    std::cout << (o.format == "json" ? render_json(*result, display, a) : render_text(*result, display, a));
+    const ReportOptions ro{.changes_only = o.changes_only, .summary = o.summary};
+    std::cout << (o.format == "json" ? render_json(*result, display, a, ro) : render_text(*result, display, a, ro));
   } catch (const std::exception& e) {
     // The knobs are written by now: the exit code must still say what the apply did.
     if (!applied) throw;

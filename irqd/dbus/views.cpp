@@ -88,8 +88,10 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
     bool managed = irq.cls == sysfs::IrqClass::kManaged || s.unchangeable.count(irq.irq) > 0;
     More more;
     if (auto r = reasons.find(irq.irq); r != reasons.end()) more["reason"] = sdbus::Variant(utf8(r->second));
-    if (load != s.load.irqs.end())
+    if (load != s.load.irqs.end()) {
       more["load_source"] = sdbus::Variant(std::string(policies::to_string(load->second.source)));
+      if (load->second.rps > 0) more["rps_cost"] = sdbus::Variant(load->second.rps);
+    }
     rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device),
                       queue_of(irq), irq_class(irq), static_cast<std::int32_t>(irq.node), cur,
                       planned ? planned->cpus.to_list() : std::string(),

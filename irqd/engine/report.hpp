@@ -6,6 +6,7 @@
 
 #include "irqd/engine/apply.hpp"
 #include "irqd/engine/engine.hpp"
+#include "irqd/engine/report_rows.hpp"
 
 namespace irqd {
 
@@ -13,7 +14,9 @@ namespace irqd {
 inline constexpr int kReportSchema = 1;
 
 // `applied` is null for a dry run.
-std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied);
-std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied);
+std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied,
+                        const ReportOptions& opts = {});
+std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied,
+                        const ReportOptions& opts = {});
 
 }  // namespace irqd

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "irqd/engine/report.hpp"
+#include "irqd/engine/report_rows.hpp"
 #include "policies/core_order.hpp"
 
 namespace irqd {
@@ -32,9 +33,37 @@ json knob(const std::optional<T>& current, const std::optional<T>* planned) {
   bool change = planned && *planned && (!current || !(**planned == *current));
   return {{"current", val(current)}, {"planned", planned ? val(*planned) : json(nullptr)}, {"change", change}};
 }
+
+json opt_json(const auto& v) { return v ? json(*v) : json(nullptr); }
+
+json napi_json(const NapiRow& row) {
+  const auto& n = *row.napi;
+  const auto* p = row.planned;
+  json planned = nullptr;
+  if (p)
+    planned = {{"threaded", opt_json(p->threaded)},
+               {"defer_hard_irqs", opt_json(p->defer_hard_irqs)},
+               {"gro_flush_timeout_ns", opt_json(p->gro_flush_timeout)},
+               {"irq_suspend_timeout_ns", opt_json(p->irq_suspend_timeout)},
+               {"thread_cpus", set_json(p->thread_cpus)},
+               {"reason", p->reason}};
+  return {{"device", row.nic->name},
+          {"napi", n.id},
+          {"irq", n.irq < 0 ? json(nullptr) : json(n.irq)},
+          {"pid", n.pid <= 0 ? json(nullptr) : json(n.pid)},
+          {"current",
+           {{"threaded", opt_json(n.threaded)},
+            {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
+            {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
+            {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
+            {"thread_cpus", set_json(n.thread_cpus)}}},
+          {"planned", planned},
+          {"change", row.change}};
+}
 }  // namespace
 
-std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
+std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied,
+                        const ReportOptions& opts) {
   const auto& inv = r.discovery->inventory;
   json j;
   j["schema"] = kReportSchema;
@@ -54,6 +83,12 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                   {"nodes", nodes}};
   j["policy"] = r.plan->policy;
   j["changes"] = r.diff.changes;
+  j["changes_only"] = opts.changes_only;
+  const auto& nf = r.discovery->netdev;
+  j["netdev"] = {{"family", nf.family},         {"queue_get", nf.queue_get}, {"napi_get", nf.napi_get},
+                 {"qstats_get", nf.qstats_get}, {"napi_set", nf.napi_set},
+                 {"napi_irq_suspend_timeout", nf.napi_irq_suspend_timeout},
+                 {"napi_threaded", nf.napi_threaded}};
 
   json devices = json::array();
   for (const auto& n : inv.nics)
@@ -73,6 +108,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
 
   json irqs = json::array();
   for (const auto& d : r.diff.irqs) {
+    if (opts.changes_only && !d.change) continue;
     const auto& i = *d.irq;
     const char* role = role_name(i.role);
     irqs.push_back({{"irq", i.irq},
@@ -93,6 +129,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
 
   json queues = json::array();
   for (const auto& d : r.diff.queues) {
+    if (opts.changes_only && !d.change) continue;
     const auto& q = *d.queue;
     const auto* p = d.planned;
     json e = {{"device", d.nic->name}, {"type", q.rx ? "rx" : "tx"}, {"queue", q.index}, {"irqs", q.irqs},
@@ -108,17 +145,31 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
   }
   j["queues"] = queues;
   json device_napi = json::array();
-  for (const auto& s : r.plan->device_napi) {
-    const auto* nic = inv.nic(s.device);
-    const std::optional<long> now = nic != nullptr ? nic->device_napi.of(s.file) : std::nullopt;
-    device_napi.push_back({{"device", s.device},
-                           {"file", s.file},
-                           {"current", now ? json(*now) : json(nullptr)},
-                           {"planned", s.value},
-                           {"change", now != s.value},
-                           {"reason", s.reason}});
+  for (const auto& row : device_napi_rows(r)) {
+    if (opts.changes_only && !row.change) continue;
+    device_napi.push_back({{"device", row.setting->device},
+                           {"file", row.setting->file},
+                           {"current", row.current ? json(*row.current) : json(nullptr)},
+                           {"planned", row.setting->value},
+                           {"change", row.change},
+                           {"reason", row.setting->reason}});
   }
   j["device_napi"] = device_napi;
+  json napis = json::array();
+  for (const auto& row : napi_rows(r))
+    if (!opts.changes_only || row.change) napis.push_back(napi_json(row));
+  j["napis"] = napis;
+  if (opts.summary) {
+    const ReportSummary sum = summarize(r);
+    json nics = json::array(), cpus = json::array();
+    for (const auto& n : sum.nics)
+      nics.push_back({{"device", n.device},
+                      {"queue_irqs", n.queue_irqs},
+                      {"planned_cpus", n.planned.empty() ? json(nullptr) : json(n.planned.to_list())},
+                      {"changes", n.changes}});
+    for (const auto& c : sum.cpus) cpus.push_back({{"cpus", c.cpus.to_list()}, {"irqs_each", c.irqs}, {"devices", c.devices}});
+    j["summary"] = {{"devices", nics}, {"cpus", cpus}};
+  }
   j["rps_sock_flow_entries"] =
       r.plan->rps_sock_flow_entries ? json(*r.plan->rps_sock_flow_entries) : json(nullptr);
   json notes = r.plan->notes;

@@ -1,12 +1,14 @@
-// Text report: aligned tables of network IRQs, queues and device-wide NAPI settings, current
-// against planned. Bytes of kernel text that are not UTF-8, and control characters, are printed
-// escaped ("\xff"), never raw.
+// Text report: aligned tables of network IRQs, queues, NAPIs and device-wide NAPI settings,
+// current against planned. Bytes of kernel text that are not UTF-8, and control characters, are
+// printed escaped ("\xff"), never raw.
 #include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "irqd/engine/report.hpp"
+#include "irqd/engine/report_rows.hpp"
 #include "policies/core_order.hpp"
 #include "sysfs/utf8.hpp"
 
@@ -73,16 +75,73 @@ std::string irq_list(const std::vector<int>& irqs) {
   return irqs.empty() ? "-" : fmt::format("{}", fmt::join(irqs, ","));
 }
 
+// "=": stays as it is (not planned, or planned as it is now); one marker for both.
+constexpr const char* kStays = "=";
+
 template <typename T>
-std::string planned_knob(const policies::QueuePlacement* p, std::optional<T> policies::QueuePlacement::*field) {
-  if (!p || !(p->*field)) return "unchanged";
+std::string planned_knob(const policies::QueuePlacement* p, std::optional<T> policies::QueuePlacement::*field,
+                         const std::optional<T>& now) {
+  if (!p || !(p->*field) || (now && *(p->*field) == *now)) return kStays;
   if constexpr (std::is_same_v<T, sysfs::CpuSet>) return set_or(p->*field);
   else return fmt::format("{}", *(p->*field));
 }
 
+// The plan's reason without what the row's own columns say ("eth0 rx/tx queue 3: " or
+// "eth0 rx/tx queue 3 -> ").
+std::string short_why(const sysfs::IrqInfo& irq, std::string why) {
+  if (irq.cls != sysfs::IrqClass::kQueue || !why.starts_with(irq.device + " ")) return why;
+  const std::string queue = fmt::format(" queue {}", irq.queue);
+  const auto at = why.find(queue, irq.device.size());
+  if (at == std::string::npos || at > irq.device.size() + 8) return why;
+  const std::string_view rest = std::string_view(why).substr(at + queue.size());
+  for (std::string_view sep : {": ", " -> "})
+    if (rest.starts_with(sep)) return std::string(rest.substr(sep.size()));
+  return why;
+}
+
+std::string opt_num(const auto& v) { return v ? fmt::format("{}", *v) : "-"; }
+
+// Planned NAPI values that differ from the current ones, "name=value" each; "=" when none.
+std::string napi_planned(const NapiRow& row) {
+  const auto* p = row.planned;
+  if (!p || !row.change) return kStays;
+  std::vector<std::string> out;
+  const auto& n = *row.napi;
+  if (p->threaded && p->threaded != n.threaded) out.push_back(fmt::format("threaded={}", *p->threaded ? "on" : "off"));
+  if (p->defer_hard_irqs && (!n.defer_hard_irqs || static_cast<long>(*n.defer_hard_irqs) != *p->defer_hard_irqs))
+    out.push_back(fmt::format("defer={}", *p->defer_hard_irqs));
+  if (p->gro_flush_timeout && (!n.gro_flush_timeout || static_cast<long>(*n.gro_flush_timeout) != *p->gro_flush_timeout))
+    out.push_back(fmt::format("gro={}", *p->gro_flush_timeout));
+  if (p->irq_suspend_timeout &&
+      (!n.irq_suspend_timeout || static_cast<long>(*n.irq_suspend_timeout) != *p->irq_suspend_timeout))
+    out.push_back(fmt::format("suspend={}", *p->irq_suspend_timeout));
+  if (p->thread_cpus && p->thread_cpus != n.thread_cpus) out.push_back("thread " + p->thread_cpus->to_list());
+  return out.empty() ? std::string(kStays) : fmt::format("{}", fmt::join(out, " "));
+}
+
+std::string napi_thread(const sysfs::NicNapi& n) {
+  if (n.pid <= 0) return "-";
+  return n.thread_cpus ? fmt::format("pid {} on {}", n.pid, n.thread_cpus->to_list()) : fmt::format("pid {}", n.pid);
+}
+
+std::string summary_text(const PlanResult& r) {
+  const ReportSummary sum = summarize(r);
+  std::string out = "Summary: queue IRQs by device\n";
+  Table nics({"DEVICE", "QUEUE IRQS", "PLANNED CPUS", "CHANGES"});
+  for (const auto& n : sum.nics)
+    nics.add({n.device, std::to_string(n.queue_irqs), n.planned.empty() ? "-" : n.planned.to_list(),
+              std::to_string(n.changes)});
+  out += nics.str() + "\nSummary: network IRQs planned per CPU\n";
+  Table cpus({"CPUS", "IRQS EACH", "DEVICES"});
+  for (const auto& c : sum.cpus)
+    cpus.add({c.cpus.to_list(), std::to_string(c.irqs), c.devices.empty() ? "-" : fmt::format("{}", fmt::join(c.devices, ","))});
+  return out + cpus.str();
+}
+
 }  // namespace
 
-std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied) {
+std::string render_text(const PlanResult& r, const std::string& root_display, const ApplyResult* applied,
+                        const ReportOptions& opts) {
   const auto& inv = r.discovery->inventory;
   std::string out;
   if (applied)
@@ -94,7 +153,8 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
                      policies::usable_cpus(*r.machine, *r.config).to_list(), r.machine->online.to_list(),
                      set_or(r.machine->isolated, "-"), set_or(r.machine->nohz_full, "-"),
                      set_or(r.config->banned_cpus, "-"));
-  out += fmt::format("policy: {}\n\n", r.plan->policy);
+  out += fmt::format("policy: {}\n", r.plan->policy);
+  out += fmt::format("netdev genetlink: {}\n\n", netdev_features_text(r.discovery->netdev));
 
   out += fmt::format("Network devices ({})\n", inv.nics.size());
   Table devs({"DEVICE", "DRIVER", "PCI", "NODE", "LOCAL CPUS", "RX", "TX", "IRQS"});
@@ -109,46 +169,70 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
   if (irq_nodes) out += "(irq) = node from the NIC's queue IRQs (/proc/irq/N/node): the device gives none\n";
   out += "\n";
 
-  out += fmt::format("Network IRQs ({})\n", r.diff.irqs.size());
-  Table irqs({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "EFFECTIVE", "PLANNED", "NAME", "WHY"});
-  for (const auto& d : r.diff.irqs) {
-    const auto& i = *d.irq;
-    std::string planned = !d.planned ? "unchanged" : d.change ? d.planned->cpus.to_list() : d.planned->cpus.to_list() + " (=)";
-    irqs.add({std::to_string(i.irq), i.device, queue_label(i), sysfs::to_string(i.cls),
-              i.node < 0 ? "-" : std::to_string(i.node), set_or(i.affinity), set_or(i.effective), planned,
-              i.name, d.reason()});
-  }
-  out += irqs.str() + "\n";
-
-  out += fmt::format("Queues ({})\n", r.diff.queues.size());
-  Table qs({"DEVICE", "QUEUE", "IRQS", "RPS_CPUS", "PLANNED", "RPS_FLOW_CNT", "PLANNED", "XPS_CPUS", "PLANNED",
-            "XPS_RXQS", "PLANNED"});
-  for (const auto& d : r.diff.queues) {
-    const auto& q = *d.queue;
-    using P = policies::QueuePlacement;
-    if (q.rx)
-      qs.add({d.nic->name, fmt::format("rx-{}", q.index), irq_list(q.irqs), set_or(q.rps_cpus),
-              planned_knob(d.planned, &P::rps_cpus), q.rps_flow_cnt ? std::to_string(*q.rps_flow_cnt) : "-",
-              planned_knob(d.planned, &P::rps_flow_cnt), "", "", "", ""});
-    else
-      qs.add({d.nic->name, fmt::format("tx-{}", q.index), irq_list(q.irqs), "", "", "", "", set_or(q.xps_cpus),
-              planned_knob(d.planned, &P::xps_cpus), set_or(q.xps_rxqs), planned_knob(d.planned, &P::xps_rxqs)});
-  }
-  out += qs.str();
-  if (!r.plan->device_napi.empty()) {
-    // The fallback for NAPI settings this kernel cannot set per NAPI: one file for the whole device.
-    out += fmt::format("\nDevice-wide NAPI settings ({})\n", r.plan->device_napi.size());
-    Table dn({"DEVICE", "FILE", "CURRENT", "PLANNED", "WHY"});
-    for (const auto& s : r.plan->device_napi) {
-      std::string current = "-", planned = std::to_string(s.value);
-      if (const auto* nic = inv.nic(s.device); nic != nullptr && nic->device_napi.of(s.file)) {
-        const long now = *nic->device_napi.of(s.file);
-        current = std::to_string(now);
-        if (now == s.value) planned += " (=)";
-      }
-      dn.add({s.device, s.file, current, planned, s.reason});
+  if (opts.summary) {
+    out += summary_text(r);
+  } else {
+    const auto napis = napi_rows(r);
+    auto count = [&](const auto& rows) {
+      std::size_t n = 0;
+      for (const auto& row : rows) n += row.change ? 1 : 0;
+      return opts.changes_only ? fmt::format("{} to change of {}", n, rows.size()) : std::to_string(rows.size());
+    };
+    out += fmt::format("Network IRQs ({})\n", count(r.diff.irqs));
+    Table irqs({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "EFFECTIVE", "PLANNED", "NAME", "WHY"});
+    for (const auto& d : r.diff.irqs) {
+      if (opts.changes_only && !d.change) continue;
+      const auto& i = *d.irq;
+      irqs.add({std::to_string(i.irq), i.device, queue_label(i), sysfs::to_string(i.cls),
+                i.node < 0 ? "-" : std::to_string(i.node), set_or(i.affinity), set_or(i.effective),
+                d.planned && d.change ? d.planned->cpus.to_list() : kStays, i.name, short_why(i, d.reason())});
     }
-    out += dn.str();
+    out += irqs.str() + "\n";
+
+    out += fmt::format("Queues ({})\n", count(r.diff.queues));
+    Table qs({"DEVICE", "QUEUE", "IRQS", "RPS_CPUS", "PLANNED", "RPS_FLOW_CNT", "PLANNED", "XPS_CPUS", "PLANNED",
+              "XPS_RXQS", "PLANNED"});
+    for (const auto& d : r.diff.queues) {
+      if (opts.changes_only && !d.change) continue;
+      const auto& q = *d.queue;
+      using P = policies::QueuePlacement;
+      if (q.rx)
+        qs.add({d.nic->name, fmt::format("rx-{}", q.index), irq_list(q.irqs), set_or(q.rps_cpus),
+                planned_knob(d.planned, &P::rps_cpus, q.rps_cpus), q.rps_flow_cnt ? std::to_string(*q.rps_flow_cnt) : "-",
+                planned_knob(d.planned, &P::rps_flow_cnt, q.rps_flow_cnt), "", "", "", ""});
+      else
+        qs.add({d.nic->name, fmt::format("tx-{}", q.index), irq_list(q.irqs), "", "", "", "", set_or(q.xps_cpus),
+                planned_knob(d.planned, &P::xps_cpus, q.xps_cpus), set_or(q.xps_rxqs),
+                planned_knob(d.planned, &P::xps_rxqs, q.xps_rxqs)});
+    }
+    out += qs.str();
+
+    if (!napis.empty()) {
+      out += fmt::format("\nNAPIs ({}; netdev napi-get)\n", count(napis));
+      Table nt({"DEVICE", "NAPI", "IRQ", "THREADED", "DEFER", "GRO_NS", "SUSPEND_NS", "THREAD", "PLANNED", "WHY"});
+      for (const auto& row : napis) {
+        if (opts.changes_only && !row.change) continue;
+        const auto& n = *row.napi;
+        nt.add({row.nic->name, std::to_string(n.id), n.irq < 0 ? "-" : std::to_string(n.irq),
+                n.threaded ? (*n.threaded ? "on" : "off") : (n.pid > 0 ? "on" : "-"), opt_num(n.defer_hard_irqs),
+                opt_num(n.gro_flush_timeout), opt_num(n.irq_suspend_timeout), napi_thread(n), napi_planned(row),
+                row.planned ? row.planned->reason : ""});
+      }
+      out += nt.str();
+    }
+    // The fallback for NAPI settings this kernel cannot set per NAPI: one file for the whole device.
+    if (const auto rows = device_napi_rows(r); !rows.empty()) {
+      out += fmt::format("\nDevice-wide NAPI settings ({})\n", count(rows));
+      Table dn({"DEVICE", "FILE", "CURRENT", "PLANNED", "WHY"});
+      for (const auto& row : rows) {
+        if (opts.changes_only && !row.change) continue;
+        const auto& s = *row.setting;
+        dn.add({s.device, s.file, row.current ? std::to_string(*row.current) : "-",
+                row.change ? std::to_string(s.value) : kStays, s.reason});
+      }
+      out += dn.str();
+    }
+    out += "(=: stays as it is)\n";
   }
 
   if (r.plan->rps_sock_flow_entries)

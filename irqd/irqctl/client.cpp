@@ -141,7 +141,8 @@ std::vector<Irq> Client::irqs() {
                .pinned = r.template get<12>(),
                .managed = r.template get<13>(),
                .reason = text(r.template get<14>(), "reason"),
-               .load_source = text(r.template get<14>(), "load_source")};
+               .load_source = text(r.template get<14>(), "load_source"),
+               .rps_cost = value<double>(r.template get<14>(), "rps_cost").value_or(0.0)};
   });
 }
 

@@ -42,7 +42,8 @@ json irqs_json(const std::vector<Irq>& irqs) {
                    {"pinned", i.pinned},
                    {"managed", i.managed},
                    {"reason", str_or_null(i.reason)},
-                   {"load_source", str_or_null(i.load_source)}});
+                   {"load_source", str_or_null(i.load_source)},
+                   {"rps_cost_seconds_per_second", i.rps_cost}});
   }
   return with_schema("irqs", std::move(arr));
 }

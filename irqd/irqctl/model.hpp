@@ -54,6 +54,7 @@ struct Irq {
   bool managed = false;
   std::string reason;  // why the plan puts it there ("" from a daemon that does not say)
   std::string load_source;  // "packets", "learned-cost", "interrupts"; "" before a load is measured
+  double rps_cost = 0;  // CPU seconds per second its RX packets cost on its RPS CPUs (not in cost)
 };
 
 // A NAPI (netdev napi-get) as the kernel reports it: one of ListDevices' device "napis", or the

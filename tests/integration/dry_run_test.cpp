@@ -70,6 +70,37 @@ TEST(DryRunTest, TwoSocketServerWithThreeDriversMatchesExpectedReport) {
   expect_matches_file(replace_all(r.out, tree.root().string(), "ROOT"), "dry-run-nto-worker2-32cpu.txt");
 }
 
+// A big host's report in a screenful: --summary rolls the IRQ and queue tables up per device and
+// per CPU; --changes-only keeps the rows that change, and says of how many.
+TEST(DryRunTest, SummaryAndChangesOnlyFitABigHost) {
+  ExtractedTree tree("nto-worker2-32cpu-2s-xeon6130-r740xd-ixgbe-i40e");
+  auto sum = run_irqd({"--dry-run", "--oneshot", "--summary", "--root", tree.root().string()});
+  EXPECT_EQ(sum.exit_code, 2) << sum.err;
+  expect_matches_file(replace_all(sum.out, tree.root().string(), "ROOT"), "dry-run-nto-worker2-32cpu-summary.txt");
+  EXPECT_EQ(sum.out.find("Network IRQs ("), std::string::npos);
+  int lines = 0;
+  for (char c : sum.out) lines += c == '\n' ? 1 : 0;
+  EXPECT_LT(lines, 60) << sum.out;
+
+  auto all = run_irqd({"--dry-run", "--oneshot", "--format", "json", "--root", tree.root().string()});
+  auto changes = run_irqd({"--dry-run", "--oneshot", "--changes-only", "--format", "json", "--root", tree.root().string()});
+  ASSERT_EQ(changes.exit_code, 2) << changes.err;
+  const json a = json::parse(all.out), c = json::parse(changes.out);
+  EXPECT_EQ(c["changes_only"], true);
+  EXPECT_EQ(c["changes"], a["changes"]);
+  std::size_t changing = 0;
+  for (const auto& i : a["irqs"]) changing += i["change"] == true ? 1u : 0u;
+  EXPECT_EQ(c["irqs"].size(), changing);
+  EXPECT_LT(c["irqs"].size(), a["irqs"].size());
+  for (const auto& i : c["irqs"]) EXPECT_EQ(i["change"], true);
+  for (const auto& q : c["queues"]) EXPECT_EQ(q["change"], true);
+
+  auto text = run_irqd({"--dry-run", "--oneshot", "--changes-only", "--root", tree.root().string()});
+  EXPECT_NE(text.out.find("Network IRQs (" + std::to_string(changing) + " to change of " + std::to_string(a["irqs"].size()) + ")"),
+            std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find(" (=) "), std::string::npos);  // one marker: "="
+}
+
 TEST(DryRunTest, JsonReportIsStable) {
   ExtractedTree tree("nto-worker2-32cpu-2s-xeon6130-r740xd-ixgbe-i40e");
   auto r = run_irqd({"--dry-run", "--oneshot", "--format", "json", "--root", tree.root().string()});
