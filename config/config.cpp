@@ -185,6 +185,7 @@ std::string describe(const Config& c) {
                      quote(c.run_dir), quote(c.log_level), c.rps_sock_flow_entries);
   out += fmt::format("\n[balance]\nmargin = {}\nmax_moves = {}\ncooldown_cycles = {}\n", number(c.balance.margin),
                      c.balance.max_moves, c.balance.cooldown_cycles);
+  if (!c.metrics_textfile.empty()) out += fmt::format("\n[metrics]\ntextfile = {}\n", quote(c.metrics_textfile));
   DevicePatch defaults = patch_of(c.device_defaults);
   std::string body;
   describe_patch(body, defaults);

@@ -116,6 +116,9 @@ struct Config {
   bool honour_nohz_full = true;      // likewise nohz_full= CPUs
   bool restore_on_exit = false;      // a clean stop of the daemon puts original values back
   std::string run_dir = "/run/irqd";  // where original.json (values before irqd's first change) lives
+  // [metrics] textfile: the daemon writes its Prometheus metrics there after every cycle
+  // (atomically: a temporary file renamed over it); "" = not written.
+  std::string metrics_textfile;
   std::string state_dir = "/var/lib/irqd";  // run-time overrides (D-Bus pins, bans, policies) persist here
   double interval_seconds = 10.0;     // daemon cycle period
   std::string log_level = "warn";     // spdlog level name (the command line's default too)

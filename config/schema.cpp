@@ -12,6 +12,7 @@ constexpr std::string_view kCpuList = "a cpulist string such as \"0-3,8\"";
 const std::vector<KeyInfo>& known_keys() {
   static const std::vector<KeyInfo> keys = {
       {"daemon", "interval", "a number of seconds from 0.05 to 3600"},
+      {"metrics", "textfile", "an absolute file path (node_exporter's textfile collector directory, e.g. /var/lib/prometheus/node-exporter/irqd.prom)"},
       {"daemon", "policy", "a placement policy name"},
       {"daemon", "banned_cpus", kCpuList},
       {"daemon", "honour_isolcpus", "true or false"},
@@ -48,7 +49,7 @@ const std::vector<KeyInfo>& known_keys() {
 }
 
 const std::vector<std::string_view>& known_sections() {
-  static const std::vector<std::string_view> sections = {"daemon", "balance", "device", "irq"};
+  static const std::vector<std::string_view> sections = {"daemon", "balance", "metrics", "device", "irq"};
   return sections;
 }
 

@@ -60,7 +60,7 @@ class Reader {
   void document(const toml::table& root) {
     for (auto&& [k, v] : root) {
       std::string_view name = k.str();
-      if (name == "daemon" || name == "balance") {
+      if (name == "daemon" || name == "balance" || name == "metrics") {
         if (const auto* t = v.as_table()) {
           section(*t, name);
         } else {
@@ -209,7 +209,15 @@ class Reader {
       }
       std::string_view expected = info->expected;
       std::string_view kn = k.str();
-      if (name == "balance") {
+      if (name == "metrics") {
+        // textfile: an absolute file path whose directory exists when the daemon writes it.
+        if (auto x = string(v, key, expected)) {
+          if (x->empty() || (*x)[0] != '/' || x->back() == '/')
+            error(v, key, fmt::format("'{}' is not an absolute file path (expected {})", *x, expected));
+          else
+            c.metrics_textfile = *x;
+        }
+      } else if (name == "balance") {
         if (kn == "margin") {
           if (auto x = real(v, key, 0.0, 10.0, expected)) c.balance.margin = *x;
         } else if (kn == "max_moves") {

@@ -237,6 +237,20 @@ void ReasonBook::write(std::size_t entry, std::string& why) const {
 
 }  // namespace
 
+namespace {
+std::string_view cause_of(How how) {
+  switch (how) {
+    case How::kKept: return "kept";
+    case How::kLpt: return "layout";
+    case How::kHome: return "home";
+    case How::kReplanned: return "first-load";
+    case How::kMoved: return "balance";
+    case How::kSwapped: return "swap";
+  }
+  return "layout";
+}
+}  // namespace
+
 Plan Balanced::plan(const PlanInput& in) const {
   if (!in.load) {
     // Nothing measured yet (a one-shot run) or a static plan: spread's layout is the best
@@ -499,7 +513,7 @@ Plan Balanced::plan(const PlanInput& in) const {
                              .at = place_of(m, it.cpu), .from = moved ? place_of(m, it.from) : Place{it.from},
                              .frozen = it.frozen, .inside = groups[it.group].allowed.test(it.cpu),
                              .since_move = it.since_move, .swapped_with = it.swapped_with, .lagging = it.lagging});
-    plan.irqs.push_back({it.info->irq, CpuSet::of({it.cpu}), Reason(book, book->entries.size() - 1)});
+    plan.irqs.push_back({it.info->irq, CpuSet::of({it.cpu}), Reason(book, book->entries.size() - 1), cause_of(it.how)});
   }
   std::sort(plan.irqs.begin(), plan.irqs.end(), [](const auto& a, const auto& b) { return a.irq < b.irq; });
   return plan;

@@ -25,6 +25,10 @@ struct IrqPlacement {
   int irq = -1;
   CpuSet cpus;
   Reason reason;  // one line a person can read: why these CPUs
+  // Why, in one word for counters (irqd_moves_total{reason}): "layout" (a static placement),
+  // "pin", "home" (back inside its NIC's CPUs), "first-load" (the first measured load's re-plan),
+  // "balance" (off the busiest CPU), "swap", "kept".
+  std::string_view cause = "layout";
 };
 
 struct QueuePlacement {

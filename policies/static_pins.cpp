@@ -27,7 +27,7 @@ void apply_irq_pins(const PlanInput& in, Plan& plan) {
       plan.notes.push_back(fmt::format("pin of IRQ {} to {}: none of those CPUs is online", irq, cpus.to_list()));
       continue;
     }
-    plan.set_irq({irq, online, fmt::format("static pin to {}", cpus.to_list())});
+    plan.set_irq({irq, online, fmt::format("static pin to {}", cpus.to_list()), "pin"});
   }
 }
 

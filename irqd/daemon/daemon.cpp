@@ -1,6 +1,8 @@
 // Daemon cycle and lifecycle.
 #include "irqd/daemon/daemon.hpp"
 
+#include "irqd/engine/atomic_file.hpp"
+
 #include "irqd/engine/napi_knob_io.hpp"
 
 #include <signal.h>
@@ -203,6 +205,8 @@ ApplyResult Daemon::cycle() {
                   cost.count(), plan->diff.planned, plan->diff.changes, r.applied, r.failed,
                   discovery_.last_full() ? "full" : fmt::format("cached, {} re-read", discovery_.last_reads()));
   report_.cost_ms = static_cast<double>(cost.count()) / 1000.0;
+  metrics_.record(*plan, opts_.dry_run ? nullptr : &r, read_back_, report_.cost_ms / 1000.0,
+                  std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   report_.planned = plan->diff.planned;
   report_.changes = plan->diff.changes;
   report_.applied = r.applied;
@@ -214,7 +218,24 @@ ApplyResult Daemon::cycle() {
   if (r.failed > 0 && !r.errors.empty()) report_.error = r.errors.front();
   if (!plan->diff.skipped.empty()) report_.error += skipped_text(*plan);
   last_plan_ = std::move(plan);
+  write_metrics();
   return r;
+}
+
+std::string Daemon::metrics_text() const { return metrics_.text(last_plan_.get(), sampler_, unchangeable_.size()); }
+
+void Daemon::write_metrics() {
+  const std::string& file = cfg_.metrics_textfile;
+  if (file.empty()) return;
+  try {
+    write_file_atomic(file, metrics_text());
+    if (metrics_failing_) spdlog::info("metrics: {} is written again", file);
+    metrics_failing_ = false;
+  } catch (const std::exception& e) {
+    // Once per streak of failures (a missing collector directory would say so every cycle).
+    if (!metrics_failing_) spdlog::warn("metrics: {}; retried every cycle, said once", e.what());
+    metrics_failing_ = true;
+  }
 }
 
 void Daemon::log_new_warnings(const std::vector<std::string>& warnings) {

@@ -20,6 +20,7 @@
 #include "irqd/engine/discovery_cache.hpp"
 #include "irqd/engine/engine.hpp"
 #include "irqd/daemon/event_loop.hpp"
+#include "irqd/daemon/metrics.hpp"
 #include "irqd/engine/originals.hpp"
 #include "irqd/engine/napi_threads.hpp"
 #include "irqd/engine/queue_work.hpp"
@@ -129,6 +130,8 @@ class Daemon {
   const Sampler& sampler() const { return sampler_; }
   const DiscoveryCache& discovery_cache() const { return discovery_; }
   const policies::LoadInfo& load() const { return sampler_.load(); }
+  // The Prometheus text of the daemon's counters and states (DaemonMetrics).
+  std::string metrics_text() const;
   // The load the next plan would use: null until the sampler has a delta (the first cycle plans
   // without load), so a dry run of "now" plans exactly as the daemon's next cycle would.
   // The packets of each NIC IRQ since the last cycle, from opts_.netdev; empty when it has none.
@@ -159,6 +162,9 @@ class Daemon {
   std::shared_ptr<const topology::Machine> machine_;  // loaded once; SIGHUP reloads it
   std::string cpus_online_;                   // cpu/online when machine_ was loaded (CPU hotplug)
   Sampler sampler_;
+  DaemonMetrics metrics_;
+  bool metrics_failing_ = false;  // the last textfile write failed (warned once per streak)
+  void write_metrics();            // [metrics] textfile, after every cycle
   QueueWork queue_work_;
   std::unordered_map<int, double> rx_packets_;     // queue_work_'s RX packets of the interval
   std::vector<RxQueueSteering> rx_steering_;       // RX queue IRQs and RPS CPUs, for the sampler

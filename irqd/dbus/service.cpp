@@ -104,6 +104,10 @@ void Service::authorize(const char* method, const char* action) {
   authority_.check(*msg, method, action);
 }
 
+std::string Service::GetMetrics() {
+  return guarded([&] { return sysfs::valid_utf8(control_.daemon().metrics_text()); });
+}
+
 Service::Status Service::GetStatus() {
   return guarded([&] {
     Snapshot snap = control_.snapshot();

@@ -37,6 +37,7 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
  private:
   using Status = StatusRow;
   Status GetStatus() override;
+  std::string GetMetrics() override;
   std::vector<IrqRow> ListIrqs() override;
   std::vector<DeviceRow> ListDevices() override;
   std::vector<ChangeRow> GetPlan() override;

@@ -370,6 +370,9 @@ bool Sampler::advance(const sysfs::InterruptTable& now, bool in_place, const sys
           source = policies::LoadSource::kThread;
         }
       const double rps = with_rps ? row_rps_[i] / seconds : 0.0;
+      Total& total = totals_[now.rows[rows_[i]].irq];
+      total.interrupts += row_fired_[i];
+      total.seconds += row_cost_[i] + thread;
       policies::IrqLoad fresh{(row_cost_[i] + thread) / seconds, static_cast<double>(row_fired_[i]) / seconds, source, rps};
       // EWMA; IRQs that vanished are dropped. An IRQ that fired elsewhere than in the previous
       // interval (it moved) starts afresh: its old share was split among other neighbours, as

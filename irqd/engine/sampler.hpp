@@ -106,6 +106,13 @@ class Sampler {
   void update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds);
 
   const policies::LoadInfo& load() const { return load_; }
+  // Since the sampler started, per IRQ: the interrupts it measured and the CPU seconds it charged
+  // (Prometheus counters: they only grow; an IRQ that vanished keeps its last totals).
+  struct Total {
+    std::uint64_t interrupts = 0;
+    double seconds = 0.0;
+  };
+  const std::unordered_map<int, Total>& totals() const { return totals_; }
   // The daemon's record of its moves (its cooldowns, owned and updated by the daemon), carried
   // read-only in the load the policy plans from so the costs are not copied every cycle.
   void set_history(const policies::MoveHistory* h) { load_.history = h; }
@@ -229,6 +236,7 @@ class Sampler {
   std::vector<int> changed_cpus_;          // CPUs an IRQ arrived on or left this interval, sorted
   std::vector<std::uint32_t> row_now_, row_old_;  // a row's counters, expanded to compare readings
   std::map<int, double> cpu_time_;
+  std::unordered_map<int, Total> totals_;
   policies::LoadInfo load_;
   sysfs::ProcStat stat_;  // reused between readings
   std::string text_;      // file buffers (a chunk of /proc/interrupts), reused between readings

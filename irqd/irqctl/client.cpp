@@ -206,6 +206,15 @@ Overrides Client::overrides() {
   return o;
 }
 
+std::optional<std::string> Client::metrics() {
+  try {
+    return impl_->proxy->GetMetrics();
+  } catch (const sdbus::Error& e) {
+    if (e.getName() != "org.freedesktop.DBus.Error.UnknownMethod") rethrow(e);
+  }
+  return std::nullopt;
+}
+
 void Client::pin_irq(std::uint32_t irq, const std::string& cpus) {
   call([&] { impl_->proxy->PinIrq(irq, cpus); });
 }

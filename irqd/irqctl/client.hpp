@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ class Client {
   std::vector<Device> devices();
   std::vector<Change> plan();
   Overrides overrides();  // GetOverrides and GetNapiOverrides
+  // The daemon's own Prometheus text (GetMetrics); nullopt from an irqd that has none.
+  std::optional<std::string> metrics();
 
   void pin_irq(std::uint32_t irq, const std::string& cpus);
   void unpin_irq(std::uint32_t irq);

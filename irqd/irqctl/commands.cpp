@@ -179,6 +179,8 @@ int Commands::top(const TopArgs& args) {
 }
 
 int Commands::metrics(const std::string& root) {
+  // The daemon's counters (irqd 0.1 with GetMetrics); an older one's state as gauges, built here.
+  if (auto text = client().metrics()) return print(*text);
   auto s = client().status();
   auto irqs = client().irqs();
   return print(metrics_text(s, irqs, read_cpu_nodes(sysfs::SysRoot(root))));

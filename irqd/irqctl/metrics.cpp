@@ -3,42 +3,20 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 
+#include "irqd/engine/prometheus_text.hpp"
 #include "irqd/irqctl/cpu_load.hpp"
 
 namespace irqd::irqctl {
 
 namespace {
-
-// Prometheus floats: plain decimal, enough digits to round-trip.
-std::string num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  return fmt::format("{}", v);
-}
-
+const auto& num = irqd::prom_num;
 void family(std::string& out, const char* name, const char* type, const char* help) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  irqd::prom_family(out, name, type, help);
 }
-
 }  // namespace
 
-std::string prom_escape(const std::string& value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
+std::string prom_escape(const std::string& value) { return irqd::prom_escape(value); }
 
 std::string metrics_text(const Status& s, const std::vector<Irq>& irqs, const CpuNodes& nodes) {
   std::string out;

@@ -18,6 +18,7 @@
 #include "tests/integration/private_bus.hpp"
 #include "tests/integration/run_process.hpp"
 #include "tests/support/poll.hpp"
+#include "tests/support/prom_text.hpp"
 #include "tests/support/synthetic_tree.hpp"
 
 namespace irqd::testing {
@@ -52,14 +53,14 @@ class IrqctlDaemonTest : public ::testing::Test {
     start_daemon();
   }
   // irqd on the tree and the bus, with the fixture's state directory; waits until it answers.
-  void start_daemon() {
-    daemon_ = std::make_unique<Child>(
-        std::vector<std::string>{
-            required_env("IRQD_BINARY"), "--foreground", "--interval", "0.2", "--root",
-            tree_.root().string(), "--no-netlink", "--topology-xml",
-            fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(),
-            "--state-dir", state_.path().string(), "--run-dir", run_.path().string()},
-        log_);
+  void start_daemon(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{
+        required_env("IRQD_BINARY"), "--foreground", "--interval", "0.2", "--root",
+        tree_.root().string(), "--no-netlink", "--topology-xml",
+        fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml").string(),
+        "--state-dir", state_.path().string(), "--run-dir", run_.path().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    daemon_ = std::make_unique<Child>(args, log_);
     // Ready when the service answers and a cycle has run.
     const bool ready = eventually(
         [&] {
@@ -260,20 +261,73 @@ TEST_F(IrqctlDaemonTest, DaemonErrorsBecomeExitCodes) {
   EXPECT_EQ(as_nobody.exit_code, 3) << describe(as_nobody);
 }
 
+// The daemon's own metrics: well-formed exposition text, counters of what it did (its first cycle
+// moved the queue IRQs: moves and affinity changes counted), counters that never go down across
+// cycles, a cycle histogram that counts every cycle; and the same text in [metrics] textfile.
+TEST_F(IrqctlDaemonTest, MetricsAreCountersThatOnlyGrowAndReachTheTextfile) {
+  // A sample's value; a missing one fails the test and shows the whole text.
+  auto at = [](const PromText& m, const std::string& key) {
+    if (auto it = m.samples.find(key); it != m.samples.end()) return it->second;
+    std::string all;
+    for (const auto& [k, v] : m.samples) all += k + "\n";
+    ADD_FAILURE() << "no sample " << key << " among:\n" << all;
+    return -1.0;
+  };
+  auto cycles_now = [&at] {
+    auto r = run_irqctl({"metrics"});
+    return r.exit_code == 0 ? at(parse_prom_text(r.out), "irqd_cycles_total") : 0.0;
+  };
+  ASSERT_TRUE(eventually([&] { return cycles_now() >= 3; }, 10000));  // a measured interval
+  auto first = run_irqctl({"metrics"});
+  ASSERT_EQ(first.exit_code, 0) << describe(first);
+  SCOPED_TRACE(first.out);
+  const PromText a = parse_prom_text(first.out);
+  EXPECT_EQ(a.types.at("irqd_changes_total"), "counter");
+  EXPECT_EQ(a.types.at("irqd_cycle_seconds"), "histogram");
+  EXPECT_EQ(a.types.at("irqd_last_cycle_timestamp_seconds"), "gauge");
+  EXPECT_GE(at(a, "irqd_changes_total{kind=\"affinity\",result=\"ok\"}"), 1.0) << first.out;
+  EXPECT_GE(at(a, "irqd_moves_total{reason=\"layout\"}"), 1.0) << first.out;
+  EXPECT_TRUE(a.samples.contains("irqd_irq_interrupts_total{irq=\"101\",device=\"eth0\",queue=\"0\"}")) << first.out;
+  EXPECT_EQ(at(a, "irqd_irqs{state=\"placed\"}"), 4.0);
+  // Cycles run.
+  const double cycles = at(a, "irqd_cycles_total");
+  ASSERT_TRUE(eventually([&] { return cycles_now() >= cycles + 3; }, 10000));
+  const PromText b = parse_prom_text(run_irqctl({"metrics"}).out);
+  for (const auto& [key, value] : a.samples) {
+    const std::string family = key.substr(0, key.find('{'));
+    if (!a.types.contains(family) || a.types.at(family) != "counter") continue;
+    ASSERT_TRUE(b.samples.contains(key)) << key;
+    EXPECT_GE(at(b, key), value) << key << " went down";
+  }
+  EXPECT_EQ(at(b, "irqd_cycle_seconds_count"), at(b, "irqd_cycles_total"));
+  EXPECT_GT(at(b, "irqd_last_cycle_timestamp_seconds"), 1.7e9);
+
+  // [metrics] textfile: written after every cycle, atomically, readable by the same parser.
+  daemon_.reset();
+  TempDir collector;
+  const auto prom = collector.path() / "irqd.prom";
+  collector.write("irqd.toml", fmt::format("[metrics]\ntextfile = \"{}\"\n", prom.string()));
+  start_daemon({"--config", (collector.path() / "irqd.toml").string()});
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(prom); }, 10000)) << slurp(log_);
+  const PromText f = parse_prom_text(slurp(prom));
+  EXPECT_GE(at(f, "irqd_cycles_total"), 1.0);
+  for (const auto& e : std::filesystem::directory_iterator(collector.path()))
+    EXPECT_TRUE(e.path().filename() == "irqd.prom" || e.path().filename() == "irqd.toml") << e.path();
+}
+
 TEST_F(IrqctlDaemonTest, TopOnceAndMetrics) {
   auto t = run_irqctl({"top", "--once", "--root", tree_.root().string()});
   ASSERT_EQ(t.exit_code, 0) << describe(t);
   EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("cpu   3 ["), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("eth1-TxRx-1"), std::string::npos) << t.out;
+  ASSERT_TRUE(eventually([&] { return run_irqctl({"metrics"}).out.find("irqd_cycles_total 1\n") == std::string::npos; }, 10000));
   auto m = run_irqctl({"metrics", "--root", tree_.root().string()});
   ASSERT_EQ(m.exit_code, 0) << describe(m);
   EXPECT_NE(m.out.find("# TYPE irqd_cycles_total counter\nirqd_cycles_total "), std::string::npos)
       << m.out;
-  EXPECT_NE(m.out.find("irqd_irq_rate{irq=\"101\",name=\"eth0-TxRx-0\",device=\"eth0\",queue=\""),
-            std::string::npos)
+  EXPECT_NE(m.out.find("irqd_irq_cpu_seconds_total{irq=\"101\",device=\"eth0\",queue=\"0\"}"), std::string::npos)
       << m.out;
-  EXPECT_NE(m.out.find("irqd_cpu_irq_load{cpu=\"2\",node=\"0\"}"), std::string::npos) << m.out;
 }
 
 }  // namespace

@@ -81,6 +81,10 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
   GetStatus() override {
     return {"0.1.0", "spread", 10.0, uint64_t{42}, 3.25, 2u, 1u, 0u, "", false, More{}};
   }
+  // An older daemon: no GetMetrics (irqctl metrics builds the text from the other calls).
+  std::string GetMetrics() override {
+    throw sdbus::Error("org.freedesktop.DBus.Error.UnknownMethod", "No such method 'GetMetrics'");
+  }
   std::vector<IrqRow> ListIrqs() override {
     return {
         IrqRow{38u, "virtio2-input.0", "eth0", "rx-0", "rx", 0, "0-1",
