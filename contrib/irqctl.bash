@@ -69,7 +69,7 @@ _irqctl() {
     if [[ $cur == -* ]]; then
         local opts="--help --json"
         case $cmd in
-            top) opts+=" --once --iterations --interval --irqs --root" ;;
+            top) opts+=" --once --iterations --interval --irqs --size --sort --node --device --root" ;;
             metrics) opts+=" --root" ;;
             policy | napi) opts+=" --reset" ;;
         esac

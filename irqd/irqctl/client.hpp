@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ class Client {
   std::vector<Device> devices();
   std::vector<Change> plan();
   Overrides overrides();  // GetOverrides and GetNapiOverrides
+  // GetTopology; nullopt from a daemon that lacks the method (UnknownMethod).
+  std::optional<CpuNodes> topology();
 
   void pin_irq(std::uint32_t irq, const std::string& cpus);
   void unpin_irq(std::uint32_t irq);
