@@ -63,6 +63,15 @@ TEST(DryRunTest, VirtioGuestMatchesExpectedReport) {
   EXPECT_EQ(before, snapshot(tree.root())) << "a dry run wrote under the root";
 }
 
+TEST(DryRunTest, DryRunAloneImpliesOneshot) {
+  ExtractedTree tree("nto-sno-12vcpu-kvm-virtio");
+  auto before = snapshot(tree.root());
+  auto r = run_irqd({"--dry-run", "--root", tree.root().string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  expect_matches_file(replace_all(r.out, tree.root().string(), "ROOT"), "dry-run-nto-sno-12vcpu.txt");
+  EXPECT_EQ(before, snapshot(tree.root())) << "a dry run wrote under the root";
+}
+
 TEST(DryRunTest, TwoSocketServerWithThreeDriversMatchesExpectedReport) {
   ExtractedTree tree("nto-worker2-32cpu-2s-xeon6130-r740xd-ixgbe-i40e");
   auto r = run_irqd({"--dry-run", "--oneshot", "--root", tree.root().string()});
