@@ -68,7 +68,8 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
   app.add_option("--config", o.config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");
   app.add_flag("--check-config", o.check_config, "Check the configuration: print every error and the effective configuration");
-  app.set_version_flag("--version", std::string("irqd ") + IRQD_VERSION);
+  app.add_flag("--version", o.version,
+               "Print the version, the git commit and the kernel interfaces found, and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -197,7 +197,9 @@ TEST(DryRunTest, HelpAndVersion) {
     EXPECT_NE(help.out.find(s), std::string::npos) << s;
   auto version = run_irqd({"--version"});
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_EQ(version.out.rfind("irqd ", 0), 0u) << version.out;
+  EXPECT_EQ(version.out.rfind("irqd 0.1.0 (commit ", 0), 0u) << version.out;
+  for (const char* s : {"\nnetdev genetlink: ", "\nethtool genetlink: ", "\nhwloc: 2."})
+    EXPECT_NE(version.out.find(s), std::string::npos) << s << " in:\n" << version.out;
 }
 
 TEST(DryRunTest, ThisMachineReadOnly) {
