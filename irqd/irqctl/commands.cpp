@@ -15,6 +15,7 @@
 #include "irqd/irqctl/json_views.hpp"
 #include "irqd/irqctl/metrics.hpp"
 #include "irqd/irqctl/napi_view.hpp"
+#include "irqd/irqctl/policy_view.hpp"
 #include "irqd/irqctl/text_views.hpp"
 #include "irqd/irqctl/top_frame.hpp"
 #include "irqd/irqctl/top_terminal.hpp"
@@ -111,6 +112,12 @@ int Commands::policy(const std::string& device, const std::string& name) {
   client().set_device_policy(device, name);
   return done(name.empty() ? fmt::format("{}: back to the default policy", device)
                            : fmt::format("{}: policy {} from the next cycle", device, name));
+}
+
+int Commands::show_policy(const std::string& device) {
+  check_device_name(device);
+  PolicyView v = policy_view(device, client().devices(), client().overrides(), client().status());
+  return options_.json ? print(policy_json(v)) : print(policy_text(v));
 }
 
 int Commands::napi(const std::string& device, const std::vector<std::string>& args, bool reset) {

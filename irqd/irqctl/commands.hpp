@@ -50,6 +50,7 @@ class Commands {
   int ban(const std::string& cpus);
   int unban(const std::string& cpus);
   int policy(const std::string& device, const std::string& policy);  // "" = back to the default
+  int show_policy(const std::string& device);  // the policy in force and its source
   // No settings and no reset: shows the device's NAPI settings and NAPIs. Else sets NAME=VALUE
   // settings (NAME=default drops one), or drops every run-time NAPI setting of the device.
   int napi(const std::string& device, const std::vector<std::string>& settings, bool reset);

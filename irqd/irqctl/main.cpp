@@ -97,13 +97,18 @@ int main(int argc, char** argv) {
 
   bool reset = false;
   auto* pol =
-      sub("policy", "(root) Use POLICY for DEVICE's IRQs; --reset returns it to the default");
+      sub("policy",
+          "Show DEVICE's policy and where it comes from; (root) with POLICY use it for DEVICE's "
+          "IRQs, --reset returns it to the default");
   pol->add_option("DEVICE", device, "Network device")->required();
   auto* pol_name = pol->add_option("POLICY", policy, "Policy name (irqd --help lists them)");
   auto* pol_reset = pol->add_flag("--reset", reset, "Back to the default policy");
   pol_name->excludes(pol_reset);
   pol->callback([&] {
-    if (!reset && policy.empty()) throw CLI::ValidationError("policy", "give POLICY or --reset");
+    if (!reset && policy.empty()) {
+      run = [&](Commands& c) { return c.show_policy(device); };
+      return;
+    }
     run = [&](Commands& c) { return c.policy(device, reset ? std::string() : policy); };
   });
 

@@ -123,7 +123,15 @@ TEST_F(IrqctlTest, DaemonErrorsArePrintedWithTheirMessageAndExitCode) {
 }
 
 TEST_F(IrqctlTest, PolicyAndBanSucceedAndShowInOverrides) {
+  auto shown = run_irqctl({"policy", "eth0"});
+  ASSERT_EQ(shown.exit_code, 0) << describe(shown);
+  EXPECT_EQ(shown.out, "eth0: policy spread (the daemon's default policy)\n");
+  EXPECT_EQ(run_irqctl({"policy", "nope"}).exit_code, 4);
   EXPECT_EQ(run_irqctl({"policy", "eth0", "balanced"}).exit_code, 0);
+  auto now = run_irqctl({"--json", "policy", "eth0"});
+  ASSERT_EQ(now.exit_code, 0) << describe(now);
+  EXPECT_EQ(nlohmann::json::parse(now.out)["source"], "run-time") << now.out;
+  EXPECT_EQ(nlohmann::json::parse(now.out)["policy"], "balanced") << now.out;
   EXPECT_EQ(run_irqctl({"ban", "3"}).exit_code, 0);
   auto o = run_irqctl({"overrides"});
   ASSERT_EQ(o.exit_code, 0) << describe(o);
@@ -173,7 +181,7 @@ TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
   auto u = run_irqctl({"pin", "abc", "1"});
   EXPECT_EQ(u.exit_code, 1) << describe(u);
   EXPECT_EQ(run_irqctl({"frobnicate"}).exit_code, 1);
-  EXPECT_EQ(run_irqctl({"policy", "eth0"}).exit_code, 1);
+  EXPECT_EQ(run_irqctl({"policy"}).exit_code, 1);
   EXPECT_EQ(run_irqctl({"top"}).exit_code, 1) << "live view without a terminal";
 }
 
