@@ -290,7 +290,8 @@ TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
 namespace irqd::testing {
 namespace {
 
-// contrib/irqctl.8 and the bash completion keep up with --help: every subcommand and option.
+// contrib/irqctl.8 and the bash, zsh and fish completions keep up with --help: every subcommand
+// and option (fish spells options without their dashes: -l NAME).
 TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
   auto slurp = [](const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -300,6 +301,7 @@ TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
   };
   auto contrib = fixtures_dir().parent_path().parent_path() / "contrib";
   std::string man = slurp(contrib / "irqctl.8"), completion = slurp(contrib / "irqctl.bash");
+  std::string zsh = slurp(contrib / "irqctl.zsh"), fish = slurp(contrib / "irqctl.fish");
   ASSERT_FALSE(man.empty());
   // roff escapes dashes: compare on the unescaped text.
   for (std::size_t p; (p = man.find("\\-")) != std::string::npos;) man.erase(p, 1);
@@ -321,6 +323,8 @@ TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
                       man.find(".BI " + c + " ") != std::string::npos;
     EXPECT_TRUE(documented) << "irqctl.8 lacks command " << c;
     EXPECT_NE(completion.find(c), std::string::npos) << "irqctl.bash lacks command " << c;
+    EXPECT_NE(zsh.find("'" + c + ":"), std::string::npos) << "irqctl.zsh lacks command " << c;
+    EXPECT_NE(fish.find("-a " + c + " "), std::string::npos) << "irqctl.fish lacks command " << c;
     auto h = run_irqctl({c, "--help"});
     ASSERT_EQ(h.exit_code, 0) << describe(h);
     for (std::sregex_iterator it(h.out.begin(), h.out.end(), opt), end; it != end; ++it) {
@@ -328,6 +332,10 @@ TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
           << "irqctl.8 lacks " << c << " " << it->str();
       EXPECT_NE(completion.find(it->str()), std::string::npos)
           << "irqctl.bash lacks " << c << " " << it->str();
+      EXPECT_NE(zsh.find("'" + it->str()), std::string::npos)
+          << "irqctl.zsh lacks " << c << " " << it->str();
+      EXPECT_NE(fish.find("-l " + it->str().substr(2)), std::string::npos)
+          << "irqctl.fish lacks " << c << " " << it->str();
     }
   }
   for (const char* code : {".B 0\n", ".B 1\n", ".B 2\n", ".B 3\n", ".B 4\n", ".B 5\n", ".B 6\n"}) {
