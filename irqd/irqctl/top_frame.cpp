@@ -51,9 +51,12 @@ void sort_loads(std::vector<CpuLoad>& loads, TopSort sort) {
     std::stable_sort(loads.begin(), loads.end(), by_cpu);
     return;
   }
+  // Load ties (no CPU time measured yet) fall back to the rate, and the other way round.
   std::stable_sort(loads.begin(), loads.end(), [&](const CpuLoad& a, const CpuLoad& b) {
-    double ka = sort == TopSort::kLoad ? a.cost : a.rate, kb = sort == TopSort::kLoad ? b.cost : b.rate;
-    return ka != kb ? ka > kb : by_cpu(a, b);
+    auto key = [&](const CpuLoad& l) {
+      return sort == TopSort::kLoad ? std::pair{l.cost, l.rate} : std::pair{l.rate, l.cost};
+    };
+    return key(a) != key(b) ? key(a) > key(b) : by_cpu(a, b);
   });
 }
 
@@ -215,7 +218,7 @@ std::string top_frame(const Status& s, const std::vector<Irq>& all_irqs, const C
   if (cpu_rows < cpus.size() && cpu_rows > 0) {
     std::size_t hidden = cpus.size() - cpu_rows + 1;
     cpus.resize(cpu_rows - 1);
-    cpus.push_back(fmt::format("… {} more lines of CPUs (sort c, filter n)", hidden));
+    cpus.push_back(fmt::format("… {} more lines of CPUs (keys n, d: filter)", hidden));
   } else {
     cpus.resize(cpu_rows);
   }

@@ -80,6 +80,13 @@ TEST(IrqctlTop, SortByCpuCollapsesEachIdleRunWhereItFalls) {
   EXPECT_TRUE(cpu0 < idle1 && idle1 < cpu2 && cpu2 < idle3 && idle3 < idle4) << f;
 }
 
+TEST(IrqctlTop, LoadTiesBeforeAnyCpuTimeFallBackToTheRate) {
+  std::vector<Irq> v{Irq{.number = 1, .effective_cpu = 0, .rate = 10},
+                     Irq{.number = 2, .effective_cpu = 3, .rate = 900}};
+  std::string f = top_frame(status(), v, nodes(), TopOptions{});
+  EXPECT_LT(f.find("CPU    3 node"), f.find("CPU    0 node")) << f;
+}
+
 TEST(IrqctlTop, NodeAndDeviceFiltersNarrowCpusAndIrqs) {
   std::string f = top_frame(status(), irqs(), nodes(), TopOptions{.view = TopView{.node = 1}});
   EXPECT_EQ(f.find("CPU    0 node"), std::string::npos) << f;
