@@ -47,23 +47,28 @@ complete -c irqctl -l json -d 'JSON for scripts'
 complete -c irqctl -l help -d 'Show help'
 complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -l version -d 'Show the version'
 
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a status -d 'The daemon at a glance'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a irqs -d 'Every IRQ irqd knows'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a devices -d 'The NICs irqd manages'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a plan -d 'What the next cycle would change'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a overrides -d 'Run-time overrides in force'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a pin -d '(root) Pin an IRQ to CPUs'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a unpin -d '(root) Drop an IRQ pin'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a pin-queue -d '(root) Pin a queue to CPUs'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a unpin-queue -d '(root) Drop a queue pin'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a ban -d '(root) Keep IRQs off CPUs'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a unban -d '(root) Lift run-time bans'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a policy -d "Show or (root) set a device's policy"
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a napi -d "Show or (root) set NAPI settings"
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a rebalance -d '(root) Run a cycle now'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a reload -d '(root) Re-read the configuration'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a top -d 'Live view of interrupt load per CPU'
-complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a metrics -d 'Prometheus text format'
+# The subcommands with their descriptions, one a line (name, tab, description).
+function __irqctl_commands
+    printf '%s\t%s\n' \
+        status 'The daemon at a glance' \
+        irqs 'Every IRQ irqd knows' \
+        devices 'The NICs irqd manages' \
+        plan 'What the next cycle would change' \
+        overrides 'Run-time overrides in force' \
+        pin '(root) Pin an IRQ to CPUs' \
+        unpin '(root) Drop an IRQ pin' \
+        pin-queue '(root) Pin a queue to CPUs' \
+        unpin-queue '(root) Drop a queue pin' \
+        ban '(root) Keep IRQs off CPUs' \
+        unban '(root) Lift run-time bans' \
+        policy 'Show or (root) set the policy of a device' \
+        napi 'Show or (root) set NAPI settings' \
+        rebalance '(root) Run a cycle now' \
+        reload '(root) Re-read the configuration' \
+        top 'Live view of interrupt load per CPU' \
+        metrics 'Prometheus text format'
+end
+complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a '(__irqctl_commands)'
 
 complete -c irqctl -n '__irqctl_at pin 0; or __irqctl_at unpin 0' -a '(__irqctl_json_field irqs irq)' -d IRQ
 complete -c irqctl -n '__irqctl_at pin-queue 0; or __irqctl_at unpin-queue 0; or __irqctl_at policy 0; or __irqctl_at napi 0' -a '(__irqctl_json_field devices name)' -d device
