@@ -3,10 +3,9 @@
 #include "irqd/daemon/instance_lock.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -34,7 +33,8 @@ InstanceLock::InstanceLock(const std::string& run_dir) {
   std::filesystem::create_directories(run_dir, ec);
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0)
-    throw std::runtime_error(fmt::format("{}: cannot open the lock file: {}", path, std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("{}: cannot open the lock file: {}", path, std::strerror(errno)));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     std::string holder = read_pid(fd_);

@@ -36,7 +36,8 @@ KernelInterfaces probe_kernel_interfaces() {
 
 std::string version_text(const std::string& version, const std::string& commit,
                          const KernelInterfaces& k) {
-  std::string out = fmt::format("irqd {} (commit {})\n", version, commit.empty() ? "unknown" : commit);
+  std::string out =
+      fmt::format("irqd {} (commit {})\n", version, commit.empty() ? "unknown" : commit);
   if (!k.netdev) {
     out += fmt::format("netdev genetlink: not available ({})\n",
                        k.netdev_error.empty() ? "not asked" : k.netdev_error);
@@ -45,18 +46,23 @@ std::string version_text(const std::string& version, const std::string& commit,
   } else {
     const auto& f = *k.netdev;
     std::vector<std::string> has, lacks;
-    for (const auto& [name, present] :
-         {std::pair{"queue-get", f.queue_get}, {"napi-get", f.napi_get}, {"qstats-get", f.qstats_get},
-          {"napi-set", f.napi_set}, {"irq-suspend-timeout", f.napi_irq_suspend_timeout},
-          {"threaded", f.napi_threaded}})
+    for (const auto& [name, present] : {std::pair{"queue-get", f.queue_get},
+                                        {"napi-get", f.napi_get},
+                                        {"qstats-get", f.qstats_get},
+                                        {"napi-set", f.napi_set},
+                                        {"irq-suspend-timeout", f.napi_irq_suspend_timeout},
+                                        {"threaded", f.napi_threaded}})
       (present ? has : lacks).emplace_back(name);
-    out += fmt::format("netdev genetlink: {}", has.empty() ? "family only" : fmt::format("{}", fmt::join(has, " ")));
+    out += fmt::format("netdev genetlink: {}",
+                       has.empty() ? "family only" : fmt::format("{}", fmt::join(has, " ")));
     if (!lacks.empty()) out += fmt::format(" (missing: {})", fmt::join(lacks, " "));
     out += "\n";
   }
-  out += fmt::format("ethtool genetlink: {}\n", !k.ethtool ? "not available (netlink controller not reachable)"
-                                                : *k.ethtool ? "yes (channel counts, ethtool -L notifications)"
-                                                             : "no (kernel before 5.6: channel changes noticed at the next cycle)");
+  out += fmt::format("ethtool genetlink: {}\n",
+                     !k.ethtool ? "not available (netlink controller not reachable)"
+                     : *k.ethtool
+                         ? "yes (channel counts, ethtool -L notifications)"
+                         : "no (kernel before 5.6: channel changes noticed at the next cycle)");
   out += fmt::format("hwloc: {}\n", k.hwloc);
   return out;
 }

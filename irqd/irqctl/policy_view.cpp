@@ -34,7 +34,8 @@ std::string policy_text(const PolicyView& v) {
 }
 
 nlohmann::ordered_json policy_json(const PolicyView& v) {
-  return {{"schema", kJsonSchema}, {"device", v.device}, {"policy", v.policy}, {"source", v.source}};
+  return {
+      {"schema", kJsonSchema}, {"device", v.device}, {"policy", v.policy}, {"source", v.source}};
 }
 
 }  // namespace irqd::irqctl

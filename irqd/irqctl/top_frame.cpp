@@ -61,10 +61,9 @@ void sort_loads(std::vector<CpuLoad>& loads, TopSort sort) {
 }
 
 std::string header_line(const Status& s) {
-  std::string out =
-      fmt::format("irqd {}  {}  cycle {} {:.2f} ms/{:g} s  IRQs {} managed {} fixed {} failed",
-                  s.version, s.policy, s.cycles, s.last_cycle_ms, s.interval_seconds, s.managed,
-                  s.unchangeable, s.failed);
+  std::string out = fmt::format(
+      "irqd {}  {}  cycle {} {:.2f} ms/{:g} s  IRQs {} managed {} fixed {} failed", s.version,
+      s.policy, s.cycles, s.last_cycle_ms, s.interval_seconds, s.managed, s.unchangeable, s.failed);
   if (s.dry_run) out += "  DRY RUN";
   return out;
 }
@@ -78,8 +77,7 @@ std::string cpu_line(const CpuLoad& l, int width) {
 
 std::string idle_line(const sysfs::CpuSet& cpus, int node) {
   return fmt::format("CPU {} idle ({} CPU{}{})", cpus.to_list(), cpus.count(),
-                     cpus.count() == 1 ? "" : "s",
-                     node < 0 ? "" : fmt::format(", node {}", node));
+                     cpus.count() == 1 ? "" : "s", node < 0 ? "" : fmt::format(", node {}", node));
 }
 
 // The CPU section: busy CPUs one per line in the view's order, idle ones collapsed: by CPU, each
@@ -210,10 +208,10 @@ std::string top_frame(const Status& s, const std::vector<Irq>& all_irqs, const C
     int left = std::max(o.height - static_cast<int>(top.size()) - irq_fixed, 0);
     // The IRQs keep at least a third of what is left (and 3 rows), the CPUs take the rest.
     auto keep = std::min<std::size_t>(wanted, static_cast<std::size_t>(std::max(left / 3, 3)));
-    cpu_rows = std::min<std::size_t>(cpus.size(), static_cast<std::size_t>(
-                                                      std::max(left - static_cast<int>(keep), 0)));
-    irq_rows = std::min<std::size_t>(wanted, static_cast<std::size_t>(
-                                                 std::max(left - static_cast<int>(cpu_rows), 0)));
+    cpu_rows = std::min<std::size_t>(
+        cpus.size(), static_cast<std::size_t>(std::max(left - static_cast<int>(keep), 0)));
+    irq_rows = std::min<std::size_t>(
+        wanted, static_cast<std::size_t>(std::max(left - static_cast<int>(cpu_rows), 0)));
   }
   if (cpu_rows < cpus.size() && cpu_rows > 0) {
     std::size_t hidden = cpus.size() - cpu_rows + 1;
@@ -248,7 +246,9 @@ nlohmann::ordered_json top_json(const Status& s, const std::vector<Irq>& all_irq
   nlohmann::ordered_json status = status_json(s);
   status.erase("schema");
   nlohmann::ordered_json cpus = nlohmann::ordered_json::array();
-  auto id = [](int v) { return v < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v); };
+  auto id = [](int v) {
+    return v < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
+  };
   for (const auto& l : loads)
     cpus.push_back({{"cpu", l.cpu},
                     {"numa_node", id(l.node)},

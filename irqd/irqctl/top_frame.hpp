@@ -14,9 +14,9 @@
 namespace irqd::irqctl {
 
 struct TopOptions {
-  int width = 80;     // terminal columns: no line is longer
-  int height = 0;     // terminal rows: no more lines (0 = as many as it takes)
-  int max_irqs = 10;  // busiest IRQs listed (at most; fewer when the height is short)
+  int width = 80;          // terminal columns: no line is longer
+  int height = 0;          // terminal rows: no more lines (0 = as many as it takes)
+  int max_irqs = 10;       // busiest IRQs listed (at most; fewer when the height is short)
   bool keys_help = false;  // end with the key help line (the live view)
   TopView view;
 };

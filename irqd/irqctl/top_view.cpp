@@ -24,11 +24,20 @@ KeyAction apply_top_key(TopView& view, char key, const std::vector<int>& nodes,
                         const std::vector<std::string>& devices) {
   switch (key) {
     case 'q':
-    case 'Q': return KeyAction::kQuit;
-    case 'l': view.sort = TopSort::kLoad; break;
-    case 'r': view.sort = TopSort::kRate; break;
-    case 'c': view.sort = TopSort::kCpu; break;
-    case 'n': view.node = step(view.node, nodes); break;
+    case 'Q':
+      return KeyAction::kQuit;
+    case 'l':
+      view.sort = TopSort::kLoad;
+      break;
+    case 'r':
+      view.sort = TopSort::kRate;
+      break;
+    case 'c':
+      view.sort = TopSort::kCpu;
+      break;
+    case 'n':
+      view.node = step(view.node, nodes);
+      break;
     case 'd': {
       std::optional<std::string> now;
       if (!view.device.empty()) now = view.device;
@@ -39,7 +48,8 @@ KeyAction apply_top_key(TopView& view, char key, const std::vector<int>& nodes,
       view.node.reset();
       view.device.clear();
       break;
-    default: break;
+    default:
+      break;
   }
   return KeyAction::kRedraw;
 }
@@ -50,9 +60,12 @@ std::string top_keys_help() {
 
 const char* sort_name(TopSort sort) {
   switch (sort) {
-    case TopSort::kLoad: return "load";
-    case TopSort::kRate: return "rate";
-    case TopSort::kCpu: return "CPU";
+    case TopSort::kLoad:
+      return "load";
+    case TopSort::kRate:
+      return "rate";
+    case TopSort::kCpu:
+      return "CPU";
   }
   return "load";
 }

@@ -16,8 +16,17 @@ namespace irqd::testing {
 namespace {
 
 std::vector<std::string> daemon_argv(const std::string& root, const std::string& dir) {
-  return {std::getenv("IRQD_BINARY"), "--foreground", "--no-dbus", "--interval", "0.2", "--root", root,
-          "--run-dir",                dir,            "--state-dir", dir};
+  return {std::getenv("IRQD_BINARY"),
+          "--foreground",
+          "--no-dbus",
+          "--interval",
+          "0.2",
+          "--root",
+          root,
+          "--run-dir",
+          dir,
+          "--state-dir",
+          dir};
 }
 
 // Waits until RUN_DIR/irqd.lock names `pid` (the daemon took the lock).
@@ -39,7 +48,8 @@ TEST(InstanceLockTest, SecondDaemonOnTheSameRunDirRefusesAndNamesTheFirst) {
   Child second(daemon_argv(root, dir), dir + "/second.log");
   EXPECT_EQ(second.wait(5000), 1) << read_text(dir + "/second.log");
   std::string err = read_text(dir + "/second.log");
-  EXPECT_NE(err.find("another irqd (PID " + std::to_string(first.pid()) + ") holds " + dir + "/irqd.lock"),
+  EXPECT_NE(err.find("another irqd (PID " + std::to_string(first.pid()) + ") holds " + dir +
+                     "/irqd.lock"),
             std::string::npos)
       << err;
   EXPECT_TRUE(first.running()) << "the first daemon keeps running";

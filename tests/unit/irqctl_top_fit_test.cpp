@@ -2,8 +2,8 @@
 // 7A53) with 48 busy queue IRQs, rendered at 80x24 and 200x50 and checked line by line: no line
 // wider than the terminal, no more lines than it has, the busiest IRQs always there, and every CPU
 // with its node (never "node ?"). The topology is what GetTopology sends (dbus/views.cpp).
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <sstream>
 
@@ -44,8 +44,14 @@ std::vector<Irq> busy_irqs() {
 }
 
 Status status() {
-  return Status{.version = "0.1.0", .policy = "balanced", .interval_seconds = 1, .cycles = 4242,
-                .last_cycle_ms = 3.25, .managed = 48, .unchangeable = 9, .failed = 0};
+  return Status{.version = "0.1.0",
+                .policy = "balanced",
+                .interval_seconds = 1,
+                .cycles = 4242,
+                .last_cycle_ms = 3.25,
+                .managed = 48,
+                .unchangeable = 9,
+                .failed = 0};
 }
 
 std::vector<std::string> lines_of(const std::string& frame) {
@@ -63,9 +69,10 @@ std::size_t columns(const std::string& line) {
 
 void expect_fits(int width, int height, TopView view = {}) {
   SCOPED_TRACE(fmt::format("{}x{}", width, height));
-  std::string frame = top_frame(status(), busy_irqs(), epyc_128(),
-                                TopOptions{.width = width, .height = height, .max_irqs = 1000,
-                                           .keys_help = true, .view = view});
+  std::string frame = top_frame(
+      status(), busy_irqs(), epyc_128(),
+      TopOptions{
+          .width = width, .height = height, .max_irqs = 1000, .keys_help = true, .view = view});
   auto lines = lines_of(frame);
   EXPECT_LE(lines.size(), static_cast<std::size_t>(height)) << frame;
   for (const auto& l : lines) EXPECT_LE(columns(l), static_cast<std::size_t>(width)) << l;
@@ -96,7 +103,9 @@ TEST(IrqctlTopFit, FitsWhateverTheSortAndFilter) {
 
 TEST(IrqctlTopFit, TwoHundredByFiftyCollapsesIdleCpusIntoRanges) {
   std::string frame = top_frame(status(), busy_irqs(), epyc_128(),
-                                TopOptions{.width = 200, .height = 50, .max_irqs = 1000,
+                                TopOptions{.width = 200,
+                                           .height = 50,
+                                           .max_irqs = 1000,
                                            .keys_help = true,
                                            .view = TopView{.device = "enp65s0f0np0"}});
   EXPECT_NE(frame.find("CPU 24-"), std::string::npos) << frame;
@@ -104,9 +113,9 @@ TEST(IrqctlTopFit, TwoHundredByFiftyCollapsesIdleCpusIntoRanges) {
 }
 
 TEST(IrqctlTopFit, EightyByTwentyFourShowsTheBusiestCpusAndSaysHowManyMore) {
-  auto lines = lines_of(top_frame(status(), busy_irqs(), epyc_128(),
-                                  TopOptions{.width = 80, .height = 24, .max_irqs = 1000,
-                                             .keys_help = true}));
+  auto lines = lines_of(
+      top_frame(status(), busy_irqs(), epyc_128(),
+                TopOptions{.width = 80, .height = 24, .max_irqs = 1000, .keys_help = true}));
   ASSERT_EQ(lines.size(), 24u);
   EXPECT_EQ(lines[0].rfind("irqd 0.1.0  balanced  cycle 4242", 0), 0u) << lines[0];
   EXPECT_EQ(lines[1].rfind("Interrupt load per CPU: 48 of 128 busy", 0), 0u) << lines[1];

@@ -1,8 +1,8 @@
 // irqd --version's text: the commit, each netdev genetlink operation found or missing, ethtool and
 // hwloc, and a readable line whatever could not be asked.
-#include <gtest/gtest.h>
-
 #include "irqd/daemon/version_info.hpp"
+
+#include <gtest/gtest.h>
 
 namespace irqd {
 namespace {
