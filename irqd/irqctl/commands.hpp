@@ -25,7 +25,7 @@ struct TopArgs {
   int iterations = 0;  // 0 = live view until q / Ctrl-C
   double interval_seconds = 1;
   int irqs = 10;           // busiest IRQs listed in plain frames
-  std::string root = "/";  // where the CPU -> NUMA node map is read from a daemon without GetTopology
+  std::string root = "/";  // CPU -> NUMA node map for a daemon without GetTopology
   int width = 80;          // plain frames' size (--size); height 0: as many lines as it takes
   int height = 0;
   TopView view;            // --sort, --node, --device: the live view starts there too

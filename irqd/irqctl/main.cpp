@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   std::string metrics_root = "/";
   auto* metrics = sub("metrics", "Prometheus text format for node_exporter's textfile collector");
   metrics->add_option("--root", metrics_root,
-                      "Read the CPU -> NUMA node map under DIR (as irqd --root)");
+                      "Read the CPU -> NUMA node map under DIR when the daemon lacks GetTopology");
   metrics->callback([&] { run = [&](Commands& c) { return c.metrics(metrics_root); }; });
 
   try {
