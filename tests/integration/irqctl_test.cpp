@@ -261,6 +261,7 @@ TEST_F(IrqctlTest, LiveTopDrawsOnTheAlternateScreenAndQuitsOnQOrCtrlC) {
     EXPECT_EQ(r.out.rfind("\x1b[?1049h\x1b[?25l", 0), 0u) << "alternate screen first:\n" << r.out;
     EXPECT_NE(r.out.find("\x1b[H\x1b[2Jirqd 0.1.0  spread"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("virtio2-input.0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("keys: q quit  sort l load"), std::string::npos) << r.out;
     // The terminal is given back: cursor shown, normal screen, as the very last output.
     auto tail = r.out.size() >= 16 ? r.out.substr(r.out.size() - 16) : r.out;
     EXPECT_NE(tail.find("\x1b[?25h\x1b[?1049l"), std::string::npos) << r.out;
