@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "irqd/irqctl/top_frame.hpp"
@@ -124,6 +126,23 @@ TEST(IrqctlTopFit, EightyByTwentyFourShowsTheBusiestCpusAndSaysHowManyMore) {
   bool more = false;
   for (const auto& l : lines) more = more || l.find("more lines of CPUs") != std::string::npos;
   EXPECT_TRUE(more);
+}
+
+// The whole live frame at 80x24 and 200x50, against tests/fixtures/expected/top-epyc128-*.txt
+// (IRQD_UPDATE_EXPECTED=1 rewrites them; review the diff before committing).
+TEST(IrqctlTopFit, FramesMatchTheGoldenFiles) {
+  for (auto [width, height] : {std::pair{80, 24}, std::pair{200, 50}}) {
+    std::string frame = top_frame(
+        status(), busy_irqs(), epyc_128(),
+        TopOptions{.width = width, .height = height, .max_irqs = 1000, .keys_help = true});
+    std::string name = fmt::format("expected/top-epyc128-{}x{}.txt", width, height);
+    if (std::getenv("IRQD_UPDATE_EXPECTED") != nullptr) {
+      std::ofstream(testing::fixture(name)) << frame;
+      continue;
+    }
+    EXPECT_EQ(frame, testing::read_fixture(name))
+        << name << " (IRQD_UPDATE_EXPECTED=1 rewrites it)";
+  }
 }
 
 }  // namespace
