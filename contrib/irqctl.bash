@@ -53,7 +53,10 @@ _irqctl() {
 
     case $prev in
         --address) COMPREPLY=($(compgen -W "unix:path=/run/dbus/system_bus_socket" -- "$cur")); return ;;
-        --timeout | --interval | --iterations | --irqs) return ;;
+        --timeout | --interval | --iterations | --irqs | --node) return ;;
+        --size) COMPREPLY=($(compgen -W "80x24 200x50" -- "$cur")); return ;;
+        --sort) COMPREPLY=($(compgen -W "load rate cpu" -- "$cur")); return ;;
+        --device) COMPREPLY=($(compgen -W "$(_irqctl_devices)" -- "$cur")); return ;;
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
 
@@ -69,7 +72,7 @@ _irqctl() {
     if [[ $cur == -* ]]; then
         local opts="--help --json"
         case $cmd in
-            top) opts+=" --once --iterations --interval --irqs --root" ;;
+            top) opts+=" --once --iterations --interval --irqs --size --sort --node --device --root" ;;
             metrics) opts+=" --root" ;;
             policy | napi) opts+=" --reset" ;;
         esac

@@ -10,6 +10,7 @@
 #include "irqd/daemon/irqbalance_check.hpp"
 #include "irqd/daemon/jobs.hpp"
 #include "irqd/daemon/logging.hpp"
+#include "irqd/daemon/version_info.hpp"
 #include "irqd/dbus/service.hpp"
 #include "sysfs/sys_root.hpp"
 
@@ -18,6 +19,10 @@ int main(int argc, char** argv) {
   auto parsed = parse_options(argc, argv);
   if (const int* code = std::get_if<int>(&parsed)) return *code;
   const Options& o = std::get<Options>(parsed);
+  if (o.version) {
+    std::cout << version_text(IRQD_VERSION, build_commit(), probe_kernel_interfaces()) << std::flush;
+    return kExitInSync;
+  }
   try {
     // The topology is loaded at most once here, and only if the files name CPUs; the job reuses it.
     std::shared_ptr<const topology::Machine> machine;

@@ -65,6 +65,14 @@ int on_notification(nl_msg* msg, void* arg) { return static_cast<ChannelEvents*>
 
 }  // namespace
 
+bool ethtool_family_present() {
+  auto sock = connect_genl();
+  const int family = genl_ctrl_resolve(sock.get(), ETHTOOL_GENL_NAME);
+  if (family == -NLE_OBJ_NOTFOUND) return false;
+  if (family < 0) throw NetlinkError(fmt::format("ethtool: family lookup failed: {}", nl_geterror(family)));
+  return true;
+}
+
 std::optional<Channels> get_channels(int ifindex) {
   auto sock = connect_genl();
   const int family = genl_ctrl_resolve(sock.get(), ETHTOOL_GENL_NAME);

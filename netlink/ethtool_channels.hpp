@@ -23,6 +23,10 @@ struct Channels {
 // (EOPNOTSUPP). Throws NetlinkError for other failures (ENODEV: no such device, ...).
 std::optional<Channels> get_channels(int ifindex);
 
+// Whether this kernel has the ethtool genetlink family (5.6+). Throws NetlinkError when the
+// generic netlink controller cannot be asked.
+bool ethtool_family_present();
+
 class ChannelEvents {
  public:
   // Called with the ifindex of a device whose channels changed; 0 when notifications were lost.

@@ -312,4 +312,9 @@ Machine load_synthetic(const std::string& description) {
   return build(topo.get(), what);
 }
 
+std::string hwloc_version() {
+  unsigned v = hwloc_get_api_version();
+  return fmt::format("{}.{}.{}", v >> 16, (v >> 8) & 0xff, v & 0xff);
+}
+
 }  // namespace irqd::topology

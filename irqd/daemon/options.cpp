@@ -11,7 +11,7 @@ namespace irqd {
 namespace {
 
 const char* kFooter = R"(Modes:
-  irqd --dry-run --oneshot   plan and print; write nothing
+  irqd --dry-run             plan and print; write nothing (implies --oneshot unless --foreground)
   irqd --oneshot             plan, apply what differs, print; originals saved in RUN_DIR/original.json
   irqd --foreground          a cycle every --interval seconds; SIGHUP reloads the config files, SIGTERM stops
   irqd --restore             put back every original value irqd recorded
@@ -41,7 +41,8 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   Options o;
   o.state_dir = config::Config{}.state_dir;
   o.config_file = config::kDefaultConfigFile;
-  app.add_flag("--dry-run", o.dry_run, "Plan and print what would be set; write nothing");
+  app.add_flag("--dry-run", o.dry_run,
+               "Plan and print what would be set; write nothing (one cycle unless --foreground)");
   app.add_flag("--oneshot", o.oneshot, "Run one cycle and exit");
   app.add_flag("--foreground", o.foreground, "Run as a daemon in the foreground: one cycle every --interval");
   app.add_option("--interval", o.interval, "Seconds between cycles (default 10)")->check(CLI::Range(0.05, 3600.0));
@@ -70,7 +71,8 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
   app.add_option("--config", o.config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");
   app.add_flag("--check-config", o.check_config, "Check the configuration: print every error and the effective configuration");
-  app.set_version_flag("--version", std::string("irqd ") + IRQD_VERSION);
+  app.add_flag("--version", o.version,
+               "Print the version, the git commit and the kernel interfaces found, and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +80,8 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   }
   for (const auto* opt : app.get_options())
     if (opt->count() > 0) o.given.insert(opt->get_name());
+  // A dry run is a question about one plan; the daemon loop in dry run is asked for by name.
+  if (o.dry_run && !o.foreground) o.oneshot = true;
   return o;
 }
 

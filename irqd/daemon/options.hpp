@@ -20,7 +20,7 @@ inline constexpr int kExitSomeFailed = 3;
 struct Options {
   bool dry_run = false, oneshot = false, foreground = false, restore = false;
   bool no_netlink = false, no_dbus = false, check_config = false;
-  bool restore_on_exit = false, ignore_irqbalance = false;
+  bool restore_on_exit = false, ignore_irqbalance = false, version = false;
   bool changes_only = false, summary = false;  // report shape (--changes-only, --summary)
   double interval = 10.0;
   std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn";

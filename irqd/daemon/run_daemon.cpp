@@ -5,6 +5,7 @@
 
 #include "irqd/daemon/daemon.hpp"
 #include "irqd/daemon/hotplug.hpp"
+#include "irqd/daemon/instance_lock.hpp"
 #include "irqd/daemon/jobs.hpp"
 #include "irqd/daemon/notify.hpp"
 #include "irqd/engine/discover_netdev.hpp"
@@ -14,6 +15,7 @@ namespace irqd {
 
 int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach,
                std::shared_ptr<const topology::Machine> machine) {
+  InstanceLock lock(cfg.run_dir);  // before anything is read or written: a second daemon stops here
   DaemonOptions dopts;
   dopts.machine = std::move(machine);
   dopts.engine = o.engine();

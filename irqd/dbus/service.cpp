@@ -143,6 +143,17 @@ std::vector<NapiOverrideRow> Service::GetNapiOverrides() {
   return napi_override_rows(control_.overrides());
 }
 
+std::vector<TopologyRow> Service::GetTopology() {
+  return guarded([&] {
+    // The model the last plan used, else the one loaded at start (loaded before the first cycle).
+    Snapshot snap = control_.snapshot();
+    const topology::Machine* m =
+        snap.plan != nullptr ? snap.plan->machine.get() : control_.daemon().machine().get();
+    if (m == nullptr) throw sdbus::Error(kErrFailed, "the topology has not been loaded yet");
+    return topology_rows(*m);
+  });
+}
+
 void Service::PinIrq(const std::uint32_t& irq, const std::string& cpus) {
   authorize("PinIrq", kActionManage);
   reply(control_.pin_irq(irq, cpus));

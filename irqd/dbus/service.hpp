@@ -43,6 +43,7 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   std::vector<ChangeRow> GetPlan() override;
   OverridesReply GetOverrides() override;
   std::vector<NapiOverrideRow> GetNapiOverrides() override;
+  std::vector<TopologyRow> GetTopology() override;
   void PinIrq(const std::uint32_t& irq, const std::string& cpus) override;
   void UnpinIrq(const std::uint32_t& irq) override;
   void PinQueue(const std::string& device, const std::string& queue,

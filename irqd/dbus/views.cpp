@@ -235,4 +235,22 @@ std::vector<std::string> device_signature(const PlanResult& plan) {
   return sig;
 }
 
+
+std::vector<TopologyRow> topology_rows(const topology::Machine& m) {
+  std::vector<TopologyRow> out;
+  sysfs::CpuSet avoided = m.isolated | m.nohz_full;
+  for (const auto& pu : m.pus) {
+    if (!m.online.test(pu.cpu)) continue;
+    More more;
+    int package = -1;
+    if (pu.package >= 0 && static_cast<std::size_t>(pu.package) < m.packages.size())
+      package = m.packages[static_cast<std::size_t>(pu.package)].os_index;
+    more["package"] = sdbus::Variant(static_cast<std::int32_t>(package));
+    more["smt_rank"] = sdbus::Variant(static_cast<std::int32_t>(pu.smt_rank));
+    more["isolated"] = sdbus::Variant(avoided.test(pu.cpu));
+    out.emplace_back(pu.cpu, pu.node, pu.core, std::move(more));
+  }
+  return out;
+}
+
 }  // namespace irqd::dbus

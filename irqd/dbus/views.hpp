@@ -44,6 +44,8 @@ using OverridesReply =
     std::tuple<std::vector<sdbus::Struct<std::uint32_t, std::string>>,
                std::vector<sdbus::Struct<std::string, std::string, std::string>>, std::string,
                std::vector<sdbus::Struct<std::string, std::string>>>;
+// GetTopology: (cpu, numa_node, core, more{package, smt_rank, isolated}).
+using TopologyRow = sdbus::Struct<std::int32_t, std::int32_t, std::int32_t, More>;
 // GetNapiOverrides: (device, settings by name).
 using NapiOverrideRow = sdbus::Struct<std::string, std::map<std::string, std::string>>;
 
@@ -64,6 +66,7 @@ std::vector<DeviceRow> device_rows(const StateView& s);
 std::vector<ChangeRow> change_rows(const Diff& d);
 OverridesReply overrides_reply(const Overrides& o);
 std::vector<NapiOverrideRow> napi_override_rows(const Overrides& o);
+std::vector<TopologyRow> topology_rows(const topology::Machine& m);
 // The managed NICs with their queue counts ("eth0 rx=4 tx=4"), to notice DevicesChanged.
 std::vector<std::string> device_signature(const PlanResult& plan);
 

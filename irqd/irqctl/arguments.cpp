@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <stdexcept>
 
 #include "config/arguments.hpp"
@@ -60,6 +61,20 @@ std::map<std::string, std::string> parse_napi_settings(const std::vector<std::st
       throw CommandError(kExitInvalid, fmt::format("{} is given twice", name));
   }
   return out;
+}
+
+std::optional<std::pair<int, int>> parse_size(std::string_view text) {
+  auto x = text.find('x');
+  if (x == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view t) -> std::optional<int> {
+    int v = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size() || v > 10000) return std::nullopt;
+    return v;
+  };
+  auto cols = number(text.substr(0, x)), rows = number(text.substr(x + 1));
+  if (!cols || !rows || *cols < 20 || *rows < 10) return std::nullopt;
+  return std::pair{*cols, *rows};
 }
 
 }  // namespace irqd::irqctl

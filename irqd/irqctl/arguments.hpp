@@ -5,7 +5,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace irqd::irqctl {
@@ -30,5 +33,8 @@ void check_policy_name(const std::string& text);
 // passed on as it is. Throws CommandError(kExitInvalid) for an argument without '=', a name given
 // twice, an unknown name or a bad value.
 std::map<std::string, std::string> parse_napi_settings(const std::vector<std::string>& args);
+
+// top's --size "COLSxROWS" (at least 20x10, at most 10000 each); nullopt when malformed.
+std::optional<std::pair<int, int>> parse_size(std::string_view text);
 
 }  // namespace irqd::irqctl

@@ -248,4 +248,23 @@ void Client::reload() {
   call([&] { impl_->proxy->Reload(); });
 }
 
+std::optional<CpuNodes> Client::topology() {
+  std::vector<sdbus::Struct<std::int32_t, std::int32_t, std::int32_t,
+                            std::map<std::string, sdbus::Variant>>>
+      rows;
+  try {
+    rows = impl_->proxy->GetTopology();
+  } catch (const sdbus::Error& e) {
+    if (e.getName() == "org.freedesktop.DBus.Error.UnknownMethod") return std::nullopt;
+    rethrow(e);
+  }
+  CpuNodes out;
+  for (const auto& r : rows) {
+    out.online.push_back(r.get<0>());
+    if (r.get<1>() >= 0) out.node_of[r.get<0>()] = r.get<1>();
+    if (r.get<2>() >= 0) out.core_of[r.get<0>()] = r.get<2>();
+  }
+  return out;
+}
+
 }  // namespace irqd::irqctl

@@ -30,6 +30,8 @@ class Client {
   Overrides overrides();  // GetOverrides and GetNapiOverrides
   // The daemon's own Prometheus text (GetMetrics); nullopt from an irqd that has none.
   std::optional<std::string> metrics();
+  // GetTopology; nullopt from a daemon that lacks the method (UnknownMethod).
+  std::optional<CpuNodes> topology();
 
   void pin_irq(std::uint32_t irq, const std::string& cpus);
   void unpin_irq(std::uint32_t irq);

@@ -15,6 +15,7 @@
 #include "irqd/irqctl/json_views.hpp"
 #include "irqd/irqctl/metrics.hpp"
 #include "irqd/irqctl/napi_view.hpp"
+#include "irqd/irqctl/policy_view.hpp"
 #include "irqd/irqctl/text_views.hpp"
 #include "irqd/irqctl/top_frame.hpp"
 #include "irqd/irqctl/top_terminal.hpp"
@@ -113,6 +114,12 @@ int Commands::policy(const std::string& device, const std::string& name) {
                            : fmt::format("{}: policy {} from the next cycle", device, name));
 }
 
+int Commands::show_policy(const std::string& device) {
+  check_device_name(device);
+  PolicyView v = policy_view(device, client().devices(), client().overrides(), client().status());
+  return options_.json ? print(policy_json(v)) : print(policy_text(v));
+}
+
 int Commands::napi(const std::string& device, const std::vector<std::string>& args, bool reset) {
   check_device_name(device);
   if (!reset && args.empty()) {
@@ -163,19 +170,38 @@ int Commands::reload() {
   return done("configuration reloaded and devices re-discovered");
 }
 
+CpuNodes Commands::topology(const std::string& root) {
+  if (auto t = client().topology()) return *t;
+  return read_cpu_nodes(sysfs::SysRoot(root));  // a daemon older than GetTopology
+}
+
 int Commands::top(const TopArgs& args) {
-  sysfs::SysRoot root(args.root);
+  CpuNodes nodes = topology(args.root);  // fixed while the daemon runs; a reload may change it
+  TopView view = args.view;
+  auto fetch = [&] { return std::pair{client().status(), client().irqs()}; };
+  if (options_.json) {
+    auto [s, irqs] = fetch();
+    return print(top_json(s, irqs, nodes, TopOptions{.max_irqs = args.irqs, .view = view}));
+  }
   int iterations = args.once ? 1 : args.iterations;
-  // Live: as many IRQs as fit (the terminal loop cuts the frame to the screen).
-  int max_irqs = iterations > 0 ? args.irqs : 1000;
-  auto frame = [&](int width) {
-    auto s = client().status();
-    auto irqs = client().irqs();
-    return top_frame(s, irqs, read_cpu_nodes(root),
-                     TopOptions{.width = width, .max_irqs = max_irqs});
+  std::vector<std::string> devices;
+  auto frame = [&](int width, int height) {
+    auto [s, irqs] = fetch();
+    devices = top_devices(irqs);
+    bool live = iterations == 0;
+    return top_frame(s, irqs, nodes,
+                     TopOptions{.width = width,
+                                .height = height,
+                                .max_irqs = live ? 1000 : args.irqs,  // live: as many as fit
+                                .keys_help = live,
+                                .view = view});
   };
-  if (iterations > 0) return run_top_plain(frame, iterations, args.interval_seconds);
-  return run_top_live(frame, args.interval_seconds);
+  if (iterations > 0)
+    return run_top_plain(frame, iterations, args.interval_seconds, args.width, args.height);
+  auto key = [&](char c) {
+    return apply_top_key(view, c, top_nodes(nodes), devices) != KeyAction::kQuit;
+  };
+  return run_top_live(frame, key, args.interval_seconds);
 }
 
 int Commands::metrics(const std::string& root) {
@@ -183,7 +209,7 @@ int Commands::metrics(const std::string& root) {
   if (auto text = client().metrics()) return print(*text);
   auto s = client().status();
   auto irqs = client().irqs();
-  return print(metrics_text(s, irqs, read_cpu_nodes(sysfs::SysRoot(root))));
+  return print(metrics_text(s, irqs, topology(root)));
 }
 
 }  // namespace irqd::irqctl

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "irqd/irqctl/model.hpp"
+#include "irqd/irqctl/top_view.hpp"
 
 namespace irqd::irqctl {
 
@@ -24,7 +25,10 @@ struct TopArgs {
   int iterations = 0;  // 0 = live view until q / Ctrl-C
   double interval_seconds = 1;
   int irqs = 10;           // busiest IRQs listed in plain frames
-  std::string root = "/";  // where the CPU -> NUMA node map is read
+  std::string root = "/";  // CPU -> NUMA node map for a daemon without GetTopology
+  int width = 80;          // plain frames' size (--size); height 0: as many lines as it takes
+  int height = 0;
+  TopView view;            // --sort, --node, --device: the live view starts there too
 };
 
 class Commands {
@@ -46,6 +50,7 @@ class Commands {
   int ban(const std::string& cpus);
   int unban(const std::string& cpus);
   int policy(const std::string& device, const std::string& policy);  // "" = back to the default
+  int show_policy(const std::string& device);  // the policy in force and its source
   // No settings and no reset: shows the device's NAPI settings and NAPIs. Else sets NAME=VALUE
   // settings (NAME=default drops one), or drops every run-time NAPI setting of the device.
   int napi(const std::string& device, const std::vector<std::string>& settings, bool reset);
@@ -57,6 +62,8 @@ class Commands {
  private:
   Client& client();                      // connects on first use
   int done(const std::string& message);  // prints a write command's confirmation
+  // The daemon's topology; sysfs under `root` from a daemon that lacks GetTopology.
+  CpuNodes topology(const std::string& root);
   GlobalOptions options_;
   std::unique_ptr<Client> client_;
 };

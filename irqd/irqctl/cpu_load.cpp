@@ -14,6 +14,8 @@ std::vector<CpuLoad> cpu_loads(const std::vector<Irq>& irqs, const CpuNodes& nod
       it->second.cpu = cpu;
       auto n = nodes.node_of.find(cpu);
       it->second.node = n == nodes.node_of.end() ? -1 : n->second;
+      auto c = nodes.core_of.find(cpu);
+      it->second.core = c == nodes.core_of.end() ? -1 : c->second;
     }
     return it->second;
   };

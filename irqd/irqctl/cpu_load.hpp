@@ -11,6 +11,7 @@ namespace irqd::irqctl {
 struct CpuLoad {
   int cpu = 0;
   int node = -1;    // -1: not known
+  int core = -1;    // -1: not known
   double cost = 0;  // CPU seconds per second spent in the IRQs delivered here (1.0 = 100%)
   double rate = 0;  // interrupts per second
   int irqs = 0;     // IRQs whose effective CPU this is

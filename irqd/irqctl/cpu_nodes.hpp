@@ -1,5 +1,5 @@
 // Reads this machine's CPU -> NUMA node map from sysfs (under a root, as irqd's --root), for
-// `top` and `metrics`: the D-Bus API reports IRQs by CPU but carries no topology.
+// `top` and `metrics` against a daemon older than GetTopology (which gives the daemon's own map).
 #pragma once
 
 #include "irqd/irqctl/model.hpp"

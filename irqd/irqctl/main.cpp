@@ -5,8 +5,10 @@
 #include <functional>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "irqd/irqctl/arguments.hpp"
 #include "irqd/irqctl/commands.hpp"
 #include "irqd/irqctl/errors.hpp"
 
@@ -15,6 +17,8 @@ namespace {
 using irqd::irqctl::Commands;
 using irqd::irqctl::GlobalOptions;
 using irqd::irqctl::TopArgs;
+using irqd::irqctl::TopSort;
+using irqd::irqctl::parse_size;
 
 constexpr const char* kExitCodes =
     "Exit codes:\n"
@@ -93,13 +97,18 @@ int main(int argc, char** argv) {
 
   bool reset = false;
   auto* pol =
-      sub("policy", "(root) Use POLICY for DEVICE's IRQs; --reset returns it to the default");
+      sub("policy",
+          "Show DEVICE's policy and where it comes from; (root) with POLICY use it for DEVICE's "
+          "IRQs, --reset returns it to the default");
   pol->add_option("DEVICE", device, "Network device")->required();
   auto* pol_name = pol->add_option("POLICY", policy, "Policy name (irqd --help lists them)");
   auto* pol_reset = pol->add_flag("--reset", reset, "Back to the default policy");
   pol_name->excludes(pol_reset);
   pol->callback([&] {
-    if (!reset && policy.empty()) throw CLI::ValidationError("policy", "give POLICY or --reset");
+    if (!reset && policy.empty()) {
+      run = [&](Commands& c) { return c.show_policy(device); };
+      return;
+    }
     run = [&](Commands& c) { return c.policy(device, reset ? std::string() : policy); };
   });
 
@@ -126,25 +135,45 @@ int main(int argc, char** argv) {
   });
 
   TopArgs top_args;
-  auto* top = sub(
-      "top",
-      "Live view: interrupt load per CPU by NUMA node and the busiest IRQs (q or Ctrl-C quits)");
+  auto* top = sub("top",
+                  "Live view: interrupt load per CPU and the busiest IRQs, sized to the terminal "
+                  "(keys: q quit, l/r/c sort by load/rate/CPU, n node, d device, a all)");
   top->add_flag("--once", top_args.once, "Print one frame without terminal control and exit");
   top->add_option("--iterations", top_args.iterations, "Print N frames without terminal control")
       ->check(CLI::Range(1, 1000000));
   top->add_option("--interval", top_args.interval_seconds, "Seconds between refreshes (default 1)")
       ->check(CLI::Range(0.1, 3600.0));
   top->add_option("--irqs", top_args.irqs,
-                  "Busiest IRQs listed with --once/--iterations (default 10)")
+                  "Busiest IRQs listed with --once/--iterations/--json (default 10)")
       ->check(CLI::Range(0, 100000));
+  std::string top_size;
+  top->add_option("--size", top_size,
+                  "COLSxROWS of --once/--iterations frames (default 80 columns, no row limit)")
+      ->check([](const std::string& v) {
+        return parse_size(v) ? std::string() : "expected COLSxROWS, e.g. 80x24 (at least 20x10)";
+      });
+  std::string top_sort = "load";
+  top->add_option("--sort", top_sort, "Order of the CPU lines: load (default), rate or cpu")
+      ->check(CLI::IsMember({"load", "rate", "cpu"}));
+  int top_node = -1;
+  top->add_option("--node", top_node, "Only this NUMA node's CPUs and the IRQs delivered there")
+      ->check(CLI::Range(0, 65535));
+  top->add_option("--device", top_args.view.device, "Only this network device's IRQs");
   top->add_option("--root", top_args.root,
-                  "Read the CPU -> NUMA node map under DIR (as irqd --root)");
-  top->callback([&] { run = [&](Commands& c) { return c.top(top_args); }; });
+                  "Read the CPU -> NUMA node map under DIR when the daemon lacks GetTopology");
+  top->callback([&] {
+    if (auto size = parse_size(top_size)) std::tie(top_args.width, top_args.height) = *size;
+    top_args.view.sort = top_sort == "rate" ? TopSort::kRate
+                         : top_sort == "cpu" ? TopSort::kCpu
+                                             : TopSort::kLoad;
+    if (top_node >= 0) top_args.view.node = top_node;
+    run = [&](Commands& c) { return c.top(top_args); };
+  });
 
   std::string metrics_root = "/";
   auto* metrics = sub("metrics", "Prometheus text format for node_exporter's textfile collector");
   metrics->add_option("--root", metrics_root,
-                      "Read the CPU -> NUMA node map under DIR (as irqd --root)");
+                      "Read the CPU -> NUMA node map under DIR when the daemon lacks GetTopology");
   metrics->callback([&] { run = [&](Commands& c) { return c.metrics(metrics_root); }; });
 
   try {

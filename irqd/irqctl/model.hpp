@@ -138,11 +138,12 @@ struct Overrides {
   std::vector<DeviceNapi> device_napi;
 };
 
-// Which NUMA node each CPU is on, read on the client's machine (the interface carries no
-// topology). Empty when unknown: every CPU is then shown in one group.
+// Which NUMA node and core each CPU is on: the daemon's GetTopology, or sysfs under a root from a
+// daemon that lacks it. Empty when unknown: every CPU is then shown in one group.
 struct CpuNodes {
   std::vector<int> online;     // sorted
   std::map<int, int> node_of;  // cpu -> node
+  std::map<int, int> core_of;  // cpu -> core (the daemon's core index; the same for SMT siblings)
 };
 
 }  // namespace irqd::irqctl

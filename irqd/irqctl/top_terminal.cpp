@@ -30,17 +30,6 @@ void write_all(const std::string& s) {
   std::fflush(stdout);
 }
 
-// Keeps at most `rows` lines so the header never scrolls off a small terminal.
-std::string fit_rows(const std::string& frame, int rows) {
-  std::size_t pos = 0;
-  for (int line = 0; line < rows; ++line) {
-    pos = frame.find('\n', pos);
-    if (pos == std::string::npos) return frame;
-    ++pos;
-  }
-  return frame.substr(0, pos);
-}
-
 // Saves the terminal state and signal handlers, restores both on destruction (also on throw).
 class TerminalSession {
  public:
@@ -75,18 +64,19 @@ class TerminalSession {
 
 }  // namespace
 
-int run_top_plain(const FrameSource& frame, int iterations, double interval_seconds) {
+int run_top_plain(const FrameSource& frame, int iterations, double interval_seconds, int width,
+                  int height) {
   for (int i = 0; i < iterations; ++i) {
     if (i > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(to_ms(interval_seconds)));
       write_all("\n");
     }
-    write_all(frame(80));
+    write_all(frame(width, height));
   }
   return kExitOk;
 }
 
-int run_top_live(const FrameSource& frame, double interval_seconds) {
+int run_top_live(const FrameSource& frame, const KeyHandler& key, double interval_seconds) {
   if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
     throw CommandError(
         kExitUsage, "top: the live view needs a terminal; use --once or --iterations N in pipes");
@@ -100,15 +90,17 @@ int run_top_live(const FrameSource& frame, double interval_seconds) {
       cols = ws.ws_col;
       rows = ws.ws_row;
     }
-    std::string text = fit_rows(frame(cols), rows - 1);
-    write_all("\x1b[H\x1b[2J" + text + "\x1b[7m q: quit \x1b[0m");
-    // Wait for a key or the next refresh; any other key refreshes at once.
+    // The frame fits the screen; its last newline is dropped so the screen does not scroll.
+    std::string text = frame(cols, rows);
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    write_all("\x1b[H\x1b[2J" + text);
+    // Wait for a key or the next refresh; every key redraws at once.
     pollfd pfd{STDIN_FILENO, POLLIN, 0};
     int r = ::poll(&pfd, 1, to_ms(interval_seconds));
     if (r > 0) {
       char c = 0;
       ssize_t n = ::read(STDIN_FILENO, &c, 1);
-      if (n <= 0 || c == 'q' || c == 'Q') break;  // n <= 0: the terminal hung up
+      if (n <= 0 || !key(c)) break;  // n <= 0: the terminal hung up
     }
   }
   return kExitOk;

@@ -65,6 +65,8 @@ def contrib_files_are_installed():
         "io.github.irqd.policy": "/polkit-1/actions/io.github.irqd.policy",
         "irqd.toml.example": "/doc/irqd/irqd.toml.example",
         "irqctl.bash": "/bash-completion/completions/irqctl",
+        "irqctl.zsh": "/zsh/vendor-completions/_irqctl",
+        "irqctl.fish": "/fish/vendor_completions.d/irqctl.fish",
     }
     # The unit and the daemon's own page always exist; the others once their work lands.
     assert os.path.exists(os.path.join(CONTRIB, "irqd.8"))

@@ -63,6 +63,15 @@ TEST(DryRunTest, VirtioGuestMatchesExpectedReport) {
   EXPECT_EQ(before, snapshot(tree.root())) << "a dry run wrote under the root";
 }
 
+TEST(DryRunTest, DryRunAloneImpliesOneshot) {
+  ExtractedTree tree("nto-sno-12vcpu-kvm-virtio");
+  auto before = snapshot(tree.root());
+  auto r = run_irqd({"--dry-run", "--root", tree.root().string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  expect_matches_file(replace_all(r.out, tree.root().string(), "ROOT"), "dry-run-nto-sno-12vcpu.txt");
+  EXPECT_EQ(before, snapshot(tree.root())) << "a dry run wrote under the root";
+}
+
 TEST(DryRunTest, TwoSocketServerWithThreeDriversMatchesExpectedReport) {
   ExtractedTree tree("nto-worker2-32cpu-2s-xeon6130-r740xd-ixgbe-i40e");
   auto r = run_irqd({"--dry-run", "--oneshot", "--root", tree.root().string()});
@@ -219,7 +228,9 @@ TEST(DryRunTest, HelpAndVersion) {
     EXPECT_NE(help.out.find(s), std::string::npos) << s;
   auto version = run_irqd({"--version"});
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_EQ(version.out.rfind("irqd ", 0), 0u) << version.out;
+  EXPECT_EQ(version.out.rfind("irqd 0.1.0 (commit ", 0), 0u) << version.out;
+  for (const char* s : {"\nnetdev genetlink: ", "\nethtool genetlink: ", "\nhwloc: 2."})
+    EXPECT_NE(version.out.find(s), std::string::npos) << s << " in:\n" << version.out;
 }
 
 TEST(DryRunTest, ThisMachineReadOnly) {

@@ -316,10 +316,16 @@ TEST_F(IrqctlDaemonTest, MetricsAreCountersThatOnlyGrowAndReachTheTextfile) {
 }
 
 TEST_F(IrqctlDaemonTest, TopOnceAndMetrics) {
-  auto t = run_irqctl({"top", "--once", "--root", tree_.root().string()});
+  // No --root: the daemon's GetTopology names every CPU's node and core.
+  auto t = run_irqctl({"top", "--once", "--sort", "cpu"});
   ASSERT_EQ(t.exit_code, 0) << describe(t);
-  EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
-  EXPECT_NE(t.out.find("cpu   3 ["), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("node ?"), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("node  -"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("\nCPU 0-3 idle (4 CPUs, node 0)\n"), std::string::npos) << t.out;
+  auto j = run_irqctl({"--json", "top"});
+  ASSERT_EQ(j.exit_code, 0) << describe(j);
+  EXPECT_NE(j.out.find("\"cpu\": 3,\n      \"numa_node\": 0,\n      \"core\": 1,"), std::string::npos)
+      << "the laptop's CPU 3 is core 1's second thread:\n" << j.out;
   EXPECT_NE(t.out.find("eth1-TxRx-1"), std::string::npos) << t.out;
   ASSERT_TRUE(eventually([&] { return run_irqctl({"metrics"}).out.find("irqd_cycles_total 1\n") == std::string::npos; }, 10000));
   auto m = run_irqctl({"metrics", "--root", tree_.root().string()});

@@ -123,7 +123,15 @@ TEST_F(IrqctlTest, DaemonErrorsArePrintedWithTheirMessageAndExitCode) {
 }
 
 TEST_F(IrqctlTest, PolicyAndBanSucceedAndShowInOverrides) {
+  auto shown = run_irqctl({"policy", "eth0"});
+  ASSERT_EQ(shown.exit_code, 0) << describe(shown);
+  EXPECT_EQ(shown.out, "eth0: policy spread (the daemon's default policy)\n");
+  EXPECT_EQ(run_irqctl({"policy", "nope"}).exit_code, 4);
   EXPECT_EQ(run_irqctl({"policy", "eth0", "balanced"}).exit_code, 0);
+  auto now = run_irqctl({"--json", "policy", "eth0"});
+  ASSERT_EQ(now.exit_code, 0) << describe(now);
+  EXPECT_EQ(nlohmann::json::parse(now.out)["source"], "run-time") << now.out;
+  EXPECT_EQ(nlohmann::json::parse(now.out)["policy"], "balanced") << now.out;
   EXPECT_EQ(run_irqctl({"ban", "3"}).exit_code, 0);
   auto o = run_irqctl({"overrides"});
   ASSERT_EQ(o.exit_code, 0) << describe(o);
@@ -173,7 +181,7 @@ TEST_F(IrqctlTest, BadArgumentsAreRefusedBeforeTheCall) {
   auto u = run_irqctl({"pin", "abc", "1"});
   EXPECT_EQ(u.exit_code, 1) << describe(u);
   EXPECT_EQ(run_irqctl({"frobnicate"}).exit_code, 1);
-  EXPECT_EQ(run_irqctl({"policy", "eth0"}).exit_code, 1);
+  EXPECT_EQ(run_irqctl({"policy"}).exit_code, 1);
   EXPECT_EQ(run_irqctl({"top"}).exit_code, 1) << "live view without a terminal";
 }
 
@@ -206,13 +214,30 @@ TEST_F(IrqctlTest, TopOnceAndMetrics) {
   root.write("sys/devices/system/cpu/online", "0-3\n");
   root.write("sys/devices/system/node/node0/cpulist", "0-1\n");
   root.write("sys/devices/system/node/node1/cpulist", "2-3\n");
-  auto t = run_irqctl({"top", "--once", "--root", root.path().string()});
+  // The topology comes from the daemon (GetTopology), not from the client's machine.
+  auto t = run_irqctl({"top", "--once", "--sort", "cpu"});
   ASSERT_EQ(t.exit_code, 0) << describe(t);
   EXPECT_EQ(t.out.find('\x1b'), std::string::npos) << "no terminal control in --once";
-  EXPECT_NE(t.out.find("node 0\n  cpu   0 ["), std::string::npos) << t.out;
-  EXPECT_NE(t.out.find("node 1\n  cpu   2 ["), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("\nCPU    0 node  0 core   0 ["), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("node ?"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("1500 irq/s"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("Busiest IRQs (3 of 3)"), std::string::npos) << t.out;
+  auto small = run_irqctl({"top", "--once", "--size", "40x10"});
+  ASSERT_EQ(small.exit_code, 0) << describe(small);
+  std::size_t lines = 0;
+  for (std::size_t pos = 0, end; (end = small.out.find('\n', pos)) != std::string::npos;
+       pos = end + 1, ++lines) {
+    std::size_t columns = 0;  // one per code point: "…" is 3 bytes
+    for (std::size_t k = pos; k < end; ++k)
+      columns += (static_cast<unsigned char>(small.out[k]) & 0xC0) != 0x80;
+    EXPECT_LE(columns, 40u) << small.out;
+  }
+  EXPECT_LE(lines, 10u) << small.out;
+  EXPECT_EQ(run_irqctl({"top", "--once", "--size", "80by24"}).exit_code, 1);
+  auto j = run_irqctl({"--json", "top", "--irqs", "1"});
+  ASSERT_EQ(j.exit_code, 0) << describe(j);
+  EXPECT_NE(j.out.find("\"busiest_irqs\": ["), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"numa_node\": 1"), std::string::npos) << j.out;
   auto two = run_irqctl({"top", "--iterations", "2", "--interval", "0.1", "--irqs", "1"});
   ASSERT_EQ(two.exit_code, 0) << describe(two);
   EXPECT_NE(two.out.find("Busiest IRQs (1 of 3)"), two.out.rfind("Busiest IRQs (1 of 3)"))
@@ -234,8 +259,9 @@ TEST_F(IrqctlTest, LiveTopDrawsOnTheAlternateScreenAndQuitsOnQOrCtrlC) {
     auto r = run_irqctl_on_terminal({"top", "--interval", "0.2"}, key);
     EXPECT_EQ(r.exit_code, 0) << "key " << int(key[0]) << "\n" << r.out;
     EXPECT_EQ(r.out.rfind("\x1b[?1049h\x1b[?25l", 0), 0u) << "alternate screen first:\n" << r.out;
-    EXPECT_NE(r.out.find("\x1b[H\x1b[2Jirqd 0.1.0  policy spread"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\x1b[H\x1b[2Jirqd 0.1.0  spread"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("virtio2-input.0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("keys: q quit  sort l load"), std::string::npos) << r.out;
     // The terminal is given back: cursor shown, normal screen, as the very last output.
     auto tail = r.out.size() >= 16 ? r.out.substr(r.out.size() - 16) : r.out;
     EXPECT_NE(tail.find("\x1b[?25h\x1b[?1049l"), std::string::npos) << r.out;
@@ -265,7 +291,8 @@ TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
 namespace irqd::testing {
 namespace {
 
-// contrib/irqctl.8 and the bash completion keep up with --help: every subcommand and option.
+// contrib/irqctl.8 and the bash, zsh and fish completions keep up with --help: every subcommand
+// and option (fish spells options without their dashes: -l NAME).
 TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
   auto slurp = [](const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -275,6 +302,7 @@ TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
   };
   auto contrib = fixtures_dir().parent_path().parent_path() / "contrib";
   std::string man = slurp(contrib / "irqctl.8"), completion = slurp(contrib / "irqctl.bash");
+  std::string zsh = slurp(contrib / "irqctl.zsh"), fish = slurp(contrib / "irqctl.fish");
   ASSERT_FALSE(man.empty());
   // roff escapes dashes: compare on the unescaped text.
   for (std::size_t p; (p = man.find("\\-")) != std::string::npos;) man.erase(p, 1);
@@ -296,6 +324,9 @@ TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
                       man.find(".BI " + c + " ") != std::string::npos;
     EXPECT_TRUE(documented) << "irqctl.8 lacks command " << c;
     EXPECT_NE(completion.find(c), std::string::npos) << "irqctl.bash lacks command " << c;
+    EXPECT_NE(zsh.find("'" + c + ":"), std::string::npos) << "irqctl.zsh lacks command " << c;
+    EXPECT_NE(fish.find("        " + c + " '"), std::string::npos)
+        << "irqctl.fish lacks command " << c;
     auto h = run_irqctl({c, "--help"});
     ASSERT_EQ(h.exit_code, 0) << describe(h);
     for (std::sregex_iterator it(h.out.begin(), h.out.end(), opt), end; it != end; ++it) {
@@ -303,6 +334,10 @@ TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {
           << "irqctl.8 lacks " << c << " " << it->str();
       EXPECT_NE(completion.find(it->str()), std::string::npos)
           << "irqctl.bash lacks " << c << " " << it->str();
+      EXPECT_NE(zsh.find("'" + it->str()), std::string::npos)
+          << "irqctl.zsh lacks " << c << " " << it->str();
+      EXPECT_NE(fish.find("-l " + it->str().substr(2)), std::string::npos)
+          << "irqctl.fish lacks " << c << " " << it->str();
     }
   }
   for (const char* code : {".B 0\n", ".B 1\n", ".B 2\n", ".B 3\n", ".B 4\n", ".B 5\n", ".B 6\n"}) {

@@ -5,7 +5,8 @@
 // (Unchangeable), CPUs above 3 do not exist (InvalidArgument), Reload always finds a bad config,
 // Rebalance fails (Failed), and non-root callers of write methods get AccessDenied. eth0's two
 // queues share NAPI 8193 (threaded, kthread on CPU 1); its configuration sets gro_flush_timeout
-// 10000, and SetDeviceNapi's settings show in its values at once.
+// 10000, and SetDeviceNapi's settings show in its values at once. GetTopology: CPUs 0-1 on node 0
+// (core 0), 2-3 on node 1 (core 1).
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <cstdio>
@@ -149,6 +150,16 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
       override {
     if (napi_.empty()) return {};
     return {{"eth0", napi_}};
+  }
+  // CPUs 0-3: two cores of two threads, one NUMA node per core.
+  std::vector<sdbus::Struct<std::int32_t, std::int32_t, std::int32_t,
+                            std::map<std::string, sdbus::Variant>>>
+  GetTopology() override {
+    std::vector<sdbus::Struct<std::int32_t, std::int32_t, std::int32_t,
+                              std::map<std::string, sdbus::Variant>>>
+        out;
+    for (std::int32_t cpu = 0; cpu < 4; ++cpu) out.emplace_back(cpu, cpu / 2, cpu / 2, More{});
+    return out;
   }
   void SetDeviceNapi(const std::string& device,
                      const std::map<std::string, std::string>& settings) override {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "irqd/dbus/views.hpp"
+#include "topology/hwloc_loader.hpp"
 
 namespace irqd::dbus {
 namespace {
@@ -176,6 +177,23 @@ TEST(DbusViews, QueueNapisShowTheValuesAfterTheCycle) {
   EXPECT_EQ(napis[0].at("napi_id").get<std::int32_t>(), 8193);
   EXPECT_EQ(napis[0].at("napi_irq").get<std::int32_t>(), -1);
   EXPECT_EQ(napis[0].at("napi_defer_hard_irqs").get<std::uint64_t>(), 3u);
+}
+
+TEST(DbusViews, TopologyRowsGiveEveryOnlineCpuItsNodeAndCore) {
+  auto m = topology::load_synthetic("pack:2 numa:1 l3:1 core:2 pu:2");
+  m.isolated = sysfs::CpuSet::of({7});
+  m.online.reset(6);
+  auto rows = topology_rows(m);
+  ASSERT_EQ(rows.size(), 7u);  // CPU 6 is offline
+  EXPECT_EQ(rows[0].get<0>(), 0);
+  EXPECT_EQ(rows[0].get<1>(), m.node_of(0));
+  EXPECT_EQ(rows[0].get<2>(), rows[1].get<2>()) << "SMT siblings share a core";
+  EXPECT_NE(rows[1].get<2>(), rows[2].get<2>());
+  EXPECT_EQ(rows[5].get<1>(), m.node_of(5));
+  EXPECT_EQ(rows[6].get<0>(), 7);
+  EXPECT_TRUE(rows[6].get<3>().at("isolated").get<bool>());
+  EXPECT_FALSE(rows[0].get<3>().at("isolated").get<bool>());
+  EXPECT_EQ(rows[1].get<3>().at("smt_rank").get<std::int32_t>(), 1);
 }
 
 TEST(DbusViews, NapiOverridesAsSetDeviceNapiTakesThem) {

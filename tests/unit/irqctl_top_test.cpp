@@ -1,5 +1,6 @@
-// irqctl top's frame (bars per CPU grouped by NUMA node, busiest IRQs) and the exit-code mapping of
-// D-Bus errors (argument checks: irqctl_arguments_test.cpp).
+// irqctl top's frame (bars per busy CPU, idle ones collapsed, busiest IRQs, filters and keys) and
+// the exit-code mapping of D-Bus errors (argument checks: irqctl_arguments_test.cpp; frames that
+// fit a terminal on a 128-CPU machine: irqctl_top_fit_test.cpp).
 #include <gtest/gtest.h>
 
 #include "irqd/irqctl/errors.hpp"
@@ -50,39 +51,103 @@ TEST(IrqctlTop, LoadBarFillsInProportionAndClamps) {
   EXPECT_EQ(load_bar(-1, 4), "[....]");
 }
 
-TEST(IrqctlTop, FrameGroupsCpusByNodeAndListsBusiestFirst) {
+TEST(IrqctlTop, FrameListsBusyCpusWithNodeAndCoreAndBusiestIrqsFirst) {
   std::string f = top_frame(status(), irqs(), nodes(), TopOptions{.width = 80, .max_irqs = 2});
-  auto node0 = f.find("node 0\n"), node1 = f.find("node 1\n");
-  ASSERT_NE(node0, std::string::npos) << f;
-  ASSERT_NE(node1, std::string::npos) << f;
-  EXPECT_LT(node0, f.find("cpu   0")) << f;
-  EXPECT_LT(f.find("cpu   1"), node1) << f;
-  EXPECT_LT(node1, f.find("cpu   2")) << f;
-  EXPECT_NE(f.find("cpu   0 [" + std::string(23, '#')), std::string::npos)
-      << f;  // 50% of a 46-cell bar
-  EXPECT_NE(f.find(" 50.0%     5001 irq/s"), std::string::npos) << f;
+  // 50% of a 30-cell bar (80 columns less the 50 around it).
+  EXPECT_NE(f.find("CPU    0 node  0 core   - [" + std::string(15, '#') + std::string(15, '.') +
+                   "]  50.0%     5001 irq/s"),
+            std::string::npos)
+      << f;
+  EXPECT_LT(f.find("CPU    0 node"), f.find("CPU    2 node")) << "by load:\n" << f;
+  EXPECT_NE(f.find("CPU 1 idle (1 CPU, node 0)"), std::string::npos) << f;  // per node, after
   EXPECT_NE(f.find("Busiest IRQs (2 of 3)"), std::string::npos) << f;
   auto first = f.find("mlx5_comp0"), second = f.find("mlx5_comp1");
   ASSERT_NE(first, std::string::npos);
   EXPECT_LT(first, second) << f;
   EXPECT_EQ(f.find("timer"), std::string::npos) << "only the 2 busiest IRQs:\n" << f;
-  EXPECT_NE(f.find("policy balanced  cycle 9"), std::string::npos) << f;
+  EXPECT_NE(f.find("irqd 0.1.0  balanced  cycle 9"), std::string::npos) << f;
 }
 
-TEST(IrqctlTop, WithoutNodeInformationAllCpusFormOneGroup) {
+TEST(IrqctlTop, SortByCpuCollapsesEachIdleRunWhereItFalls) {
+  CpuNodes n{.online = {0, 1, 2, 3, 4, 5, 6, 7}, .node_of = {}};
+  for (int c = 0; c < 8; ++c) n.node_of[c] = c / 4;
+  std::string f = top_frame(status(), irqs(), n,
+                            TopOptions{.view = TopView{.sort = TopSort::kCpu}});
+  auto cpu0 = f.find("CPU    0 node"), idle1 = f.find("CPU 1 idle (1 CPU, node 0)"),
+       cpu2 = f.find("CPU    2 node"), idle3 = f.find("CPU 3 idle (1 CPU, node 0)"),
+       idle4 = f.find("CPU 4-7 idle (4 CPUs, node 1)");
+  ASSERT_NE(idle4, std::string::npos) << f;
+  EXPECT_TRUE(cpu0 < idle1 && idle1 < cpu2 && cpu2 < idle3 && idle3 < idle4) << f;
+}
+
+TEST(IrqctlTop, LoadTiesBeforeAnyCpuTimeFallBackToTheRate) {
+  std::vector<Irq> v{Irq{.number = 1, .effective_cpu = 0, .rate = 10},
+                     Irq{.number = 2, .effective_cpu = 3, .rate = 900}};
+  std::string f = top_frame(status(), v, nodes(), TopOptions{});
+  EXPECT_LT(f.find("CPU    3 node"), f.find("CPU    0 node")) << f;
+}
+
+TEST(IrqctlTop, NodeAndDeviceFiltersNarrowCpusAndIrqs) {
+  std::string f = top_frame(status(), irqs(), nodes(), TopOptions{.view = TopView{.node = 1}});
+  EXPECT_EQ(f.find("CPU    0 node"), std::string::npos) << f;
+  EXPECT_NE(f.find("CPU    2 node  1"), std::string::npos) << f;
+  EXPECT_NE(f.find("Busiest IRQs (1 of 1)"), std::string::npos) << f;
+  f = top_frame(status(), irqs(), nodes(), TopOptions{.view = TopView{.device = "ens1"}});
+  EXPECT_NE(f.find("Busiest IRQs (2 of 2)"), std::string::npos) << f;
+  EXPECT_EQ(f.find("timer"), std::string::npos) << f;
+}
+
+TEST(IrqctlTop, KeysSortAndStepFiltersBackToAll) {
+  TopView v;
+  std::vector<int> n{0, 1};
+  std::vector<std::string> d{"ens1"};
+  EXPECT_EQ(apply_top_key(v, 'c', n, d), KeyAction::kRedraw);
+  EXPECT_EQ(v.sort, TopSort::kCpu);
+  apply_top_key(v, 'r', n, d);
+  EXPECT_EQ(v.sort, TopSort::kRate);
+  apply_top_key(v, 'n', n, d);
+  EXPECT_EQ(v.node, 0);
+  apply_top_key(v, 'n', n, d);
+  EXPECT_EQ(v.node, 1);
+  apply_top_key(v, 'n', n, d);
+  EXPECT_FALSE(v.node);
+  apply_top_key(v, 'd', n, d);
+  EXPECT_EQ(v.device, "ens1");
+  apply_top_key(v, 'n', n, d);
+  apply_top_key(v, 'a', n, d);
+  EXPECT_FALSE(v.node);
+  EXPECT_EQ(v.device, "");
+  EXPECT_EQ(apply_top_key(v, 'q', n, d), KeyAction::kQuit);
+  EXPECT_LE(top_keys_help().size(), 80u);
+}
+
+TEST(IrqctlTop, WithoutNodeInformationCpusShowADashNotAQuestionMark) {
   std::string f = top_frame(status(), irqs(), CpuNodes{}, TopOptions{});
-  EXPECT_NE(f.find("all CPUs (NUMA nodes not known)"), std::string::npos) << f;
-  EXPECT_EQ(f.find("node 0"), std::string::npos) << f;
-  EXPECT_NE(f.find("cpu   2"), std::string::npos) << f;  // known from an IRQ's effective CPU
+  EXPECT_EQ(f.find("node ?"), std::string::npos) << f;
+  EXPECT_NE(f.find("CPU    2 node  - core   -"), std::string::npos) << f;  // from an IRQ's CPU
 }
 
-TEST(IrqctlTop, FrameShowsAFailedCycleAndNarrowTerminalsKeepAMinimumBar) {
+TEST(IrqctlTop, FrameShowsAFailedCycleAndCutsLinesToNarrowTerminals) {
   Status s = status();
   s.last_error = "torn /proc/interrupts";
-  std::string f = top_frame(s, {}, nodes(), TopOptions{.width = 20, .max_irqs = 5});
-  EXPECT_NE(f.find("last cycle failed: torn /proc/interrupts"), std::string::npos) << f;
-  EXPECT_NE(f.find("[..........]"), std::string::npos) << f;
+  std::string f = top_frame(s, {}, nodes(), TopOptions{.width = 30, .max_irqs = 5});
+  EXPECT_NE(f.find("last cycle failed: torn /proc…"), std::string::npos) << f;
   EXPECT_NE(f.find("Busiest IRQs (0 of 0)"), std::string::npos) << f;
+  EXPECT_EQ(fit_width("abcdef", 4), "abc…");
+  EXPECT_EQ(fit_width("abcd", 4), "abcd");
+  EXPECT_EQ(fit_width("éééz", 3), "éé…");
+}
+
+TEST(IrqctlTop, JsonFrameUsesTheNamesOfStatusAndIrqs) {
+  auto j = top_json(status(), irqs(), nodes(), TopOptions{.max_irqs = 1});
+  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(j["status"]["policy"], "balanced");
+  EXPECT_EQ(j["view"]["sort"], "load");
+  ASSERT_EQ(j["cpus"].size(), 4u);
+  EXPECT_EQ(j["cpus"][0]["cpu"], 0);
+  EXPECT_EQ(j["cpus"][0]["numa_node"], 0);
+  ASSERT_EQ(j["busiest_irqs"].size(), 1u);
+  EXPECT_EQ(j["busiest_irqs"][0]["irq"], 41);
 }
 
 TEST(IrqctlTop, BusiestOrdersByCostThenRateThenNumber) {
