@@ -22,7 +22,7 @@ struct Options {
   bool no_netlink = false, no_dbus = false, check_config = false;
   bool restore_on_exit = false, ignore_irqbalance = false;
   double interval = 10.0;
-  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn";
+  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "info";
   std::string banned, run_dir = "/run/irqd", state_dir, rps, rfs, xps, config_file;
   std::vector<std::string> devices;
   std::set<std::string> given;  // the options named on the command line ("--policy", ...)
