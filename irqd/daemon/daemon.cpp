@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "config/arguments.hpp"
 #include "irqd/daemon/event_loop.hpp"
 #include "irqd/engine/decision.hpp"
 #include "policies/core_order.hpp"
@@ -234,7 +235,7 @@ void Daemon::record_changes(const ApplyResult& r, const policies::LoadInfo* load
     c.subject = k.subject;
     c.irq = k.irq;
     c.device = k.device;
-    if (k.queue >= 0 && k.irq < 0) c.queue = fmt::format("{}-{}", k.rx ? "rx" : "tx", k.queue);
+    if (k.queue >= 0 && k.irq < 0) c.queue = config::queue_name(k.rx, k.queue);
     c.old_value = old_text(k);
     c.new_value = new_text(k);
     c.reason = k.reason.str();

@@ -27,6 +27,9 @@ class Client {
   std::vector<Device> devices();
   std::vector<Change> plan();
   Overrides overrides();  // GetOverrides and GetNapiOverrides
+  // GetHistory: irq < 0 and device "" mean any; limit 0 all.
+  std::vector<HistoryEntry> history(std::int32_t irq, const std::string& device, std::uint32_t limit);
+  Explanation explain(std::uint32_t irq);
 
   void pin_irq(std::uint32_t irq, const std::string& cpus);
   void unpin_irq(std::uint32_t irq);
