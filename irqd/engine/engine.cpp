@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <map>
 
 #include "config/rules.hpp"
 #include "policies/registry.hpp"
@@ -225,6 +226,27 @@ bool plan_reads_load(const policies::Policy& policy, const config::Config& resol
   return false;
 }
 
+// A move's side effect the plan's reason does not say: the IRQ leaves CPUs it may no longer use
+// (banned, at run time or in the configuration; isolated). Said in the decision log and history.
+void note_leaving(Diff& d, const config::Config& cfg, const topology::Machine& m) {
+  sysfs::CpuSet banned = cfg.banned_cpus;
+  sysfs::CpuSet isolated = cfg.honour_isolcpus ? (m.isolated | m.nohz_full) : sysfs::CpuSet{};
+  if (banned.empty() && isolated.empty()) return;
+  std::map<int, const sysfs::IrqInfo*> now;
+  for (const auto& row : d.irqs)
+    if (row.change && row.irq != nullptr) now[row.irq->irq] = row.irq;
+  for (auto& k : d.knobs) {
+    auto it = k.irq >= 0 ? now.find(k.irq) : now.end();
+    if (it == now.end() || !it->second->affinity) continue;
+    const sysfs::CpuSet& was = *it->second->affinity;
+    std::string why;
+    if (was.intersects(banned)) why = fmt::format("CPU {} banned", (was & banned).to_list());
+    if (was.intersects(isolated))
+      why += fmt::format("{}CPU {} isolated", why.empty() ? "" : ", ", (was & isolated).to_list());
+    if (!why.empty()) k.reason += fmt::format(" (leaves {})", why);
+  }
+}
+
 // Scopes, resolves, plans and diffs into r (whose machine is set), sharing with `previous` every
 // part whose inputs are the same.
 // `owned`: `found` itself, held by the caller unchanged (made for this plan, or the daemon's
@@ -269,6 +291,7 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
         *policy, {*r.machine, inv, *r.config, load}, same_input ? prev->plan.get() : nullptr));
   }
   r.diff = diff_plan(inv, *r.plan);
+  if (r.machine) note_leaving(r.diff, *r.config, *r.machine);
 }
 }  // namespace
 

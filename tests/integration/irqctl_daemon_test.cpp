@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -171,6 +172,16 @@ TEST_F(IrqctlDaemonTest, HistoryAndExplainAfterPinsAndBans) {
   EXPECT_FALSE(last["reason"].is_null()) << h.out;
   EXPECT_NE(last["reason"].get<std::string>().find("pin"), std::string::npos) << h.out;
   for (const auto& c : changes) EXPECT_EQ(c["irq"], 101) << h.out;
+
+  // An IRQ the ban moved off CPU 2 says so (the plan's reason alone would not).
+  auto everything = nlohmann::json::parse(run_irqctl({"history", "--json"}).out)["changes"];
+  std::map<int, nlohmann::json> latest;
+  for (const auto& c : everything)
+    if (!c["irq"].is_null()) latest[c["irq"].get<int>()] = c;
+  for (const auto& [irq, c] : latest) {
+    if (c["old"] != "2") continue;
+    EXPECT_NE(c["reason"].get<std::string>().find("(leaves CPU 2 banned)"), std::string::npos) << c.dump();
+  }
 
   auto all = run_irqctl({"history"});
   ASSERT_EQ(all.exit_code, 0) << describe(all);

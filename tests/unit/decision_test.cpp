@@ -66,6 +66,26 @@ TEST(DecisionLine, DiffGivesCpulistsNotMasksAndTheReason) {
   EXPECT_TRUE(rps);
 }
 
+TEST(DecisionLine, AMoveOffABannedCpuSaysSo) {
+  testing::SyntheticTree t{4};
+  t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .numa_node = -1, .rx = 1, .tx = 1});
+  t.add_irq({101, "eth0-TxRx-0", "3"});
+  t.finish();
+  EngineOptions opts;
+  opts.root = t.root();
+  opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  config::Config cfg;
+  cfg.banned_cpus = sysfs::CpuSet::parse_list("3");
+  auto r = plan_once(opts, cfg);
+  bool found = false;
+  for (const auto& k : r->diff.knobs)
+    if (k.irq == 101) {
+      found = true;
+      EXPECT_NE(decision_line(k).find(" (leaves CPU 3 banned)"), std::string::npos) << decision_line(k);
+    }
+  EXPECT_TRUE(found);
+}
+
 TEST(DecisionSummary, CountsByKindAndSaysNothingForASteadyCycle) {
   ChangeTally t;
   EXPECT_EQ(summary_line(3, t), "");
