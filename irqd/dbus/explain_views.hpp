@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "irqd/daemon/explain.hpp"
-#include "irqd/daemon/history.hpp"
+#include "irqd/daemon/control.hpp"  // ChangeRecord, HistoryFilter, IrqExplanation
 #include "irqd/dbus/views.hpp"
 
 namespace irqd::dbus {

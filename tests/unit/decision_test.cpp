@@ -30,19 +30,26 @@ TEST(DecisionLine, SubjectOldNewAndReason) {
   EXPECT_EQ(decision_line(knob("eth0 tx-0 xps_rxqs", "xps_rxqs", "", "rx 0", "")), "eth0 tx-0 xps_rxqs: ? -> rx 0");
 }
 
-TEST(DecisionLine, DiffGivesCpulistsNotMasksAndTheReason) {
+// A 4-CPU laptop with eth0's two queue IRQs both on CPU 3.
+struct Laptop {
   testing::SyntheticTree t{4};
-  t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .numa_node = -1, .rx = 2, .tx = 2});
-  t.add_irq({101, "eth0-TxRx-0", "3"});
-  t.add_irq({102, "eth0-TxRx-1", "3"});
-  t.finish();
   EngineOptions opts;
-  opts.root = t.root();
-  opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  Laptop() {
+    t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .numa_node = -1, .rx = 2, .tx = 2});
+    t.add_irq({101, "eth0-TxRx-0", "3"});
+    t.add_irq({102, "eth0-TxRx-1", "3"});
+    t.finish();
+    opts.root = t.root();
+    opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  }
+};
+
+TEST(DecisionLine, DiffGivesCpulistsNotMasksAndTheReason) {
+  Laptop tree;
   config::Config cfg;
   cfg.device_defaults.rps = config::RpsMode::kList;
   cfg.device_defaults.rps_cpus = sysfs::CpuSet::parse_list("1-3");
-  auto r = plan_once(opts, cfg);
+  auto r = plan_once(tree.opts, cfg);
   bool irq = false, rps = false;
   for (const auto& k : r->diff.knobs) {
     const std::string line = decision_line(k);
@@ -67,16 +74,10 @@ TEST(DecisionLine, DiffGivesCpulistsNotMasksAndTheReason) {
 }
 
 TEST(DecisionLine, AMoveOffABannedCpuSaysSo) {
-  testing::SyntheticTree t{4};
-  t.add_nic({.name = "eth0", .pci = "0000:03:00.0", .numa_node = -1, .rx = 1, .tx = 1});
-  t.add_irq({101, "eth0-TxRx-0", "3"});
-  t.finish();
-  EngineOptions opts;
-  opts.root = t.root();
-  opts.topology_xml = testing::fixture("hwloc/derived/1s-intel-i7-7600u-2c4t-laptop.from-cpuid-dump.xml");
+  Laptop tree;
   config::Config cfg;
   cfg.banned_cpus = sysfs::CpuSet::parse_list("3");
-  auto r = plan_once(opts, cfg);
+  auto r = plan_once(tree.opts, cfg);
   bool found = false;
   for (const auto& k : r->diff.knobs)
     if (k.irq == 101) {
