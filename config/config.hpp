@@ -121,7 +121,8 @@ struct Config {
   std::string metrics_textfile;
   std::string state_dir = "/var/lib/irqd";  // run-time overrides (D-Bus pins, bans, policies) persist here
   double interval_seconds = 10.0;     // daemon cycle period
-  std::string log_level = "warn";     // spdlog level name (the command line's default too)
+  std::string log_level = "info";     // spdlog level name (the command line's default too): info logs
+                                     // each change with its reason and nothing in a steady state
   bool ignore_irqbalance = false;     // run even when irqbalance is running
 
   // RFS: the global flow table size (Documentation/networking/scaling.rst suggests 32768).

@@ -31,15 +31,15 @@ _irqctl() {
         prev=${words[cword - 1]}
     fi
 
-    local commands="status irqs devices plan overrides pin unpin pin-queue unpin-queue ban unban
-        policy napi rebalance reload top metrics"
+    local commands="status irqs devices plan history explain overrides pin unpin pin-queue
+        unpin-queue ban unban policy napi rebalance reload top metrics"
     local global_opts="--address --timeout --json --help --version"
 
     # Find the subcommand and the positional index after it.
     local cmd="" i arg=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --address | --timeout) ((i++)) ;;
+            --address | --timeout | --irq | --device | --limit) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -53,9 +53,10 @@ _irqctl() {
 
     case $prev in
         --address) COMPREPLY=($(compgen -W "unix:path=/run/dbus/system_bus_socket" -- "$cur")); return ;;
-        --timeout | --interval | --iterations | --irqs | --node) return ;;
+        --timeout | --interval | --iterations | --irqs | --node | --limit) return ;;
         --size) COMPREPLY=($(compgen -W "80x24 200x50" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "load rate cpu" -- "$cur")); return ;;
+        --irq) COMPREPLY=($(compgen -W "$(_irqctl_irqs)" -- "$cur")); return ;;
         --device) COMPREPLY=($(compgen -W "$(_irqctl_devices)" -- "$cur")); return ;;
         --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
@@ -74,6 +75,7 @@ _irqctl() {
         case $cmd in
             top) opts+=" --once --iterations --interval --irqs --size --sort --node --device --root" ;;
             metrics) opts+=" --root" ;;
+            history) opts+=" --irq --device --limit" ;;
             policy | napi) opts+=" --reset" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -81,7 +83,7 @@ _irqctl() {
     fi
 
     case $cmd in
-        pin | unpin)
+        pin | unpin | explain)
             [[ $arg -eq 0 ]] && COMPREPLY=($(compgen -W "$(_irqctl_irqs)" -- "$cur")) ;;
         pin-queue | unpin-queue)
             case $arg in

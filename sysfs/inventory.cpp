@@ -5,6 +5,12 @@
 
 namespace irqd::sysfs {
 
+std::string queue_name(const IrqInfo& irq) {
+  if (irq.cls != IrqClass::kQueue || irq.queue < 0) return "";
+  const char* prefix = irq.role == QueueRole::kTx ? "tx" : irq.role == QueueRole::kRx ? "rx" : "rxtx";
+  return std::string(prefix) + "-" + std::to_string(irq.queue);
+}
+
 const char* to_string(IrqClass c) {
   switch (c) {
     case IrqClass::kQueue: return "queue";

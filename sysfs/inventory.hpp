@@ -118,4 +118,7 @@ struct Inventory {
   bool operator==(const Inventory&) const = default;
 };
 
+// A queue IRQ's queue as views name it: "rx-3", "tx-3" or "rxtx-3"; "" when not a queue's.
+std::string queue_name(const IrqInfo& irq);
+
 }  // namespace irqd::sysfs

@@ -256,6 +256,16 @@ ControlResult Control::reload() {
   return std::nullopt;
 }
 
+ControlResult Control::explain_irq(std::uint32_t irq, IrqExplanation& out) const {
+  if (plan() == nullptr) return not_ready();
+  std::optional<IrqExplanation> e;
+  if (irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max()))
+    e = irqd::explain_irq(daemon_, store_.get(), static_cast<int>(irq));
+  if (!e) return ControlError{ControlErrc::kNotFound, fmt::format("IRQ {}: no such IRQ", irq)};
+  out = std::move(*e);
+  return std::nullopt;
+}
+
 Snapshot Control::snapshot() const {
   return Snapshot{daemon_.last_report(), daemon_.last_plan(), daemon_.load(),   daemon_.unchangeable(),
                   store_.get(),          daemon_.options(),   daemon_.cycles(), daemon_.read_back()};

@@ -15,6 +15,8 @@
 
 #include "config/arguments.hpp"  // the arguments' validators, shared with irqctl
 #include "irqd/daemon/daemon.hpp"
+#include "irqd/daemon/explain.hpp"
+#include "irqd/daemon/history.hpp"
 #include "irqd/daemon/overrides.hpp"
 
 namespace irqd {
@@ -75,6 +77,11 @@ class Control {
   ControlResult reload();
 
   Snapshot snapshot() const;
+  // The last changes irqd made or tried that match, oldest first.
+  std::vector<ChangeRecord> history(const HistoryFilter& f) const { return daemon_.history().query(f); }
+  // Everything behind IRQ `irq`'s placement (daemon/explain.hpp): kNotReady before the first
+  // cycle, kNotFound for an IRQ the daemon does not know.
+  ControlResult explain_irq(std::uint32_t irq, IrqExplanation& out) const;
   // What a cycle now would change: the kernel's knobs read afresh, the daemon's machine and load.
   std::unique_ptr<PlanResult> preview() const;
   const Overrides& overrides() const { return store_.get(); }

@@ -13,7 +13,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "config/arguments.hpp"
 #include "irqd/daemon/event_loop.hpp"
+#include "irqd/engine/decision.hpp"
+#include "policies/core_order.hpp"
 #include "sysfs/knob_io.hpp"
 
 namespace irqd {
@@ -187,6 +190,7 @@ ApplyResult Daemon::cycle() {
     for (const auto& d : plan->diff.irqs)
       if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
+    record_changes(r, load);
     read_back_ = std::move(r.read_back);
     discovery_.written(plan->diff.knobs, read_back_);  // queue knobs read back are not read again
     // Cooldown guards measured moves against flapping. The first load's deliberate re-plan starts
@@ -205,7 +209,7 @@ ApplyResult Daemon::cycle() {
                   cost.count(), plan->diff.planned, plan->diff.changes, r.applied, r.failed,
                   discovery_.last_full() ? "full" : fmt::format("cached, {} re-read", discovery_.last_reads()));
   report_.cost_ms = static_cast<double>(cost.count()) / 1000.0;
-  metrics_.record(*plan, opts_.dry_run ? nullptr : &r, read_back_, report_.cost_ms / 1000.0,
+  metrics_.record(*plan, opts_.dry_run ? nullptr : &r, report_.cost_ms / 1000.0,
                   std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   report_.planned = plan->diff.planned;
   report_.changes = plan->diff.changes;
@@ -236,6 +240,52 @@ void Daemon::write_metrics() {
     if (!metrics_failing_) spdlog::warn("metrics: {}; retried every cycle, said once", e.what());
     metrics_failing_ = true;
   }
+}
+
+void Daemon::record_changes(const ApplyResult& r, const policies::LoadInfo* load) {
+  ChangeTally tally;
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& o : r.outcomes) {
+    if (o.vanished) continue;
+    const KnobChange& k = *o.knob;
+    tally.count(k, o.ok);
+    ChangeRecord c;
+    c.time = now;
+    c.cycle = cycles_;
+    c.kind = k.kind;
+    c.subject = k.subject;
+    c.irq = k.irq;
+    c.device = k.device;
+    if (k.queue >= 0 && k.irq < 0) c.queue = config::queue_name(k.rx, k.queue);
+    c.old_value = old_text(k);
+    c.new_value = new_text(k);
+    c.reason = k.reason.str();
+    c.ok = o.ok;
+    c.error = o.error;
+    if (load != nullptr && k.irq >= 0)
+      if (auto l = load->irqs.find(k.irq); l != load->irqs.end()) {
+        c.load_source = policies::to_string(l->second.source);
+        c.cost = l->second.cost;
+        c.rate = l->second.rate;
+      }
+    history_.add(std::move(c));
+  }
+  if (auto line = summary_line(cycles_, tally); !line.empty()) spdlog::info("{}", line);
+}
+
+std::string Daemon::start_line() {
+  std::string cpus = "unknown until the first cycle";
+  try {
+    cpus = policies::usable_cpus(*ensure_machine(), effective_config()).to_list();
+  } catch (const std::exception& e) {
+    cpus += fmt::format(" ({})", e.what());
+  }
+  std::vector<std::string> files;
+  for (const auto& f : opts_.config_files)
+    if (!f.empty()) files.push_back(f);
+  return fmt::format("starting: policy {}, usable CPUs {}, configuration {}, a cycle every {} ms{}", cfg_.policy,
+                     cpus, files.empty() ? "built-in defaults (no file)" : fmt::format("{}", fmt::join(files, ", ")),
+                     opts_.interval.count(), opts_.dry_run ? " (dry run: nothing is written)" : "");
 }
 
 void Daemon::log_new_warnings(const std::vector<std::string>& warnings) {
@@ -312,7 +362,7 @@ int Daemon::run() {
     checked_cycle();
   });
   for (auto& h : loop_hooks_) h(loop);
-  spdlog::info("running every {} ms{}", opts_.interval.count(), opts_.dry_run ? " (dry run)" : "");
+  spdlog::info("{}", start_line());
   loop.run();
   loop_ = nullptr;
   for (auto& h : stop_hooks_) h();

@@ -21,6 +21,7 @@
 #include "irqd/engine/engine.hpp"
 #include "irqd/daemon/event_loop.hpp"
 #include "irqd/daemon/metrics.hpp"
+#include "irqd/daemon/history.hpp"
 #include "irqd/engine/originals.hpp"
 #include "irqd/engine/napi_threads.hpp"
 #include "irqd/engine/queue_work.hpp"
@@ -41,6 +42,8 @@ struct DaemonOptions {
   // Where per-queue packet counters come from (netdev qstats-get): the kernel's netdev family, or a
   // simulated machine's. Null: none (the load is measured from interrupts alone).
   std::shared_ptr<netlink::NetdevSource> netdev;
+  // The configuration files in force, for the start line ("" entries are skipped).
+  std::vector<std::string> config_files;
 };
 
 // What the last cycle did, for status queries, STATUS= lines and the CycleCompleted signal.
@@ -109,6 +112,8 @@ class Daemon {
   void end_cooldowns() { moves_.cycles_since_move.clear(); }
   // What irqd moved and when (the balanced policy's cooldowns and no-return CPUs).
   const policies::MoveHistory& moves() const { return moves_; }
+  // The last changes irqd made or tried (the decision log's lines, kept for irqctl history).
+  const ChangeHistory& history() const { return history_; }
   // Stops run() after the current callback.
   void stop();
 
@@ -143,6 +148,10 @@ class Daemon {
   void load_originals();  // once, before the first cycle (run() or a test's cycle())
   void log_new_warnings(const std::vector<std::string>& warnings);  // those not logged yet
   std::string skipped_text(const PlanResult& plan) const;           // for CycleReport::error
+  // Records the apply's outcomes in history_ and logs the cycle's summary line (when it changed
+  // anything); `load`: what the plan used.
+  void record_changes(const ApplyResult& r, const policies::LoadInfo* load);
+  std::string start_line();
 
   DaemonOptions opts_;
   sysfs::SysRoot root_;  // opts_.engine.root, opened once (each cycle reads and writes through it)
@@ -173,6 +182,7 @@ class Daemon {
   std::optional<bool> qstats_;
   bool qstats_failing_ = false;  // the last read failed (warned once per streak)
   policies::MoveHistory moves_;  // the daemon's cooldowns: updated after each apply, read by plans
+  ChangeHistory history_;
   DiscoveryCache discovery_;  // redone only when the IRQ set changes or on rediscover()
   bool have_load_ = false;                    // the sampler has produced a delta
   bool had_load_ = false;                     // some cycle since start had a measured load

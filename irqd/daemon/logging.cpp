@@ -40,8 +40,9 @@ void setup_logging(const std::string& level) {
     logger = spdlog::systemd_logger_st("irqd", "irqd");
     logger->set_pattern("%v");
   } else {
+    // A terminal or a file has no clock of its own: each line says when (local time, ISO 8601).
     logger = spdlog::stderr_color_st("irqd");
-    logger->set_pattern("irqd: %^%l%$: %v");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z irqd: %^%l%$: %v");
   }
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);

@@ -20,8 +20,7 @@ std::string_view DaemonMetrics::knob_kind(std::string_view path) {
   return "other";
 }
 
-void DaemonMetrics::record(const PlanResult& plan, const ApplyResult* applied,
-                           const std::map<std::string, std::string>& read_back, double seconds, double unix_time) {
+void DaemonMetrics::record(const PlanResult& plan, const ApplyResult* applied, double seconds, double unix_time) {
   ++cycles_;
   cycle_sum_ += seconds;
   std::size_t b = 0;
@@ -29,19 +28,8 @@ void DaemonMetrics::record(const PlanResult& plan, const ApplyResult* applied,
   ++buckets_[b];
   last_cycle_unix_ = unix_time;
   if (applied == nullptr) return;
-  // Each knob's outcome: read back as written (ok), gone before or after the write (vanished),
-  // else failed (its error is in applied->errors and the log).
-  for (const auto& k : plan.diff.knobs) {
-    std::string result = "failed";
-    if (auto back = read_back.find(k.path); back != read_back.end()) {
-      result = sysfs::knob_equal(sysfs::knob_kind(k.path), back->second, k.value) ? "ok" : "failed";
-    } else {
-      bool named = false;
-      for (const auto& e : applied->errors) named = named || e.starts_with(k.subject);
-      if (!named) result = "vanished";
-    }
-    ++changes_[{std::string(knob_kind(k.path)), result}];
-  }
+  for (const auto& o : applied->outcomes)
+    ++changes_[{std::string(knob_kind(o.knob->path)), o.vanished ? "vanished" : o.ok ? "ok" : "failed"}];
   std::set<int> moved(applied->moved.begin(), applied->moved.end());
   for (const auto& d : plan.diff.irqs)
     if (d.planned && moved.contains(d.irq->irq)) ++moves_[std::string(d.planned->cause)];

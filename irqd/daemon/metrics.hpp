@@ -25,11 +25,9 @@ class DaemonMetrics {
   static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.002, 0.005, 0.01,
                                                       0.02,   0.05,  0.1,   0.5,   2.0};
 
-  // One cycle: its plan and what applying it did (null: a dry run) with the knobs it read back
-  // (ApplyResult::read_back, which the daemon keeps), its duration, the wall time it ended at
-  // (Unix seconds).
-  void record(const PlanResult& plan, const ApplyResult* applied, const std::map<std::string, std::string>& read_back,
-              double seconds, double unix_time);
+  // One cycle: its plan and what applying it did (null: a dry run; ApplyResult::outcomes, one per
+  // knob), its duration, the wall time it ended at (Unix seconds).
+  void record(const PlanResult& plan, const ApplyResult* applied, double seconds, double unix_time);
 
   // The exposition: the counters above, the sampler's totals for the NIC IRQs of `plan` (null:
   // none yet), `unchangeable` kernel-managed IRQs irqd found.

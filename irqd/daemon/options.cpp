@@ -66,7 +66,8 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_option("--xps", o.xps, "XPS for every device: auto, cpus, rxqs or off");
   app.add_option("--state-dir", o.state_dir, "Where run-time overrides (irqctl pins, bans) persist (default /var/lib/irqd)");
   app.add_flag("--no-dbus", o.no_dbus, "--foreground without the D-Bus service (overrides from --state-dir still apply)");
-  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off");
+  app.add_option("--log-level", o.log_level,
+                 "trace, debug, info (the default: each change with its reason), warn, error or off");
   app.add_flag("--ignore-irqbalance", o.ignore_irqbalance,
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
   app.add_option("--config", o.config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");

@@ -23,7 +23,7 @@ struct Options {
   bool restore_on_exit = false, ignore_irqbalance = false, version = false;
   bool changes_only = false, summary = false;  // report shape (--changes-only, --summary)
   double interval = 10.0;
-  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "warn";
+  std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "info";
   std::string banned, run_dir = "/run/irqd", state_dir, rps, rfs, xps, config_file;
   std::vector<std::string> devices;
   std::set<std::string> given;  // the options named on the command line ("--policy", ...)

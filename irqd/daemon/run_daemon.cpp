@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/loader.hpp"
+#include "irqd/daemon/config_files.hpp"
 #include "irqd/daemon/daemon.hpp"
 #include "irqd/daemon/hotplug.hpp"
 #include "irqd/daemon/instance_lock.hpp"
@@ -23,6 +25,10 @@ int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach
   dopts.dry_run = o.dry_run;
   dopts.netdev = kernel_netdev(sysfs::SysRoot(dopts.engine.root), dopts.engine.use_netlink);
   policies::policy_named(cfg.policy);  // an unknown policy fails now, not every cycle
+  {
+    config::LoadResult scratch;  // config_files' errors were reported when the files were loaded
+    for (const auto& f : config::config_files(o.config_setup().files, scratch)) dopts.config_files.push_back(f.string());
+  }
   Daemon daemon(dopts, cfg);
   Notifier notifier(daemon);              // sd_notify when run by systemd (NOTIFY_SOCKET)
   Hotplug hotplug(daemon);                // netlink link and channel events (live root only)

@@ -154,6 +154,26 @@ std::vector<TopologyRow> Service::GetTopology() {
   });
 }
 
+std::vector<HistoryRow> Service::GetHistory(const std::map<std::string, sdbus::Variant>& filter) {
+  return guarded([&] {
+    HistoryFilter f;
+    try {
+      f = history_filter(filter);
+    } catch (const std::invalid_argument& e) {
+      throw sdbus::Error(kErrInvalidArgument, sysfs::valid_utf8(e.what()));
+    }
+    return history_rows(control_.history(f));
+  });
+}
+
+std::map<std::string, sdbus::Variant> Service::ExplainIrq(const std::uint32_t& irq) {
+  return guarded([&] {
+    IrqExplanation e;
+    reply(control_.explain_irq(irq, e));
+    return explanation_map(e);
+  });
+}
+
 void Service::PinIrq(const std::uint32_t& irq, const std::string& cpus) {
   authorize("PinIrq", kActionManage);
   reply(control_.pin_irq(irq, cpus));

@@ -18,6 +18,7 @@
 #include "irqd/daemon/control.hpp"
 #include "irqd/dbus/authority.hpp"
 #include "irqd/dbus/bus_loop.hpp"
+#include "irqd/dbus/explain_views.hpp"
 #include "irqd/dbus/names.hpp"
 #include "irqd/dbus/views.hpp"
 #include "irqd1_adaptor.h"
@@ -44,6 +45,8 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   OverridesReply GetOverrides() override;
   std::vector<NapiOverrideRow> GetNapiOverrides() override;
   std::vector<TopologyRow> GetTopology() override;
+  std::vector<HistoryRow> GetHistory(const std::map<std::string, sdbus::Variant>& filter) override;
+  std::map<std::string, sdbus::Variant> ExplainIrq(const std::uint32_t& irq) override;
   void PinIrq(const std::uint32_t& irq, const std::string& cpus) override;
   void UnpinIrq(const std::uint32_t& irq) override;
   void PinQueue(const std::string& device, const std::string& queue,

@@ -57,13 +57,6 @@ const char* irq_class(const sysfs::IrqInfo& irq) {
   return "queue";
 }
 
-std::string queue_of(const sysfs::IrqInfo& irq) {
-  if (irq.cls != sysfs::IrqClass::kQueue || irq.queue < 0) return "";
-  const char* prefix = irq.role == sysfs::QueueRole::kTx   ? "tx"
-                       : irq.role == sysfs::QueueRole::kRx ? "rx"
-                                                           : "rxtx";
-  return fmt::format("{}-{}", prefix, irq.queue);
-}
 }  // namespace
 
 std::vector<IrqRow> irq_rows(const StateView& s) {
@@ -93,7 +86,7 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
       if (load->second.rps > 0) more["rps_cost"] = sdbus::Variant(load->second.rps);
     }
     rows.emplace_back(static_cast<std::uint32_t>(irq.irq), utf8(irq.name), utf8(irq.device),
-                      queue_of(irq), irq_class(irq), static_cast<std::int32_t>(irq.node), cur,
+                      sysfs::queue_name(irq), irq_class(irq), static_cast<std::int32_t>(irq.node), cur,
                       planned ? planned->cpus.to_list() : std::string(),
                       static_cast<std::int32_t>(
                           irq.effective && !irq.effective->empty() ? irq.effective->first() : -1),

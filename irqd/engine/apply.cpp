@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "irqd/engine/decision.hpp"
 #include "sysfs/error.hpp"
 
 namespace irqd {
@@ -42,7 +43,8 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
     } catch (const sysfs::IoError& e) {
       std::string msg = fmt::format("{}: cannot read its value to record it ({}); left as it was", k->subject, e.what());
       spdlog::error("{}", msg);
-      r.errors.push_back(msg);
+      r.outcomes.push_back({k, false, msg});
+      r.errors.push_back(std::move(msg));
       ++r.failed;
     }
   }
@@ -60,13 +62,15 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
         std::string msg = fmt::format("{}: affinity is managed by the kernel ({}); marked unchangeable, not retried",
                                       k->subject, err == EIO ? "EIO" : "EPERM");
         spdlog::warn("{}", msg);
-        r.errors.push_back(msg);
+        r.outcomes.push_back({k, false, msg});
+        r.errors.push_back(std::move(msg));
         continue;
       }
       if (err == ENOENT || err == ENODEV) {
         // Hotplug: the NIC, queue or IRQ went away between discovery and now. Not a failure: the
         // next discovery no longer lists it.
         spdlog::info("{}: the device or queue vanished; dropped", k->subject);
+        r.outcomes.push_back({k, false, "vanished before the write", true});
         ++r.vanished;
         continue;
       }
@@ -77,7 +81,8 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
                                             : e.what();
       std::string msg = fmt::format("{}: cannot set {}: {}; left as it was", k->subject, k->value, why);
       spdlog::error("{}", msg);
-      r.errors.push_back(msg);
+      r.outcomes.push_back({k, false, msg});
+      r.errors.push_back(std::move(msg));
       ++r.failed;
       continue;
     }
@@ -89,6 +94,7 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
     }
     if (!back) {
       spdlog::info("{}: the device or queue vanished after the write; dropped", k->subject);
+      r.outcomes.push_back({k, false, "vanished after the write", true});
       ++r.vanished;
       continue;
     }
@@ -96,11 +102,13 @@ ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& origi
     if (!sysfs::knob_equal(sysfs::knob_kind(k->path), *back, k->value)) {
       std::string msg = fmt::format("{}: wrote {} but the kernel shows '{}'", k->subject, k->value, *back);
       spdlog::error("{}", msg);
-      r.errors.push_back(msg);
+      r.outcomes.push_back({k, false, msg});
+      r.errors.push_back(std::move(msg));
       ++r.failed;
       continue;
     }
-    spdlog::info("{}: {} -> {}", k->subject, k->current.empty() ? "?" : k->current, k->value);
+    if (spdlog::should_log(spdlog::level::info)) spdlog::info("{}", decision_line(*k));
+    r.outcomes.push_back({k, true, ""});
     ++r.applied;
     if (k->irq >= 0) r.moved.push_back(k->irq);
   }

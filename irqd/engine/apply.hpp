@@ -14,6 +14,14 @@
 
 namespace irqd {
 
+// What became of one write: for the change history.
+struct KnobOutcome {
+  const KnobChange* knob = nullptr;  // into the Diff given to apply_diff
+  bool ok = false;
+  std::string error;  // "" when ok
+  bool vanished = false;  // its device, queue or IRQ went away (not a failure)
+};
+
 struct ApplyResult {
   int applied = 0;
   int unchanged = 0;                // planned knobs that already had the planned value
@@ -25,9 +33,12 @@ struct ApplyResult {
   // Every knob written, as read back afterwards (path -> text): what views show as "current"
   // without reading the file again.
   std::map<std::string, std::string> read_back;
+  // Every write tried, in order, with its outcome (the decision log logged each).
+  std::vector<KnobOutcome> outcomes;
 };
 
-// `unchangeable` persists across cycles: IRQs in it are never written again (EIO/EPERM on
+// Each successful write is logged at info as a decision line (engine/decision.hpp), each failure
+// as an error naming it. `unchangeable` persists across cycles: IRQs in it are never written again (EIO/EPERM on
 // smp_affinity means the kernel manages that IRQ). Throws only when the originals cannot be
 // saved, before anything is written.
 ApplyResult apply_diff(const Diff& diff, sysfs::KnobIo& io, OriginalStore& originals,

@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <map>
 
 #include "config/rules.hpp"
 #include "policies/registry.hpp"
@@ -54,6 +55,17 @@ std::string IrqDiff::reason() const {
 namespace {
 // NAPI settings (napi-set) and threaded NAPIs' kthreads: knobs under the paths NapiKnobIo routes
 // ("netdev/napi/<id>/<attribute>", "task/<pid>/cpus").
+void add_napi_knob(const policies::NapiPlacement& p, std::string path, std::string value, std::string current,
+                   std::string subject, Diff& d) {
+  KnobChange k{std::move(path), std::move(value), std::move(current), -1, std::move(subject)};
+  k.kind = "napi";
+  k.device = p.device;
+  k.was = k.current;
+  k.want = k.value;
+  k.reason = p.reason;
+  d.knobs.push_back(std::move(k));
+}
+
 void diff_napis(const sysfs::Inventory& inv, const policies::Plan& plan, Diff& d) {
   for (const auto& p : plan.napis) {
     const auto* nic = inv.nic(p.device);
@@ -64,9 +76,8 @@ void diff_napis(const sysfs::Inventory& inv, const policies::Plan& plan, Diff& d
       if (!want) return;
       ++d.planned;
       if (have && *have == *want) return;
-      d.knobs.push_back({fmt::format("netdev/napi/{}/{}", p.napi_id, attr), std::to_string(*want),
-                         have ? std::to_string(*have) : "", -1,
-                         fmt::format("{} NAPI {} {}", p.device, p.napi_id, attr)});
+      add_napi_knob(p, fmt::format("netdev/napi/{}/{}", p.napi_id, attr), std::to_string(*want),
+                    have ? std::to_string(*have) : "", fmt::format("{} NAPI {} {}", p.device, p.napi_id, attr), d);
     };
     auto as_long = [](const auto& v) -> std::optional<long> {
       if (!v) return std::nullopt;
@@ -83,9 +94,9 @@ void diff_napis(const sysfs::Inventory& inv, const policies::Plan& plan, Diff& d
     if (p.thread_cpus && p.pid > 0) {
       ++d.planned;
       if (!(napi->thread_cpus && *napi->thread_cpus == *p.thread_cpus))
-        d.knobs.push_back({fmt::format("task/{}/cpus", p.pid), p.thread_cpus->to_list(),
-                           napi->thread_cpus ? napi->thread_cpus->to_list() : "", -1,
-                           fmt::format("{} NAPI {} thread (pid {}) CPUs", p.device, p.napi_id, p.pid)});
+        add_napi_knob(p, fmt::format("task/{}/cpus", p.pid), p.thread_cpus->to_list(),
+                      napi->thread_cpus ? napi->thread_cpus->to_list() : "",
+                      fmt::format("{} NAPI {} thread (pid {}) CPUs", p.device, p.napi_id, p.pid), d);
     }
   }
 }
@@ -113,10 +124,18 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
         std::string list = sysfs::irq_path(irq.irq, "smp_affinity_list");
         const bool has_list = irq.affinity_list;
         std::string where = irq.device.empty() ? "" : fmt::format(", {}", irq.device);
-        d.knobs.push_back({has_list ? list : sysfs::irq_path(irq.irq, "smp_affinity"),
-                           has_list ? planned->cpus.to_list() : planned->cpus.to_mask(bits),
-                           irq.affinity ? irq.affinity->to_list() : "", irq.irq,
-                           fmt::format("IRQ {} ({}{})", irq.irq, irq.name, where)});
+        KnobChange k{has_list ? list : sysfs::irq_path(irq.irq, "smp_affinity"),
+                     has_list ? planned->cpus.to_list() : planned->cpus.to_mask(bits),
+                     irq.affinity ? irq.affinity->to_list() : "", irq.irq,
+                     fmt::format("IRQ {} ({}{})", irq.irq, irq.name, where)};
+        k.kind = "affinity";
+        k.device = irq.device;
+        k.queue = irq.queue;
+        k.rx = irq.role != sysfs::QueueRole::kTx;
+        k.was = k.current;
+        k.want = planned->cpus.to_list();
+        k.reason = planned->reason;
+        d.knobs.push_back(std::move(k));
       }
     }
     d.irqs.push_back(row);
@@ -141,23 +160,33 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
         row.planned = k < span.size() && span[k].queue == q.index ? &span[k] : policies::Plan::find(span, q.index);
         if (row.planned && !nic.path.empty()) {
           // Paths and labels are made for changes only: most cycles change nothing.
-          auto knob = [&](const char* leaf, const auto& want, const auto& have, auto text) {
+          // `text`: what the kernel file takes (masks); `people`: what the log and views show.
+          auto knob = [&](const char* leaf, const auto& want, const auto& have, auto text, auto people) {
             if (!want) return;
             ++d.planned;
             if (have && *want == *have) return;
             row.change = true;
-            d.knobs.push_back({fmt::format("{}/queues/{}-{}/{}", nic.path, q.rx ? "rx" : "tx", q.index, leaf),
-                               text(*want), have ? text(*have) : "", -1,
-                               fmt::format("{} {}-{} {}", nic.name, q.rx ? "rx" : "tx", q.index, leaf)});
+            KnobChange c{fmt::format("{}/queues/{}-{}/{}", nic.path, q.rx ? "rx" : "tx", q.index, leaf),
+                         text(*want), have ? text(*have) : "", -1,
+                         fmt::format("{} {}-{} {}", nic.name, q.rx ? "rx" : "tx", q.index, leaf)};
+            c.kind = leaf;
+            c.device = nic.name;
+            c.queue = q.index;
+            c.rx = q.rx;
+            c.was = have ? people(*have) : "";
+            c.want = people(*want);
+            c.reason = row.planned->reason;
+            d.knobs.push_back(std::move(c));
           };
           auto mask = [&](const sysfs::CpuSet& c) { return c.to_mask(bits); };
+          auto list = [](const sysfs::CpuSet& c) { return c.empty() ? std::string("none") : c.to_list(); };
           auto num = [](long v) { return std::to_string(v); };
-          knob("rps_cpus", row.planned->rps_cpus, q.rps_cpus, mask);
-          knob("rps_flow_cnt", row.planned->rps_flow_cnt, q.rps_flow_cnt, num);
-          knob("xps_cpus", row.planned->xps_cpus, q.xps_cpus, mask);
+          knob("rps_cpus", row.planned->rps_cpus, q.rps_cpus, mask, list);
+          knob("rps_flow_cnt", row.planned->rps_flow_cnt, q.rps_flow_cnt, num, num);
+          knob("xps_cpus", row.planned->xps_cpus, q.xps_cpus, mask, list);
           knob("xps_rxqs", row.planned->xps_rxqs, q.xps_rxqs, [&](const sysfs::CpuSet& c) {
             return c.to_mask(std::max(static_cast<int>(nic.rx.size()), 1));
-          });
+          }, [](const sysfs::CpuSet& c) { return c.empty() ? std::string("none") : "rx " + c.to_list(); });
         }
         d.queues.push_back(row);
       }
@@ -196,6 +225,27 @@ bool plan_reads_load(const policies::Policy& policy, const config::Config& resol
     if (other != nullptr && other->uses_load()) return true;
   }
   return false;
+}
+
+// A move's side effect the plan's reason does not say: the IRQ leaves CPUs it may no longer use
+// (banned, at run time or in the configuration; isolated). Said in the decision log and history.
+void note_leaving(Diff& d, const config::Config& cfg, const topology::Machine& m) {
+  sysfs::CpuSet banned = cfg.banned_cpus;
+  sysfs::CpuSet isolated = cfg.honour_isolcpus ? (m.isolated | m.nohz_full) : sysfs::CpuSet{};
+  if (banned.empty() && isolated.empty()) return;
+  std::map<int, const sysfs::IrqInfo*> now;
+  for (const auto& row : d.irqs)
+    if (row.change && row.irq != nullptr) now[row.irq->irq] = row.irq;
+  for (auto& k : d.knobs) {
+    auto it = k.irq >= 0 ? now.find(k.irq) : now.end();
+    if (it == now.end() || !it->second->affinity) continue;
+    const sysfs::CpuSet& was = *it->second->affinity;
+    std::string why;
+    if (was.intersects(banned)) why = fmt::format("CPU {} banned", (was & banned).to_list());
+    if (was.intersects(isolated))
+      why += fmt::format("{}CPU {} isolated", why.empty() ? "" : ", ", (was & isolated).to_list());
+    if (!why.empty()) k.reason += fmt::format(" (leaves {})", why);
+  }
 }
 
 // Scopes, resolves, plans and diffs into r (whose machine is set), sharing with `previous` every
@@ -242,6 +292,7 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
         *policy, {*r.machine, inv, *r.config, load}, same_input ? prev->plan.get() : nullptr));
   }
   r.diff = diff_plan(inv, *r.plan);
+  if (r.machine) note_leaving(r.diff, *r.config, *r.machine);
 }
 }  // namespace
 

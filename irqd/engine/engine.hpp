@@ -46,6 +46,17 @@ struct KnobChange {
   std::string current;   // text now ("" when unknown)
   int irq = -1;          // for IRQ affinity writes
   std::string subject;   // for messages: "IRQ 38 (virtio2-input.0, eth0 rx-0)", "eth0 rx-0 rps_cpus"
+  // For the decision log and the change history (engine/decision.hpp): which knob it is, whose,
+  // the values as people read them (cpulists, never masks; xps_rxqs as a list of RX queues) and
+  // why the plan wants it.
+  std::string kind{};    // "affinity", "rps_cpus", "rps_flow_cnt", "xps_cpus", "xps_rxqs", "napi",
+                         // "rps_sock_flow_entries"
+  std::string device{};  // "" for an IRQ of no NIC and the global RFS table
+  int queue = -1;        // rx-N / tx-N index; -1 when not a queue's knob
+  bool rx = false;
+  std::string was{};     // the value now, for people ("" unknown)
+  std::string want{};    // the value planned, for people
+  policies::Reason reason{};
 };
 
 struct Diff {

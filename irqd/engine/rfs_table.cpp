@@ -40,7 +40,13 @@ void diff_rfs_table(const sysfs::Inventory& inv, long entries, Diff& d) {
   ++d.planned;
   std::string want = std::to_string(entries);
   const std::string& now = *inv.rps_sock_flow_entries;
-  if (!sysfs::knob_equal(sysfs::KnobKind::kInteger, now, want)) d.knobs.push_back({kPath, want, now, -1, "rps_sock_flow_entries"});
+  if (sysfs::knob_equal(sysfs::KnobKind::kInteger, now, want)) return;
+  KnobChange k{kPath, want, now, -1, "rps_sock_flow_entries"};
+  k.kind = "rps_sock_flow_entries";
+  k.was = now;
+  k.want = want;
+  k.reason = "RFS: the global socket flow table for the queues' rps_flow_cnt";
+  d.knobs.push_back(std::move(k));
 }
 
 }  // namespace irqd

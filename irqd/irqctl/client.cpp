@@ -83,6 +83,29 @@ auto convert_all(const std::vector<Row>& rows, Fn fn) {
   for (const auto& r : rows) out.push_back(fn(r));
   return out;
 }
+using More = std::map<std::string, sdbus::Variant>;
+using HistoryRow = sdbus::Struct<std::uint64_t, std::uint64_t, std::string, std::string, std::int32_t,
+                                 std::string, std::string, std::string, std::string, std::string, bool,
+                                 std::string, More>;
+
+HistoryEntry history_entry(const HistoryRow& r) {
+  const More& more = r.get<12>();
+  return HistoryEntry{.time_usec = r.get<0>(),
+                      .cycle = r.get<1>(),
+                      .kind = r.get<2>(),
+                      .subject = r.get<3>(),
+                      .irq = r.get<4>(),
+                      .device = r.get<5>(),
+                      .queue = r.get<6>(),
+                      .old_value = r.get<7>(),
+                      .new_value = r.get<8>(),
+                      .reason = r.get<9>(),
+                      .ok = r.get<10>(),
+                      .error = r.get<11>(),
+                      .load_source = text(more, "load_source"),
+                      .cost = value<double>(more, "cost_seconds_per_second"),
+                      .rate = value<double>(more, "rate_per_second")};
+}
 }  // namespace
 
 struct Client::Impl {
@@ -265,6 +288,48 @@ std::optional<CpuNodes> Client::topology() {
     if (r.get<2>() >= 0) out.core_of[r.get<0>()] = r.get<2>();
   }
   return out;
+}
+
+std::vector<HistoryEntry> Client::history(std::int32_t irq, const std::string& device, std::uint32_t limit) {
+  More filter;
+  if (irq >= 0) filter["irq"] = sdbus::Variant(static_cast<std::uint32_t>(irq));
+  if (!device.empty()) filter["device"] = sdbus::Variant(device);
+  if (limit > 0) filter["limit"] = sdbus::Variant(limit);
+  auto rows = call([&] { return impl_->proxy->GetHistory(filter); });
+  return convert_all(rows, [](const auto& r) { return history_entry(r); });
+}
+
+Explanation Client::explain(std::uint32_t irq) {
+  More m = call([&] { return impl_->proxy->ExplainIrq(irq); });
+  Explanation e;
+  e.irq = value<std::uint32_t>(m, "irq").value_or(irq);
+  e.name = text(m, "name");
+  e.device = text(m, "device");
+  e.queue = text(m, "queue");
+  e.current = text(m, "current_affinity");
+  e.effective = text(m, "effective_affinity");
+  e.planned = text(m, "planned_affinity");
+  e.reason = text(m, "reason");
+  e.policy = text(m, "policy");
+  e.load_source = text(m, "load_source");
+  e.cost = value<double>(m, "cost_seconds_per_second");
+  e.rate = value<double>(m, "rate_per_second");
+  e.rps = value<double>(m, "rps_seconds_per_second");
+  e.nic_node = value<std::int32_t>(m, "nic_numa_node").value_or(-1);
+  e.nic_local_cpus = text(m, "nic_local_cpus");
+  e.banned_config = text(m, "banned_cpus_config");
+  e.banned_runtime = text(m, "banned_cpus_runtime");
+  e.isolated = text(m, "isolated_cpus");
+  e.pin = text(m, "pin");
+  e.pin_source = text(m, "pin_source");
+  e.managed = value<bool>(m, "managed").value_or(false);
+  e.cycles_since_move = value<std::int32_t>(m, "cycles_since_move").value_or(-1);
+  e.cooldown_cycles = value<std::int32_t>(m, "cooldown_cycles").value_or(0);
+  e.cooldown_left = value<std::int32_t>(m, "cooldown_left").value_or(0);
+  e.moved_from = value<std::int32_t>(m, "moved_from_cpu").value_or(-1);
+  if (auto h = value<std::vector<HistoryRow>>(m, "history"))
+    e.history = convert_all(*h, [](const auto& r) { return history_entry(r); });
+  return e;
 }
 
 }  // namespace irqd::irqctl

@@ -32,6 +32,9 @@ class Client {
   std::optional<std::string> metrics();
   // GetTopology; nullopt from a daemon that lacks the method (UnknownMethod).
   std::optional<CpuNodes> topology();
+  // GetHistory: irq < 0 and device "" mean any; limit 0 all.
+  std::vector<HistoryEntry> history(std::int32_t irq, const std::string& device, std::uint32_t limit);
+  Explanation explain(std::uint32_t irq);
 
   void pin_irq(std::uint32_t irq, const std::string& cpus);
   void unpin_irq(std::uint32_t irq);

@@ -12,6 +12,7 @@
 #include "irqd/irqctl/client.hpp"
 #include "irqd/irqctl/cpu_nodes.hpp"
 #include "irqd/irqctl/errors.hpp"
+#include "irqd/irqctl/history_views.hpp"
 #include "irqd/irqctl/json_views.hpp"
 #include "irqd/irqctl/metrics.hpp"
 #include "irqd/irqctl/napi_view.hpp"
@@ -61,6 +62,15 @@ int Commands::plan() { return show(options_.json, client().plan(), plan_json, pl
 
 int Commands::overrides() {
   return show(options_.json, client().overrides(), overrides_json, overrides_text);
+}
+
+int Commands::history(std::int32_t irq, const std::string& device, std::uint32_t limit) {
+  if (!device.empty()) check_device_name(device);
+  return show(options_.json, client().history(irq, device, limit), history_json, history_text);
+}
+
+int Commands::explain(std::uint32_t irq) {
+  return show(options_.json, client().explain(irq), explain_json, explain_text);
 }
 
 int Commands::pin(std::uint32_t irq, const std::string& cpus) {

@@ -43,6 +43,9 @@ class Commands {
   int devices();
   int plan();
   int overrides();
+  // The last changes irqd made: irq < 0 and device "" mean all; limit 0 all.
+  int history(std::int32_t irq, const std::string& device, std::uint32_t limit);
+  int explain(std::uint32_t irq);
   int pin(std::uint32_t irq, const std::string& cpus);
   int unpin(std::uint32_t irq);
   int pin_queue(const std::string& device, const std::string& queue, const std::string& cpus);

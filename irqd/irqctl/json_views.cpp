@@ -8,8 +8,6 @@ namespace irqd::irqctl {
 using json = nlohmann::ordered_json;
 
 namespace {
-json int_or_null(std::int32_t v) { return v < 0 ? json(nullptr) : json(v); }
-json str_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 json with_schema(const char* key, json value) {
   return json{{"schema", kJsonSchema}, {key, std::move(value)}};
 }
@@ -46,11 +44,6 @@ json irqs_json(const std::vector<Irq>& irqs) {
                    {"rps_cost_seconds_per_second", i.rps_cost}});
   }
   return with_schema("irqs", std::move(arr));
-}
-
-template <typename T>
-json opt_json(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
 }
 
 namespace {

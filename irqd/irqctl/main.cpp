@@ -69,6 +69,24 @@ int main(int argc, char** argv) {
 
   std::uint32_t irq = 0;
   std::string cpus, device, queue, policy;
+
+  std::int32_t history_irq = -1;
+  std::uint32_t history_limit = 0;
+  auto* hist = sub("history",
+                   "The last changes irqd made (up to 1000 since it started): when, old -> new, why");
+  auto* hist_irq = hist->add_option("--irq", history_irq, "Only this IRQ's changes")
+                       ->check(CLI::Range(0, 2147483647));
+  auto* hist_dev = hist->add_option("--device", device, "Only this network device's changes");
+  hist_irq->excludes(hist_dev);
+  hist->add_option("--limit", history_limit, "Only the newest N (default all)")
+      ->check(CLI::Range(1u, 1000000u));
+  hist->callback(
+      [&] { run = [&](Commands& c) { return c.history(history_irq, device, history_limit); }; });
+  auto* explain = sub("explain",
+                      "Why IRQ is where it is: the plan's reason, its load, the constraints that "
+                      "applied and its last moves");
+  explain->add_option("IRQ", irq, "IRQ number")->required();
+  explain->callback([&] { run = [&](Commands& c) { return c.explain(irq); }; });
   auto* pin = sub("pin", "(root) Place IRQ on CPULIST from the next cycle on, until unpin");
   pin->add_option("IRQ", irq, "IRQ number")->required();
   pin->add_option("CPULIST", cpus, "CPUs as a cpulist, e.g. 0-3,8")->required();

@@ -109,6 +109,40 @@ struct Change {
   std::string reason;  // for an IRQ's affinity: why it moves
 };
 
+// One change of GetHistory: what irqd changed (or tried), when and why.
+struct HistoryEntry {
+  std::uint64_t time_usec = 0;  // since the Unix epoch
+  std::uint64_t cycle = 0;
+  std::string kind;     // "affinity", "rps_cpus", "xps_cpus", "xps_rxqs", "napi", ...
+  std::string subject;  // as the daemon's log names it
+  std::int32_t irq = -1;
+  std::string device;
+  std::string queue;
+  std::string old_value;  // cpulists / values as people read them ("" unknown)
+  std::string new_value;
+  std::string reason;
+  bool ok = true;
+  std::string error;
+  std::string load_source;      // "" when not an IRQ moved from a measured load
+  std::optional<double> cost;   // CPU seconds per second the plan used
+  std::optional<double> rate;   // interrupts per second the plan used
+};
+
+// ExplainIrq: everything behind one IRQ's placement ("" / nullopt / -1: not known or n/a).
+struct Explanation {
+  std::uint32_t irq = 0;
+  std::string name, device, queue;
+  std::string current, effective, planned;  // cpulists
+  std::string reason, policy;
+  std::string load_source;
+  std::optional<double> cost, rate, rps;
+  std::int32_t nic_node = -1;
+  std::string nic_local_cpus, banned_config, banned_runtime, isolated, pin, pin_source;
+  bool managed = false;
+  std::int32_t cycles_since_move = -1, cooldown_cycles = 0, cooldown_left = 0, moved_from = -1;
+  std::vector<HistoryEntry> history;
+};
+
 struct IrqPin {
   std::uint32_t irq = 0;
   std::string cpus;

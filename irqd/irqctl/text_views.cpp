@@ -32,7 +32,7 @@ std::string status_text(const Status& s) {
 
 std::string irqs_text(const std::vector<Irq>& irqs) {
   Table t({"IRQ", "DEVICE", "QUEUE", "CLASS", "NODE", "CURRENT", "PLANNED", "CPU", "IRQ/S", "CPU%",
-           "BY", "SHARE", "FLAGS", "NAME"},
+           "BY", "SHARE", "FLAGS", "NAME", "REASON"},
           {Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft,
            Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kLeft, Align::kRight});
   // What measured the load: its queues' packets, interrupts weighted by a learned cost, bare counts.
@@ -48,9 +48,10 @@ std::string irqs_text(const std::vector<Irq>& irqs) {
                fmt_id(i.numa_node), or_dash(i.current),
                i.planned == i.current ? "(=)" : or_dash(i.planned), fmt_id(i.effective_cpu),
                fmt_rate(i.rate), fmt_percent(i.cost), by(i.load_source), fmt_percent(i.share), or_dash(flags),
-               i.name});
+               i.name, or_dash(i.reason)});
   }
-  return fmt::format("IRQs ({})\n", irqs.size()) + t.render();
+  // REASON is cut to what is left of 80 columns (at least Table::kMinLast); --json has it whole.
+  return fmt::format("IRQs ({})\n", irqs.size()) + t.render(80);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -140,6 +141,70 @@ TEST_F(IrqctlDaemonTest, PinReachesTheKernelFileAndUnpinGivesItBack) {
     return false;
   })) << slurp(log_);
   EXPECT_TRUE(nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out)["irq_pins"].empty());
+}
+
+// Every change the daemon makes is in its log (old -> new, reason) and its history; explain shows
+// a pinned IRQ's pin and its source, the run-time bans and its last moves with their reasons.
+TEST_F(IrqctlDaemonTest, HistoryAndExplainAfterPinsAndBans) {
+  // The first cycles' placements are logged at the default level, each with its reason.
+  EXPECT_TRUE(eventually([&] { return slurp(log_).find("IRQ 102 (eth0-TxRx-1, eth0): 0 -> ") != std::string::npos; }))
+      << slurp(log_);
+  std::string log = slurp(log_);
+  EXPECT_NE(log.find("starting: policy balanced, usable CPUs 0-3"), std::string::npos) << log;
+  EXPECT_NE(log.find(" changes: "), std::string::npos) << log;
+  EXPECT_EQ(log.find("smp_affinity"), std::string::npos) << log;  // subjects, not files
+  ASSERT_EQ(run_irqctl({"pin", "101", "3"}).exit_code, 0) << slurp(log_);
+  ASSERT_EQ(run_irqctl({"ban", "2"}).exit_code, 0) << slurp(log_);
+  ASSERT_TRUE(eventually([&] { return affinity(101) == "3"; })) << slurp(log_);
+  // Nothing left on the banned CPU.
+  ASSERT_TRUE(eventually([&] {
+    for (int irq : {102, 201, 202})
+      if (affinity(irq) == "2") return false;
+    return true;
+  })) << slurp(log_);
+
+  auto h = run_irqctl({"history", "--irq", "101", "--json"});
+  ASSERT_EQ(h.exit_code, 0) << describe(h);
+  auto changes = nlohmann::json::parse(h.out)["changes"];
+  ASSERT_FALSE(changes.empty()) << h.out;
+  const auto& last = changes.back();
+  EXPECT_EQ(last["new"], "3") << h.out;
+  EXPECT_EQ(last["ok"], true) << h.out;
+  EXPECT_FALSE(last["reason"].is_null()) << h.out;
+  EXPECT_NE(last["reason"].get<std::string>().find("pin"), std::string::npos) << h.out;
+  for (const auto& c : changes) EXPECT_EQ(c["irq"], 101) << h.out;
+
+  // An IRQ the ban moved off CPU 2 says so (the plan's reason alone would not).
+  auto everything = nlohmann::json::parse(run_irqctl({"history", "--json"}).out)["changes"];
+  std::map<int, nlohmann::json> latest;
+  for (const auto& c : everything)
+    if (!c["irq"].is_null()) latest[c["irq"].get<int>()] = c;
+  for (const auto& [irq, c] : latest) {
+    if (c["old"] != "2") continue;
+    EXPECT_NE(c["reason"].get<std::string>().find("(leaves CPU 2 banned)"), std::string::npos) << c.dump();
+  }
+
+  auto all = run_irqctl({"history"});
+  ASSERT_EQ(all.exit_code, 0) << describe(all);
+  EXPECT_NE(all.out.find("IRQ 101"), std::string::npos) << all.out;
+  std::istringstream lines(all.out);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
+
+  auto e = run_irqctl({"explain", "101"});
+  ASSERT_EQ(e.exit_code, 0) << describe(e);
+  EXPECT_NE(e.out.find("pin:       3 (run-time)"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("(run time)"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("banned:    - (config), 2 (run time)"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("last changes ("), std::string::npos) << e.out;
+  std::istringstream elines(e.out);
+  for (std::string line; std::getline(elines, line);) EXPECT_LE(line.size(), 80u) << line;
+  auto ej = nlohmann::json::parse(run_irqctl({"explain", "101", "--json"}).out);
+  EXPECT_EQ(ej["pin_source"], "run-time");
+  EXPECT_EQ(ej["current_affinity"], "3");
+  EXPECT_EQ(ej["banned_cpus_runtime"], "2");
+  EXPECT_EQ(ej["device"], "eth0");
+  EXPECT_FALSE(ej["history"].empty());
+  EXPECT_EQ(run_irqctl({"explain", "999"}).exit_code, 4);
 }
 
 // IRQ 202's smp_affinity_list turns malformed under the running daemon: `irqctl status` says the

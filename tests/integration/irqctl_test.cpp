@@ -291,6 +291,80 @@ TEST_F(IrqctlTest, AddressOptionAndUnreachableDaemon) {
 namespace irqd::testing {
 namespace {
 
+// Every line of `text` fits 80 columns (code points, not bytes).
+void expect_fits_80(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::size_t width = 0;
+    for (char c : line) width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    EXPECT_LE(width, 80u) << line;
+  }
+}
+
+TEST_F(IrqctlTest, HistoryShowsChangesWithReasonsInEightyColumnsAndJson) {
+  auto r = run_irqctl({"history"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("Changes (3), oldest first"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("IRQ 38     affinity  0-1   2    ok"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("eth0 rx-0  rps_cpus  none  1-3  ok"), std::string::npos) << r.out;
+  // The whole reason, wrapped beneath its row; a failure's error instead.
+  EXPECT_NE(r.out.find("CPU 0 was the busiest, above the lower bound 0.300 + 10%"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("error: IRQ 38 (eth0-TxRx-0, eth0): cannot set 3"), std::string::npos) << r.out;
+  expect_fits_80(r.out);
+  auto dev = run_irqctl({"history", "--irq", "38"});
+  ASSERT_EQ(dev.exit_code, 0) << describe(dev);
+  EXPECT_NE(dev.out.find("Changes (2)"), std::string::npos) << dev.out;
+  EXPECT_EQ(dev.out.find("rps_cpus"), std::string::npos) << dev.out;
+  auto j = run_irqctl({"history", "--device", "eth0", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << describe(j);
+  auto doc = nlohmann::json::parse(j.out);
+  ASSERT_EQ(doc["changes"].size(), 3u) << j.out;
+  const auto& first = doc["changes"][0];
+  EXPECT_EQ(first["time"], "2026-12-07T10:41:02.000000Z");
+  EXPECT_EQ(first["irq"], 38);
+  EXPECT_EQ(first["old"], "0-1");
+  EXPECT_EQ(first["new"], "2");
+  EXPECT_EQ(first["load_source"], "packets");
+  EXPECT_EQ(first["cost_seconds_per_second"], 0.25);
+  EXPECT_TRUE(first["queue"].is_null());
+  EXPECT_EQ(doc["changes"][1]["queue"], "rx-0");
+  EXPECT_FALSE(doc["changes"][2]["ok"].get<bool>());
+  // --irq and --device together are a usage error.
+  EXPECT_EQ(run_irqctl({"history", "--irq", "38", "--device", "eth0"}).exit_code, 1);
+}
+
+TEST_F(IrqctlTest, ExplainShowsWhereWhyLoadConstraintsAndLastMoves) {
+  auto r = run_irqctl({"explain", "38"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* want : {"IRQ 38 (eth0-TxRx-0, eth0 rxtx-0)", "now:       affinity 2, delivered on 2",
+                           "planned:   2, as now (policy balanced)", "measured by packets",
+                           "NIC:       eth0 on node 0, local CPUs 0-3", "banned:    - (config), 1 (run time)",
+                           "cooldown:  moved 1 cycle ago; 2 of 3 cycles left; not back to CPU 0",
+                           "last changes (2)", "2 -> 3 FAILED"})
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
+  expect_fits_80(r.out);
+  auto j = run_irqctl({"explain", "38", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << describe(j);
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["irq"], 38);
+  EXPECT_EQ(doc["current_affinity"], "2");
+  EXPECT_EQ(doc["load_source"], "packets");
+  EXPECT_EQ(doc["cooldown_left"], 2);
+  EXPECT_EQ(doc["history"].size(), 2u);
+  auto missing = run_irqctl({"explain", "999"});
+  EXPECT_EQ(missing.exit_code, 4) << describe(missing);
+  EXPECT_NE(missing.err.find("no IRQ 999"), std::string::npos) << describe(missing);
+}
+
+TEST_F(IrqctlTest, IrqsHaveAReasonColumnTrimmedAndWholeInJson) {
+  auto r = run_irqctl({"irqs"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("REASON"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the busiest q..."), std::string::npos) << r.out;
+  auto j = run_irqctl({"irqs", "--json"});
+  EXPECT_NE(j.out.find("the busiest queue gets a core of its own"), std::string::npos) << j.out;
+}
+
 // contrib/irqctl.8 and the bash, zsh and fish completions keep up with --help: every subcommand
 // and option (fish spells options without their dashes: -l NAME).
 TEST(IrqctlDocs, ManPageAndCompletionCoverEverySubcommandAndOption) {

@@ -34,7 +34,27 @@ using DeviceRow = sdbus::Struct<std::string, std::string, std::string, int32_t, 
                                 std::string, std::vector<QueueRow>, More>;
 using ChangeRow = sdbus::Struct<std::string, std::string, std::string, std::string, std::string, More>;
 
+using HistoryRow = sdbus::Struct<uint64_t, uint64_t, std::string, std::string, int32_t, std::string,
+                                 std::string, std::string, std::string, std::string, bool, std::string,
+                                 More>;
+
 More text(const char* key, const std::string& value) { return More{{key, sdbus::Variant(value)}}; }
+
+// Two moves of IRQ 38 (the second failed) and an RPS change of eth0 rx-0, 2026-12-07 10:41:02 UTC.
+std::vector<HistoryRow> canned_history() {
+  More load{{"load_source", sdbus::Variant(std::string("packets"))},
+            {"cost_seconds_per_second", sdbus::Variant(0.25)},
+            {"rate_per_second", sdbus::Variant(12000.0)}};
+  return {{1796640062000000u, 3, "affinity", "IRQ 38 (eth0-TxRx-0, eth0)", 38, "eth0", "", "0-1", "2",
+           "eth0 rx/tx queue 0: 0.250 CPU moved from CPU 0 (load 0.600) to CPU 2 on node 0 (load 0.100): "
+           "CPU 0 was the busiest, above the lower bound 0.300 + 10%",
+           true, "", load},
+          {1796640072000000u, 4, "rps_cpus", "eth0 rx-0 rps_cpus", -1, "eth0", "rx-0", "none", "1-3",
+           "RPS over the L3 of IRQ CPU 2: 2 RX queues < 4 usable cores", true, "", More{}},
+          {1796640082000000u, 5, "affinity", "IRQ 38 (eth0-TxRx-0, eth0)", 38, "eth0", "", "2", "3",
+           "a pin from irqctl pin", false, "IRQ 38 (eth0-TxRx-0, eth0): cannot set 3: no interrupt vector left",
+           More{}}};
+}
 
 class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_adaptor> {
  public:
@@ -130,6 +150,46 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
         {QueueRow{"rx-0", 38, "1", 32768u, "", "", napi_queue()},
          QueueRow{"tx-0", 39, "", 0u, "0", "", napi_queue()}},
         more}};
+  }
+  std::vector<HistoryRow> GetHistory(const More& filter) override {
+    std::vector<HistoryRow> out;
+    for (const auto& r : canned_history()) {
+      if (auto irq = filter.find("irq"); irq != filter.end() && r.get<4>() != static_cast<int32_t>(irq->second.get<uint32_t>()))
+        continue;
+      if (auto dev = filter.find("device"); dev != filter.end() && r.get<5>() != dev->second.get<std::string>())
+        continue;
+      out.push_back(r);
+    }
+    return out;
+  }
+  More ExplainIrq(const uint32_t& irq) override {
+    check_irq(irq);
+    std::vector<HistoryRow> mine;
+    for (const auto& r : canned_history())
+      if (r.get<4>() == static_cast<int32_t>(irq)) mine.push_back(r);
+    return More{{"irq", sdbus::Variant(irq)},
+                {"name", sdbus::Variant(std::string("eth0-TxRx-0"))},
+                {"device", sdbus::Variant(std::string("eth0"))},
+                {"queue", sdbus::Variant(std::string("rxtx-0"))},
+                {"current_affinity", sdbus::Variant(std::string("2"))},
+                {"effective_affinity", sdbus::Variant(std::string("2"))},
+                {"planned_affinity", sdbus::Variant(std::string("2"))},
+                {"reason", sdbus::Variant(std::string(mine.front().get<9>()))},
+                {"policy", sdbus::Variant(std::string("balanced"))},
+                {"load_source", sdbus::Variant(std::string("packets"))},
+                {"cost_seconds_per_second", sdbus::Variant(0.25)},
+                {"rate_per_second", sdbus::Variant(12000.0)},
+                {"nic_numa_node", sdbus::Variant(int32_t{0})},
+                {"nic_local_cpus", sdbus::Variant(std::string("0-3"))},
+                {"banned_cpus_config", sdbus::Variant(std::string(""))},
+                {"banned_cpus_runtime", sdbus::Variant(std::string("1"))},
+                {"isolated_cpus", sdbus::Variant(std::string(""))},
+                {"managed", sdbus::Variant(false)},
+                {"cycles_since_move", sdbus::Variant(int32_t{1})},
+                {"cooldown_cycles", sdbus::Variant(int32_t{3})},
+                {"cooldown_left", sdbus::Variant(int32_t{2})},
+                {"moved_from_cpu", sdbus::Variant(int32_t{0})},
+                {"history", sdbus::Variant(mine)}};
   }
   std::vector<ChangeRow> GetPlan() override {
     return {{"affinity", "irq 38", "proc/irq/38/smp_affinity_list", "0-1", "0",
