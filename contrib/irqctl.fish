@@ -66,7 +66,9 @@ function __irqctl_commands
         rebalance '(root) Run a cycle now' \
         reload '(root) Re-read the configuration' \
         top 'Live view of interrupt load per CPU' \
-        metrics 'Prometheus text format'
+        metrics 'Prometheus text format' \
+        history 'The last changes irqd made, with their reasons' \
+        explain 'Where an IRQ is, where the plan wants it, and why'
 end
 complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -a '(__irqctl_commands)'
 
@@ -85,4 +87,8 @@ complete -c irqctl -n '__fish_seen_subcommand_from top' -l size -x -a '80x24 200
 complete -c irqctl -n '__fish_seen_subcommand_from top' -l sort -x -a 'load rate cpu' -d 'Order of the CPU lines'
 complete -c irqctl -n '__fish_seen_subcommand_from top' -l node -x -d 'Only this NUMA node'
 complete -c irqctl -n '__fish_seen_subcommand_from top' -l device -x -a '(__irqctl_json_field devices name)' -d 'Only this device'
+complete -c irqctl -n '__fish_seen_subcommand_from history' -l irq -x -a '(__irqctl_json_field irqs irq)' -d 'Only this IRQ'
+complete -c irqctl -n '__fish_seen_subcommand_from history' -l device -x -a '(__irqctl_json_field devices name)' -d 'Only this device'
+complete -c irqctl -n '__fish_seen_subcommand_from history' -l limit -x -d 'The last N changes'
+complete -c irqctl -n '__irqctl_at explain 0' -a '(__irqctl_json_field irqs irq)' -d IRQ
 complete -c irqctl -n '__fish_seen_subcommand_from top metrics' -l root -x -a '(__fish_complete_directories)' -d 'Topology under DIR for an older daemon'

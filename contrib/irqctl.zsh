@@ -50,6 +50,8 @@ _irqctl() {
     'reload:(root) re-read the configuration'
     'top:live view of interrupt load per CPU'
     'metrics:Prometheus text format'
+    'history:the last changes irqd made, with their reasons'
+    'explain:where an IRQ is, where the plan wants it, and why'
   )
   _arguments -C \
     '--address[D-Bus address of the bus irqd is on]:address:(unix\:path=/run/dbus/system_bus_socket)' \
@@ -82,6 +84,8 @@ _irqctl() {
             '--device[only this device]:device:_irqctl_devices' \
             '--root[topology under DIR for an older daemon]:directory:_files -/' && ret=0 ;;
         metrics) _arguments '--json' '--help' '--root[topology under DIR for an older daemon]:directory:_files -/' && ret=0 ;;
+        history) _arguments '--json' '--help' '--irq[only this IRQ]:IRQ:_irqctl_irqs' '--device[only this device]:device:_irqctl_devices' '--limit[the last N changes]:N' && ret=0 ;;
+        explain) _arguments '--json' '--help' '1:IRQ:_irqctl_irqs' && ret=0 ;;
         *) _arguments '--json' '--help' && ret=0 ;;
       esac
       ;;

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "irqd/engine/prometheus_text.hpp"
+#include "sysfs/prometheus_text.hpp"
 
 namespace irqd {
 

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 
-#include "irqd/engine/prometheus_text.hpp"
+#include "sysfs/prometheus_text.hpp"
 #include "irqd/irqctl/cpu_load.hpp"
 
 namespace irqd::irqctl {

@@ -33,8 +33,10 @@ netlink::NetdevFeatures VethNapiNs::features() const {
 }
 
 CommandResult VethNapiNs::irqd(const std::string& args) const {
-  return ns_->run(std::string(std::getenv("IRQD_BINARY")) + " --run-dir " + run_.path().string() + " --config " +
-                  (cfg_.path() / "irqd.toml").string() + " " + args + " 2>&1");
+  // Warnings and errors only: the reports on stdout are parsed, and since the decision log each
+  // change is an info line on stderr.
+  return ns_->run(std::string(std::getenv("IRQD_BINARY")) + " --log-level warn --run-dir " + run_.path().string() +
+                  " --config " + (cfg_.path() / "irqd.toml").string() + " " + args + " 2>&1");
 }
 
 }  // namespace irqd::testing

@@ -1,4 +1,5 @@
-// The Prometheus text exposition format (0.0.4) primitives the daemon's metrics and irqctl's share:
+// The Prometheus text exposition format (0.0.4) primitives the daemon's metrics and irqctl's share
+// (here beside utf8.hpp: text for output that both the daemon and irqctl may include):
 // a label value escaped, a float as the format spells it, a family's HELP and TYPE lines.
 #pragma once
 
