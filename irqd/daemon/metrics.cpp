@@ -71,9 +71,11 @@ std::string DaemonMetrics::text(const PlanResult* plan, const Sampler& sampler, 
   out += fmt::format("irqd_irqs{{state=\"placed\"}} {}\nirqd_irqs{{state=\"kernel_managed\"}} {}\n", placed,
                      managed + unchangeable);
   if (!plan) return out;
+  // queue as irqctl and the reports name it: rx-N, tx-N, rxtx-N (a combined channel), "" for none.
   auto labels = [](const sysfs::IrqInfo& i) {
+    const char* role = i.role == sysfs::QueueRole::kRx ? "rx" : i.role == sysfs::QueueRole::kTx ? "tx" : "rxtx";
     return fmt::format("irq=\"{}\",device=\"{}\",queue=\"{}\"", i.irq, prom_escape(i.device),
-                       i.queue < 0 ? std::string() : std::to_string(i.queue));
+                       i.queue < 0 ? std::string() : fmt::format("{}-{}", role, i.queue));
   };
   const auto& totals = sampler.totals();
   prom_family(out, "irqd_irq_interrupts_total", "counter", "Interrupts of each network IRQ since irqd started.");

@@ -352,7 +352,7 @@ TEST_F(IrqctlDaemonTest, MetricsAreCountersThatOnlyGrowAndReachTheTextfile) {
   EXPECT_EQ(a.types.at("irqd_last_cycle_timestamp_seconds"), "gauge");
   EXPECT_GE(at(a, "irqd_changes_total{kind=\"affinity\",result=\"ok\"}"), 1.0) << first.out;
   EXPECT_GE(at(a, "irqd_moves_total{reason=\"layout\"}"), 1.0) << first.out;
-  EXPECT_TRUE(a.samples.contains("irqd_irq_interrupts_total{irq=\"101\",device=\"eth0\",queue=\"0\"}")) << first.out;
+  EXPECT_TRUE(a.samples.contains("irqd_irq_interrupts_total{irq=\"101\",device=\"eth0\",queue=\"rxtx-0\"}")) << first.out;
   EXPECT_EQ(at(a, "irqd_irqs{state=\"placed\"}"), 4.0);
   // Cycles run.
   const double cycles = at(a, "irqd_cycles_total");
@@ -397,7 +397,7 @@ TEST_F(IrqctlDaemonTest, TopOnceAndMetrics) {
   ASSERT_EQ(m.exit_code, 0) << describe(m);
   EXPECT_NE(m.out.find("# TYPE irqd_cycles_total counter\nirqd_cycles_total "), std::string::npos)
       << m.out;
-  EXPECT_NE(m.out.find("irqd_irq_cpu_seconds_total{irq=\"101\",device=\"eth0\",queue=\"0\"}"), std::string::npos)
+  EXPECT_NE(m.out.find("irqd_irq_cpu_seconds_total{irq=\"101\",device=\"eth0\",queue=\"rxtx-0\"}"), std::string::npos)
       << m.out;
 }
 
