@@ -31,7 +31,7 @@ _irqctl() {
         prev=${words[cword - 1]}
     fi
 
-    local commands="status irqs devices plan history explain overrides pin unpin pin-queue
+    local commands="status irqs devices plan history explain overrides config pin unpin pin-queue
         unpin-queue ban unban policy napi rebalance reload top metrics"
     local global_opts="--address --timeout --json --help --version"
 

@@ -39,7 +39,7 @@ function __irqctl_at
     test (count $args) -ge 1; and test $args[1] = $argv[1]; and test (count $args) -eq (math $argv[2] + 1)
 end
 
-set -l commands status irqs devices plan overrides pin unpin pin-queue unpin-queue ban unban policy napi rebalance reload top metrics
+set -l commands status irqs devices plan overrides config pin unpin pin-queue unpin-queue ban unban policy napi rebalance reload top metrics
 complete -c irqctl -f
 complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -l address -r -d 'D-Bus address of the bus irqd is on'
 complete -c irqctl -n "not __fish_seen_subcommand_from $commands" -l timeout -x -d 'Seconds to wait for each answer'
@@ -54,7 +54,8 @@ function __irqctl_commands
         irqs 'Every IRQ irqd knows' \
         devices 'The NICs irqd manages' \
         plan 'What the next cycle would change' \
-        overrides 'Run-time overrides in force' \
+        overrides 'Pins and bans by origin, run-time overrides' \
+        config 'The configuration in effect' \
         pin '(root) Pin an IRQ to CPUs' \
         unpin '(root) Drop an IRQ pin' \
         pin-queue '(root) Pin a queue to CPUs' \

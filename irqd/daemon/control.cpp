@@ -12,6 +12,7 @@
 
 #include "config/arguments.hpp"
 #include "config/napi_settings.hpp"
+#include "irqd/daemon/pin_check.hpp"
 #include "policies/core_order.hpp"
 #include "policies/registry.hpp"
 
@@ -70,19 +71,40 @@ ControlResult Control::commit(Overrides o, const std::string& what) {
   return std::nullopt;
 }
 
-ControlResult Control::pin_irq(std::uint32_t irq, std::string_view cpus) {
+ControlResult Control::pinnable(std::uint32_t irq, std::string_view cpus,
+                                const sysfs::IrqInfo*& info, sysfs::CpuSet& set) const {
   return guarded([&]() -> ControlResult {
     if (plan() == nullptr) return not_ready();
     const auto& p = *plan();
-    const sysfs::IrqInfo* info = irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max())
-                                     ? p.discovery->inventory.irq(static_cast<int>(irq))
-                                     : nullptr;
+    info = irq <= static_cast<std::uint32_t>(std::numeric_limits<int>::max())
+               ? p.discovery->inventory.irq(static_cast<int>(irq))
+               : nullptr;
     if (info == nullptr) return ControlError{ControlErrc::kNotFound, fmt::format("IRQ {}: no such IRQ", irq)};
     if (info->cls == sysfs::IrqClass::kManaged || daemon_.unchangeable().count(info->irq) > 0)
       return ControlError{ControlErrc::kUnchangeable,
                           fmt::format("{}: the kernel manages its affinity; irqd cannot pin it",
                                       irq_label(*info))};
-    sysfs::CpuSet set = config::parse_cpus_arg(cpus, p.machine->online);
+    set = config::parse_cpus_arg(cpus, p.machine->online);
+    return std::nullopt;
+  });
+}
+
+ControlResult Control::check_pin(std::uint32_t irq, std::string_view cpus,
+                                 std::vector<std::string>& warnings) const {
+  const sysfs::IrqInfo* info = nullptr;
+  sysfs::CpuSet set;
+  if (auto r = pinnable(irq, cpus, info, set)) return r;
+  return guarded([&]() -> ControlResult {
+    warnings = pin_warnings(*plan(), *info, set);
+    return std::nullopt;
+  });
+}
+
+ControlResult Control::pin_irq(std::uint32_t irq, std::string_view cpus) {
+  const sysfs::IrqInfo* info = nullptr;
+  sysfs::CpuSet set;
+  if (auto r = pinnable(irq, cpus, info, set)) return r;
+  return guarded([&]() -> ControlResult {
     Overrides o = store_.get();
     o.irq_pins[info->irq] = set;
     return commit(std::move(o), fmt::format("{} pinned to CPUs {}", irq_label(*info), set.to_list()));

@@ -5,6 +5,7 @@
 // it knows nothing of D-Bus (dbus/service.cpp translates to and from the bus).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "config/arguments.hpp"  // the arguments' validators, shared with irqctl
 #include "irqd/daemon/daemon.hpp"
@@ -59,6 +61,10 @@ class Control {
 
   ControlResult pin_irq(std::uint32_t irq, std::string_view cpus);
   ControlResult unpin_irq(std::uint32_t irq);
+  // What pin_irq(irq, cpus) would do that an operator may not mean (daemon/pin_check.hpp), into
+  // `warnings`; changes nothing. The same errors as pin_irq.
+  ControlResult check_pin(std::uint32_t irq, std::string_view cpus,
+                          std::vector<std::string>& warnings) const;
   ControlResult pin_queue(std::string_view device, std::string_view queue, std::string_view cpus);
   ControlResult unpin_queue(std::string_view device, std::string_view queue);
   // "" puts the device back to the configured policy.
@@ -90,15 +96,23 @@ class Control {
   // True once after a request that asked for a cycle: the caller runs it after replying.
   bool take_cycle_request() { return std::exchange(cycle_requested_, false); }
   Daemon& daemon() { return daemon_; }
+  // Seconds since the control API (the daemon's run) started.
+  double uptime_seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
 
  private:
   ControlResult commit(Overrides o, const std::string& what);
   const PlanResult* plan() const { return daemon_.last_plan(); }
   ControlError not_ready() const;
+  // pin_irq's checks: the IRQ exists and irqd may change it, `cpus` parses; fills info and set.
+  ControlResult pinnable(std::uint32_t irq, std::string_view cpus, const sysfs::IrqInfo*& info,
+                         sysfs::CpuSet& set) const;
 
   Daemon& daemon_;
   OverrideStore store_;
   bool cycle_requested_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace irqd

@@ -122,6 +122,19 @@ Service::Status Service::GetStatus() {
     more["planned"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.planned));
     more["changes"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.changes));
     more["vanished"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.vanished));
+    Daemon& daemon = control_.daemon();
+    HistoryFilter newest;
+    newest.limit = 1;
+    auto last = control_.history(newest);
+    add_status_fields(
+        StatusFacts{.placed = placed,
+                    .kernel_managed = static_cast<std::uint32_t>(snap.unchangeable.size()),
+                    .uptime_seconds = control_.uptime_seconds(),
+                    .config = daemon.config(),
+                    .overrides = snap.overrides,
+                    .machine = snap.plan != nullptr ? snap.plan->machine.get() : daemon.machine().get(),
+                    .last_change = last.empty() ? std::nullopt : std::optional(last.back())},
+        more);
     return Status(std::string(IRQD_VERSION), policy, interval, snap.cycles, snap.report.cost_ms,
                   placed, static_cast<std::uint32_t>(snap.unchangeable.size()),
                   static_cast<std::uint32_t>(snap.report.failed), sysfs::valid_utf8(snap.report.error),
@@ -171,6 +184,19 @@ std::map<std::string, sdbus::Variant> Service::ExplainIrq(const std::uint32_t& i
     IrqExplanation e;
     reply(control_.explain_irq(irq, e));
     return explanation_map(e);
+  });
+}
+
+std::string Service::GetConfig() {
+  return guarded([&] { return sysfs::valid_utf8(config::describe(control_.daemon().config())); });
+}
+
+std::vector<std::string> Service::CheckPin(const std::uint32_t& irq, const std::string& cpus) {
+  return guarded([&] {
+    std::vector<std::string> warnings;
+    reply(control_.check_pin(irq, cpus, warnings));
+    for (auto& w : warnings) w = sysfs::valid_utf8(w);
+    return warnings;
   });
 }
 

@@ -20,6 +20,7 @@
 #include "irqd/dbus/bus_loop.hpp"
 #include "irqd/dbus/explain_views.hpp"
 #include "irqd/dbus/names.hpp"
+#include "irqd/dbus/status_views.hpp"
 #include "irqd/dbus/views.hpp"
 #include "irqd1_adaptor.h"
 
@@ -47,6 +48,8 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   std::vector<TopologyRow> GetTopology() override;
   std::vector<HistoryRow> GetHistory(const std::map<std::string, sdbus::Variant>& filter) override;
   std::map<std::string, sdbus::Variant> ExplainIrq(const std::uint32_t& irq) override;
+  std::string GetConfig() override;
+  std::vector<std::string> CheckPin(const std::uint32_t& irq, const std::string& cpus) override;
   void PinIrq(const std::uint32_t& irq, const std::string& cpus) override;
   void UnpinIrq(const std::uint32_t& irq) override;
   void PinQueue(const std::string& device, const std::string& queue,

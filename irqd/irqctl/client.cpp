@@ -140,11 +140,54 @@ Status Client::status() {
                 .interval_seconds = s.get<2>(),
                 .cycles = s.get<3>(),
                 .last_cycle_ms = s.get<4>(),
-                .managed = s.get<5>(),
+                .placed = s.get<5>(),
                 .unchangeable = s.get<6>(),
                 .failed = s.get<7>(),
                 .last_error = s.get<8>(),
-                .dry_run = s.get<9>()};
+                .dry_run = s.get<9>(),
+                .uptime_seconds = value<double>(s.get<10>(), "uptime_seconds"),
+                .config_files = value<std::vector<std::string>>(s.get<10>(), "config_files")
+                                    .value_or(std::vector<std::string>{}),
+                .usable_cpus = value<std::string>(s.get<10>(), "usable_cpus"),
+                .banned_config = text(s.get<10>(), "banned_cpus_config"),
+                .banned_runtime = text(s.get<10>(), "banned_cpus_runtime"),
+                .last_change_usec = value<std::uint64_t>(s.get<10>(), "last_change_usec"),
+                .last_change = text(s.get<10>(), "last_change"),
+                .config_irq_pins = std::nullopt,
+                .config_queue_pins = std::nullopt,
+                .runtime_irq_pins = std::nullopt,
+                .runtime_queue_pins = std::nullopt};
+}
+
+void Client::add_config_pins(Overrides& o) {
+  auto more = call([&] { return impl_->proxy->GetStatus(); }).get<10>();
+  auto irq_pins = value<std::map<std::uint32_t, std::string>>(more, "config_irq_pins");
+  using QueueRows = std::vector<sdbus::Struct<std::string, std::string, std::string>>;
+  auto queue_pins = value<QueueRows>(more, "config_queue_pins");
+  if (!irq_pins || !queue_pins) return;  // an older daemon: only the run-time ones are known
+  o.config_known = true;
+  for (const auto& [irq, cpus] : *irq_pins) o.config_irq_pins.push_back({irq, cpus});
+  for (const auto& p : *queue_pins) o.config_queue_pins.push_back({p.get<0>(), p.get<1>(), p.get<2>()});
+  o.config_banned_cpus = text(more, "banned_cpus_config");
+}
+
+std::optional<std::string> Client::config() {
+  try {
+    return impl_->proxy->GetConfig();
+  } catch (const sdbus::Error& e) {
+    if (e.getName() == "org.freedesktop.DBus.Error.UnknownMethod") return std::nullopt;
+    rethrow(e);
+  }
+}
+
+std::optional<std::vector<std::string>> Client::check_pin(std::uint32_t irq,
+                                                          const std::string& cpus) {
+  try {
+    return impl_->proxy->CheckPin(irq, cpus);
+  } catch (const sdbus::Error& e) {
+    if (e.getName() == "org.freedesktop.DBus.Error.UnknownMethod") return std::nullopt;
+    rethrow(e);
+  }
 }
 
 std::vector<Irq> Client::irqs() {

@@ -28,6 +28,14 @@ class Client {
   std::vector<Device> devices();
   std::vector<Change> plan();
   Overrides overrides();  // GetOverrides and GetNapiOverrides
+  // Fills the configuration's pins and bans (GetStatus's more) into `o`; leaves config_known false
+  // for a daemon that does not send them.
+  void add_config_pins(Overrides& o);
+  // GetConfig: the configuration in effect as TOML; nullopt from a daemon without the method.
+  std::optional<std::string> config();
+  // CheckPin: what pinning would do that the operator may not mean; nullopt from a daemon without
+  // the method.
+  std::optional<std::vector<std::string>> check_pin(std::uint32_t irq, const std::string& cpus);
   // The daemon's own Prometheus text (GetMetrics); nullopt from an irqd that has none.
   std::optional<std::string> metrics();
   // GetTopology; nullopt from a daemon that lacks the method (UnknownMethod).

@@ -50,7 +50,25 @@ int Commands::done(const std::string& message) {
   return options_.json ? print(nlohmann::ordered_json{{"ok", true}}) : print(message + "\n");
 }
 
-int Commands::status() { return show(options_.json, client().status(), status_json, status_text); }
+int Commands::status() {
+  Status s = client().status();
+  Overrides o = client().overrides();
+  client().add_config_pins(o);
+  s.runtime_irq_pins = static_cast<std::uint32_t>(o.irq_pins.size());
+  s.runtime_queue_pins = static_cast<std::uint32_t>(o.queue_pins.size());
+  if (o.config_known) {
+    s.config_irq_pins = static_cast<std::uint32_t>(o.config_irq_pins.size());
+    s.config_queue_pins = static_cast<std::uint32_t>(o.config_queue_pins.size());
+  }
+  return show(options_.json, s, status_json, status_text);
+}
+
+int Commands::config() {
+  auto text = client().config();
+  if (!text) throw CommandError(kExitFailed, "this irqd does not serve its configuration (no GetConfig)");
+  if (options_.json) return print(nlohmann::ordered_json{{"schema", kJsonSchema}, {"config", *text}});
+  return print(*text + (text->empty() || text->back() == '\n' ? "" : "\n"));
+}
 
 int Commands::irqs() { return show(options_.json, client().irqs(), irqs_json, irqs_text); }
 
@@ -61,7 +79,9 @@ int Commands::devices() {
 int Commands::plan() { return show(options_.json, client().plan(), plan_json, plan_text); }
 
 int Commands::overrides() {
-  return show(options_.json, client().overrides(), overrides_json, overrides_text);
+  Overrides o = client().overrides();
+  client().add_config_pins(o);
+  return show(options_.json, o, overrides_json, overrides_text);
 }
 
 int Commands::history(std::int32_t irq, const std::string& device, std::uint32_t limit) {
@@ -75,9 +95,12 @@ int Commands::explain(std::uint32_t irq) {
 
 int Commands::pin(std::uint32_t irq, const std::string& cpus) {
   check_cpulist(cpus);
+  // The warnings are worked out before the pin (from the plan the pin changes); an older daemon
+  // without CheckPin gives none.
+  auto warnings = client().check_pin(irq, cpus).value_or(std::vector<std::string>{});
   client().pin_irq(irq, cpus);
-  return done(fmt::format("IRQ {} pinned to CPUs {} from the next cycle (undo: irqctl unpin {})",
-                          irq, cpus, irq));
+  if (options_.json) return print(nlohmann::ordered_json{{"ok", true}, {"warnings", warnings}});
+  return print(pin_text(irq, cpus, warnings));
 }
 
 int Commands::unpin(std::uint32_t irq) {

@@ -42,7 +42,8 @@ class Commands {
   int irqs();
   int devices();
   int plan();
-  int overrides();
+  int overrides();  // run-time and configuration pins and bans, each with its origin
+  int config();     // the configuration in effect (GetConfig)
   // The last changes irqd made: irq < 0 and device "" mean all; limit 0 all.
   int history(std::int32_t irq, const std::string& device, std::uint32_t limit);
   int explain(std::uint32_t irq);

@@ -14,12 +14,26 @@ json with_schema(const char* key, json value) {
 }  // namespace
 
 json status_json(const Status& s) {
-  return json{{"schema", kJsonSchema}, {"version", s.version},
-              {"policy", s.policy},    {"interval_seconds", s.interval_seconds},
-              {"cycles", s.cycles},    {"last_cycle_ms", s.last_cycle_ms},
-              {"managed", s.managed},  {"unchangeable", s.unchangeable},
-              {"failed", s.failed},    {"last_error", str_or_null(s.last_error)},
-              {"dry_run", s.dry_run}};
+  json j{{"schema", kJsonSchema}, {"version", s.version},
+         {"policy", s.policy},    {"interval_seconds", s.interval_seconds},
+         {"cycles", s.cycles},    {"last_cycle_ms", s.last_cycle_ms},
+         {"placed", s.placed},    {"kernel_managed", s.unchangeable},
+         {"unchangeable", s.unchangeable},
+         {"failed", s.failed},    {"last_error", str_or_null(s.last_error)},
+         {"dry_run", s.dry_run}};
+  // Fields a daemon may not send: null when unknown.
+  j["uptime_seconds"] = s.uptime_seconds ? json(*s.uptime_seconds) : json(nullptr);
+  j["config_files"] = s.config_files;
+  j["usable_cpus"] = s.usable_cpus ? json(*s.usable_cpus) : json(nullptr);
+  j["banned_cpus"] = {{"config", s.banned_config}, {"runtime", s.banned_runtime}};
+  auto count = [](const std::optional<std::uint32_t>& v) { return v ? json(*v) : json(nullptr); };
+  j["pins"] = {{"config", {{"irqs", count(s.config_irq_pins)}, {"queues", count(s.config_queue_pins)}}},
+               {"runtime", {{"irqs", count(s.runtime_irq_pins)}, {"queues", count(s.runtime_queue_pins)}}}};
+  if (s.last_change_usec)
+    j["last_change"] = {{"time_usec", *s.last_change_usec}, {"subject", s.last_change}};
+  else
+    j["last_change"] = nullptr;
+  return j;
 }
 
 json irqs_json(const std::vector<Irq>& irqs) {
@@ -133,9 +147,16 @@ json napi_json(const NapiView& v) {
 
 json overrides_json(const Overrides& o) {
   json irq_pins = json::array(), queue_pins = json::array(), policies = json::array();
-  for (const auto& p : o.irq_pins) irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}});
+  for (const auto& p : o.config_irq_pins)
+    irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}, {"origin", "config"}});
+  for (const auto& p : o.irq_pins)
+    irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}, {"origin", "runtime"}});
+  for (const auto& p : o.config_queue_pins)
+    queue_pins.push_back(
+        {{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}, {"origin", "config"}});
   for (const auto& p : o.queue_pins)
-    queue_pins.push_back({{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}});
+    queue_pins.push_back(
+        {{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}, {"origin", "runtime"}});
   for (const auto& p : o.device_policies)
     policies.push_back({{"device", p.device}, {"policy", p.policy}});
   json napi = json::array();
@@ -145,6 +166,7 @@ json overrides_json(const Overrides& o) {
               {"irq_pins", std::move(irq_pins)},
               {"queue_pins", std::move(queue_pins)},
               {"banned_cpus", o.banned_cpus},
+              {"banned_cpus_config", o.config_known ? json(o.config_banned_cpus) : json(nullptr)},
               {"device_policies", std::move(policies)},
               {"device_napi", std::move(napi)}};
 }

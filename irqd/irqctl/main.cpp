@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
     return s;
   };
 
-  sub("status", "The daemon at a glance: version, policy, cycles, IRQ counts, last error")
+  sub("status",
+      "The daemon at a glance: uptime, configuration files, usable CPUs, bans and pins by origin, "
+      "IRQs placed and kernel-managed, last change, last error")
       ->callback([&] { run = [](Commands& c) { return c.status(); }; });
   sub("irqs", "Every IRQ irqd knows: device, queue, affinity now and planned, rate and load")
       ->callback([&] { run = [](Commands& c) { return c.irqs(); }; });
@@ -64,8 +66,13 @@ int main(int argc, char** argv) {
   sub("plan", "What the next cycle would change right now (a dry run of now)")->callback([&] {
     run = [](Commands& c) { return c.plan(); };
   });
-  sub("overrides", "Run-time pins, bans, per-device policies and NAPI settings in force")
+  sub("overrides",
+      "Pins and bans in force, each from the configuration or set at run time; run-time "
+      "per-device policies and NAPI settings")
       ->callback([&] { run = [](Commands& c) { return c.overrides(); }; });
+  sub("config", "The configuration in effect, as irqd prints it when it checks the configuration")->callback([&] {
+    run = [](Commands& c) { return c.config(); };
+  });
 
   std::uint32_t irq = 0;
   std::string cpus, device, queue, policy;

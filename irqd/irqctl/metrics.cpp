@@ -35,7 +35,7 @@ std::string metrics_text(const Status& s, const std::vector<Irq>& irqs, const Cp
          "IRQs by state: managed (placed by irqd), unchangeable (kernel-managed), failed (last "
          "cycle's "
          "failed writes).");
-  out += fmt::format("irqd_irqs{{state=\"managed\"}} {}\n", s.managed);
+  out += fmt::format("irqd_irqs{{state=\"managed\"}} {}\n", s.placed);
   out += fmt::format("irqd_irqs{{state=\"unchangeable\"}} {}\n", s.unchangeable);
   out += fmt::format("irqd_irqs{{state=\"failed\"}} {}\n", s.failed);
 

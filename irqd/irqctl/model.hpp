@@ -29,11 +29,23 @@ struct Status {
   double interval_seconds = 0;
   std::uint64_t cycles = 0;
   double last_cycle_ms = 0;
-  std::uint32_t managed = 0;
-  std::uint32_t unchangeable = 0;
+  std::uint32_t placed = 0;        // IRQs irqd places
+  std::uint32_t unchangeable = 0;  // IRQs whose affinity the kernel manages (kernel-managed)
   std::uint32_t failed = 0;
   std::string last_error;  // "" when the last cycle succeeded
   bool dry_run = false;
+  // From GetStatus's more map; absent / empty from a daemon that does not send them.
+  std::optional<double> uptime_seconds;
+  std::vector<std::string> config_files;
+  std::optional<std::string> usable_cpus;  // cpulist
+  std::string banned_config;               // cpulists
+  std::string banned_runtime;
+  std::optional<std::uint64_t> last_change_usec;  // since the Unix epoch
+  std::string last_change;                        // its subject and new value
+  // Pins in force by origin (irqctl status fills them from GetOverrides and GetStatus); nullopt:
+  // not known (not asked, or a daemon that does not say).
+  std::optional<std::uint32_t> config_irq_pins, config_queue_pins;
+  std::optional<std::uint32_t> runtime_irq_pins, runtime_queue_pins;
 };
 
 // One row of ListIrqs.
@@ -165,9 +177,15 @@ struct DeviceNapi {
 
 // GetOverrides and GetNapiOverrides.
 struct Overrides {
-  std::vector<IrqPin> irq_pins;
-  std::vector<QueuePin> queue_pins;
-  std::string banned_cpus;
+  std::vector<IrqPin> irq_pins;      // run time
+  std::vector<QueuePin> queue_pins;  // run time
+  std::string banned_cpus;           // run time
+  // From the configuration files (GetStatus's more); config_known false from a daemon that does
+  // not say (then only the run-time ones are known).
+  bool config_known = false;
+  std::vector<IrqPin> config_irq_pins;
+  std::vector<QueuePin> config_queue_pins;
+  std::string config_banned_cpus;
   std::vector<DevicePolicy> device_policies;
   std::vector<DeviceNapi> device_napi;
 };

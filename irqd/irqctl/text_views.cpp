@@ -1,7 +1,11 @@
 // Text views of the daemon's state: a status block and tables in the dry-run report's style.
 #include "irqd/irqctl/text_views.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <ctime>
 
 #include "irqd/irqctl/table.hpp"
 
@@ -18,14 +22,58 @@ std::string fmt_percent(double fraction) { return fmt::format("{:.1f}%", fractio
 
 std::string fmt_id(std::int32_t node) { return node < 0 ? "-" : std::to_string(node); }
 
+std::string fmt_uptime(double seconds) {
+  auto t = static_cast<long long>(seconds);
+  if (t >= 86400) return fmt::format("{}d {:02}h {:02}m", t / 86400, t % 86400 / 3600, t % 3600 / 60);
+  if (t >= 3600) return fmt::format("{}h {:02}m {:02}s", t / 3600, t % 3600 / 60, t % 60);
+  if (t >= 60) return fmt::format("{}m {:02}s", t / 60, t % 60);
+  return fmt::format("{}s", t);
+}
+
+std::string fmt_utc(std::uint64_t usec) {
+  std::time_t t = static_cast<std::time_t>(usec / 1000000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", tm);
+}
+
+namespace {
+// "0 (configuration), 3 (run time)", "(none)".
+std::string by_origin(const std::string& config, const std::string& runtime) {
+  std::string out;
+  if (!config.empty()) out = config + " (configuration)";
+  if (!runtime.empty()) out += (out.empty() ? "" : ", ") + runtime + " (run time)";
+  return out.empty() ? "(none)" : out;
+}
+std::string pin_counts(std::uint32_t irqs, std::uint32_t queues) {
+  return fmt::format("{} IRQ{}, {} queue{}", irqs, irqs == 1 ? "" : "s", queues,
+                     queues == 1 ? "" : "s");
+}
+}  // namespace
+
 std::string status_text(const Status& s) {
   std::string out;
   out += fmt::format("irqd {}{}\n", s.version, s.dry_run ? " (dry run: nothing is written)" : "");
+  if (s.uptime_seconds) out += fmt::format("uptime:        {}\n", fmt_uptime(*s.uptime_seconds));
+  if (s.uptime_seconds)  // a daemon that sends uptime sends its files too
+    out += fmt::format("config files:  {}\n", s.config_files.empty()
+                                                   ? "(none: built-in defaults)"
+                                                   : fmt::format("{}", fmt::join(s.config_files, ", ")));
   out += fmt::format("policy:        {}\n", s.policy);
   out += fmt::format("interval:      {:g} s\n", s.interval_seconds);
   out += fmt::format("cycles:        {} (last took {:.2f} ms)\n", s.cycles, s.last_cycle_ms);
-  out += fmt::format("IRQs:          {} managed, {} unchangeable (kernel-managed), {} failed\n",
-                     s.managed, s.unchangeable, s.failed);
+  if (s.usable_cpus) out += fmt::format("usable CPUs:   {}\n", s.usable_cpus->empty() ? "(none)" : *s.usable_cpus);
+  if (s.uptime_seconds) out += fmt::format("banned CPUs:   {}\n", by_origin(s.banned_config, s.banned_runtime));
+  if (s.config_irq_pins && s.runtime_irq_pins)
+    out += fmt::format("pins:          {} (configuration), {} (run time)\n",
+                       pin_counts(*s.config_irq_pins, s.config_queue_pins.value_or(0)),
+                       pin_counts(*s.runtime_irq_pins, s.runtime_queue_pins.value_or(0)));
+  out += fmt::format("IRQs:          {} placed by irqd, {} kernel-managed, {} failed writes\n",
+                     s.placed, s.unchangeable, s.failed);
+  if (s.last_change_usec)
+    out += fmt::format("last change:   {}  {}\n", fmt_utc(*s.last_change_usec), s.last_change);
+  else if (s.uptime_seconds)
+    out += "last change:   (none since start)\n";
   out += fmt::format("last cycle:    {}\n", s.last_error.empty() ? "ok" : "error: " + s.last_error);
   return out;
 }
@@ -126,20 +174,39 @@ std::string napi_text(const NapiView& v) {
 }
 
 std::string overrides_text(const Overrides& o) {
-  std::string out =
-      fmt::format("banned CPUs: {}\n", o.banned_cpus.empty() ? "(none)" : o.banned_cpus);
-  if (o.irq_pins.empty() && o.queue_pins.empty() && o.device_policies.empty() &&
-      o.device_napi.empty()) {
+  std::string banned = o.config_known ? by_origin(o.config_banned_cpus, o.banned_cpus)
+                                      : (o.banned_cpus.empty() ? "(none)" : o.banned_cpus);
+  std::string out = fmt::format("banned CPUs: {}\n", banned);
+  bool no_pins = o.irq_pins.empty() && o.queue_pins.empty() && o.config_irq_pins.empty() &&
+                 o.config_queue_pins.empty();
+  if (no_pins && o.device_policies.empty() && o.device_napi.empty()) {
     return out + "no pins, no per-device policies and no NAPI settings\n";
   }
-  if (!o.irq_pins.empty()) {
-    Table t({"IRQ", "CPUS"}, {Align::kRight});
-    for (const auto& p : o.irq_pins) t.add_row({std::to_string(p.irq), p.cpus});
+  // A run-time pin replaces a configuration pin of the same IRQ or queue: that one is not in force.
+  auto runtime_irq = [&](std::uint32_t irq) {
+    for (const auto& p : o.irq_pins)
+      if (p.irq == irq) return true;
+    return false;
+  };
+  auto runtime_queue = [&](const QueuePin& q) {
+    for (const auto& p : o.queue_pins)
+      if (p.device == q.device && p.queue == q.queue) return true;
+    return false;
+  };
+  if (!o.irq_pins.empty() || !o.config_irq_pins.empty()) {
+    Table t({"IRQ", "CPUS", "ORIGIN"}, {Align::kRight});
+    for (const auto& p : o.config_irq_pins)
+      t.add_row({std::to_string(p.irq), p.cpus,
+                 runtime_irq(p.irq) ? "configuration (replaced at run time)" : "configuration"});
+    for (const auto& p : o.irq_pins) t.add_row({std::to_string(p.irq), p.cpus, "run time"});
     out += "\nIRQ pins\n" + t.render();
   }
-  if (!o.queue_pins.empty()) {
-    Table t({"DEVICE", "QUEUE", "CPUS"});
-    for (const auto& p : o.queue_pins) t.add_row({p.device, p.queue, p.cpus});
+  if (!o.queue_pins.empty() || !o.config_queue_pins.empty()) {
+    Table t({"DEVICE", "QUEUE", "CPUS", "ORIGIN"});
+    for (const auto& p : o.config_queue_pins)
+      t.add_row({p.device, p.queue, p.cpus,
+                 runtime_queue(p) ? "configuration (replaced at run time)" : "configuration"});
+    for (const auto& p : o.queue_pins) t.add_row({p.device, p.queue, p.cpus, "run time"});
     out += "\nQueue pins\n" + t.render();
   }
   if (!o.device_policies.empty()) {
@@ -153,6 +220,14 @@ std::string overrides_text(const Overrides& o) {
       for (const auto& [name, value] : d.settings) t.add_row({d.device, name, value});
     out += "\nNAPI settings\n" + t.render();
   }
+  return out;
+}
+
+std::string pin_text(std::uint32_t irq, const std::string& cpus,
+                     const std::vector<std::string>& warnings) {
+  std::string out = fmt::format(
+      "IRQ {} pinned to CPUs {} from the next cycle (undo: irqctl unpin {})\n", irq, cpus, irq);
+  for (const auto& w : warnings) out += "warning: " + w + "\n";
   return out;
 }
 

@@ -62,8 +62,8 @@ void sort_loads(std::vector<CpuLoad>& loads, TopSort sort) {
 
 std::string header_line(const Status& s) {
   std::string out = fmt::format(
-      "irqd {}  {}  cycle {} {:.2f} ms/{:g} s  IRQs {} managed {} fixed {} failed", s.version,
-      s.policy, s.cycles, s.last_cycle_ms, s.interval_seconds, s.managed, s.unchangeable, s.failed);
+      "irqd {}  {}  cycle {} {:.2f} ms/{:g} s  IRQs {} placed {} fixed {} failed", s.version,
+      s.policy, s.cycles, s.last_cycle_ms, s.interval_seconds, s.placed, s.unchangeable, s.failed);
   if (s.dry_run) out += "  DRY RUN";
   return out;
 }

@@ -44,12 +44,15 @@ TEST_F(IrqctlTest, StatusTableAndJson) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("irqd 0.1.0\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("policy:        spread"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("2 managed, 1 unchangeable"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 placed by irqd, 1 kernel-managed"), std::string::npos) << r.out;
   auto j = run_irqctl({"status", "--json"});
   ASSERT_EQ(j.exit_code, 0) << describe(j);
   auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["cycles"], 42);
   EXPECT_EQ(doc["policy"], "spread");
+  EXPECT_EQ(doc["placed"], 2);
+  EXPECT_EQ(doc["kernel_managed"], 1);
+  EXPECT_FALSE(doc.contains("managed"));
   EXPECT_TRUE(doc["last_error"].is_null());
 }
 

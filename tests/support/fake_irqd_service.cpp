@@ -102,6 +102,13 @@ class FakeIrqd final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_a
   GetStatus() override {
     return {"0.1.0", "spread", 10.0, uint64_t{42}, 3.25, 2u, 1u, 0u, "", false, More{}};
   }
+  std::string GetConfig() override { return "policy: spread\ninterval: 10 s\n"; }
+  // Nothing to warn of: the argument checks only (the real daemon's warnings are tested there).
+  std::vector<std::string> CheckPin(const uint32_t& irq, const std::string& cpus) override {
+    check_irq(irq);
+    check_cpus(cpus);
+    return {};
+  }
   // An older daemon: no GetMetrics (irqctl metrics builds the text from the other calls).
   std::string GetMetrics() override {
     throw sdbus::Error("org.freedesktop.DBus.Error.UnknownMethod", "No such method 'GetMetrics'");

@@ -18,7 +18,7 @@ Status status() {
                 .interval_seconds = 10,
                 .cycles = 7,
                 .last_cycle_ms = 2.5,
-                .managed = 3,
+                .placed = 3,
                 .unchangeable = 1,
                 .failed = 2,
                 .last_error = "",

@@ -51,7 +51,7 @@ Status status() {
                 .interval_seconds = 1,
                 .cycles = 4242,
                 .last_cycle_ms = 3.25,
-                .managed = 48,
+                .placed = 48,
                 .unchangeable = 9,
                 .failed = 0};
 }

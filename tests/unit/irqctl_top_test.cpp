@@ -15,7 +15,7 @@ Status status() {
                 .interval_seconds = 1,
                 .cycles = 9,
                 .last_cycle_ms = 1.5,
-                .managed = 2,
+                .placed = 2,
                 .unchangeable = 0,
                 .failed = 0,
                 .last_error = "",

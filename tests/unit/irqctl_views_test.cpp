@@ -17,7 +17,7 @@ Status sample_status() {
                 .interval_seconds = 10,
                 .cycles = 42,
                 .last_cycle_ms = 3.25,
-                .managed = 12,
+                .placed = 12,
                 .unchangeable = 1,
                 .failed = 0,
                 .last_error = "",
@@ -89,8 +89,9 @@ TEST(IrqctlText, StatusNamesPolicyCyclesAndCounts) {
   EXPECT_NE(text.find("irqd 0.1.0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("policy:        spread"), std::string::npos) << text;
   EXPECT_NE(text.find("42 (last took 3.25 ms)"), std::string::npos) << text;
-  EXPECT_NE(text.find("12 managed, 1 unchangeable (kernel-managed), 0 failed"), std::string::npos)
+  EXPECT_NE(text.find("12 placed by irqd, 1 kernel-managed, 0 failed writes"), std::string::npos)
       << text;
+  EXPECT_EQ(text.find(" managed"), std::string::npos) << text;
   EXPECT_NE(text.find("last cycle:    ok"), std::string::npos) << text;
 }
 

@@ -1,0 +1,29 @@
+// GetStatus's further fields (the `more` map): uptime, configuration files, usable CPUs, bans and
+// configuration pins by origin, the last change, placed and kernel-managed counts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "irqd/daemon/history.hpp"
+#include "irqd/daemon/overrides.hpp"
+#include "irqd/dbus/views.hpp"
+#include "topology/machine.hpp"
+
+namespace irqd::dbus {
+
+struct StatusFacts {
+  std::uint32_t placed = 0;
+  std::uint32_t kernel_managed = 0;
+  double uptime_seconds = 0;
+  const config::Config& config;  // as read from the files (no run-time overrides)
+  const Overrides& overrides;
+  const topology::Machine* machine;  // null before the topology is loaded
+  std::optional<ChangeRecord> last_change;
+};
+
+// Adds the keys documented in io.github.irqd.Irqd1.xml (GetStatus) to `more`.
+void add_status_fields(const StatusFacts& f, More& more);
+
+}  // namespace irqd::dbus
