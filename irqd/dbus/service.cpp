@@ -133,6 +133,7 @@ Service::Status Service::GetStatus() {
                     .config = daemon.config(),
                     .overrides = snap.overrides,
                     .machine = snap.plan != nullptr ? snap.plan->machine.get() : daemon.machine().get(),
+                    .inventory = snap.plan != nullptr ? &snap.plan->discovery->inventory : nullptr,
                     .last_change = last.empty() ? std::nullopt : std::optional(last.back())},
         more);
     return Status(std::string(IRQD_VERSION), policy, interval, snap.cycles, snap.report.cost_ms,

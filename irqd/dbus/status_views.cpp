@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "config/rules.hpp"
 #include "sysfs/utf8.hpp"
 
 namespace irqd::dbus {
@@ -23,12 +24,18 @@ void add_status_fields(const StatusFacts& f, More& more) {
     if (f.config.honour_isolcpus) usable = usable - f.machine->isolated - f.machine->nohz_full;
     more["usable_cpus"] = sdbus::Variant(usable.to_list());
   }
+  // [[irq]] rules become pins only against the IRQs found: resolve them on a copy.
+  config::Config resolved = f.config;
+  if (f.inventory != nullptr) {
+    sysfs::Inventory inv = *f.inventory;
+    config::resolve_rules(resolved, inv);
+  }
   std::map<std::uint32_t, std::string> irq_pins;
-  for (const auto& [irq, cpus] : f.config.irq_pins)
+  for (const auto& [irq, cpus] : resolved.irq_pins)
     irq_pins[static_cast<std::uint32_t>(irq)] = cpus.to_list();
   more["config_irq_pins"] = sdbus::Variant(irq_pins);
   std::vector<sdbus::Struct<std::string, std::string, std::string>> queue_pins;
-  for (const auto& [key, cpus] : f.config.queue_pins)
+  for (const auto& [key, cpus] : resolved.queue_pins)
     queue_pins.emplace_back(sysfs::valid_utf8(key.device),
                             fmt::format("{}-{}", key.rx ? "rx" : "tx", key.index), cpus.to_list());
   more["config_queue_pins"] = sdbus::Variant(queue_pins);

@@ -9,6 +9,7 @@
 #include "irqd/daemon/history.hpp"
 #include "irqd/daemon/overrides.hpp"
 #include "irqd/dbus/views.hpp"
+#include "sysfs/inventory.hpp"
 #include "topology/machine.hpp"
 
 namespace irqd::dbus {
@@ -20,6 +21,7 @@ struct StatusFacts {
   const config::Config& config;  // as read from the files (no run-time overrides)
   const Overrides& overrides;
   const topology::Machine* machine;  // null before the topology is loaded
+  const sysfs::Inventory* inventory;  // the last plan's discovery ([[irq]] rules resolve on it); null before
   std::optional<ChangeRecord> last_change;
 };
 
