@@ -26,9 +26,11 @@ std::vector<std::string> pin_warnings(const PlanResult& plan, const sysfs::IrqIn
     if (!isolated.empty())
       out.push_back(fmt::format("CPUs {} are isolated (isolcpus/nohz_full)", isolated.to_list()));
   }
+  // Pinned IRQs stay where their pins hold them: only the others may move.
   std::vector<int> sharing;
   for (const auto& p : plan.plan->irqs)
-    if (p.irq != irq.irq && p.cpus.intersects(cpus)) sharing.push_back(p.irq);
+    if (p.irq != irq.irq && p.cpus.intersects(cpus) && !cfg.irq_pins.contains(p.irq))
+      sharing.push_back(p.irq);
   if (!sharing.empty()) {
     std::string list;
     for (std::size_t i = 0; i < sharing.size() && i < 8; ++i)
