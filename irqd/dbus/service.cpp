@@ -74,7 +74,7 @@ void Service::on_cycle(const CycleReport& r) {
 }
 
 void Service::emit_status_changes() {
-  Status now = GetStatus();
+  Status now = status(false);
   std::vector<std::string> changed;
   const Status* was = last_status_ ? &*last_status_ : nullptr;
   auto note = [&](bool differs, const char* name) {
@@ -108,7 +108,9 @@ std::string Service::GetMetrics() {
   return guarded([&] { return sysfs::valid_utf8(control_.daemon().metrics_text()); });
 }
 
-Service::Status Service::GetStatus() {
+Service::Status Service::GetStatus() { return status(true); }
+
+Service::Status Service::status(bool details) {
   return guarded([&] {
     Snapshot snap = control_.snapshot();
     std::uint32_t placed = 0;
@@ -122,20 +124,22 @@ Service::Status Service::GetStatus() {
     more["planned"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.planned));
     more["changes"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.changes));
     more["vanished"] = sdbus::Variant(static_cast<std::uint32_t>(snap.report.vanished));
-    Daemon& daemon = control_.daemon();
-    HistoryFilter newest;
-    newest.limit = 1;
-    auto last = control_.history(newest);
-    add_status_fields(
-        StatusFacts{.placed = placed,
-                    .kernel_managed = static_cast<std::uint32_t>(snap.unchangeable.size()),
-                    .uptime_seconds = control_.uptime_seconds(),
-                    .config = daemon.config(),
-                    .overrides = snap.overrides,
-                    .machine = snap.plan != nullptr ? snap.plan->machine.get() : daemon.machine().get(),
-                    .inventory = snap.plan != nullptr ? &snap.plan->discovery->inventory : nullptr,
-                    .last_change = last.empty() ? std::nullopt : std::optional(last.back())},
-        more);
+    if (details) {
+      Daemon& daemon = control_.daemon();
+      HistoryFilter newest;
+      newest.limit = 1;
+      auto last = control_.history(newest);
+      add_status_fields(
+          StatusFacts{.placed = placed,
+                      .kernel_managed = static_cast<std::uint32_t>(snap.unchangeable.size()),
+                      .uptime_seconds = control_.uptime_seconds(),
+                      .config = daemon.config(),
+                      .overrides = snap.overrides,
+                      .machine = snap.plan != nullptr ? snap.plan->machine.get() : daemon.machine().get(),
+                      .inventory = snap.plan != nullptr ? &snap.plan->discovery->inventory : nullptr,
+                      .last_change = last.empty() ? std::nullopt : std::optional(last.back())},
+          more);
+    }
     return Status(std::string(IRQD_VERSION), policy, interval, snap.cycles, snap.report.cost_ms,
                   placed, static_cast<std::uint32_t>(snap.unchangeable.size()),
                   static_cast<std::uint32_t>(snap.report.failed), sysfs::valid_utf8(snap.report.error),

@@ -39,6 +39,9 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
  private:
   using Status = StatusRow;
   Status GetStatus() override;
+  // GetStatus's reply; without details, `more` lacks the fields that cost a copy of the
+  // configuration and the inventory (the properties and their PropertiesChanged, every cycle).
+  Status status(bool details);
   std::string GetMetrics() override;
   std::vector<IrqRow> ListIrqs() override;
   std::vector<DeviceRow> ListDevices() override;
@@ -65,15 +68,15 @@ class Service final : public sdbus::AdaptorInterfaces<io::github::irqd::Irqd1_ad
   std::uint32_t ApiVersion() override { return 2; }
   std::string Version() override { return IRQD_VERSION; }
   // Status properties: fields of GetStatus.
-  std::string Policy() override { return GetStatus().get<1>(); }
-  double IntervalSeconds() override { return GetStatus().get<2>(); }
-  std::uint64_t Cycles() override { return GetStatus().get<3>(); }
-  double LastCycleMs() override { return GetStatus().get<4>(); }
-  std::uint32_t Managed() override { return GetStatus().get<5>(); }
-  std::uint32_t Unchangeable() override { return GetStatus().get<6>(); }
-  std::uint32_t FailedWrites() override { return GetStatus().get<7>(); }
-  std::string LastError() override { return GetStatus().get<8>(); }
-  bool DryRun() override { return GetStatus().get<9>(); }
+  std::string Policy() override { return status(false).get<1>(); }
+  double IntervalSeconds() override { return status(false).get<2>(); }
+  std::uint64_t Cycles() override { return status(false).get<3>(); }
+  double LastCycleMs() override { return status(false).get<4>(); }
+  std::uint32_t Managed() override { return status(false).get<5>(); }
+  std::uint32_t Unchangeable() override { return status(false).get<6>(); }
+  std::uint32_t FailedWrites() override { return status(false).get<7>(); }
+  std::string LastError() override { return status(false).get<8>(); }
+  bool DryRun() override { return status(false).get<9>(); }
   // Emits PropertiesChanged with the status properties whose value differs from the last emitted.
   void emit_status_changes();
 
