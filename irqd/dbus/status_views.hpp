@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "irqd/daemon/history.hpp"
-#include "irqd/daemon/overrides.hpp"
+#include "irqd/daemon/control.hpp"  // ChangeRecord, Overrides: dbus reaches the daemon through control.hpp only
 #include "irqd/dbus/views.hpp"
 #include "sysfs/inventory.hpp"
 #include "topology/machine.hpp"
