@@ -237,20 +237,6 @@ void ReasonBook::write(std::size_t entry, std::string& why) const {
 
 }  // namespace
 
-namespace {
-std::string_view cause_of(How how) {
-  switch (how) {
-    case How::kKept: return "kept";
-    case How::kLpt: return "layout";
-    case How::kHome: return "home";
-    case How::kReplanned: return "first-load";
-    case How::kMoved: return "balance";
-    case How::kSwapped: return "swap";
-  }
-  return "layout";
-}
-}  // namespace
-
 Plan Balanced::plan(const PlanInput& in) const {
   if (!in.load) {
     // Nothing measured yet (a one-shot run) or a static plan: spread's layout is the best

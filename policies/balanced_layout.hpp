@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -42,6 +43,19 @@ enum class How {
   kMoved,      // moved off the busiest CPU
   kSwapped,    // exchanged with another IRQ to lower the busiest CPU
 };
+
+// How, in one word for counters (IrqPlacement::cause, irqd_moves_total{reason}).
+inline std::string_view cause_of(How how) {
+  switch (how) {
+    case How::kKept: return "kept";
+    case How::kLpt: return "layout";
+    case How::kHome: return "home";
+    case How::kReplanned: return "first-load";
+    case How::kMoved: return "balance";
+    case How::kSwapped: return "swap";
+  }
+  return "layout";
+}
 
 struct Item {
   const sysfs::IrqInfo* info = nullptr;

@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "irqd/engine/counter32.hpp"
 #include "sysfs/error.hpp"
 
 namespace irqd {
@@ -20,21 +21,6 @@ constexpr std::uint64_t kNoTicks = std::numeric_limits<std::uint64_t>::max();
 // An IRQ's cost per interrupt is learned only from intervals in which it fired at least this
 // often: a handful of interrupts against a CPU time counted in 10 ms ticks says nothing.
 constexpr std::uint64_t kMinLearnInterrupts = 20;
-
-// The kernel's per-CPU interrupt and softirq counters are unsigned int. A smaller value than
-// before is a wrap when the distance forward (mod 2^32) is plausible for one interval, and
-// otherwise a counter that was reset (the IRQ freed and requested again, a driver reload): then
-// only what it counted since is taken, never ~4 billion interrupts.
-std::uint64_t delta32(std::uint32_t prev, std::uint64_t cur) {
-  const auto now = static_cast<std::uint32_t>(cur);
-  const std::uint32_t forward = now - prev;
-  if (forward < (1U << 31)) return forward;
-  return now;
-}
-
-double rate(std::uint32_t prev, std::uint64_t cur, double seconds) {
-  return static_cast<double>(delta32(prev, cur)) / seconds;
-}
 
 }  // namespace
 
@@ -470,59 +456,6 @@ double Sampler::work_share(std::size_t row, std::size_t col, std::uint64_t d) co
   if (col_units_[col] > 0) out += soft * n * row_ppi_[row] * packet_cost(row, col) / col_units_[col];
   else if (col_total_[col] > 0) out += soft * n / static_cast<double>(col_total_[col]);
   return out;
-}
-
-void Sampler::update_net(const sysfs::Softirqs* softirqs, const sysfs::SoftnetStat* softnet, double seconds) {
-  int max_cpu = -1;
-  if (softirqs != nullptr && !softirqs->cpus.empty()) max_cpu = softirqs->cpus.back();
-  if (softnet != nullptr)
-    for (const auto& r : softnet->rows) max_cpu = std::max(max_cpu, r.cpu);
-  const auto size = static_cast<std::size_t>(max_cpu + 1);
-  if (net_prev_.size() < size) net_prev_.resize(size);
-
-  net_.clear();
-  net_.reserve(size);  // one per CPU at most: sized once, not doubled as it grows
-  std::vector<NetPrev>& now = net_now_;
-  now.assign(size, NetPrev{});
-  if (softirqs != nullptr)
-    for (std::size_t col = 0; col < softirqs->cpus.size(); ++col) {
-      auto& n = now[static_cast<std::size_t>(softirqs->cpus[col])];
-      n.softirqs = true;
-      n.rx = static_cast<std::uint32_t>(softirqs->net_rx(col));
-      n.tx = static_cast<std::uint32_t>(softirqs->net_tx(col));
-    }
-  if (softnet != nullptr)
-    for (const auto& r : softnet->rows) {
-      auto& n = now[static_cast<std::size_t>(r.cpu)];
-      n.softnet = true;
-      n.processed = static_cast<std::uint32_t>(r.processed);
-      n.dropped = static_cast<std::uint32_t>(r.dropped);
-      n.squeeze = static_cast<std::uint32_t>(r.time_squeeze);
-    }
-  if (seconds > 0) {
-    for (std::size_t cpu = 0; cpu < size; ++cpu) {
-      const NetPrev& p = net_prev_[cpu];
-      const NetPrev& n = now[cpu];
-      CpuNetRates out;
-      out.cpu = static_cast<int>(cpu);
-      out.has_softirqs = p.softirqs && n.softirqs;
-      out.has_softnet = p.softnet && n.softnet;
-      if (!out.has_softirqs && !out.has_softnet) continue;
-      if (out.has_softirqs) {
-        out.net_rx = rate(p.rx, n.rx, seconds);
-        out.net_tx = rate(p.tx, n.tx, seconds);
-      }
-      if (out.has_softnet) {
-        out.processed = rate(p.processed, n.processed, seconds);
-        out.dropped = rate(p.dropped, n.dropped, seconds);
-        out.time_squeeze = rate(p.squeeze, n.squeeze, seconds);
-      }
-      net_.push_back(out);
-    }
-  }
-  // CPUs beyond this reading keep no stale values for when they come back.
-  for (std::size_t cpu = size; cpu < net_prev_.size(); ++cpu) net_prev_[cpu] = NetPrev{};
-  std::copy(now.begin(), now.end(), net_prev_.begin());
 }
 
 }  // namespace irqd
