@@ -337,15 +337,19 @@ void Daemon::stop() {
   if (loop_ != nullptr) loop_->stop();
 }
 
+void block_stop_signals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&stop_signals, s);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+}
+
 int Daemon::run() {
   load_originals();
   // Blocked from here until the process exits, not just while the loop runs: a second signal
   // during the shutdown (the restore) would otherwise kill irqd once the loop unblocked it, and
   // its exit code would no longer say whether the restore worked.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&stop_signals, s);
-  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+  block_stop_signals();
   EventLoop loop({SIGTERM, SIGINT, SIGHUP});
   loop_ = &loop;
   loop.set_timer(std::chrono::nanoseconds(1), opts_.interval, [this] { checked_cycle(); });

@@ -196,4 +196,8 @@ class Daemon {
   int consecutive_errors_ = 0;
 };
 
+// Blocks SIGTERM, SIGINT and SIGHUP in this thread for good: they wait for the event loop's
+// signalfd (run() and run_daemon() call it; a signal sent while the daemon starts stops it cleanly).
+void block_stop_signals();
+
 }  // namespace irqd

@@ -17,6 +17,10 @@ namespace irqd {
 
 int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach,
                std::shared_ptr<const topology::Machine> machine) {
+  // The stop signals are blocked before the lock is taken: a SIGTERM that arrives once the lock
+  // names this process (a supervisor, a test) waits for the event loop and stops it cleanly,
+  // instead of killing the process halfway through its start (Daemon::run keeps them blocked).
+  block_stop_signals();
   InstanceLock lock(cfg.run_dir);  // before anything is read or written: a second daemon stops here
   DaemonOptions dopts;
   dopts.machine = std::move(machine);
