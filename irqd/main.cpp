@@ -11,6 +11,7 @@
 #include "irqd/daemon/jobs.hpp"
 #include "irqd/daemon/logging.hpp"
 #include "irqd/daemon/version_info.hpp"
+#include "irqd/engine/report.hpp"
 #include "irqd/dbus/service.hpp"
 #include "sysfs/sys_root.hpp"
 
@@ -23,6 +24,13 @@ int main(int argc, char** argv) {
     std::cout << version_text(IRQD_VERSION, build_commit(), probe_kernel_interfaces()) << std::flush;
     return kExitInSync;
   }
+  // Why irqd stops, on stderr; with --format json also as the schema's error document on stdout,
+  // where a script reads the report.
+  auto fail = [&o](const std::string& message, int code) {
+    std::fprintf(stderr, "irqd: %s\n", message.c_str());
+    if (o.format == "json") std::cout << render_json_error(message, code) << std::flush;
+    return code;
+  };
   try {
     // The topology is loaded at most once here, and only if the files name CPUs; the job reuses it.
     std::shared_ptr<const topology::Machine> machine;
@@ -47,10 +55,7 @@ int main(int argc, char** argv) {
       return kExitError;
     }
     if (auto pid = find_irqbalance(sysfs::SysRoot(o.root))) {
-      if (!cfg.ignore_irqbalance && !o.dry_run) {
-        std::fprintf(stderr, "irqd: %s\n", irqbalance_message(*pid).c_str());
-        return kExitIrqbalance;
-      }
+      if (!cfg.ignore_irqbalance && !o.dry_run) return fail(irqbalance_message(*pid), kExitIrqbalance);
       spdlog::warn("irqbalance is running (pid {}){}", *pid,
                    o.dry_run ? "; a dry run only reads, but applying this plan would fight it"
                              : "; ignore_irqbalance set, running anyway");
@@ -61,7 +66,6 @@ int main(int argc, char** argv) {
       return std::make_shared<dbus::BusService>(control);  // io.github.irqd.Irqd1
     }, machine);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "irqd: %s\n", e.what());
-    return kExitError;
+    return fail(e.what(), kExitError);
   }
 }

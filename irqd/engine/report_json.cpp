@@ -1,5 +1,5 @@
-// JSON report. Field names are a public interface: add fields, never rename or remove them
-// without bumping kReportSchema.
+// JSON report, in the one schema irqctl --json uses too (contrib/irqd.schema.json). Field names
+// are a public interface: add fields, never rename or remove them without bumping kReportSchema.
 #include <nlohmann/json.hpp>
 
 #include "irqd/engine/report.hpp"
@@ -23,18 +23,16 @@ const char* role_name(sysfs::QueueRole r) {
   return nullptr;
 }
 
-template <typename T>
-json knob(const std::optional<T>& current, const std::optional<T>* planned) {
-  auto val = [](const std::optional<T>& v) -> json {
-    if (!v) return nullptr;
-    if constexpr (std::is_same_v<T, sysfs::CpuSet>) return v->to_list();
-    else return *v;
-  };
-  bool change = planned && *planned && (!current || !(**planned == *current));
-  return {{"current", val(current)}, {"planned", planned ? val(*planned) : json(nullptr)}, {"change", change}};
-}
-
 json opt_json(const auto& v) { return v ? json(*v) : json(nullptr); }
+json id_or_null(int v) { return v < 0 ? json(nullptr) : json(v); }
+json str_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// A queue's knobs of its role, current or planned ("" the empty set, null absent or left alone).
+json queue_knobs(bool rx, const std::optional<sysfs::CpuSet>& cpus, const std::optional<long>& flows,
+                 const std::optional<sysfs::CpuSet>& rxqs) {
+  if (rx) return {{"rps_cpus", set_json(cpus)}, {"rps_flow_cnt", opt_json(flows)}};
+  return {{"xps_cpus", set_json(cpus)}, {"xps_rxqs", set_json(rxqs)}};
+}
 
 json napi_json(const NapiRow& row) {
   const auto& n = *row.napi;
@@ -48,9 +46,9 @@ json napi_json(const NapiRow& row) {
                {"thread_cpus", set_json(p->thread_cpus)},
                {"reason", p->reason}};
   return {{"device", row.nic->name},
-          {"napi", n.id},
-          {"irq", n.irq < 0 ? json(nullptr) : json(n.irq)},
-          {"pid", n.pid <= 0 ? json(nullptr) : json(n.pid)},
+          {"id", n.id},
+          {"irq", id_or_null(n.irq)},
+          {"thread_pid", n.pid <= 0 ? json(nullptr) : json(n.pid)},
           {"current",
            {{"threaded", opt_json(n.threaded)},
             {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
@@ -71,7 +69,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
   j["root"] = root_display;
   j["dry_run"] = applied == nullptr;
   json nodes = json::array();
-  for (const auto& n : r.machine->nodes) nodes.push_back({{"node", n.os_index}, {"cpus", n.cpus.to_list()}});
+  for (const auto& n : r.machine->nodes) nodes.push_back({{"numa_node", n.os_index}, {"cpus", n.cpus.to_list()}});
   j["machine"] = {{"source", r.machine->source},
                   {"summary", r.machine->summary()},
                   {"online", r.machine->online.to_list()},
@@ -82,7 +80,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                   {"cores", r.machine->cores.size()},
                   {"nodes", nodes}};
   j["policy"] = r.plan->policy;
-  j["changes"] = r.diff.changes;
+  j["change_count"] = r.diff.changes;
   j["changes_only"] = opts.changes_only;
   const auto& nf = r.discovery->netdev;
   j["netdev"] = {{"family", nf.family},         {"queue_get", nf.queue_get}, {"napi_get", nf.napi_get},
@@ -94,9 +92,9 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
   for (const auto& n : inv.nics)
     devices.push_back({{"name", n.name},
                        {"ifindex", n.ifindex},
-                       {"driver", n.driver},
-                       {"pci", n.pci.empty() ? json(nullptr) : json(n.pci)},
-                       {"numa_node", n.numa_node},
+                       {"driver", str_or_null(n.driver)},
+                       {"pci_address", str_or_null(n.pci)},
+                       {"numa_node", id_or_null(n.numa_node)},
                        {"numa_source", sysfs::to_string(n.numa_source)},
                        {"local_cpus", set_json(n.local_cpus)},
                        {"virtual", n.is_virtual},
@@ -113,17 +111,18 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
     const char* role = role_name(i.role);
     irqs.push_back({{"irq", i.irq},
                     {"name", i.name},
-                    {"device", i.device},
-                    {"class", sysfs::to_string(i.cls)},
-                    {"queue", i.queue < 0 ? json(nullptr) : json(i.queue)},
+                    {"device", str_or_null(i.device)},
+                    {"queue", id_or_null(i.queue)},
                     {"role", role ? json(role) : json(nullptr)},
-                    {"mapping", sysfs::to_string(i.source)},
-                    {"node", i.node},
+                    {"class", sysfs::to_string(i.cls)},
+                    {"numa_node", id_or_null(i.node)},
                     {"current", set_json(i.affinity)},
                     {"effective", set_json(i.effective)},
                     {"planned", d.planned ? json(d.planned->cpus.to_list()) : json(nullptr)},
+                    {"reason", str_or_null(d.reason())},
+                    {"kernel_managed", i.cls == sysfs::IrqClass::kManaged},
                     {"change", d.change},
-                    {"reason", d.reason()}});
+                    {"mapping", sysfs::to_string(i.source)}});
   }
   j["irqs"] = irqs;
 
@@ -132,15 +131,11 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
     if (opts.changes_only && !d.change) continue;
     const auto& q = *d.queue;
     const auto* p = d.planned;
-    json e = {{"device", d.nic->name}, {"type", q.rx ? "rx" : "tx"}, {"queue", q.index}, {"irqs", q.irqs},
-              {"change", d.change}};
-    if (q.rx) {
-      e["rps_cpus"] = knob(q.rps_cpus, p ? &p->rps_cpus : nullptr);
-      e["rps_flow_cnt"] = knob(q.rps_flow_cnt, p ? &p->rps_flow_cnt : nullptr);
-    } else {
-      e["xps_cpus"] = knob(q.xps_cpus, p ? &p->xps_cpus : nullptr);
-      e["xps_rxqs"] = knob(q.xps_rxqs, p ? &p->xps_rxqs : nullptr);
-    }
+    json e = {{"device", d.nic->name}, {"queue", q.index}, {"role", q.rx ? "rx" : "tx"}, {"irqs", q.irqs}};
+    e["current"] = queue_knobs(q.rx, q.rx ? q.rps_cpus : q.xps_cpus, q.rps_flow_cnt, q.xps_rxqs);
+    e["planned"] = p ? queue_knobs(q.rx, q.rx ? p->rps_cpus : p->xps_cpus, p->rps_flow_cnt, p->xps_rxqs)
+                     : json(nullptr);
+    e["change"] = d.change;
     queues.push_back(e);
   }
   j["queues"] = queues;
@@ -185,6 +180,11 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
   j["warnings"] = r.discovery->warnings;
   // Names and messages carry bytes from kernel files: one that is not UTF-8 becomes U+FFFD rather
   // than failing the report (after --oneshot wrote the knobs, it is the only account of what was done).
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string render_json_error(const std::string& message, int exit_code) {
+  json j = {{"schema", kReportSchema}, {"error", {{"message", message}, {"exit_code", exit_code}}}};
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

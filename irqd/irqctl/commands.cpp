@@ -47,7 +47,8 @@ Client& Commands::client() {
 }
 
 int Commands::done(const std::string& message) {
-  return options_.json ? print(nlohmann::ordered_json{{"ok", true}}) : print(message + "\n");
+  return options_.json ? print(nlohmann::ordered_json{{"schema", kJsonSchema}, {"ok", true}})
+                       : print(message + "\n");
 }
 
 int Commands::status() {
@@ -99,7 +100,8 @@ int Commands::pin(std::uint32_t irq, const std::string& cpus) {
   // without CheckPin gives none.
   auto warnings = client().check_pin(irq, cpus).value_or(std::vector<std::string>{});
   client().pin_irq(irq, cpus);
-  if (options_.json) return print(nlohmann::ordered_json{{"ok", true}, {"warnings", warnings}});
+  if (options_.json)
+    return print(nlohmann::ordered_json{{"schema", kJsonSchema}, {"ok", true}, {"warnings", warnings}});
   return print(pin_text(irq, cpus, warnings));
 }
 

@@ -87,16 +87,16 @@ std::string history_text(const std::vector<HistoryEntry>& changes) {
 namespace {
 json history_entries(const std::vector<HistoryEntry>& changes) {
   json arr = json::array();
-  for (const auto& c : changes)
-    arr.push_back({{"time", iso_time(c.time_usec)},
-                   {"time_usec", c.time_usec},
-                   {"cycle", c.cycle},
-                   {"kind", c.kind},
-                   {"subject", c.subject},
-                   {"irq", int_or_null(c.irq)},
-                   {"device", str_or_null(c.device)},
-                   {"queue", str_or_null(c.queue)},
-                   {"old", str_or_null(c.old_value)},
+  for (const auto& c : changes) {
+    json e{{"time", iso_time(c.time_usec)},
+           {"time_usec", c.time_usec},
+           {"cycle", c.cycle},
+           {"kind", c.kind},
+           {"subject", c.subject},
+           {"irq", int_or_null(c.irq)},
+           {"device", str_or_null(c.device)}};
+    put_queue(e, c.queue);
+    e.update(json{{"old", str_or_null(c.old_value)},
                    {"new", c.new_value},
                    {"reason", str_or_null(c.reason)},
                    {"ok", c.ok},
@@ -104,6 +104,8 @@ json history_entries(const std::vector<HistoryEntry>& changes) {
                    {"load_source", str_or_null(c.load_source)},
                    {"cost_seconds_per_second", opt_json(c.cost)},
                    {"rate_per_second", opt_json(c.rate)}});
+    arr.push_back(std::move(e));
+  }
   return arr;
 }
 }  // namespace
@@ -150,33 +152,30 @@ std::string explain_text(const Explanation& e) {
 }
 
 json explain_json(const Explanation& e) {
-  return json{{"schema", kJsonSchema},
-              {"irq", e.irq},
-              {"name", e.name},
-              {"device", str_or_null(e.device)},
-              {"queue", str_or_null(e.queue)},
-              {"current_affinity", e.current},
-              {"effective_affinity", str_or_null(e.effective)},
-              {"planned_affinity", e.planned},
-              {"reason", str_or_null(e.reason)},
-              {"policy", str_or_null(e.policy)},
-              {"load_source", str_or_null(e.load_source)},
-              {"cost_seconds_per_second", opt_json(e.cost)},
-              {"rate_per_second", opt_json(e.rate)},
-              {"rps_seconds_per_second", opt_json(e.rps)},
-              {"nic_numa_node", int_or_null(e.nic_node)},
-              {"nic_local_cpus", str_or_null(e.nic_local_cpus)},
-              {"banned_cpus_config", e.banned_config},
-              {"banned_cpus_runtime", e.banned_runtime},
-              {"isolated_cpus", e.isolated},
-              {"pin", str_or_null(e.pin)},
-              {"pin_source", str_or_null(e.pin_source)},
-              {"managed", e.managed},
-              {"cycles_since_move", int_or_null(e.cycles_since_move)},
-              {"cooldown_cycles", e.cooldown_cycles},
-              {"cooldown_left", e.cooldown_left},
-              {"moved_from_cpu", int_or_null(e.moved_from)},
-              {"history", history_entries(e.history)}};
+  json j{{"schema", kJsonSchema}, {"irq", e.irq}, {"name", e.name}, {"device", str_or_null(e.device)}};
+  put_queue(j, e.queue);
+  j.update(json{{"current", str_or_null(e.current)},
+                {"effective", str_or_null(e.effective)},
+                {"planned", str_or_null(e.planned)},
+                {"reason", str_or_null(e.reason)},
+                {"policy", str_or_null(e.policy)},
+                {"load_source", str_or_null(e.load_source)},
+                {"cost_seconds_per_second", opt_json(e.cost)},
+                {"rate_per_second", opt_json(e.rate)},
+                {"rps_cost_seconds_per_second", opt_json(e.rps)},
+                {"nic_numa_node", int_or_null(e.nic_node)},
+                {"nic_local_cpus", str_or_null(e.nic_local_cpus)},
+                {"banned_cpus", {{"config", e.banned_config}, {"runtime", e.banned_runtime}}},
+                {"isolated_cpus", e.isolated},
+                {"pin", str_or_null(e.pin)},
+                {"pin_source", str_or_null(e.pin_source)},
+                {"kernel_managed", e.managed},
+                {"cycles_since_move", int_or_null(e.cycles_since_move)},
+                {"cooldown_cycles", e.cooldown_cycles},
+                {"cooldown_left", e.cooldown_left},
+                {"moved_from_cpu", int_or_null(e.moved_from)},
+                {"history", history_entries(e.history)}});
+  return j;
 }
 
 }  // namespace irqd::irqctl

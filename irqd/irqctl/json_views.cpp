@@ -13,12 +13,34 @@ json with_schema(const char* key, json value) {
 }
 }  // namespace
 
+QueueId queue_id(const std::string& name) {
+  static const std::pair<const char*, const char*> kPrefixes[] = {
+      {"rxtx-", "combined"}, {"rx-", "rx"}, {"tx-", "tx"}};
+  for (const auto& [prefix, role] : kPrefixes) {
+    const std::string_view p(prefix);
+    if (name.size() <= p.size() || name.compare(0, p.size(), p) != 0) continue;
+    const std::string digits = name.substr(p.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) break;
+    return {std::stoi(digits), role};
+  }
+  return {nullptr, nullptr};
+}
+
+void put_queue(json& obj, const std::string& name) {
+  QueueId id = queue_id(name);
+  obj["queue"] = std::move(id.queue);
+  obj["role"] = std::move(id.role);
+}
+
+json error_json(const std::string& message, int exit_code) {
+  return json{{"schema", kJsonSchema}, {"error", {{"message", message}, {"exit_code", exit_code}}}};
+}
+
 json status_json(const Status& s) {
-  json j{{"schema", kJsonSchema}, {"version", s.version},
+  json j{{"schema", kJsonSchema}, {"irqd_version", s.version},
          {"policy", s.policy},    {"interval_seconds", s.interval_seconds},
          {"cycles", s.cycles},    {"last_cycle_ms", s.last_cycle_ms},
          {"placed", s.placed},    {"kernel_managed", s.unchangeable},
-         {"unchangeable", s.unchangeable},
          {"failed", s.failed},    {"last_error", str_or_null(s.last_error)},
          {"dry_run", s.dry_run}};
   // Fields a daemon may not send: null when unknown.
@@ -36,41 +58,51 @@ json status_json(const Status& s) {
   return j;
 }
 
+namespace {
+// A queue IRQ's class as the report names it: "queue" with its role; the daemon sends the role
+// ("rx", "tx", "combined") as the class of a queue IRQ.
+bool is_role(const std::string& c) { return c == "rx" || c == "tx" || c == "combined"; }
+}  // namespace
+
+json irq_json(const Irq& i) {
+  json j{{"irq", i.number}, {"name", i.name}, {"device", str_or_null(i.device)}};
+  put_queue(j, i.queue);
+  if (is_role(i.irq_class)) j["role"] = i.irq_class;
+  j["class"] = is_role(i.irq_class) ? std::string("queue") : i.irq_class;
+  j["numa_node"] = int_or_null(i.numa_node);
+  j["current"] = str_or_null(i.current);
+  j["effective"] = i.effective_cpu < 0 ? json(nullptr) : json(std::to_string(i.effective_cpu));
+  j["planned"] = str_or_null(i.planned);
+  j["reason"] = str_or_null(i.reason);
+  j["pinned"] = i.pinned;
+  j["kernel_managed"] = i.managed;
+  j["rate_per_second"] = i.rate;
+  j["cost_seconds_per_second"] = i.cost;
+  j["cost_share"] = i.share;
+  j["load_source"] = str_or_null(i.load_source);
+  j["rps_cost_seconds_per_second"] = i.rps_cost;
+  return j;
+}
+
 json irqs_json(const std::vector<Irq>& irqs) {
   json arr = json::array();
-  for (const auto& i : irqs) {
-    arr.push_back({{"irq", i.number},
-                   {"name", i.name},
-                   {"device", str_or_null(i.device)},
-                   {"queue", str_or_null(i.queue)},
-                   {"class", i.irq_class},
-                   {"numa_node", int_or_null(i.numa_node)},
-                   {"current_affinity", i.current},
-                   {"planned_affinity", i.planned},
-                   {"effective_cpu", int_or_null(i.effective_cpu)},
-                   {"rate_per_second", i.rate},
-                   {"cost_seconds_per_second", i.cost},
-                   {"cost_share", i.share},
-                   {"pinned", i.pinned},
-                   {"managed", i.managed},
-                   {"reason", str_or_null(i.reason)},
-                   {"load_source", str_or_null(i.load_source)},
-                   {"rps_cost_seconds_per_second", i.rps_cost}});
-  }
+  for (const auto& i : irqs) arr.push_back(irq_json(i));
   return with_schema("irqs", std::move(arr));
 }
 
 namespace {
-// A NAPI as the kernel reports it; its irq null when unknown.
+// A NAPI as the kernel reports it, its values under "current" as in the report; its irq null
+// when unknown.
 json napi_object(const Napi& n) {
   return json{{"id", n.id},
               {"irq", int_or_null(n.irq)},
-              {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
-              {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
-              {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
-              {"threaded", opt_json(n.threaded)},
               {"thread_pid", int_or_null(n.thread_pid)},
-              {"thread_cpus", str_or_null(n.thread_cpus)}};
+              {"current",
+               {{"threaded", opt_json(n.threaded)},
+                {"defer_hard_irqs", opt_json(n.defer_hard_irqs)},
+                {"gro_flush_timeout_ns", opt_json(n.gro_flush_timeout)},
+                {"irq_suspend_timeout_ns", opt_json(n.irq_suspend_timeout)},
+                {"thread_cpus", str_or_null(n.thread_cpus)}}}};
 }
 }  // namespace
 
@@ -79,13 +111,16 @@ json devices_json(const std::vector<Device>& devices) {
   for (const auto& d : devices) {
     json queues = json::array();
     for (const auto& q : d.queues) {
-      queues.push_back({{"queue", q.name},
-                        {"irq", int_or_null(q.irq)},
-                        {"rps_cpus", q.rps_cpus},
-                        {"rps_flow_cnt", q.rps_flow_cnt},
-                        {"xps_cpus", q.xps_cpus},
-                        {"xps_rxqs", q.xps_rxqs},
-                        {"napi", q.napi.id < 0 ? json(nullptr) : napi_object(q.napi)}});
+      // As the report's queues: role rx or tx, the knobs of that role under "current" ("" is
+      // the empty set: RPS or XPS off).
+      json e{{"device", d.name}};
+      put_queue(e, q.name);
+      e["irqs"] = q.irq < 0 ? json::array() : json::array({q.irq});
+      const bool rx = e["role"] == "rx";
+      e["current"] = rx ? json{{"rps_cpus", q.rps_cpus}, {"rps_flow_cnt", q.rps_flow_cnt}}
+                        : json{{"xps_cpus", q.xps_cpus}, {"xps_rxqs", q.xps_rxqs}};
+      e["napi"] = q.napi.id < 0 ? json(nullptr) : napi_object(q.napi);
+      queues.push_back(std::move(e));
     }
     arr.push_back({{"name", d.name},
                    {"driver", str_or_null(d.driver)},
@@ -106,7 +141,7 @@ json plan_json(const std::vector<Change>& changes) {
     arr.push_back({{"kind", c.kind},
                    {"subject", c.subject},
                    {"path", c.path},
-                   {"current", c.current},
+                   {"current", str_or_null(c.current)},
                    {"planned", c.planned},
                    {"reason", str_or_null(c.reason)}});
   }
@@ -136,7 +171,13 @@ json napi_json(const NapiView& v) {
   json napis = json::array();
   for (const auto& row : v.napis) {
     json n = napi_object(row.napi);
-    n["queues"] = row.queues;
+    json queues = json::array();
+    for (const auto& q : row.queues) {
+      json id = json::object();
+      put_queue(id, q);
+      queues.push_back(std::move(id));
+    }
+    n["queues"] = std::move(queues);
     napis.push_back(std::move(n));
   }
   return json{{"schema", kJsonSchema},
@@ -151,12 +192,15 @@ json overrides_json(const Overrides& o) {
     irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}, {"origin", "config"}});
   for (const auto& p : o.irq_pins)
     irq_pins.push_back({{"irq", p.irq}, {"cpus", p.cpus}, {"origin", "runtime"}});
-  for (const auto& p : o.config_queue_pins)
-    queue_pins.push_back(
-        {{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}, {"origin", "config"}});
-  for (const auto& p : o.queue_pins)
-    queue_pins.push_back(
-        {{"device", p.device}, {"queue", p.queue}, {"cpus", p.cpus}, {"origin", "runtime"}});
+  auto queue_pin = [&](const QueuePin& p, const char* origin) {
+    json e{{"device", p.device}};
+    put_queue(e, p.queue);
+    e["cpus"] = p.cpus;
+    e["origin"] = origin;
+    queue_pins.push_back(std::move(e));
+  };
+  for (const auto& p : o.config_queue_pins) queue_pin(p, "config");
+  for (const auto& p : o.queue_pins) queue_pin(p, "runtime");
   for (const auto& p : o.device_policies)
     policies.push_back({{"device", p.device}, {"policy", p.policy}});
   json napi = json::array();
@@ -165,8 +209,9 @@ json overrides_json(const Overrides& o) {
   return json{{"schema", kJsonSchema},
               {"irq_pins", std::move(irq_pins)},
               {"queue_pins", std::move(queue_pins)},
-              {"banned_cpus", o.banned_cpus},
-              {"banned_cpus_config", o.config_known ? json(o.config_banned_cpus) : json(nullptr)},
+              {"banned_cpus",
+               {{"config", o.config_known ? json(o.config_banned_cpus) : json(nullptr)},
+                {"runtime", o.banned_cpus}}},
               {"device_policies", std::move(policies)},
               {"device_napi", std::move(napi)}};
 }

@@ -1,5 +1,6 @@
-// JSON views for scripts (`--json`): one object per command, keys named as the D-Bus arguments
-// of io.github.irqd.Irqd1, plus "schema" (1; fields are only ever added).
+// JSON views for scripts (`--json`): one object per command in the one schema irqd's reports use
+// too (contrib/irqd.schema.json: the same names for the same things, null for absent), with
+// "schema" (kJsonSchema; fields are only ever added within a version).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,8 @@
 
 namespace irqd::irqctl {
 
-inline constexpr int kJsonSchema = 1;
+// The version of contrib/irqd.schema.json; irqd's report (irqd/engine/report.hpp) says the same.
+inline constexpr int kJsonSchema = 2;
 
 // -1 (unknown node, CPU, IRQ) and "" (no device, queue) as null, so scripts do not mistake them
 // for real values; an absent optional as null.
@@ -25,7 +27,19 @@ nlohmann::ordered_json opt_json(const std::optional<T>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
+// A queue as the daemon names it ("rx-3", "tx-3", "rxtx-3") as the schema's two fields:
+// {"queue": 3, "role": "rx" | "tx" | "combined"}; nulls for "" or a name of another form.
+struct QueueId {
+  nlohmann::ordered_json queue, role;
+};
+QueueId queue_id(const std::string& name);
+// A JSON object's queue and role fields from a daemon's queue name.
+void put_queue(nlohmann::ordered_json& obj, const std::string& name);
+// With --json, what failed as an object on stdout: {"schema", "error": {"message", "exit_code"}}.
+nlohmann::ordered_json error_json(const std::string& message, int exit_code);
+
 nlohmann::ordered_json status_json(const Status& s);
+nlohmann::ordered_json irq_json(const Irq& irq);  // one IRQ (irqs, top's busiest)
 nlohmann::ordered_json irqs_json(const std::vector<Irq>& irqs);
 nlohmann::ordered_json devices_json(const std::vector<Device>& devices);
 nlohmann::ordered_json plan_json(const std::vector<Change>& changes);

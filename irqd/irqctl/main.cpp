@@ -1,5 +1,6 @@
 // irqctl: command-line client of irqd's D-Bus API (io.github.irqd.Irqd1). Parses the command
 // line, runs one command (commands.cpp) and turns failures into the documented exit codes.
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
@@ -11,6 +12,7 @@
 #include "irqd/irqctl/arguments.hpp"
 #include "irqd/irqctl/commands.hpp"
 #include "irqd/irqctl/errors.hpp"
+#include "irqd/irqctl/json_views.hpp"
 
 namespace {
 
@@ -201,23 +203,29 @@ int main(int argc, char** argv) {
                       "Read the CPU -> NUMA node map under DIR when the daemon lacks GetTopology");
   metrics->callback([&] { run = [&](Commands& c) { return c.metrics(metrics_root); }; });
 
+  // With --json a failure is also a JSON object on stdout (the message stays on stderr), so a
+  // script reads one document whatever happened. --json is looked for by hand when the command
+  // line itself is what failed.
+  auto fail = [&](const std::string& message, int code) {
+    std::cerr << "irqctl: " << message << "\n";
+    if (g.json || std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--json"; }))
+      std::cout << irqd::irqctl::error_json(message, code).dump(2) << "\n";
+    return code;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return irqd::irqctl::kExitUsage;
+    return fail(e.what(), irqd::irqctl::kExitUsage);
   }
 
   try {
     Commands commands(g);
     return run(commands);
   } catch (const irqd::irqctl::CommandError& e) {
-    std::cerr << "irqctl: " << e.what() << "\n";
-    return e.code();
+    return fail(e.what(), e.code());
   } catch (const std::exception& e) {
-    std::cerr << "irqctl: " << e.what() << "\n";
-    return irqd::irqctl::kExitFailed;
+    return fail(e.what(), irqd::irqctl::kExitFailed);
   }
 }

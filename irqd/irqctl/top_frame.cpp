@@ -253,7 +253,7 @@ nlohmann::ordered_json top_json(const Status& s, const std::vector<Irq>& all_irq
     cpus.push_back({{"cpu", l.cpu},
                     {"numa_node", id(l.node)},
                     {"core", id(l.core)},
-                    {"cost", l.cost},
+                    {"cost_seconds_per_second", l.cost},
                     {"rate_per_second", l.rate},
                     {"irqs", l.irqs},
                     {"idle", idle(l)}});

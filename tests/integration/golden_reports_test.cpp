@@ -73,7 +73,7 @@ TEST(GoldenReports, TwoSocketReportAgreesWithTheCapturedKernelFiles) {
   // Each NIC's node is its PCI device's numa_node file.
   std::map<std::string, int> nic_node;
   for (const auto& d : report["devices"]) {
-    const std::string pci = d["pci"];
+    const std::string pci = d["pci_address"];
     EXPECT_EQ(d["numa_node"].get<int>(), std::stoi(first_line(root / "sys/bus/pci/devices" / pci / "numa_node")))
         << d["name"];
     nic_node[d["name"]] = d["numa_node"];

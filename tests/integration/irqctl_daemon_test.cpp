@@ -139,8 +139,8 @@ TEST_F(IrqctlDaemonTest, HistoryAndExplainAfterPinsAndBans) {
   for (std::string line; std::getline(elines, line);) EXPECT_LE(line.size(), 80u) << line;
   auto ej = nlohmann::json::parse(run_irqctl({"explain", "101", "--json"}).out);
   EXPECT_EQ(ej["pin_source"], "run-time");
-  EXPECT_EQ(ej["current_affinity"], "3");
-  EXPECT_EQ(ej["banned_cpus_runtime"], "2");
+  EXPECT_EQ(ej["current"], "3");
+  EXPECT_EQ(ej["banned_cpus"]["runtime"], "2");
   EXPECT_EQ(ej["device"], "eth0");
   EXPECT_FALSE(ej["history"].empty());
   EXPECT_EQ(run_irqctl({"explain", "999"}).exit_code, 4);
@@ -244,7 +244,7 @@ TEST_F(IrqctlDaemonTest, NapiSettingsAreSetShownKeptAcrossARestartAndDropped) {
   EXPECT_EQ(settings()["threaded"]["from"], "default");
   auto reset = run_irqctl({"napi", "eth0", "--reset", "--json"});
   ASSERT_EQ(reset.exit_code, 0) << describe(reset);
-  EXPECT_EQ(reset.out, "{\n  \"ok\": true\n}\n");
+  EXPECT_EQ(reset.out, "{\n  \"schema\": 2,\n  \"ok\": true\n}\n");
   EXPECT_TRUE(overrides()["device_napi"].empty());
   EXPECT_EQ(slurp(state_.path() / "overrides.json").find("device_napi"), std::string::npos);
   EXPECT_EQ(settings()["defer_hard_irqs"]["from"], nullptr);

@@ -66,7 +66,7 @@ TEST_F(IrqctlStatusDaemonTest, OverridesListConfigurationPinsAndBansWithTheirOri
   EXPECT_EQ(j["irq_pins"][0]["origin"], "config");
   EXPECT_EQ(j["irq_pins"][2]["irq"], 201);
   EXPECT_EQ(j["irq_pins"][2]["origin"], "runtime");
-  EXPECT_EQ(j["banned_cpus_config"], "0");
+  EXPECT_EQ(j["banned_cpus"]["config"], "0");
   auto t = run_irqctl({"overrides"});
   EXPECT_NE(t.out.find("configuration (replaced at run time)"), std::string::npos) << t.out;
 }

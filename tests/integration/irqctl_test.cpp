@@ -160,8 +160,8 @@ TEST_F(IrqctlTest, NapiShowsSetsAndListsInOverrides) {
   auto j = nlohmann::json::parse(run_irqctl({"napi", "eth0", "--json"}).out);
   EXPECT_EQ(j["settings"]["defer_hard_irqs"]["value"], 5) << j.dump(2);
   EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "run-time");
-  EXPECT_EQ(j["napis"][0]["defer_hard_irqs"], 5);
-  EXPECT_EQ(j["napis"][0]["threaded"], false);
+  EXPECT_EQ(j["napis"][0]["current"]["defer_hard_irqs"], 5);
+  EXPECT_EQ(j["napis"][0]["current"]["threaded"], false);
   auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);
   EXPECT_EQ(o["device_napi"][0]["settings"]["threaded"], "off") << o.dump(2);
   auto nope = run_irqctl({"napi", "nope", "threaded=on"});
@@ -330,7 +330,8 @@ TEST_F(IrqctlTest, HistoryShowsChangesWithReasonsInEightyColumnsAndJson) {
   EXPECT_EQ(first["load_source"], "packets");
   EXPECT_EQ(first["cost_seconds_per_second"], 0.25);
   EXPECT_TRUE(first["queue"].is_null());
-  EXPECT_EQ(doc["changes"][1]["queue"], "rx-0");
+  EXPECT_EQ(doc["changes"][1]["queue"], 0);
+  EXPECT_EQ(doc["changes"][1]["role"], "rx");
   EXPECT_FALSE(doc["changes"][2]["ok"].get<bool>());
   // --irq and --device together are a usage error.
   EXPECT_EQ(run_irqctl({"history", "--irq", "38", "--device", "eth0"}).exit_code, 1);
@@ -350,7 +351,7 @@ TEST_F(IrqctlTest, ExplainShowsWhereWhyLoadConstraintsAndLastMoves) {
   ASSERT_EQ(j.exit_code, 0) << describe(j);
   auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["irq"], 38);
-  EXPECT_EQ(doc["current_affinity"], "2");
+  EXPECT_EQ(doc["current"], "2");
   EXPECT_EQ(doc["load_source"], "packets");
   EXPECT_EQ(doc["cooldown_left"], 2);
   EXPECT_EQ(doc["history"].size(), 2u);

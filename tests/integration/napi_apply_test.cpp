@@ -154,8 +154,8 @@ TEST_F(NapiApplyNs, RunTimeOverridesAreWrittenReadBackAndRestored) {
   EXPECT_TRUE(eventually(
       [&] {
         shown = nlohmann::json::parse(run_irqctl({"napi", kA, "--json"}).out);
-        return shown["napis"].size() == 2 && shown["napis"][0]["defer_hard_irqs"] == 3 &&
-               shown["napis"][1]["irq_suspend_timeout_ns"] == 5000;
+        return shown["napis"].size() == 2 && shown["napis"][0]["current"]["defer_hard_irqs"] == 3 &&
+               shown["napis"][1]["current"]["irq_suspend_timeout_ns"] == 5000;
       },
       10000))
       << shown.dump(2);

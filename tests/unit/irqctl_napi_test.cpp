@@ -110,7 +110,7 @@ TEST(IrqctlNapi, TextShowsSettingsThenNapis) {
 
 TEST(IrqctlNapi, JsonNamesAsDevicesJsonWithNumbersAsNumbers) {
   auto j = napi_json(napi_view(sample_device(), kRunTime));
-  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(j["schema"], 2);
   EXPECT_EQ(j["device"], "eth0");
   EXPECT_EQ(j["settings"]["defer_hard_irqs"]["value"], 2);
   EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "run-time");
@@ -120,8 +120,9 @@ TEST(IrqctlNapi, JsonNamesAsDevicesJsonWithNumbersAsNumbers) {
   EXPECT_TRUE(j["settings"]["irq_suspend_timeout"]["from"].is_null());
   ASSERT_EQ(j["napis"].size(), 2u);
   EXPECT_EQ(j["napis"][0]["id"], 8193);
-  EXPECT_EQ(j["napis"][0]["queues"], nlohmann::ordered_json({"rx-0", "tx-0"}));
-  EXPECT_EQ(j["napis"][0]["gro_flush_timeout_ns"], 10000);  // as in devices --json
+  EXPECT_EQ(j["napis"][0]["queues"],
+            nlohmann::ordered_json::parse(R"([{"queue":0,"role":"rx"},{"queue":0,"role":"tx"}])"));
+  EXPECT_EQ(j["napis"][0]["current"]["gro_flush_timeout_ns"], 10000);  // as in devices --json
   EXPECT_EQ(j["napis"][0]["thread_pid"], 4242);
   EXPECT_TRUE(j["napis"][1]["irq"].is_null());
 }

@@ -140,7 +140,7 @@ TEST(IrqctlTop, FrameShowsAFailedCycleAndCutsLinesToNarrowTerminals) {
 
 TEST(IrqctlTop, JsonFrameUsesTheNamesOfStatusAndIrqs) {
   auto j = top_json(status(), irqs(), nodes(), TopOptions{.max_irqs = 1});
-  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(j["schema"], 2);
   EXPECT_EQ(j["status"]["policy"], "balanced");
   EXPECT_EQ(j["view"]["sort"], "load");
   ASSERT_EQ(j["cpus"].size(), 4u);

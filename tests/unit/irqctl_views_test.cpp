@@ -167,8 +167,8 @@ TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
   EXPECT_NE(row("rx-0").find("20000"), std::string::npos) << text;
   EXPECT_NE(row("rx-0").find("cpus 3"), std::string::npos) << text;
   const auto j = devices_json(devs);
-  EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["defer_hard_irqs"], 7) << j.dump();
-  EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["thread_cpus"], "3") << j.dump();
+  EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["current"]["defer_hard_irqs"], 7) << j.dump();
+  EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["current"]["thread_cpus"], "3") << j.dump();
   EXPECT_TRUE(j["devices"][0]["queues"][1]["napi"].is_null()) << j.dump();
 }
 
@@ -199,24 +199,29 @@ TEST(IrqctlText, OverridesListEachKind) {
 
 TEST(IrqctlJson, StatusHasSchemaAndNullForNoError) {
   auto j = status_json(sample_status());
-  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(j["schema"], 2);
   EXPECT_EQ(j["policy"], "spread");
   EXPECT_EQ(j["cycles"], 42);
   EXPECT_TRUE(j["last_error"].is_null());
-  EXPECT_EQ(j["unchangeable"], 1);
+  EXPECT_EQ(j["kernel_managed"], 1);
+  EXPECT_FALSE(j.contains("unchangeable"));  // schema 2: one name, kernel_managed
 }
 
 TEST(IrqctlJson, IrqsUseNullForUnknownNodeCpuDeviceAndQueue) {
   auto j = irqs_json(sample_irqs());
   ASSERT_EQ(j["irqs"].size(), 2u);
   EXPECT_EQ(j["irqs"][0]["irq"], 38);
-  EXPECT_EQ(j["irqs"][0]["queue"], "rx-0");
-  EXPECT_EQ(j["irqs"][0]["effective_cpu"], 1);
+  EXPECT_EQ(j["irqs"][0]["queue"], 0);
+  EXPECT_EQ(j["irqs"][0]["role"], "rx");
+  EXPECT_EQ(j["irqs"][0]["class"], "queue");
+  EXPECT_EQ(j["irqs"][0]["effective"], "1");
   EXPECT_DOUBLE_EQ(j["irqs"][0]["rate_per_second"].get<double>(), 1234.4);
   EXPECT_TRUE(j["irqs"][1]["device"].is_null());
   EXPECT_TRUE(j["irqs"][1]["numa_node"].is_null());
-  EXPECT_TRUE(j["irqs"][1]["effective_cpu"].is_null());
-  EXPECT_EQ(j["irqs"][1]["managed"], true);
+  EXPECT_TRUE(j["irqs"][1]["effective"].is_null());
+  EXPECT_TRUE(j["irqs"][1]["queue"].is_null());
+  EXPECT_TRUE(j["irqs"][1]["role"].is_null());
+  EXPECT_EQ(j["irqs"][1]["kernel_managed"], true);
   // Round trip: what scripts parse is valid JSON.
   EXPECT_EQ(nlohmann::ordered_json::parse(j.dump()), j);
 }
@@ -237,12 +242,13 @@ TEST(IrqctlJson, DevicesPlanAndOverrides) {
                                                  .xps_rxqs = ""}}}});
   EXPECT_EQ(d["devices"][0]["numa_node"], 1);
   EXPECT_TRUE(d["devices"][0]["driver"].is_null());
-  EXPECT_TRUE(d["devices"][0]["queues"][0]["irq"].is_null());
+  EXPECT_TRUE(d["devices"][0]["queues"][0]["irqs"].empty());
   EXPECT_EQ(plan_json({})["changes"], nlohmann::ordered_json::array());
   auto o = overrides_json(Overrides{
       .irq_pins = {{5, "0"}}, .queue_pins = {}, .banned_cpus = "", .device_policies = {}});
   EXPECT_EQ(o["irq_pins"][0]["irq"], 5);
-  EXPECT_EQ(o["banned_cpus"], "");
+  EXPECT_EQ(o["banned_cpus"]["runtime"], "");
+  EXPECT_TRUE(o["banned_cpus"]["config"].is_null());  // a daemon that does not say
   EXPECT_EQ(o["queue_pins"], nlohmann::ordered_json::array());
 }
 

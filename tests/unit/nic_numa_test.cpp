@@ -234,7 +234,8 @@ TEST(NicNumaTest, ReportsSayTheSource) {
 
   auto json = nlohmann::json::parse(render_json(*r, "t", nullptr));
   std::map<std::string, std::pair<int, std::string>> got;
-  for (const auto& d : json["devices"]) got[d["name"]] = {d["numa_node"], d["numa_source"]};
+  for (const auto& d : json["devices"])
+    got[d["name"]] = {d["numa_node"].is_null() ? -1 : d["numa_node"].get<int>(), d["numa_source"]};
   EXPECT_EQ(got["eth0"], (std::pair<int, std::string>{0, "irq"}));
   EXPECT_EQ(got["eth1"], (std::pair<int, std::string>{0, "device"}));
   EXPECT_EQ(got["eth2"], (std::pair<int, std::string>{-1, "none"}));
