@@ -184,8 +184,9 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
 }
 
 std::string render_json_error(const std::string& message, int exit_code) {
-  json j = {{"schema", kReportSchema}, {"error", {{"message", message}, {"exit_code", exit_code}}}};
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  nlohmann::ordered_json j = {{"schema", kReportSchema},
+                              {"error", {{"message", message}, {"exit_code", exit_code}}}};
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace irqd

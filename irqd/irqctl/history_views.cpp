@@ -168,7 +168,7 @@ json explain_json(const Explanation& e) {
                 {"banned_cpus", {{"config", e.banned_config}, {"runtime", e.banned_runtime}}},
                 {"isolated_cpus", e.isolated},
                 {"pin", str_or_null(e.pin)},
-                {"pin_source", str_or_null(e.pin_source)},
+                {"pin_source", origin_json(e.pin_source)},
                 {"kernel_managed", e.managed},
                 {"cycles_since_move", int_or_null(e.cycles_since_move)},
                 {"cooldown_cycles", e.cooldown_cycles},

@@ -32,6 +32,11 @@ void put_queue(json& obj, const std::string& name) {
   obj["role"] = std::move(id.role);
 }
 
+json origin_json(const std::string& from) {
+  if (from.empty()) return nullptr;
+  return from == "run-time" ? json("runtime") : json(from);
+}
+
 json error_json(const std::string& message, int exit_code) {
   return json{{"schema", kJsonSchema}, {"error", {{"message", message}, {"exit_code", exit_code}}}};
 }
@@ -167,7 +172,7 @@ json napi_settings_json(const std::map<std::string, std::string>& settings) {
 json napi_json(const NapiView& v) {
   json settings = json::object();
   for (const auto& r : v.settings)
-    settings[r.name] = {{"value", napi_value(r.value)}, {"from", str_or_null(r.from)}};
+    settings[r.name] = {{"value", napi_value(r.value)}, {"from", origin_json(r.from)}};
   json napis = json::array();
   for (const auto& row : v.napis) {
     json n = napi_object(row.napi);

@@ -35,6 +35,9 @@ struct QueueId {
 QueueId queue_id(const std::string& name);
 // A JSON object's queue and role fields from a daemon's queue name.
 void put_queue(nlohmann::ordered_json& obj, const std::string& name);
+// Where a setting comes from, as the schema spells it everywhere: "config", "runtime" (the
+// daemon's "run-time"), "default"; null for "".
+nlohmann::ordered_json origin_json(const std::string& from);
 // With --json, what failed as an object on stdout: {"schema", "error": {"message", "exit_code"}}.
 nlohmann::ordered_json error_json(const std::string& message, int exit_code);
 

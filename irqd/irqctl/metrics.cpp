@@ -32,11 +32,10 @@ std::string metrics_text(const Status& s, const std::vector<Irq>& irqs, const Cp
   family(out, "irqd_last_cycle_ok", "gauge", "1 when the last cycle succeeded, 0 when it failed.");
   out += fmt::format("irqd_last_cycle_ok {}\n", s.last_error.empty() ? 1 : 0);
   family(out, "irqd_irqs", "gauge",
-         "IRQs by state: managed (placed by irqd), unchangeable (kernel-managed), failed (last "
-         "cycle's "
-         "failed writes).");
-  out += fmt::format("irqd_irqs{{state=\"managed\"}} {}\n", s.placed);
-  out += fmt::format("irqd_irqs{{state=\"unchangeable\"}} {}\n", s.unchangeable);
+         "IRQs by state (the daemon's own metrics' names): placed (irqd sets their affinity), "
+         "kernel_managed (the kernel does), failed (last cycle's failed writes).");
+  out += fmt::format("irqd_irqs{{state=\"placed\"}} {}\n", s.placed);
+  out += fmt::format("irqd_irqs{{state=\"kernel_managed\"}} {}\n", s.unchangeable);
   out += fmt::format("irqd_irqs{{state=\"failed\"}} {}\n", s.failed);
 
   auto irq_labels = [](const Irq& i) {

@@ -35,7 +35,7 @@ std::string policy_text(const PolicyView& v) {
 
 nlohmann::ordered_json policy_json(const PolicyView& v) {
   return {
-      {"schema", kJsonSchema}, {"device", v.device}, {"policy", v.policy}, {"source", v.source}};
+      {"schema", kJsonSchema}, {"device", v.device}, {"policy", v.policy}, {"source", origin_json(v.source)}};
 }
 
 }  // namespace irqd::irqctl

@@ -138,7 +138,7 @@ TEST_F(IrqctlDaemonTest, HistoryAndExplainAfterPinsAndBans) {
   std::istringstream elines(e.out);
   for (std::string line; std::getline(elines, line);) EXPECT_LE(line.size(), 80u) << line;
   auto ej = nlohmann::json::parse(run_irqctl({"explain", "101", "--json"}).out);
-  EXPECT_EQ(ej["pin_source"], "run-time");
+  EXPECT_EQ(ej["pin_source"], "runtime");
   EXPECT_EQ(ej["current"], "3");
   EXPECT_EQ(ej["banned_cpus"]["runtime"], "2");
   EXPECT_EQ(ej["device"], "eth0");
@@ -233,7 +233,7 @@ TEST_F(IrqctlDaemonTest, NapiSettingsAreSetShownKeptAcrossARestartAndDropped) {
   ASSERT_EQ(daemon_->wait(5000), 0) << slurp(log_);
   start_daemon();
   EXPECT_EQ(overrides(), before);
-  EXPECT_EQ(settings()["defer_hard_irqs"]["from"], "run-time");
+  EXPECT_EQ(settings()["defer_hard_irqs"]["from"], "runtime");
   EXPECT_EQ(settings()["defer_hard_irqs"]["value"], 2);
 
   auto drop = run_irqctl({"napi", "eth0", "gro_flush_timeout=default", "threaded="});

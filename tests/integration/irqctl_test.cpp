@@ -133,7 +133,7 @@ TEST_F(IrqctlTest, PolicyAndBanSucceedAndShowInOverrides) {
   EXPECT_EQ(run_irqctl({"policy", "eth0", "balanced"}).exit_code, 0);
   auto now = run_irqctl({"--json", "policy", "eth0"});
   ASSERT_EQ(now.exit_code, 0) << describe(now);
-  EXPECT_EQ(nlohmann::json::parse(now.out)["source"], "run-time") << now.out;
+  EXPECT_EQ(nlohmann::json::parse(now.out)["source"], "runtime") << now.out;
   EXPECT_EQ(nlohmann::json::parse(now.out)["policy"], "balanced") << now.out;
   EXPECT_EQ(run_irqctl({"ban", "3"}).exit_code, 0);
   auto o = run_irqctl({"overrides"});
@@ -159,7 +159,7 @@ TEST_F(IrqctlTest, NapiShowsSetsAndListsInOverrides) {
   ASSERT_EQ(set.exit_code, 0) << describe(set);
   auto j = nlohmann::json::parse(run_irqctl({"napi", "eth0", "--json"}).out);
   EXPECT_EQ(j["settings"]["defer_hard_irqs"]["value"], 5) << j.dump(2);
-  EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "run-time");
+  EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "runtime");
   EXPECT_EQ(j["napis"][0]["current"]["defer_hard_irqs"], 5);
   EXPECT_EQ(j["napis"][0]["current"]["threaded"], false);
   auto o = nlohmann::json::parse(run_irqctl({"overrides", "--json"}).out);

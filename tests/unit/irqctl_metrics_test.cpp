@@ -101,8 +101,9 @@ TEST(IrqctlMetrics, SamplesCarryTheValuesAndLabels) {
   EXPECT_NE(text.find("# TYPE irqd_cycles_total counter\nirqd_cycles_total 7\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("irqd_last_cycle_seconds 0.0025\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("irqd_irqs{state=\"managed\"} 3\n"), std::string::npos);
-  EXPECT_NE(text.find("irqd_irqs{state=\"unchangeable\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("irqd_irqs{state=\"placed\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("irqd_irqs{state=\"kernel_managed\"} 1\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("state=\"managed\""), std::string::npos) << "one word for one thing: " << text;
   EXPECT_NE(text.find("irqd_irqs{state=\"failed\"} 2\n"), std::string::npos);
   EXPECT_NE(
       text.find(

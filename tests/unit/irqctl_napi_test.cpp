@@ -113,7 +113,7 @@ TEST(IrqctlNapi, JsonNamesAsDevicesJsonWithNumbersAsNumbers) {
   EXPECT_EQ(j["schema"], 2);
   EXPECT_EQ(j["device"], "eth0");
   EXPECT_EQ(j["settings"]["defer_hard_irqs"]["value"], 2);
-  EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "run-time");
+  EXPECT_EQ(j["settings"]["defer_hard_irqs"]["from"], "runtime");
   EXPECT_EQ(j["settings"]["threaded"]["value"], "on");
   EXPECT_EQ(j["settings"]["gro_flush_timeout"]["from"], "config");
   EXPECT_TRUE(j["settings"]["irq_suspend_timeout"]["value"].is_null());

@@ -24,7 +24,7 @@ TEST(IrqctlPolicy, SourceIsRunTimeThenConfigThenDefault) {
   v = policy_view("eth1", devices, o, s);
   EXPECT_EQ(v.source, "run-time");
   EXPECT_EQ(v.policy, "balanced");
-  EXPECT_EQ(policy_json(v)["source"], "run-time");
+  EXPECT_EQ(policy_json(v)["source"], "runtime");
   EXPECT_THROW(policy_view("eth9", devices, o, s), CommandError);
 }
 
