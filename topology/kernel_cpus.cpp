@@ -72,13 +72,14 @@ CpuSet parse_list_in(std::string_view text, const std::string& file) {
 }
 
 // sys/devices/system/cpu/{isolated,nohz_full}; an absent file or "(null)" (what older kernels
-// print for nohz_full when it is not configured) mean none.
+// print for nohz_full when it is not configured, seen with a leading space too) mean none.
 CpuSet read_sysfs_list(const sysfs::SysRoot& root, std::string_view name) {
   std::string rel = std::string(kCpuDir) + std::string(name);
   auto text = root.read_if_exists(rel);
   if (!text) return {};
   std::string_view v = *text;
   while (!v.empty() && is_space(v.back())) v.remove_suffix(1);
+  while (!v.empty() && is_space(v.front())) v.remove_prefix(1);
   if (v == "(null)") return {};
   return parse_list_in(v, root.display(rel));
 }

@@ -57,6 +57,11 @@ TEST(KernelCpus, AbsentOrEmptyFilesMeanNothing) {
   apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
   EXPECT_TRUE(m.isolated.empty());
   EXPECT_TRUE(m.nohz_full.empty());
+  // With a leading space, as some kernels print it (and irqbalance's test trees copy): still none,
+  // not a failed cycle.
+  root.write("sys/devices/system/cpu/nohz_full", " (null)\n");
+  apply_kernel_cpu_state(m, sysfs::SysRoot(root.path()));
+  EXPECT_TRUE(m.nohz_full.empty());
 }
 
 TEST(KernelCpus, CmdlineFlagFormsAndSysfsAreUnited) {
