@@ -116,20 +116,31 @@ std::string thread(const std::optional<bool>& threaded, const std::string& cpus)
 std::string devices_text(const std::vector<Device>& devices) {
   Table d({"DEVICE", "DRIVER", "PCI", "NODE", "RX", "TX", "POLICY"},
           {Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight});
-  Table q({"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "RPS_FLOW_CNT", "XPS_CPUS", "XPS_RXQS", "NAPI",
-           "DEFER", "GRO_NS", "THREAD"},
-          {Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft, Align::kRight, Align::kLeft,
-           Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kLeft});
+  // The NAPI columns only when a queue names a NAPI (Linux 6.8+ with netdev genetlink): without
+  // them the table fits 80 columns with 3-digit IRQs and 8-character names.
+  bool napis = false;
+  for (const auto& dev : devices)
+    for (const auto& qu : dev.queues) napis = napis || qu.napi.id >= 0;
+  std::vector<std::string> head{"DEVICE", "QUEUE", "IRQ", "RPS_CPUS", "FLOWS", "XPS_CPUS", "XPS_RXQS"};
+  std::vector<Align> align{Align::kLeft, Align::kLeft,  Align::kRight, Align::kLeft,
+                           Align::kRight, Align::kLeft, Align::kLeft};
+  if (napis) {
+    head.insert(head.end(), {"NAPI", "DEFER", "GRO_NS", "THREAD"});
+    align.insert(align.end(), {Align::kRight, Align::kRight, Align::kRight, Align::kLeft});
+  }
+  Table q(head, align);
   for (const auto& dev : devices) {
     d.add_row({dev.name, or_dash(dev.driver), or_dash(dev.pci), fmt_id(dev.numa_node),
                std::to_string(dev.rx_queues), std::to_string(dev.tx_queues), or_dash(dev.policy)});
     for (const auto& qu : dev.queues) {
       bool rx = qu.name.rfind("rx-", 0) == 0;
-      q.add_row({dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
-                 rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
-                 rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs),
-                 qu.napi.id < 0 ? "-" : std::to_string(qu.napi.id), num(qu.napi.defer_hard_irqs),
-                 num(qu.napi.gro_flush_timeout), thread(qu.napi.threaded, qu.napi.thread_cpus)});
+      std::vector<std::string> row{dev.name, qu.name, qu.irq < 0 ? "-" : std::to_string(qu.irq),
+                                   rx ? or_dash(qu.rps_cpus) : "", rx ? std::to_string(qu.rps_flow_cnt) : "",
+                                   rx ? "" : or_dash(qu.xps_cpus), rx ? "" : or_dash(qu.xps_rxqs)};
+      if (napis)
+        row.insert(row.end(), {qu.napi.id < 0 ? "-" : std::to_string(qu.napi.id), num(qu.napi.defer_hard_irqs),
+                               num(qu.napi.gro_flush_timeout), thread(qu.napi.threaded, qu.napi.thread_cpus)});
+      q.add_row(row);
     }
   }
   return fmt::format("Network devices ({})\n", devices.size()) + d.render() +
