@@ -170,6 +170,12 @@ TEST(IrqctlText, DevicesListsDevicesAndTheirQueueKnobs) {
   EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["current"]["defer_hard_irqs"], 7) << j.dump();
   EXPECT_EQ(j["devices"][0]["queues"][0]["napi"]["current"]["thread_cpus"], "3") << j.dump();
   EXPECT_TRUE(j["devices"][0]["queues"][1]["napi"].is_null()) << j.dump();
+
+  // Without NAPIs (no netdev genetlink) the NAPI columns go: the table fits 80 columns.
+  devs[0].queues[0].napi = Napi{};
+  const std::string plain = devices_text(devs);
+  EXPECT_EQ(plain.find("NAPI"), std::string::npos) << plain;
+  for (const auto& x : lines(plain)) EXPECT_LE(x.size(), 80u) << x;
 }
 
 TEST(IrqctlText, EmptyPlanSaysNothingWouldChange) {
