@@ -159,7 +159,7 @@ TEST_F(NapiApplyNs, RunTimeOverridesAreWrittenReadBackAndRestored) {
       },
       10000))
       << shown.dump(2);
-  EXPECT_EQ(shown["settings"]["defer_hard_irqs"]["from"], "run-time") << shown.dump(2);
+  EXPECT_EQ(shown["settings"]["defer_hard_irqs"]["from"], "runtime") << shown.dump(2);
   EXPECT_EQ(shown["settings"]["gro_flush_timeout"]["from"], "config") << shown.dump(2);
 
   auto drop = run_irqctl({"napi", kA, "defer_hard_irqs=default", "irq_suspend_timeout=default"});
