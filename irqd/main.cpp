@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     std::cout << version_text(IRQD_VERSION, build_commit(), probe_kernel_interfaces()) << std::flush;
     return kExitInSync;
   }
+  if (o.has("--import-irqbalance")) return run_import_irqbalance(o.import_irqbalance);
   try {
     // The topology is loaded at most once here, and only if the files name CPUs; the job reuses it.
     std::shared_ptr<const topology::Machine> machine;
