@@ -54,15 +54,15 @@ TEST(IrqbalanceImport, ShippedDefaultsChangeNothing) {
 TEST(IrqbalanceImport, CpuListBannedIrqsAndInterval) {
   std::string out = import_fixture("housekeeping-cpus");
   auto r = read_back(out);
-  EXPECT_EQ(r.config.banned_cpus.to_list(), "0-1,16-17");
+  EXPECT_EQ(r.config.banned_cpus.to_list(), "0-1,6-7");
   EXPECT_EQ(r.config.interval_seconds, 5.0);
   ASSERT_EQ(r.config.irq_rules.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(r.config.irq_rules[i].number, 43 + static_cast<int>(i));
     EXPECT_TRUE(r.config.irq_rules[i].ignore);
   }
-  EXPECT_TRUE(has(out, "[daemon]\n# housekeeping-cpus:2: IRQBALANCE_BANNED_CPULIST=\"0-1,16-17\"\n"
-                       "banned_cpus = \"0-1,16-17\"\n# housekeeping-cpus:3: --interval=5\ninterval = 5.0\n"))
+  EXPECT_TRUE(has(out, "[daemon]\n# housekeeping-cpus:2: IRQBALANCE_BANNED_CPULIST=\"0-1,6-7\"\n"
+                       "banned_cpus = \"0-1,6-7\"\n# housekeeping-cpus:3: --interval=5\ninterval = 5.0\n"))
       << out;
   EXPECT_TRUE(has(out, "[[irq]]\n# housekeeping-cpus:3: --banirq=45: irqbalance left IRQ 45 alone; so does irqd\n"
                        "number = 45\nignore = true\n"))
