@@ -1,6 +1,7 @@
 // End to end: `irqd --import-irqbalance FILE` on irqbalance's shipped and hand-written files
 // (tests/fixtures/irqbalance) prints a drop-in that `irqd --check-config` accepts from conf.d on a
-// captured root and whose settings are in effect; a malformed file is exit 1 naming file:line.
+// captured root and whose settings are in effect; a malformed file is exit 1 naming file:line;
+// a hex mask where irqd wants a cpulist gets the cpulist as a hint.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -59,6 +60,22 @@ TEST_F(ImportIrqbalanceTest, AMalformedFileIsAnErrorNamingTheLine) {
   auto missing = run_irqd({"--import-irqbalance", (d.path() / "nope").string()});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err, "irqd: " + (d.path() / "nope").string() + ": cannot be read\n");
+}
+
+// irqbalance's habit of hex masks on irqd's command line and in its files: a hint with the cpulist.
+TEST_F(ImportIrqbalanceTest, HexMasksGetACpulistHint) {
+  TempDir d;
+  d.write("irqd.toml", "[daemon]\nbanned_cpus = \"ff,ffffffff\"\n");
+  auto file = (d.path() / "irqd.toml").string();
+  auto r = run_irqd({"--check-config", "--config", file, "--root", tree_.root().string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, file + ":2:15: daemon.banned_cpus: cpulist 'ff,ffffffff': looks like a hex CPU mask; irqd takes "
+                          "CPU lists: \"0-39\" (expected a cpulist string such as \"0-3,8\")\nconfiguration has errors\n");
+  d.write("irqd.toml", "");
+  auto o = run_irqd({"--dry-run", "--oneshot", "--config", file, "--root", tree_.root().string(), "--banned-cpus", "0x3"});
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.err, "irqd: configuration has 1 error:\ncommand line: --banned-cpus: cpulist '0x3': looks like a hex CPU "
+                   "mask; irqd takes CPU lists: \"0-1\" (expected a cpulist string such as \"0-3,8\")\n");
 }
 
 }  // namespace
