@@ -33,7 +33,8 @@ constexpr IrqbalanceOption kOptions[] = {
 constexpr long kMaxIrq = 1048575;  // [[irq]] number's range (config/schema.cpp)
 
 // A note as comment lines: prose wrapped at about 96 columns (continuations indented two
-// spaces), lines that start with four spaces (TOML to copy) kept as they are.
+// spaces, `commands` never split), lines that start with four spaces (TOML to copy) kept as
+// they are.
 std::string commented(const std::string& text) {
   constexpr std::size_t kWidth = 96;
   std::string out;
@@ -56,7 +57,9 @@ std::string commented(const std::string& text) {
       std::string_view word = line.substr(i, sp - i);
       i = sp + 1;
       if (word.empty()) continue;
-      if (!first && cur.size() + 1 + word.size() > kWidth) {
+      // Never inside a `command`: it stays on one line, to be copied.
+      bool in_code = std::count(cur.begin(), cur.end(), '`') % 2 == 1;
+      if (!first && !in_code && cur.size() + 1 + word.size() > kWidth) {
         out += cur + "\n";
         cur = "#  ";
       }
@@ -326,7 +329,8 @@ class Importer {
 
   std::string render() const {
     std::string out = fmt::format(
-        "# irqd settings from irqbalance's {}, by `irqd --import-irqbalance`.\n"
+        "# irqd settings made by `irqd --import-irqbalance` from irqbalance's\n"
+        "# {}\n"
         "# Save as {}, check it with `irqd --check-config`,\n"
         "# then stop and disable irqbalance (irqd does not steer IRQs while it runs).\n"
         "# Each setting names the line it came from.\n",

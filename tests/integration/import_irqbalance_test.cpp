@@ -44,7 +44,7 @@ TEST_F(ImportIrqbalanceTest, CpusOfAnotherMachineAreCaughtByCheckConfig) {
   d.write("conf.d/50-irqbalance.toml", imported.out);
   auto r = run_irqd({"--check-config", "--config", (d.path() / "irqd.toml").string(), "--root", tree_.root().string()});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("50-irqbalance.toml:8:15: daemon.banned_cpus: CPUs 12-15,34-47 do not exist"), std::string::npos)
+  EXPECT_NE(r.err.find("50-irqbalance.toml:9:15: daemon.banned_cpus: CPUs 12-15,34-47 do not exist"), std::string::npos)
       << r.err << imported.out;
 }
 
