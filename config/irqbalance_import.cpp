@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "config/arguments.hpp"
 #include "config/shell_assignments.hpp"
 #include "sysfs/cpuset.hpp"
 
@@ -82,6 +83,10 @@ std::optional<long> decimal(std::string_view v) {
   return n;
 }
 
+// Text from the file as it may appear in a TOML comment (which takes no control characters):
+// those and non-ASCII bytes become '?'; very long text is cut.
+std::string shown(std::string_view s) { return shown_arg(s, 200); }
+
 std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> out;
   std::size_t i = 0;
@@ -140,7 +145,7 @@ class Importer {
         fail(mask->line, fmt::format("IRQBALANCE_BANNED_CPUS: {} (expected a hex CPU mask such as \"f\" or "
                                      "\"ff,00000000\")", e.what()));
       }
-      how = fmt::format("IRQBALANCE_BANNED_CPUS=\"{}\", a hex mask", mask->value);
+      how = fmt::format("IRQBALANCE_BANNED_CPUS=\"{}\", a hex mask", shown(mask->value));
       if (list != nullptr)
         note(list->line, "IRQBALANCE_BANNED_CPULIST is ignored by irqbalance while IRQBALANCE_BANNED_CPUS is "
                          "set; not carried over either");
@@ -152,7 +157,7 @@ class Importer {
         fail(list->line, fmt::format("IRQBALANCE_BANNED_CPULIST: {} (expected a CPU list such as \"0-3,8\")",
                                      e.what()));
       }
-      how = fmt::format("IRQBALANCE_BANNED_CPULIST=\"{}\"", list->value);
+      how = fmt::format("IRQBALANCE_BANNED_CPULIST=\"{}\"", shown(list->value));
     }
     if (used == nullptr) return;
     if (!cpus.empty())
@@ -179,6 +184,7 @@ class Importer {
   void arguments(const ShellAssignment& a) {
     // systemd puts $IRQBALANCE_ARGS on irqbalance's command line split at spaces.
     std::vector<std::string> words = split_words(a.value);
+    for (auto& w : words) w = shown(w);  // echoed into comments: printable ASCII only
     if (words.empty()) {
       note(a.line, "IRQBALANCE_ARGS is empty: nothing to carry over");
       return;

@@ -148,6 +148,19 @@ TEST(IrqbalanceImport, MalformedValuesNameFileAndLine) {
   EXPECT_EQ(error_of("A=1; reboot\n"), "irqbalance:1: ';' needs a shell; irqd reads this file, it does not run it");
 }
 
+// Whatever the file holds, the drop-in stays valid TOML: control characters and non-ASCII bytes
+// are never echoed into its comments.
+TEST(IrqbalanceImport, OddBytesNeverBreakTheDropIn) {
+  std::string out = import_irqbalance("IRQBALANCE_ARGS=\"--banmod=a\x01" "b --policyscript=/opt/\xc3\xa9 -\x7f\"\n"
+                                      "IRQBALANCE_BANNED_CPULIST=\"1-2\n\"\n",
+                                      "f");
+  auto r = read_back(out);
+  EXPECT_EQ(r.config.banned_cpus.to_list(), "1-2");
+  EXPECT_TRUE(has(out, "--banmod=a?b:")) << out;
+  EXPECT_TRUE(has(out, "--policyscript=/opt/??:")) << out;
+  EXPECT_TRUE(has(out, "IRQBALANCE_BANNED_CPULIST=\"1-2?\"")) << out;
+}
+
 TEST(IrqbalanceImport, OutOfRangeForIrqdIsANoteNotASetting) {
   std::string out = import_irqbalance("IRQBALANCE_ARGS=\"-t 7200\"\nIRQBALANCE_BANNED_CPULIST=\"\"\n", "f");
   auto r = read_back(out);
