@@ -181,6 +181,7 @@ std::string describe(const Config& c) {
                      quote(c.banned_cpus.to_list()));
   out += fmt::format("honour_isolcpus = {}\nhonour_nohz_full = {}\nrestore_on_exit = {}\nignore_irqbalance = {}\n",
                      c.honour_isolcpus, c.honour_nohz_full, c.restore_on_exit, c.ignore_irqbalance);
+  out += fmt::format("honour_default_smp_affinity = {}\n", c.honour_default_smp_affinity);
   out += fmt::format("state_dir = {}\nrun_dir = {}\nlog_level = {}\nrps_sock_flow_entries = {}\n", quote(c.state_dir),
                      quote(c.run_dir), quote(c.log_level), c.rps_sock_flow_entries);
   out += fmt::format("\n[balance]\nmargin = {}\nmax_moves = {}\ncooldown_cycles = {}\n", number(c.balance.margin),

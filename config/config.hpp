@@ -114,6 +114,7 @@ struct Config {
   sysfs::CpuSet banned_cpus;         // never used for any placement
   bool honour_isolcpus = true;       // keep isolcpus= / cpu/isolated CPUs free of interrupts
   bool honour_nohz_full = true;      // likewise nohz_full= CPUs
+  bool honour_default_smp_affinity = true;  // likewise CPUs /proc/irq/default_smp_affinity leaves out
   bool restore_on_exit = false;      // a clean stop of the daemon puts original values back
   std::string run_dir = "/run/irqd";  // where original.json (values before irqd's first change) lives
   // [metrics] textfile: the daemon writes its Prometheus metrics there after every cycle

@@ -232,11 +232,12 @@ class Reader {
       } else if (kn == "banned_cpus") {
         if (auto x = cpulist(v, key, true)) c.banned_cpus |= *x;  // lists append across files
       } else if (kn == "honour_isolcpus" || kn == "honour_nohz_full" || kn == "restore_on_exit" ||
-                 kn == "ignore_irqbalance") {
-        bool* field = kn == "honour_isolcpus"    ? &c.honour_isolcpus
-                      : kn == "honour_nohz_full" ? &c.honour_nohz_full
-                      : kn == "restore_on_exit"  ? &c.restore_on_exit
-                                                 : &c.ignore_irqbalance;
+                 kn == "ignore_irqbalance" || kn == "honour_default_smp_affinity") {
+        bool* field = kn == "honour_isolcpus"               ? &c.honour_isolcpus
+                      : kn == "honour_nohz_full"            ? &c.honour_nohz_full
+                      : kn == "restore_on_exit"             ? &c.restore_on_exit
+                      : kn == "honour_default_smp_affinity" ? &c.honour_default_smp_affinity
+                                                            : &c.ignore_irqbalance;
         if (auto x = boolean(v, key)) *field = *x;
       } else if (kn == "state_dir") {
         if (auto x = directory(v, key)) c.state_dir = *x;

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     std::cout << version_text(IRQD_VERSION, build_commit(), probe_kernel_interfaces()) << std::flush;
     return kExitInSync;
   }
+  if (o.has("--import-irqbalance")) return run_import_irqbalance(o.import_irqbalance);
   // Why irqd stops, on stderr; with --format json also as the schema's error document on stdout,
   // where a script reads the report.
   auto fail = [&o](const std::string& message, int code) {

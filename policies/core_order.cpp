@@ -11,6 +11,7 @@ CpuSet usable_cpus(const topology::Machine& m, const config::Config& c) {
   CpuSet out = m.online - c.banned_cpus;
   if (c.honour_isolcpus) out = out - m.isolated;
   if (c.honour_nohz_full) out = out - m.nohz_full;
+  if (c.honour_default_smp_affinity) out = out - m.outside_default_affinity;
   return out;
 }
 

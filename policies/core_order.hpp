@@ -13,8 +13,8 @@ namespace irqd::policies {
 
 using sysfs::CpuSet;
 
-// Online CPUs minus banned ones, minus isolated and nohz_full ones unless the config says not to
-// honour them.
+// Online CPUs minus banned ones, minus isolated, nohz_full and outside-default_smp_affinity ones
+// unless the config says not to honour them.
 CpuSet usable_cpus(const topology::Machine& m, const config::Config& c);
 // The usable CPUs one NIC may use: `usable` within the device's allowed_cpus, when it has any.
 CpuSet device_cpus(const CpuSet& usable, const config::Config& c, const std::string& nic);

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sysfs/hex_mask_hint.hpp"
+
 namespace irqd::sysfs {
 
 namespace {
@@ -47,7 +49,8 @@ CpuSet CpuSet::range(int first, int last) {
   return s;
 }
 
-CpuSet CpuSet::parse_list(std::string_view text) {
+namespace {
+CpuSet parse_list_strict(std::string_view text) {
   std::string_view s = trim_ws(text);
   CpuSet out;
   if (s.empty()) return out;
@@ -77,6 +80,17 @@ CpuSet CpuSet::parse_list(std::string_view text) {
     if (pos == s.size()) bad("cpulist", text, "trailing ','");
   }
   return out;
+}
+}  // namespace
+
+CpuSet CpuSet::parse_list(std::string_view text) {
+  try {
+    return parse_list_strict(text);
+  } catch (const std::invalid_argument&) {
+    // A hex mask where a list belongs ("0x3", "ff,ffffffff") gets said as such.
+    if (auto hint = hex_mask_hint(text)) bad("cpulist", text, *hint);
+    throw;
+  }
 }
 
 CpuSet CpuSet::parse_mask(std::string_view text) {

@@ -30,7 +30,8 @@ Machine load_synthetic(const std::string& description);  // e.g. "pack:2 numa:1 
 std::string hwloc_version();
 
 // Reads isolcpus= / nohz_full= from proc/cmdline and sys/devices/system/cpu/{isolated,nohz_full}
-// under root, and limits `online` to sys/devices/system/cpu/online when present.
+// under root, limits `online` to sys/devices/system/cpu/online when present, then reads
+// proc/irq/default_smp_affinity (topology/default_affinity.hpp).
 void apply_kernel_cpu_state(Machine& m, const sysfs::SysRoot& root);
 
 }  // namespace irqd::topology

@@ -10,6 +10,7 @@
 
 #include "sysfs/error.hpp"
 #include "sysfs/sys_root.hpp"
+#include "topology/default_affinity.hpp"
 #include "topology/hwloc_loader.hpp"
 
 namespace irqd::topology {
@@ -145,6 +146,7 @@ void apply_kernel_cpu_state(Machine& m, const sysfs::SysRoot& root) {
     for (auto& c : m.l2s) c.cpus &= online;
     for (auto& c : m.cores) std::erase_if(c.cpus, [&](int cpu) { return !online.test(cpu); });
   }
+  apply_default_affinity(m, root);
 }
 
 }  // namespace irqd::topology

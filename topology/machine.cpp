@@ -69,12 +69,16 @@ std::string Machine::summary() const {
                   count(nodes.size(), "NUMA node", "NUMA nodes"), cpuless,
                   count(cores.size(), "core", "cores"), count(pus.size(), "CPU", "CPUs"));
   // Isolation changes where irqd may place work, so it belongs in the start-up line.
-  if (!isolated.empty() || !nohz_full.empty()) {
+  if (!isolated.empty() || !nohz_full.empty() || !outside_default_affinity.empty()) {
     std::string extra;
     if (!isolated.empty()) extra = "isolated " + isolated.to_list();
     if (!nohz_full.empty()) {
       if (!extra.empty()) extra += ", ";
       extra += "nohz_full " + nohz_full.to_list();
+    }
+    if (!outside_default_affinity.empty()) {
+      if (!extra.empty()) extra += ", ";
+      extra += "outside default_smp_affinity " + outside_default_affinity.to_list();
     }
     s += " (" + extra + ")";
   }

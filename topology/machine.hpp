@@ -56,6 +56,8 @@ struct Machine {
   CpuSet online;                // the PUs above
   CpuSet isolated;              // isolcpus= / cpu/isolated (never used for placement)
   CpuSet nohz_full;             // nohz_full= (also avoided)
+  CpuSet outside_default_affinity;  // online CPUs /proc/irq/default_smp_affinity leaves out (also
+                                    // avoided; topology/default_affinity.hpp)
 
   const Pu* pu(int cpu) const;            // nullptr for an unknown / offline CPU
   const NumaNode* node(int os_index) const;

@@ -1,4 +1,5 @@
-// irqd's jobs, one per mode: --restore, --dry-run --oneshot, --oneshot and --foreground. Each
+// irqd's jobs, one per mode: --restore, --dry-run --oneshot, --oneshot and --foreground (and
+// --import-irqbalance, which needs no configuration). Each
 // takes the parsed options and the valid configuration and returns the process exit code.
 // `machine`: the model loaded to check the configuration, when it was (null: loaded here), so the
 // topology is read once per run.
@@ -24,5 +25,8 @@ int run_oneshot(const Options& o, const config::Config& cfg, const topology::Mac
 using Attach = std::function<std::shared_ptr<void>(Control&)>;
 int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach,
                std::shared_ptr<const topology::Machine> machine = nullptr);
+// Prints irqbalance's settings in FILE ("" = /etc/default/irqbalance or /etc/sysconfig/irqbalance)
+// as an irqd drop-in for conf.d/ (run_import.cpp). Exit 1 when the file is unreadable or malformed.
+int run_import_irqbalance(const std::string& file);
 
 }  // namespace irqd

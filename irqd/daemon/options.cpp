@@ -19,6 +19,7 @@ const char* kFooter = R"(Modes:
 Configuration: /etc/irqd/irqd.toml, then /etc/irqd/conf.d/*.toml (--config FILE replaces the
   first; conf.d next to FILE still applies). Options given here win over the files. See irqd.toml(5).
   irqd --check-config        print every error, then the effective configuration; exit 1 on errors
+  irqd --import-irqbalance   irqbalance's settings as an irqd drop-in (see MIGRATING in irqd(8))
 
 Exit codes:
   0  --dry-run: the plan matches the kernel; --oneshot / --restore: everything applied;
@@ -72,6 +73,11 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
                "Run even though irqbalance is running (otherwise irqd exits with status 4)");
   app.add_option("--config", o.config_file, "Configuration file (default /etc/irqd/irqd.toml; conf.d/ beside it applies too)");
   app.add_flag("--check-config", o.check_config, "Check the configuration: print every error and the effective configuration");
+  app.add_option("--import-irqbalance", o.import_irqbalance,
+                 "Print irqbalance's settings (FILE, default /etc/default/irqbalance or /etc/sysconfig/irqbalance)\n"
+                 "as an irqd drop-in for /etc/irqd/conf.d/, every line commented with its origin")
+      ->expected(0, 1)
+      ->type_name("[FILE]");
   app.add_flag("--version", o.version,
                "Print the version, the git commit and the kernel interfaces found, and exit");
   try {

@@ -24,6 +24,7 @@ struct Options {
   bool changes_only = false, summary = false;  // report shape (--changes-only, --summary)
   double interval = 10.0;
   std::string root = "/", topology_xml, format = "text", policy = "balanced", log_level = "info";
+  std::string import_irqbalance;  // --import-irqbalance FILE ("" without FILE: the default files)
   std::string banned, run_dir = "/run/irqd", state_dir, rps, rfs, xps, config_file;
   std::vector<std::string> devices;
   std::set<std::string> given;  // the options named on the command line ("--policy", ...)

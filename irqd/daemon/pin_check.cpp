@@ -25,6 +25,8 @@ std::vector<std::string> pin_warnings(const PlanResult& plan, const sysfs::IrqIn
     sysfs::CpuSet isolated = cpus & (plan.machine->isolated | plan.machine->nohz_full);
     if (!isolated.empty())
       out.push_back(fmt::format("CPUs {} are isolated (isolcpus/nohz_full)", isolated.to_list()));
+    if (sysfs::CpuSet outside = cpus & plan.machine->outside_default_affinity; !outside.empty())
+      out.push_back(fmt::format("CPUs {} are outside /proc/irq/default_smp_affinity", outside.to_list()));
   }
   // Pinned IRQs stay where their pins hold them: only the others may move.
   std::vector<int> sharing;

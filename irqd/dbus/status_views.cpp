@@ -22,6 +22,7 @@ void add_status_fields(const StatusFacts& f, More& more) {
   if (f.machine != nullptr) {
     sysfs::CpuSet usable = f.machine->online - f.config.banned_cpus - f.overrides.banned_cpus;
     if (f.config.honour_isolcpus) usable = usable - f.machine->isolated - f.machine->nohz_full;
+    if (f.config.honour_default_smp_affinity) usable = usable - f.machine->outside_default_affinity;
     more["usable_cpus"] = sdbus::Variant(usable.to_list());
   }
   // [[irq]] rules become pins only against the IRQs found: resolve them on a copy.

@@ -228,11 +228,13 @@ bool plan_reads_load(const policies::Policy& policy, const config::Config& resol
 }
 
 // A move's side effect the plan's reason does not say: the IRQ leaves CPUs it may no longer use
-// (banned, at run time or in the configuration; isolated). Said in the decision log and history.
+// (banned, at run time or in the configuration; isolated; outside default_smp_affinity). Said in
+// the decision log and history.
 void note_leaving(Diff& d, const config::Config& cfg, const topology::Machine& m) {
   sysfs::CpuSet banned = cfg.banned_cpus;
   sysfs::CpuSet isolated = cfg.honour_isolcpus ? (m.isolated | m.nohz_full) : sysfs::CpuSet{};
-  if (banned.empty() && isolated.empty()) return;
+  sysfs::CpuSet outside = cfg.honour_default_smp_affinity ? m.outside_default_affinity : sysfs::CpuSet{};
+  if (banned.empty() && isolated.empty() && outside.empty()) return;
   std::map<int, const sysfs::IrqInfo*> now;
   for (const auto& row : d.irqs)
     if (row.change && row.irq != nullptr) now[row.irq->irq] = row.irq;
@@ -244,6 +246,8 @@ void note_leaving(Diff& d, const config::Config& cfg, const topology::Machine& m
     if (was.intersects(banned)) why = fmt::format("CPU {} banned", (was & banned).to_list());
     if (was.intersects(isolated))
       why += fmt::format("{}CPU {} isolated", why.empty() ? "" : ", ", (was & isolated).to_list());
+    if (was.intersects(outside))
+      why += fmt::format("{}CPU {} outside default_smp_affinity", why.empty() ? "" : ", ", (was & outside).to_list());
     if (!why.empty()) k.reason += fmt::format(" (leaves {})", why);
   }
 }

@@ -149,10 +149,14 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
   else
     out += fmt::format("irqd {} dry run of {}: nothing was written\n", IRQD_VERSION, root_display);
   out += fmt::format("machine: {} ({})\n", r.machine->summary(), r.machine->source);
-  out += fmt::format("usable CPUs: {} (online {}, isolated {}, nohz_full {}, banned {})\n",
+  // The default_smp_affinity ban shows only where it is one (tuned's cpu-partitioning and the like).
+  std::string outside = r.config->honour_default_smp_affinity && !r.machine->outside_default_affinity.empty()
+                            ? ", outside default_smp_affinity " + r.machine->outside_default_affinity.to_list()
+                            : "";
+  out += fmt::format("usable CPUs: {} (online {}, isolated {}, nohz_full {}, banned {}{})\n",
                      policies::usable_cpus(*r.machine, *r.config).to_list(), r.machine->online.to_list(),
                      set_or(r.machine->isolated, "-"), set_or(r.machine->nohz_full, "-"),
-                     set_or(r.config->banned_cpus, "-"));
+                     set_or(r.config->banned_cpus, "-"), outside);
   out += fmt::format("policy: {}\n", r.plan->policy);
   out += fmt::format("netdev genetlink: {}\n\n", netdev_features_text(r.discovery->netdev));
 

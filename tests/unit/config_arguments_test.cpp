@@ -27,6 +27,8 @@ TEST(Arguments, CpulistsNameTheMissingCpu) {
   EXPECT_EQ(error_of([&] { parse_cpus_arg("", online); }), "cpulist '': names no CPU");
   EXPECT_NE(error_of([&] { parse_cpus_arg("zero", online); }).find("cpulist 'zero': not a cpulist"),
             std::string::npos);
+  EXPECT_EQ(error_of([&] { parse_cpus_arg("0x3", online); }),
+            "cpulist '0x3': not a cpulist such as 0-3,8 (looks like a hex CPU mask; irqd takes CPU lists: \"0-1\")");
   EXPECT_NE(
       error_of([&] { parse_cpus_arg(std::string(5000, '1')); }).find("longer than 4096 bytes"),
       std::string::npos);

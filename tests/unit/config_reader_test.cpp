@@ -125,7 +125,8 @@ TEST(ConfigReader, UnknownKeysSuggestTheClosestOne) {
                            "t.toml:2:1: daemon.intervall: unknown key (did you mean 'interval'?)",
                            "t.toml:3:1: daemon.baned_cpus: unknown key (did you mean 'banned_cpus'?)",
                            "t.toml:4:1: daemon.zzzz: unknown key (expected one of: interval, policy, banned_cpus, "
-                           "honour_isolcpus, honour_nohz_full, restore_on_exit, ignore_irqbalance, state_dir, "
+                           "honour_isolcpus, honour_nohz_full, restore_on_exit, ignore_irqbalance, "
+                           "honour_default_smp_affinity, state_dir, "
                            "run_dir, log_level, rps_sock_flow_entries)",
                            "t.toml:5:2: balanse: unknown key (did you mean 'balance'?)",
                            "t.toml:7:1: device: the rule matches nothing (expected at least one of name, driver, pci, mac)",

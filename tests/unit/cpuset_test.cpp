@@ -86,5 +86,31 @@ TEST(CpuSetTest, Algebra) {
   EXPECT_EQ(c, CpuSet::of({6, 7, 8}));  // trailing words trimmed, so equality holds
 }
 
+// A hex mask where a cpulist belongs is said as such, with its cpulist when unambiguous.
+TEST(CpuSetTest, HexMasksGetAHintInsteadOfAParseError) {
+  auto message = [](const char* text) {
+    try {
+      CpuSet::parse_list(text);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(parsed)");
+  };
+  EXPECT_EQ(message("0x3"), "cpulist '0x3': looks like a hex CPU mask; irqd takes CPU lists: \"0-1\"");
+  EXPECT_EQ(message("3f"), "cpulist '3f': looks like a hex CPU mask; irqd takes CPU lists: \"0-5\"");
+  EXPECT_EQ(message("ff,ffffffff"), "cpulist 'ff,ffffffff': looks like a hex CPU mask; irqd takes CPU lists: \"0-39\"");
+  EXPECT_EQ(message("0X00000001,0000000f\n"),
+            "cpulist '0X00000001,0000000f\n': looks like a hex CPU mask; irqd takes CPU lists: \"0-3,32\"");
+  EXPECT_EQ(message("fff,3"), "cpulist 'fff,3': looks like a hex CPU mask; irqd takes CPU lists such as \"0-3,8\"");
+  EXPECT_EQ(message("0x0"), "cpulist '0x0': looks like a hex CPU mask, one naming no CPU; irqd takes CPU lists such "
+                            "as \"0-3,8\"");
+  // Not masks: the parser's own reasons, unchanged; and what parses as a list still does.
+  EXPECT_EQ(message("0-3 x"), "cpulist '0-3 x': unexpected ' ' at offset 3");
+  EXPECT_EQ(message("0-f"), "cpulist '0-f': expected a CPU number at offset 2");
+  EXPECT_EQ(message("eth0"), "cpulist 'eth0': expected a CPU number at offset 0");
+  EXPECT_EQ(CpuSet::parse_list("00000003").to_list(), "3");
+  EXPECT_EQ(CpuSet::parse_list("11").to_list(), "11");
+}
+
 }  // namespace
 }  // namespace irqd::sysfs

@@ -69,5 +69,27 @@ TEST(DbusStatusViews, NoChangeYetLeavesTheLastChangeOut) {
   EXPECT_EQ(more.at("config_files").get<std::vector<std::string>>().size(), 0u);
 }
 
+// CPUs /proc/irq/default_smp_affinity leaves out are not usable, unless the configuration says so.
+TEST(DbusStatusViews, CpusOutsideDefaultSmpAffinityAreNotUsable) {
+  auto m = topology::load_synthetic("pack:1 numa:1 l3:1 core:4 pu:1");
+  m.outside_default_affinity = sysfs::CpuSet::parse_list("2-3");
+  for (bool honour : {true, false}) {
+    config::Config cfg;
+    cfg.honour_default_smp_affinity = honour;
+    Overrides o;
+    More more;
+    add_status_fields(StatusFacts{.placed = 0,
+                                  .kernel_managed = 0,
+                                  .uptime_seconds = 0,
+                                  .config = cfg,
+                                  .overrides = o,
+                                  .machine = &m,
+                                  .inventory = nullptr,
+                                  .last_change = std::nullopt},
+                      more);
+    EXPECT_EQ(more.at("usable_cpus").get<std::string>(), honour ? "0-1" : "0-3");
+  }
+}
+
 }  // namespace
 }  // namespace irqd::dbus

@@ -55,6 +55,15 @@ TEST_F(PinCheckTest, OffNodeBannedAndIsolatedCpusEachSaySo) {
   EXPECT_EQ(w[2], "CPUs 7 are isolated (isolcpus/nohz_full)");
 }
 
+TEST_F(PinCheckTest, CpusOutsideDefaultSmpAffinitySaySo) {
+  auto m = std::make_shared<topology::Machine>(*p_.machine);
+  m->outside_default_affinity = sysfs::CpuSet::range(3, 4);
+  p_.machine = m;
+  auto w = pin_warnings(p_, irq_, sysfs::CpuSet::of({3}));
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0], "CPUs 3 are outside /proc/irq/default_smp_affinity");
+}
+
 TEST_F(PinCheckTest, OtherUnpinnedIrqsThereMayMovePinnedOnesAndItselfAreNotNamed) {
   auto w = pin_warnings(p_, irq_, sysfs::CpuSet::range(0, 2));
   ASSERT_EQ(w.size(), 1u);
