@@ -79,8 +79,8 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                   {"packages", r.machine->packages.size()},
                   {"cores", r.machine->cores.size()},
                   {"nodes", nodes}};
-  if (!r.machine->outside_default_affinity.empty())  // only where it bans something
-    j["machine"]["outside_default_smp_affinity"] = r.machine->outside_default_affinity.to_list();
+  // CPUs /proc/irq/default_smp_affinity leaves out (kept free as bans are); "" when none.
+  j["machine"]["outside_default_smp_affinity"] = r.machine->outside_default_affinity.to_list();
   j["policy"] = r.plan->policy;
   j["change_count"] = r.diff.changes;
   j["changes_only"] = opts.changes_only;
