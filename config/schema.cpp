@@ -19,6 +19,7 @@ const std::vector<KeyInfo>& known_keys() {
       {"daemon", "honour_nohz_full", "true or false"},
       {"daemon", "restore_on_exit", "true or false"},
       {"daemon", "ignore_irqbalance", "true or false"},
+      {"daemon", "other_irqs", "place, keep-off-isolated or ignore"},
       {"daemon", "state_dir", "an absolute directory path"},
       {"daemon", "run_dir", "an absolute directory path"},
       {"daemon", "log_level", "one of trace, debug, info, warn, error, critical, off"},
