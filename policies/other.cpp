@@ -39,7 +39,11 @@ std::string quiet_why(const CpuSet& cpus, const CpuSet& banned, const CpuSet& is
   std::string out;
   auto add = [&](const CpuSet& s, const char* what) {
     const CpuSet hit = cpus & s;
-    if (!hit.empty()) out += fmt::format("{}CPU {} {}", out.empty() ? "" : ", ", cpus_text(hit), what);
+    if (hit.empty()) return;
+    const std::string list = hit.to_list();
+    out += out.empty() ? "" : ", ";
+    out += list.size() <= 24 ? fmt::format("CPU {} {}", list, what)
+                             : fmt::format("{} {} CPUs in {}-{}", hit.count(), what, hit.first(), hit.last());
   };
   add(banned, "banned");
   add(isolated - banned, "isolated");
