@@ -68,6 +68,17 @@ const char* to_string(NapiThreadCpus m) {
   return "sibling";
 }
 
+OtherIrqs parse_other_irqs(const std::string& v) {
+  if (v == "place") return OtherIrqs::kPlace;
+  if (v == "keep-off-isolated") return OtherIrqs::kKeepOffIsolated;
+  if (v == "ignore") return OtherIrqs::kIgnore;
+  throw std::invalid_argument(fmt::format("other_irqs '{}': expected place, keep-off-isolated or ignore", v));
+}
+
+const char* to_string(OtherIrqs m) {
+  return m == OtherIrqs::kIgnore ? "ignore" : m == OtherIrqs::kKeepOffIsolated ? "keep-off-isolated" : "place";
+}
+
 const char* to_string(XpsMode m) {
   switch (m) {
     case XpsMode::kAuto: return "auto";
@@ -182,6 +193,7 @@ std::string describe(const Config& c) {
   out += fmt::format("honour_isolcpus = {}\nhonour_nohz_full = {}\nrestore_on_exit = {}\nignore_irqbalance = {}\n",
                      c.honour_isolcpus, c.honour_nohz_full, c.restore_on_exit, c.ignore_irqbalance);
   out += fmt::format("honour_default_smp_affinity = {}\n", c.honour_default_smp_affinity);
+  out += fmt::format("other_irqs = {}\n", quote(to_string(c.other_irqs)));
   out += fmt::format("state_dir = {}\nrun_dir = {}\nlog_level = {}\nrps_sock_flow_entries = {}\n", quote(c.state_dir),
                      quote(c.run_dir), quote(c.log_level), c.rps_sock_flow_entries);
   out += fmt::format("\n[balance]\nmargin = {}\nmax_moves = {}\ncooldown_cycles = {}\n", number(c.balance.margin),

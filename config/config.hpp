@@ -22,6 +22,10 @@ enum class NapiThreaded { kKeep, kOn, kOff };
 // Where a threaded NAPI's kthread goes, relative to its IRQ's CPU: the SMT sibling (else the
 // CPU itself), the CPU itself, any CPU of its core, any CPU sharing its L3.
 enum class NapiThreadCpus { kSibling, kSameCpu, kSameCore, kSameL3 };
+// [daemon] other_irqs: what irqd does with IRQs that serve no NIC and are not kernel-managed
+// (policies/other.hpp): place them (off banned/isolated CPUs, on their node, spread by measured
+// cost), only keep them off banned/isolated/nohz_full CPUs, or leave them alone.
+enum class OtherIrqs { kPlace, kKeepOffIsolated, kIgnore };
 // The NAPI numbers' ranges, for irqd.toml and run-time requests alike (config/napi_settings.hpp):
 // defer-hard-irqs up to S32_MAX (the kernel's netdev policy), the timeouts up to an hour in ns.
 inline constexpr long kMaxNapiDeferHardIrqs = 2147483647L;
@@ -125,6 +129,7 @@ struct Config {
   std::string log_level = "info";     // spdlog level name (the command line's default too): info logs
                                      // each change with its reason and nothing in a steady state
   bool ignore_irqbalance = false;     // run even when irqbalance is running
+  OtherIrqs other_irqs = OtherIrqs::kPlace;  // non-network IRQs (irqd replaces irqbalance)
 
   // RFS: the global flow table size (Documentation/networking/scaling.rst suggests 32768).
   long rps_sock_flow_entries = 32768;
@@ -165,5 +170,7 @@ NapiThreadCpus parse_napi_thread_cpus(const std::string& v);  // sibling, same-c
 const char* to_string(NapiThreadCpus m);
 std::string to_string(RpsMode m, const sysfs::CpuSet& list);
 const char* to_string(RfsMode m);
+OtherIrqs parse_other_irqs(const std::string& v);  // place, keep-off-isolated, ignore
+const char* to_string(OtherIrqs m);
 
 }  // namespace irqd::config

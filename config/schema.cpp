@@ -20,6 +20,7 @@ const std::vector<KeyInfo>& known_keys() {
       {"daemon", "restore_on_exit", "true or false"},
       {"daemon", "ignore_irqbalance", "true or false"},
       {"daemon", "honour_default_smp_affinity", "true or false"},
+      {"daemon", "other_irqs", "place, keep-off-isolated or ignore"},
       {"daemon", "state_dir", "an absolute directory path"},
       {"daemon", "run_dir", "an absolute directory path"},
       {"daemon", "log_level", "one of trace, debug, info, warn, error, critical, off"},

@@ -239,6 +239,17 @@ class Reader {
                       : kn == "honour_default_smp_affinity" ? &c.honour_default_smp_affinity
                                                             : &c.ignore_irqbalance;
         if (auto x = boolean(v, key)) *field = *x;
+      } else if (kn == "other_irqs") {
+        if (auto x = string(v, key, expected)) {
+          try {
+            c.other_irqs = parse_other_irqs(*x);
+          } catch (const std::invalid_argument&) {
+            static const std::vector<std::string_view> modes = {"place", "keep-off-isolated", "ignore"};
+            std::string guess = suggest(*x, modes);
+            error(v, key, fmt::format("unknown mode '{}' ({}expected {})", *x,
+                                      guess.empty() ? "" : fmt::format("did you mean '{}'? ", guess), expected));
+          }
+        }
       } else if (kn == "state_dir") {
         if (auto x = directory(v, key)) c.state_dir = *x;
       } else if (kn == "run_dir") {

@@ -29,6 +29,9 @@ struct IrqPlacement {
   // "pin", "home" (back inside its NIC's CPUs), "first-load" (the first measured load's re-plan),
   // "balance" (off the busiest CPU), "swap", "kept".
   std::string_view cause = "layout";
+  // Placed by the non-network IRQ planner (policies/other.hpp), not by the NIC policy: reports
+  // show it among the other IRQs.
+  bool other = false;
 };
 
 struct QueuePlacement {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "policies/other.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
 
@@ -94,9 +95,17 @@ Plan plan_irqs(const Policy& policy, const PlanInput& in) {
 }
 
 namespace {
+// The network placements and pins (other IRQs' do not steer packets; `previous` has them, the plan
+// being built not yet).
 bool same_irq_cpus(const Plan& a, const Plan& b) {
-  return std::equal(a.irqs.begin(), a.irqs.end(), b.irqs.begin(), b.irqs.end(),
-                    [](const IrqPlacement& x, const IrqPlacement& y) { return x.irq == y.irq && x.cpus == y.cpus; });
+  auto next = [](const Plan& p, auto it) {
+    while (it != p.irqs.end() && it->other) ++it;
+    return it;
+  };
+  auto x = next(a, a.irqs.begin()), y = next(b, b.irqs.begin());
+  for (; x != a.irqs.end() && y != b.irqs.end(); x = next(a, ++x), y = next(b, ++y))
+    if (x->irq != y->irq || !(x->cpus == y->cpus)) return false;
+  return x == a.irqs.end() && y == b.irqs.end();
 }
 }  // namespace
 
@@ -115,6 +124,7 @@ Plan build_plan(const Policy& policy, const PlanInput& in, const Plan* previous)
   }
   plan_napi(in, plan);
   apply_queue_pins(in, plan);  // idempotent on kept queues; its notes are this plan's
+  plan_other_irqs(in, plan);   // last: it counts the network IRQs' planned load
   return plan;
 }
 

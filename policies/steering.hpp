@@ -51,7 +51,8 @@ void apply_queue_pins(const PlanInput& in, Plan& plan);
 // unknown name leaves those NICs' IRQs as they are, with a note.
 Plan plan_irqs(const Policy& policy, const PlanInput& in);
 
-// The whole plan: placement policy (plan_irqs), static IRQ pins, RPS, RFS, XPS, static queue pins.
+// The whole plan: placement policy (plan_irqs), static IRQ pins, RPS, RFS, XPS, static queue pins,
+// then the non-network IRQs ([daemon] other_irqs, policies/other.hpp).
 // `previous`: a plan built by the same policy from the same machine, inventory and configuration
 // (the load may differ, as it does every cycle); when the IRQs land on the same CPUs, its queue
 // steering is kept instead of planned again. The result is the same either way.

@@ -187,8 +187,9 @@ ApplyResult Daemon::cycle() {
     NapiKnobIo io(root_, opts_.netdev.get());
     // Where each IRQ is moved away from, before the write: balanced never moves it back there.
     std::map<int, int> from;
-    for (const auto& d : plan->diff.irqs)
-      if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
+    for (const auto* rows : {&plan->diff.irqs, &plan->diff.others})
+      for (const auto& d : *rows)
+        if (d.change && d.irq && d.irq->affinity && d.irq->affinity->count() == 1) from[d.irq->irq] = d.irq->affinity->first();
     r = apply_diff(plan->diff, io, originals_, unchangeable_);
     record_changes(r, load);
     read_back_ = std::move(r.read_back);

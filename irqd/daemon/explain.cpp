@@ -34,13 +34,15 @@ std::optional<IrqExplanation> explain_irq(const Daemon& daemon, const Overrides&
   e.effective = list_of(now->effective);
   for (const auto& d : plan->diff.irqs)
     if (d.irq != nullptr && d.irq->irq == irq) e.reason = d.reason();
-  if (const auto* p = plan->plan->irq(irq)) {
-    e.planned = p->cpus.to_list();
-    if (e.reason.empty()) e.reason = p->reason.str();
-  }
   const config::Config& cfg = *plan->config;
   e.policy = info->device.empty() ? cfg.policy : cfg.device(info->device).policy;
   if (e.policy.empty()) e.policy = cfg.policy;
+  if (const auto* p = plan->plan->irq(irq)) {
+    e.planned = p->cpus.to_list();
+    if (e.reason.empty()) e.reason = p->reason.str();
+    // A non-network IRQ is planned by [daemon] other_irqs, not by the NIC policy.
+    if (p->other) e.policy = fmt::format("other_irqs = {}", config::to_string(cfg.other_irqs));
+  }
   if (const auto* load = daemon.plan_load())
     if (auto l = load->irqs.find(irq); l != load->irqs.end()) e.load = l->second;
   if (const auto* nic = info->device.empty() ? nullptr : inv.nic(info->device)) {

@@ -31,8 +31,9 @@ void DaemonMetrics::record(const PlanResult& plan, const ApplyResult* applied, d
   for (const auto& o : applied->outcomes)
     ++changes_[{std::string(knob_kind(o.knob->path)), o.vanished ? "vanished" : o.ok ? "ok" : "failed"}];
   std::set<int> moved(applied->moved.begin(), applied->moved.end());
-  for (const auto& d : plan.diff.irqs)
-    if (d.planned && moved.contains(d.irq->irq)) ++moves_[std::string(d.planned->cause)];
+  for (const auto* rows : {&plan.diff.irqs, &plan.diff.others})
+    for (const auto& d : *rows)
+      if (d.planned && moved.contains(d.irq->irq)) ++moves_[std::string(d.planned->cause)];
 }
 
 std::string DaemonMetrics::text(const PlanResult* plan, const Sampler& sampler, std::size_t unchangeable) const {
@@ -56,7 +57,7 @@ std::string DaemonMetrics::text(const PlanResult* plan, const Sampler& sampler, 
   for (const auto& [key, n] : changes_)
     out += fmt::format("irqd_changes_total{{kind=\"{}\",result=\"{}\"}} {}\n", key.first, key.second, n);
   prom_family(out, "irqd_moves_total", "counter",
-              "IRQ moves by their reason: layout, pin, home, first-load, balance, swap.");
+              "IRQ moves by their reason: layout, pin, home, first-load, balance, swap, off-isolated.");
   for (const auto& [cause, n] : moves_) out += fmt::format("irqd_moves_total{{reason=\"{}\"}} {}\n", prom_escape(cause), n);
 
   std::size_t placed = 0, managed = 0;

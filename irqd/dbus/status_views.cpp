@@ -18,6 +18,7 @@ void add_status_fields(const StatusFacts& f, More& more) {
   for (const auto& s : f.config.sources) files.push_back(sysfs::valid_utf8(s));
   more["config_files"] = sdbus::Variant(files);
   more["banned_cpus_config"] = sdbus::Variant(f.config.banned_cpus.to_list());
+  more["other_irqs"] = sdbus::Variant(std::string(config::to_string(f.config.other_irqs)));
   more["banned_cpus_runtime"] = sdbus::Variant(f.overrides.banned_cpus.to_list());
   if (f.machine != nullptr) {
     sysfs::CpuSet usable = f.machine->online - f.config.banned_cpus - f.overrides.banned_cpus;

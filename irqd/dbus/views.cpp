@@ -66,9 +66,10 @@ std::vector<IrqRow> irq_rows(const StateView& s) {
     if (k.irq >= 0) written[k.irq] = k.path;
   double total = 0.0;
   for (const auto& [irq, l] : s.load.irqs) total += l.cost;
-  std::map<int, std::string> reasons;  // the diff's rows: NIC IRQs, planned or not
-  for (const auto& d : s.plan.diff.irqs)
-    if (d.irq != nullptr) reasons[d.irq->irq] = d.reason();
+  std::map<int, std::string> reasons;  // the diff's rows: NIC IRQs, planned or not, and other IRQs planned
+  for (const auto* rows : {&s.plan.diff.irqs, &s.plan.diff.others})
+    for (const auto& d : *rows)
+      if (d.irq != nullptr) reasons[d.irq->irq] = d.reason();
   std::vector<IrqRow> rows;
   rows.reserve(inv.irqs.size());
   for (const auto& irq : inv.irqs) {

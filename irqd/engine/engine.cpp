@@ -138,7 +138,7 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
         d.knobs.push_back(std::move(k));
       }
     }
-    d.irqs.push_back(row);
+    (planned && planned->other ? d.others : d.irqs).push_back(row);
   }
   std::size_t nqueues = 0;
   for (const auto& nic : inv.nics) nqueues += nic.rx.size() + nic.tx.size();
@@ -214,10 +214,10 @@ void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs)
 }
 
 namespace {
-// Whether the plan would read the load: the policy, or a policy some NIC chose for itself
-// (plan_irqs). An unknown name plans nothing.
+// Whether the plan would read the load: the policy, a policy some NIC chose for itself
+// (plan_irqs), or the placement of other IRQs (other_irqs = "place"). An unknown name plans nothing.
 bool plan_reads_load(const policies::Policy& policy, const config::Config& resolved, const sysfs::Inventory& inv) {
-  if (policy.uses_load()) return true;
+  if (policy.uses_load() || resolved.other_irqs == config::OtherIrqs::kPlace) return true;
   for (const auto& nic : inv.nics) {
     const auto& name = resolved.device(nic.name).policy;
     if (name.empty() || name == policy.name()) continue;

@@ -60,7 +60,8 @@ struct KnobChange {
 };
 
 struct Diff {
-  std::vector<IrqDiff> irqs;      // every IRQ that belongs to a NIC, by IRQ number
+  std::vector<IrqDiff> irqs;      // every IRQ that belongs to a NIC (and pinned ones), by IRQ number
+  std::vector<IrqDiff> others;    // the non-network IRQs [daemon] other_irqs planned, by IRQ number
   std::vector<QueueDiff> queues;  // every queue of every NIC
   std::vector<KnobChange> knobs;  // the writes, in apply order (IRQs first, then queues, sysctl)
   int planned = 0;                // knobs the plan sets, changed or not

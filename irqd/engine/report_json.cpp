@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "irqd/engine/report.hpp"
+#include "irqd/engine/report_other.hpp"
 #include "irqd/engine/report_rows.hpp"
 #include "policies/core_order.hpp"
 
@@ -127,6 +128,7 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                     {"mapping", sysfs::to_string(i.source)}});
   }
   j["irqs"] = irqs;
+  j["other_irqs"] = other_irqs_json(r, opts);
 
   json queues = json::array();
   for (const auto& d : r.diff.queues) {

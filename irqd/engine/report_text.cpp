@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "irqd/engine/report.hpp"
+#include "irqd/engine/report_other.hpp"
 #include "irqd/engine/report_rows.hpp"
 #include "policies/core_order.hpp"
 #include "sysfs/utf8.hpp"
@@ -158,6 +159,7 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
                      set_or(r.machine->isolated, "-"), set_or(r.machine->nohz_full, "-"),
                      set_or(r.config->banned_cpus, "-"), outside);
   out += fmt::format("policy: {}\n", r.plan->policy);
+  out += fmt::format("other IRQs: {}\n", other_irqs_line(r));
   out += fmt::format("netdev genetlink: {}\n\n", netdev_features_text(r.discovery->netdev));
 
   out += fmt::format("Network devices ({})\n", inv.nics.size());
@@ -192,6 +194,18 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
                 d.planned && d.change ? d.planned->cpus.to_list() : kStays, i.name, short_why(i, d.reason())});
     }
     out += irqs.str() + "\n";
+
+    if (!r.diff.others.empty()) {
+      out += fmt::format("Other IRQs ({}; other_irqs = {})\n", count(r.diff.others), config::to_string(r.config->other_irqs));
+      Table others({"IRQ", "NODE", "CURRENT", "EFFECTIVE", "PLANNED", "NAME", "WHY"});
+      for (const auto& d : r.diff.others) {
+        if (opts.changes_only && !d.change) continue;
+        const auto& i = *d.irq;
+        others.add({std::to_string(i.irq), i.node < 0 ? "-" : std::to_string(i.node), short_set(i.affinity),
+                    set_or(i.effective), d.planned && d.change ? d.planned->cpus.to_list() : kStays, i.name, d.reason()});
+      }
+      out += others.str() + "\n";
+    }
 
     out += fmt::format("Queues ({})\n", count(r.diff.queues));
     Table qs({"DEVICE", "QUEUE", "IRQS", "RPS_CPUS", "PLANNED", "RPS_FLOW_CNT", "PLANNED", "XPS_CPUS", "PLANNED",

@@ -153,6 +153,7 @@ Status Client::status() {
                 .banned_runtime = text(s.get<10>(), "banned_cpus_runtime"),
                 .last_change_usec = value<std::uint64_t>(s.get<10>(), "last_change_usec"),
                 .last_change = text(s.get<10>(), "last_change"),
+                .other_irqs = text(s.get<10>(), "other_irqs"),
                 .config_irq_pins = std::nullopt,
                 .config_queue_pins = std::nullopt,
                 .runtime_irq_pins = std::nullopt,

@@ -52,6 +52,7 @@ json status_json(const Status& s) {
   j["uptime_seconds"] = s.uptime_seconds ? json(*s.uptime_seconds) : json(nullptr);
   j["config_files"] = s.config_files;
   j["usable_cpus"] = s.usable_cpus ? json(*s.usable_cpus) : json(nullptr);
+  j["other_irqs"] = s.other_irqs.empty() ? json(nullptr) : json(s.other_irqs);
   j["banned_cpus"] = {{"config", s.banned_config}, {"runtime", s.banned_runtime}};
   auto count = [](const std::optional<std::uint32_t>& v) { return v ? json(*v) : json(nullptr); };
   j["pins"] = {{"config", {{"irqs", count(s.config_irq_pins)}, {"queues", count(s.config_queue_pins)}}},

@@ -42,6 +42,7 @@ struct Status {
   std::string banned_runtime;
   std::optional<std::uint64_t> last_change_usec;  // since the Unix epoch
   std::string last_change;                        // its subject and new value
+  std::string other_irqs;  // [daemon] other_irqs: place, keep-off-isolated, ignore ("" not sent)
   // Pins in force by origin (irqctl status fills them from GetOverrides and GetStatus); nullopt:
   // not known (not asked, or a daemon that does not say).
   std::optional<std::uint32_t> config_irq_pins, config_queue_pins;

@@ -60,6 +60,7 @@ std::string status_text(const Status& s) {
                                                    ? "(none: built-in defaults)"
                                                    : fmt::format("{}", fmt::join(s.config_files, ", ")));
   out += fmt::format("policy:        {}\n", s.policy);
+  if (!s.other_irqs.empty()) out += fmt::format("other IRQs:    {}\n", s.other_irqs);
   out += fmt::format("interval:      {:g} s\n", s.interval_seconds);
   out += fmt::format("cycles:        {} (last took {:.2f} ms)\n", s.cycles, s.last_cycle_ms);
   if (s.usable_cpus) out += fmt::format("usable CPUs:   {}\n", s.usable_cpus->empty() ? "(none)" : *s.usable_cpus);

@@ -126,7 +126,7 @@ TEST(ConfigReader, UnknownKeysSuggestTheClosestOne) {
                            "t.toml:3:1: daemon.baned_cpus: unknown key (did you mean 'banned_cpus'?)",
                            "t.toml:4:1: daemon.zzzz: unknown key (expected one of: interval, policy, banned_cpus, "
                            "honour_isolcpus, honour_nohz_full, restore_on_exit, ignore_irqbalance, "
-                           "honour_default_smp_affinity, state_dir, "
+                           "honour_default_smp_affinity, other_irqs, state_dir, "
                            "run_dir, log_level, rps_sock_flow_entries)",
                            "t.toml:5:2: balanse: unknown key (did you mean 'balance'?)",
                            "t.toml:7:1: device: the rule matches nothing (expected at least one of name, driver, pci, mac)",
@@ -400,6 +400,20 @@ irq_suspend_timeout = 4000000000000
                            "t.toml:6:21: device.gro_flush_timeout: is a string (expected nanoseconds, an integer from 0 to 3600000000000 (an hour))",
                            "t.toml:7:23: device.irq_suspend_timeout: 4000000000000 is out of range (expected nanoseconds, an integer from 0 to 3600000000000 (an hour))",
                        }));
+}
+
+TEST(ConfigReader, OtherIrqsModes) {
+  EXPECT_EQ(Config{}.other_irqs, OtherIrqs::kPlace);  // irqd replaces irqbalance
+  for (auto [text, mode] : {std::pair{"place", OtherIrqs::kPlace}, std::pair{"keep-off-isolated", OtherIrqs::kKeepOffIsolated},
+                            std::pair{"ignore", OtherIrqs::kIgnore}}) {
+    auto r = read(std::string("[daemon]\nother_irqs = \"") + text + "\"\n");
+    ASSERT_TRUE(r.ok()) << r.error_text();
+    EXPECT_EQ(r.config.other_irqs, mode);
+    EXPECT_NE(describe(r.config).find(std::string("other_irqs = \"") + text + "\""), std::string::npos);
+  }
+  auto bad = read("[daemon]\nother_irqs = \"keep-off-isolatd\"\n");
+  EXPECT_EQ(errors(bad), (Lines{"t.toml:2:14: daemon.other_irqs: unknown mode 'keep-off-isolatd' (did you mean "
+                                "'keep-off-isolated'? expected place, keep-off-isolated or ignore)"}));
 }
 
 }  // namespace

@@ -66,7 +66,10 @@ TEST(EngineTest, DeviceScopeLeavesOtherNicsAlone) {
   tree.opts.devices = {"eth*"};
   auto r = plan_once(tree.opts, config::Config{});
   EXPECT_EQ(r->discovery->inventory.nics.size(), 1u);
-  EXPECT_EQ(r->plan->irq(201), nullptr);
+  // Its IRQ is no longer network: only other_irqs plans it, as it is (it sits on a usable CPU).
+  ASSERT_NE(r->plan->irq(201), nullptr);
+  EXPECT_TRUE(r->plan->irq(201)->other);
+  EXPECT_EQ(r->plan->irq(201)->cpus, r->discovery->inventory.irq(201)->affinity);
   for (const auto& k : r->diff.knobs) EXPECT_EQ(k.path.find("wlan0"), std::string::npos) << k.path;
   EXPECT_EQ(r->discovery->inventory.irq(201)->cls, sysfs::IrqClass::kOther);
 }
