@@ -61,6 +61,25 @@ json napi_json(const NapiRow& row) {
 }
 }  // namespace
 
+json report_irq_json(const IrqDiff& d) {
+  const auto& i = *d.irq;
+  const char* role = role_name(i.role);
+  return {{"irq", i.irq},
+          {"name", i.name},
+          {"device", str_or_null(i.device)},
+          {"queue", id_or_null(i.queue)},
+          {"role", role ? json(role) : json(nullptr)},
+          {"class", sysfs::to_string(i.cls)},
+          {"numa_node", id_or_null(i.node)},
+          {"current", set_json(i.affinity)},
+          {"effective", set_json(i.effective)},
+          {"planned", d.planned ? json(d.planned->cpus.to_list()) : json(nullptr)},
+          {"reason", str_or_null(d.reason())},
+          {"kernel_managed", i.cls == sysfs::IrqClass::kManaged},
+          {"change", d.change},
+          {"mapping", sysfs::to_string(i.source)}};
+}
+
 std::string render_json(const PlanResult& r, const std::string& root_display, const ApplyResult* applied,
                         const ReportOptions& opts) {
   const auto& inv = r.discovery->inventory;
@@ -110,24 +129,10 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
   json irqs = json::array();
   for (const auto& d : r.diff.irqs) {
     if (opts.changes_only && !d.change) continue;
-    const auto& i = *d.irq;
-    const char* role = role_name(i.role);
-    irqs.push_back({{"irq", i.irq},
-                    {"name", i.name},
-                    {"device", str_or_null(i.device)},
-                    {"queue", id_or_null(i.queue)},
-                    {"role", role ? json(role) : json(nullptr)},
-                    {"class", sysfs::to_string(i.cls)},
-                    {"numa_node", id_or_null(i.node)},
-                    {"current", set_json(i.affinity)},
-                    {"effective", set_json(i.effective)},
-                    {"planned", d.planned ? json(d.planned->cpus.to_list()) : json(nullptr)},
-                    {"reason", str_or_null(d.reason())},
-                    {"kernel_managed", i.cls == sysfs::IrqClass::kManaged},
-                    {"change", d.change},
-                    {"mapping", sysfs::to_string(i.source)}});
+    irqs.push_back(report_irq_json(d));
   }
   j["irqs"] = irqs;
+
   j["other_irqs"] = other_irqs_json(r, opts);
 
   json queues = json::array();

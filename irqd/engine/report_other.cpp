@@ -22,7 +22,6 @@ int other_changes(const PlanResult& r) {
   return n;
 }
 
-json set_json(const std::optional<sysfs::CpuSet>& s) { return s ? json(s->to_list()) : json(nullptr); }
 }  // namespace
 
 std::string other_irqs_line(const PlanResult& r) {
@@ -37,21 +36,14 @@ json other_irqs_json(const PlanResult& r, const ReportOptions& opts) {
   json irqs = json::array();
   for (const auto& d : r.diff.others) {
     if (opts.changes_only && !d.change) continue;
-    const auto& i = *d.irq;
-    irqs.push_back({{"irq", i.irq},
-                    {"name", i.name},
-                    {"chip", i.chip},
-                    {"node", i.node},
-                    {"current", set_json(i.affinity)},
-                    {"effective", set_json(i.effective)},
-                    {"planned", d.planned ? json(d.planned->cpus.to_list()) : json(nullptr)},
-                    {"change", d.change},
-                    {"cause", d.planned ? json(std::string(d.planned->cause)) : json(nullptr)},
-                    {"reason", d.reason()}});
+    json e = report_irq_json(d);
+    e["chip"] = d.irq->chip;
+    e["cause"] = d.planned ? json(std::string(d.planned->cause)) : json(nullptr);
+    irqs.push_back(std::move(e));
   }
   return {{"mode", config::to_string(r.config->other_irqs)},
           {"count", other_count(r)},
-          {"changes", other_changes(r)},
+          {"change_count", other_changes(r)},
           {"irqs", irqs}};
 }
 

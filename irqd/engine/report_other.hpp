@@ -13,8 +13,11 @@ namespace irqd {
 
 // "place (42 IRQs not network and not kernel-managed, 5 to move)", "ignore (42 ... left as they are)".
 std::string other_irqs_line(const PlanResult& r);
-// {"mode", "count", "changes", "irqs": [{irq, name, chip, node, current, effective, planned,
-// change, cause, reason}]} (irqs: the changed ones only with --changes-only).
+// {"mode", "count", "change_count", "irqs": [the report's IRQ object + chip, cause]} (irqs: the
+// changed ones only with --changes-only).
 nlohmann::json other_irqs_json(const PlanResult& r, const ReportOptions& opts);
+// One IRQ as the JSON report shows it (contrib/irqd.schema.json $defs/report_irq), in irqs[] and
+// other_irqs.irqs[] alike (report_json.cpp).
+nlohmann::json report_irq_json(const IrqDiff& d);
 
 }  // namespace irqd

@@ -34,7 +34,7 @@ json dry_run(const fs::path& root, const std::vector<std::string>& extra = {}) {
 std::map<int, int> cpu_nodes(const json& j) {
   std::map<int, int> out;
   for (const auto& n : j["machine"]["nodes"])
-    for (int c : CpuSet::parse_list(n["cpus"].get<std::string>()).to_vector()) out[c] = n["node"];
+    for (int c : CpuSet::parse_list(n["cpus"].get<std::string>()).to_vector()) out[c] = n["numa_node"];
   return out;
 }
 
@@ -48,8 +48,8 @@ void expect_off_isolated_and_node_local(const json& j) {
     ++moved;
     const CpuSet planned = CpuSet::parse_list(i["planned"].get<std::string>());
     EXPECT_TRUE(planned.is_subset_of(usable)) << i.dump();
-    if (i["node"].get<int>() < 0) continue;
-    for (int c : planned.to_vector()) EXPECT_EQ(node_of.at(c), i["node"].get<int>()) << i.dump();
+    if (i["numa_node"].is_null()) continue;
+    for (int c : planned.to_vector()) EXPECT_EQ(node_of.at(c), i["numa_node"].get<int>()) << i.dump();
   }
   EXPECT_GT(moved, 0);
 }
@@ -82,7 +82,7 @@ TEST(OtherIrqs, RtWorkerPlacesOtherIrqsOffIsolatedCpusOnTheirNode) {
   }
   apply_other(tree.root(), j);
   json again = dry_run(tree.root());
-  EXPECT_EQ(again["other_irqs"]["changes"], 0) << again["other_irqs"].dump(1);
+  EXPECT_EQ(again["other_irqs"]["change_count"], 0) << again["other_irqs"].dump(1);
 }
 
 TEST(OtherIrqs, MasterWithIsolatedCpusKeepsOtherIrqsOffThem) {
@@ -98,7 +98,7 @@ TEST(OtherIrqs, MasterWithIsolatedCpusKeepsOtherIrqsOffThem) {
     }
   apply_other(tree.root(), j);
   json again = dry_run(tree.root());
-  EXPECT_EQ(again["other_irqs"]["changes"], 0) << again["other_irqs"].dump(1);
+  EXPECT_EQ(again["other_irqs"]["change_count"], 0) << again["other_irqs"].dump(1);
 }
 
 TEST(OtherIrqs, KeepOffIsolatedOnlyRemovesIsolatedCpus) {
@@ -119,7 +119,7 @@ TEST(OtherIrqs, KeepOffIsolatedOnlyRemovesIsolatedCpus) {
       EXPECT_EQ(planned, was & usable) << i.dump();  // the rest of its mask
     }
   }
-  EXPECT_EQ(j["other_irqs"]["changes"], changes);
+  EXPECT_EQ(j["other_irqs"]["change_count"], changes);
   EXPECT_GT(changes, 100);
 }
 
@@ -131,7 +131,7 @@ TEST(OtherIrqs, IgnoreLeavesThemAlone) {
   json j = dry_run(tree.root(), {"--config", file});
   EXPECT_EQ(j["other_irqs"]["mode"], "ignore");
   EXPECT_TRUE(j["other_irqs"]["irqs"].empty());
-  EXPECT_EQ(j["other_irqs"]["changes"], 0);
+  EXPECT_EQ(j["other_irqs"]["change_count"], 0);
   auto text = run_irqd({"--dry-run", "--oneshot", "--root", tree.root().string(), "--config", file});
   EXPECT_NE(text.out.find("other IRQs: ignore ("), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find("Other IRQs ("), std::string::npos);
