@@ -498,7 +498,9 @@ void check_cpus(LoadResult& r, const sysfs::CpuSet& existing) {
       r.warn(ref.where, ref.key,
              fmt::format("CPU{} {} do{} not exist on this host (its CPUs: {}){}", missing.count() == 1 ? "" : "s",
                          missing.to_list(), missing.count() == 1 ? "es" : "", existing.to_list(),
-                         (ref.cpus & existing).empty() ? ": none of the listed CPUs does" : ": left out here"));
+                         !(ref.cpus & existing).empty()         ? ": left out here"
+                         : ref.key.ends_with("allowed_cpus") ? ": none of the listed CPUs does, so its devices' IRQs stay as they are"
+                                                              : ": none of the listed CPUs does"));
       continue;
     }
     r.add(ref.where, ref.key,

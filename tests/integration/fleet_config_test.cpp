@@ -42,7 +42,8 @@ TEST(FleetConfig, OneFileOnTwoThirtyTwoAndEightyCpuHosts) {
         ":6:1: device: the rule matches no device on this host (devices here: virtio1)",
         ":8:16: device.allowed_cpus: 'node1,70-79': this host has no node1 (nodes with CPUs here: 0): that item is "
         "left out here",
-        ":8:16: device.allowed_cpus: CPUs 70-79 do not exist on this host (its CPUs: 0-1): none of the listed CPUs does"}},
+        ":8:16: device.allowed_cpus: CPUs 70-79 do not exist on this host (its CPUs: 0-1): none of the listed CPUs does, so "
+        "its devices' IRQs stay as they are"}},
       {"nto-worker2-32cpu-2s-xeon6130-r740xd-ixgbe-i40e",
        {":3:15: daemon.banned_cpus: CPU 64 does not exist on this host (its CPUs: 0-31): left out here",
         ":8:16: device.allowed_cpus: CPUs 70-79 do not exist on this host (its CPUs: 0-31): left out here"}},
