@@ -1,4 +1,4 @@
-// Topology-relative CPU sets (see cpu_spec.hpp).
+// Topology-relative CPU sets (see cpu_spec.hpp), and the check of CPU lists against the machine.
 #include "config/cpu_spec.hpp"
 
 #include <cctype>
@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "config/toml_reader.hpp"
 
 namespace irqd::config {
 
@@ -140,6 +142,26 @@ ResolvedSpec resolve_cpu_spec(std::string_view text, const topology::Machine& m)
     }
   }
   return out;
+}
+
+// Declared in toml_reader.hpp: the check of every file's CPU lists against the machine.
+void check_cpus(LoadResult& r, const sysfs::CpuSet& existing) {
+  for (const auto& ref : r.cpu_refs) {
+    sysfs::CpuSet missing = ref.cpus - existing;
+    if (missing.empty()) continue;
+    if (ref.lenient) {
+      r.warn(ref.where, ref.key,
+             fmt::format("CPU{} {} do{} not exist on this host (its CPUs: {}){}", missing.count() == 1 ? "" : "s",
+                         missing.to_list(), missing.count() == 1 ? "es" : "", existing.to_list(),
+                         !(ref.cpus & existing).empty()         ? ": left out here"
+                         : ref.key.ends_with("allowed_cpus") ? ": none of the listed CPUs does, so its devices' IRQs stay as they are"
+                                                              : ": none of the listed CPUs does"));
+      continue;
+    }
+    r.add(ref.where, ref.key,
+          fmt::format("CPU{} {} do{} not exist (expected CPUs of this machine: {})", missing.count() == 1 ? "" : "s",
+                      missing.to_list(), missing.count() == 1 ? "es" : "", existing.to_list()));
+  }
 }
 
 void resolve_cpu_specs(LoadResult& r, const topology::Machine& m) {

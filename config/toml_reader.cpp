@@ -490,23 +490,4 @@ void check_conflicts(LoadResult& r) {
     r.config.irq_rules.erase(r.config.irq_rules.begin() + static_cast<std::ptrdiff_t>(*i));
 }
 
-void check_cpus(LoadResult& r, const sysfs::CpuSet& existing) {
-  for (const auto& ref : r.cpu_refs) {
-    sysfs::CpuSet missing = ref.cpus - existing;
-    if (missing.empty()) continue;
-    if (ref.lenient) {
-      r.warn(ref.where, ref.key,
-             fmt::format("CPU{} {} do{} not exist on this host (its CPUs: {}){}", missing.count() == 1 ? "" : "s",
-                         missing.to_list(), missing.count() == 1 ? "es" : "", existing.to_list(),
-                         !(ref.cpus & existing).empty()         ? ": left out here"
-                         : ref.key.ends_with("allowed_cpus") ? ": none of the listed CPUs does, so its devices' IRQs stay as they are"
-                                                              : ": none of the listed CPUs does"));
-      continue;
-    }
-    r.add(ref.where, ref.key,
-          fmt::format("CPU{} {} do{} not exist (expected CPUs of this machine: {})", missing.count() == 1 ? "" : "s",
-                      missing.to_list(), missing.count() == 1 ? "es" : "", existing.to_list()));
-  }
-}
-
 }  // namespace irqd::config
