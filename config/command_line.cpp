@@ -54,13 +54,18 @@ void apply_command_line(const CommandLineSettings& given, const ReadOptions& opt
     bad.insert(option);
     r.add({kCommandLine}, option, e.message);
   }
-  for (const auto& ref : read.cpu_refs) r.cpu_refs.push_back({{kCommandLine}, option_of(ref.key), ref.cpus});
+  for (const auto& ref : read.cpu_refs) r.cpu_refs.push_back({{kCommandLine}, option_of(ref.key), ref.cpus, ref.lenient});
 
   const Config& c = read.config;
   for (const auto& [option, value] : given) {
     if (bad.count(option) > 0) continue;
     if (option == "--policy") r.config.policy = c.policy;
-    if (option == "--banned-cpus") r.config.banned_cpus = c.banned_cpus;
+    if (option == "--banned-cpus") {
+      // Replaces the files' list, topology words included (resolved later, config/cpu_spec.hpp).
+      r.config.banned_cpus = c.banned_cpus;
+      std::erase_if(r.cpu_specs, [](const CpuSpecRef& s) { return s.rule < 0; });
+      for (const auto& spec : read.cpu_specs) r.cpu_specs.push_back({{kCommandLine}, option_of(spec.key), spec.text, -1});
+    }
     if (option == "--log-level") r.config.log_level = c.log_level;
     if (option == "--run-dir") r.config.run_dir = c.run_dir;
     if (option == "--state-dir") r.config.state_dir = c.state_dir;

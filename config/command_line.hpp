@@ -3,7 +3,7 @@
 // rules: each value is read by the TOML reader itself (the same checks and messages), its CPU
 // numbers join the files' in LoadResult::cpu_refs (check_cpus: the same check against the
 // machine), and every error names the option where a file's names file:line and key:
-//   command line: --banned-cpus: CPU 16 does not exist (expected CPUs of this machine: 0-15)
+//   command line: --rps: CPU 16 does not exist (expected CPUs of this machine: 0-15)
 // Valid values win over the files: scalars and banned_cpus replace, --rps/--rfs/--xps apply to
 // every device (override_all_devices).
 #pragma once

@@ -119,6 +119,7 @@ void DevicePatch::apply_to(DeviceSettings& s) const {
   if (napi_defer_hard_irqs) s.napi_defer_hard_irqs = napi_defer_hard_irqs;
   if (gro_flush_timeout) s.gro_flush_timeout = gro_flush_timeout;
   if (irq_suspend_timeout) s.irq_suspend_timeout = irq_suspend_timeout;
+  if (ignore) s.ignore = *ignore;
 }
 
 namespace {
@@ -158,6 +159,14 @@ void describe_patch(std::string& out, const DevicePatch& p) {
   if (p.napi_defer_hard_irqs) out += fmt::format("napi_defer_hard_irqs = {}\n", *p.napi_defer_hard_irqs);
   if (p.gro_flush_timeout) out += fmt::format("gro_flush_timeout = {}\n", *p.gro_flush_timeout);
   if (p.irq_suspend_timeout) out += fmt::format("irq_suspend_timeout = {}\n", *p.irq_suspend_timeout);
+  if (p.ignore) out += fmt::format("ignore = {}\n", *p.ignore);
+}
+
+// A TOML array of basic strings.
+std::string quote_all(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + quote(s);
+  return "[" + out + "]";
 }
 
 }  // namespace
@@ -178,6 +187,7 @@ DevicePatch patch_of(const DeviceSettings& s) {
   p.napi_defer_hard_irqs = s.napi_defer_hard_irqs;
   p.gro_flush_timeout = s.gro_flush_timeout;
   p.irq_suspend_timeout = s.irq_suspend_timeout;
+  if (s.ignore) p.ignore = true;
   return p;
 }
 
@@ -196,6 +206,9 @@ std::string describe(const Config& c) {
   out += fmt::format("other_irqs = {}\n", quote(to_string(c.other_irqs)));
   out += fmt::format("state_dir = {}\nrun_dir = {}\nlog_level = {}\nrps_sock_flow_entries = {}\n", quote(c.state_dir),
                      quote(c.run_dir), quote(c.log_level), c.rps_sock_flow_entries);
+  if (!c.only_devices.empty()) out += fmt::format("devices = {}\n", quote_all(c.only_devices));
+  if (!c.exclude_devices.empty()) out += fmt::format("exclude_devices = {}\n", quote_all(c.exclude_devices));
+  if (!c.plan_down_devices.empty()) out += fmt::format("plan_down_devices = {}\n", quote_all(c.plan_down_devices));
   out += fmt::format("\n[balance]\nmargin = {}\nmax_moves = {}\ncooldown_cycles = {}\n", number(c.balance.margin),
                      c.balance.max_moves, c.balance.cooldown_cycles);
   if (!c.metrics_textfile.empty()) out += fmt::format("\n[metrics]\ntextfile = {}\n", quote(c.metrics_textfile));

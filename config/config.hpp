@@ -46,6 +46,7 @@ struct DeviceSettings {
   std::optional<long> napi_defer_hard_irqs;  // polls without re-enabling the IRQ
   std::optional<long> gro_flush_timeout;     // ns
   std::optional<long> irq_suspend_timeout;   // ns
+  bool ignore = false;  // [[device]] ignore = true: irqd leaves the device alone (config/device_filter.hpp)
   bool operator==(const DeviceSettings&) const = default;
 };
 
@@ -71,6 +72,7 @@ struct DevicePatch {
   std::optional<long> napi_defer_hard_irqs;
   std::optional<long> gro_flush_timeout;
   std::optional<long> irq_suspend_timeout;
+  std::optional<bool> ignore;
   void apply_to(DeviceSettings& s) const;
   bool operator==(const DevicePatch&) const = default;
 };
@@ -130,6 +132,12 @@ struct Config {
                                      // each change with its reason and nothing in a steady state
   bool ignore_irqbalance = false;     // run even when irqbalance is running
   OtherIrqs other_irqs = OtherIrqs::kPlace;  // non-network IRQs (irqd replaces irqbalance)
+  // Which devices irqd plans at all (config/device_filter.hpp): fnmatch globs on interface names.
+  std::vector<std::string> only_devices;       // [daemon] devices: only these (empty: every device)
+  std::vector<std::string> exclude_devices;    // [daemon] exclude_devices: never these
+  // [daemon] plan_down_devices: devices that are down and have no queue IRQs (ifb, dummy, a veth
+  // not up yet) are left alone unless they match one of these.
+  std::vector<std::string> plan_down_devices;
 
   // RFS: the global flow table size (Documentation/networking/scaling.rst suggests 32768).
   long rps_sock_flow_entries = 32768;

@@ -23,19 +23,30 @@ void LoadResult::add(SourceLocation where, std::string key, std::string message)
   errors.push_back({std::move(where), std::move(key), std::move(message)});
 }
 
+void LoadResult::warn(SourceLocation where, std::string key, std::string message) {
+  if (warnings.size() < kMaxErrors) warnings.push_back({std::move(where), std::move(key), std::move(message)});
+}
+
 void LoadResult::sort_errors() {
   auto rank = [this](const ConfigError& e) {
     auto it = std::find(config.sources.begin(), config.sources.end(), e.where.file);
     return std::make_tuple(it - config.sources.begin(), e.where.line, e.where.column);
   };
-  std::stable_sort(errors.begin(), errors.end(),
-                   [&](const ConfigError& a, const ConfigError& b) { return rank(a) < rank(b); });
+  auto by_place = [&](const ConfigError& a, const ConfigError& b) { return rank(a) < rank(b); };
+  std::stable_sort(errors.begin(), errors.end(), by_place);
+  std::stable_sort(warnings.begin(), warnings.end(), by_place);
 }
 
 std::string LoadResult::error_text() const {
   std::string out;
   for (const auto& e : errors) out += e.to_string() + "\n";
   if (dropped_errors > 0) out += fmt::format("... and {} more errors\n", dropped_errors);
+  return out;
+}
+
+std::string LoadResult::warning_text() const {
+  std::string out;
+  for (const auto& w : warnings) out += "warning: " + w.to_string() + "\n";
   return out;
 }
 

@@ -3,10 +3,14 @@
 
 #include <algorithm>
 
+#include "config/cpu_spec.hpp"
+
 namespace irqd::config {
 
 namespace {
 constexpr std::string_view kCpuList = "a cpulist string such as \"0-3,8\"";
+constexpr std::string_view kCpuSpec = kCpuSpecGrammar;
+constexpr std::string_view kGlobs = "an array of interface names or globs such as [\"eth*\", \"ens1f0\"]";
 }  // namespace
 
 const std::vector<KeyInfo>& known_keys() {
@@ -14,7 +18,7 @@ const std::vector<KeyInfo>& known_keys() {
       {"daemon", "interval", "a number of seconds from 0.05 to 3600"},
       {"metrics", "textfile", "an absolute file path (node_exporter's textfile collector directory, e.g. /var/lib/prometheus/node-exporter/irqd.prom)"},
       {"daemon", "policy", "a placement policy name"},
-      {"daemon", "banned_cpus", kCpuList},
+      {"daemon", "banned_cpus", kCpuSpec},
       {"daemon", "honour_isolcpus", "true or false"},
       {"daemon", "honour_nohz_full", "true or false"},
       {"daemon", "restore_on_exit", "true or false"},
@@ -25,6 +29,9 @@ const std::vector<KeyInfo>& known_keys() {
       {"daemon", "run_dir", "an absolute directory path"},
       {"daemon", "log_level", "one of trace, debug, info, warn, error, critical, off"},
       {"daemon", "rps_sock_flow_entries", "an integer from 0 to 1073741824"},
+      {"daemon", "devices", kGlobs},
+      {"daemon", "exclude_devices", kGlobs},
+      {"daemon", "plan_down_devices", kGlobs},
       {"balance", "margin", "a number from 0 to 10"},
       {"balance", "max_moves", "an integer from 1 to 100000"},
       {"balance", "cooldown_cycles", "an integer from 0 to 100000"},
@@ -33,7 +40,8 @@ const std::vector<KeyInfo>& known_keys() {
       {"device", "pci", "a PCI address or glob such as \"0000:45:00.0\""},
       {"device", "mac", "a MAC address such as \"52:54:00:12:34:56\""},
       {"device", "policy", "a placement policy name"},
-      {"device", "allowed_cpus", kCpuList},
+      {"device", "allowed_cpus", kCpuSpec},
+      {"device", "ignore", "true or false"},
       {"device", "rps", "auto, off or a cpulist such as \"0-3,8\""},
       {"device", "rfs", "auto or off"},
       {"device", "xps", "auto, cpus, rxqs or off"},

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "config/cpu_spec.hpp"
 #include "config/rules.hpp"
 #include "config/schema.hpp"
 #include "config/toml_safe_text.hpp"
@@ -157,26 +158,51 @@ class Reader {
     }
     return static_cast<long>(i->get());
   }
-  std::optional<sysfs::CpuSet> cpulist(const toml::node& n, const std::string& key, bool allow_empty) {
-    const char* expected = allow_empty ? R"(a cpulist string such as "0-3,8")"
-                                       : R"(a non-empty cpulist string such as "0-3,8")";
+  // banned_cpus and allowed_cpus (`words`) take topology words too (config/cpu_spec.hpp): checked
+  // here, resolved with the machine (resolve_cpu_specs); the set returned stands in until then.
+  std::optional<sysfs::CpuSet> cpulist(const toml::node& n, const std::string& key, bool allow_empty,
+                                       bool words = false) {
+    const std::string expected = words ? fmt::format("{}{}", allow_empty ? "" : "a non-empty value: ", kCpuSpecGrammar)
+                                 : allow_empty ? R"(a cpulist string such as "0-3,8")"
+                                               : R"(a non-empty cpulist string such as "0-3,8")";
     const auto* s = n.as_string();
     if (!s) {
       wrong(n, key, expected);
       return std::nullopt;
     }
     try {
+      if (words && has_topology_words(s->get())) {
+        check_cpu_spec(s->get());
+        const int rule = key == "device.allowed_cpus" ? static_cast<int>(r_.config.device_rules.size()) : -1;
+        r_.cpu_specs.push_back({at(n.source()), key, s->get(), rule});
+        return sysfs::CpuSet();
+      }
       auto set = sysfs::CpuSet::parse_list(s->get());
       if (set.empty() && !allow_empty) {
         error(n, key, fmt::format("is empty (expected {})", expected));
         return std::nullopt;
       }
-      r_.cpu_refs.push_back({at(n.source()), key, set});
+      r_.cpu_refs.push_back({at(n.source()), key, set, words});
       return set;
     } catch (const std::invalid_argument& e) {
       error(n, key, fmt::format("{} (expected {})", e.what(), expected));
       return std::nullopt;
     }
+  }
+  // An array of interface names or globs.
+  std::optional<std::vector<std::string>> globs(const toml::node& n, const std::string& key, std::string_view expected) {
+    const auto* a = n.as_array();
+    if (!a) {
+      wrong(n, key, expected);
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (const auto& item : *a) {
+      auto v = string(item, key, expected);
+      if (!v) return std::nullopt;
+      out.push_back(*v);
+    }
+    return out;
   }
   std::optional<std::string> policy(const toml::node& n, const std::string& key) {
     auto v = string(n, key, "a placement policy name");
@@ -230,7 +256,10 @@ class Reader {
       } else if (kn == "policy") {
         if (auto x = policy(v, key)) c.policy = *x;
       } else if (kn == "banned_cpus") {
-        if (auto x = cpulist(v, key, true)) c.banned_cpus |= *x;  // lists append across files
+        if (auto x = cpulist(v, key, true, true)) c.banned_cpus |= *x;  // lists append across files
+      } else if (kn == "devices" || kn == "exclude_devices" || kn == "plan_down_devices") {
+        auto& field = kn == "devices" ? c.only_devices : kn == "exclude_devices" ? c.exclude_devices : c.plan_down_devices;
+        if (auto x = globs(v, key, expected)) field.insert(field.end(), x->begin(), x->end());  // append across files
       } else if (kn == "honour_isolcpus" || kn == "honour_nohz_full" || kn == "restore_on_exit" ||
                  kn == "ignore_irqbalance" || kn == "honour_default_smp_affinity") {
         bool* field = kn == "honour_isolcpus"               ? &c.honour_isolcpus
@@ -275,6 +304,7 @@ class Reader {
   void device(const toml::table& t) {
     DeviceRule rule;
     rule.where = at(t.source());
+    const std::size_t specs_before = r_.cpu_specs.size();
     bool bad = false, has_match = false, has_setting = false;
     for (auto&& [k, v] : t) {
       std::string key = fmt::format("device.{}", k.str());
@@ -299,18 +329,22 @@ class Reader {
       bad = true;
     }
     if (!has_setting) {
-      r_.add(rule.where, "device", "the rule sets nothing (expected at least one of policy, allowed_cpus, rps, rfs, xps, "
-             "napi_threaded, napi_thread_cpus, napi_defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout)");
+      r_.add(rule.where, "device", "the rule sets nothing (expected at least one of ignore, policy, allowed_cpus, rps, rfs, "
+             "xps, napi_threaded, napi_thread_cpus, napi_defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout)");
       bad = true;
     }
-    if (!bad && rule.set.allowed_cpus && rule.set.rps == RpsMode::kList &&
+    const bool spec_pending = r_.cpu_specs.size() > specs_before;  // allowed_cpus resolved later
+    if (!bad && !spec_pending && rule.set.allowed_cpus && rule.set.rps == RpsMode::kList &&
         !rule.set.rps_cpus.is_subset_of(*rule.set.allowed_cpus)) {
       r_.add(rule.where, "device.rps",
              fmt::format("CPUs {} are outside allowed_cpus {} (expected rps within allowed_cpus)",
                          (rule.set.rps_cpus - *rule.set.allowed_cpus).to_list(), rule.set.allowed_cpus->to_list()));
       bad = true;
     }
-    if (!bad) r_.config.device_rules.push_back(std::move(rule));
+    if (bad)
+      r_.cpu_specs.resize(specs_before);
+    else
+      r_.config.device_rules.push_back(std::move(rule));
   }
 
   bool match_value(const toml::node& v, const std::string& key, std::string_view kn, std::string_view expected,
@@ -332,7 +366,8 @@ class Reader {
   bool device_setting(std::string_view kn, const toml::node& v, const std::string& key, std::string_view expected,
                       DevicePatch& p) {
     if (kn == "policy") return (p.policy = policy(v, key)).has_value();
-    if (kn == "allowed_cpus") return (p.allowed_cpus = cpulist(v, key, false)).has_value();
+    if (kn == "allowed_cpus") return (p.allowed_cpus = cpulist(v, key, false, true)).has_value();
+    if (kn == "ignore") return (p.ignore = boolean(v, key)).has_value();
     if (kn == "napi_defer_hard_irqs")
       return (p.napi_defer_hard_irqs = integer(v, key, 0, kMaxNapiDeferHardIrqs, expected)).has_value();
     if (kn == "gro_flush_timeout")
@@ -465,16 +500,6 @@ void check_conflicts(LoadResult& r) {
   }
   for (auto i = drop.rbegin(); i != drop.rend(); ++i)
     r.config.irq_rules.erase(r.config.irq_rules.begin() + static_cast<std::ptrdiff_t>(*i));
-}
-
-void check_cpus(LoadResult& r, const sysfs::CpuSet& existing) {
-  for (const auto& ref : r.cpu_refs) {
-    sysfs::CpuSet missing = ref.cpus - existing;
-    if (missing.empty()) continue;
-    r.add(ref.where, ref.key,
-          fmt::format("CPU{} {} do{} not exist (expected CPUs of this machine: {})", missing.count() == 1 ? "" : "s",
-                      missing.to_list(), missing.count() == 1 ? "es" : "", existing.to_list()));
-  }
 }
 
 }  // namespace irqd::config

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "irqd/daemon/config_check.hpp"
 #include "irqd/daemon/irqbalance_check.hpp"
 #include "irqd/daemon/jobs.hpp"
 #include "irqd/daemon/logging.hpp"
@@ -43,13 +44,17 @@ int main(int argc, char** argv) {
     };
     auto loaded = load_configuration(setup);
     if (o.check_config) {
+      if (loaded.ok()) check_against_host(loaded, setup.engine);  // rules that match nothing here, ...
       std::fputs(loaded.error_text().c_str(), stderr);
+      std::fputs(loaded.warning_text().c_str(), stderr);
       std::cout << config::describe(loaded.config) << std::flush;
       std::fprintf(stderr, loaded.ok() ? "configuration OK\n" : "configuration has errors\n");
       return loaded.ok() ? kExitInSync : kExitError;
     }
+    const auto warnings = loaded.warnings;
     config::Config cfg = config::require_valid(std::move(loaded));
     setup_logging(cfg.log_level);
+    for (const auto& w : warnings) spdlog::warn("configuration: {}", w.to_string());
     if (o.restore) return run_restore(o, cfg);
     if (!o.oneshot && !o.foreground) {
       std::fprintf(stderr, "irqd: say --oneshot (one cycle) or --foreground (the daemon loop); see --help\n");

@@ -86,6 +86,7 @@ struct NicInfo {
   NumaSource numa_source = NumaSource::kNone;  // what gave numa_node
   std::optional<CpuSet> local_cpus;
   bool is_virtual = false;
+  std::optional<bool> up;     // administratively up (IFF_UP, else operstate); nullopt: unknown
   bool from_sysfs = true;     // false: known only from IRQ names (trees without sys/class/net)
   std::vector<QueueInfo> rx;
   std::vector<QueueInfo> tx;

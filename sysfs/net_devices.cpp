@@ -148,6 +148,24 @@ NetQueue read_queue(const SysRoot& root, const std::string& qdir, int index, boo
   return q;
 }
 
+namespace {
+// IFF_UP (0x1) of the flags file ("0x1003"); operstate where flags is missing or unreadable.
+std::optional<bool> read_up(const SysRoot& root, const std::string& dir) {
+  if (auto flags = root.read_line(dir + "/flags")) {
+    std::string_view f = *flags;
+    if (f.starts_with("0x")) f.remove_prefix(2);
+    unsigned long v = 0;
+    auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), v, 16);
+    if (ec == std::errc() && end == f.data() + f.size() && !f.empty()) return (v & 0x1UL) != 0;
+  }
+  if (auto state = root.read_line(dir + "/operstate")) {
+    if (*state == "up") return true;
+    if (*state == "down") return false;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 std::optional<NetDevice> read_net_device(const SysRoot& root, const std::string& dir) {
   auto resolved = root.resolve(dir);
   if (!resolved || !root.is_dir(*resolved + "/queues")) return std::nullopt;
@@ -160,6 +178,7 @@ std::optional<NetDevice> read_net_device(const SysRoot& root, const std::string&
     d.ifindex = static_cast<int>(*v);
   d.is_virtual = d.path.rfind("sys/devices/virtual/", 0) == 0;
   if (auto mac = root.read_line(d.path + "/address")) d.mac = *mac;
+  d.up = read_up(root, d.path);
   auto device_napi = [&](std::string_view file) {
     return knob<long>(root, d.path + "/" + std::string(file), count_of, d.errors);
   };

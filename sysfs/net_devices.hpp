@@ -41,6 +41,8 @@ struct NetDevice {
   std::string virtio;         // "virtio2" when the netdev sits on a virtio device
   std::optional<PciDevice> pci;
   bool is_virtual = false;    // under sys/devices/virtual (veth, bridge, lo, ...)
+  // Administratively up: IFF_UP in the flags file, else operstate (up/down); nullopt: unknown.
+  std::optional<bool> up;
   std::vector<NetQueue> rx;   // by index
   std::vector<NetQueue> tx;
   DeviceNapi napi;            // threaded, napi_defer_hard_irqs, gro_flush_timeout (absent: nullopt)

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "config/cpu_spec.hpp"
 #include "config/rules.hpp"
 #include "sysfs/error.hpp"
 #include "sysfs/proc_interrupts.hpp"
@@ -61,9 +62,14 @@ bool irq_rules_may_clash(const config::Config& c) {
 config::LoadResult load_configuration(const ConfigSetup& s) {
   config::LoadResult r = config::load_files(s.files);
   if (s.command_line) s.command_line(r);  // before the CPU check: the options' CPUs are checked too
-  if (!r.cpu_refs.empty()) {
+  if (!r.cpu_refs.empty() || !r.cpu_specs.empty()) {
     try {
       auto machine = s.machine ? s.machine() : nullptr;
+      if (!r.cpu_specs.empty()) {  // topology words: resolved against the machine planned for
+        if (!machine)
+          machine = std::make_shared<const topology::Machine>(load_machine(sysfs::SysRoot(s.engine.root), s.engine));
+        config::resolve_cpu_specs(r, *machine);
+      }
       config::check_cpus(r, existing_cpus(s.engine, machine.get()));
     } catch (const std::exception& e) {
       r.add({}, "", fmt::format("cannot check the configured CPU numbers against the machine: {}", e.what()));

@@ -57,7 +57,7 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_flag("--summary", o.summary,
                "Report per device the CPUs its queue IRQs go to and per CPU the IRQs it gets, not every row");
   app.add_option("--policy", o.policy, "Placement policy (default balanced; see below)");
-  app.add_option("--banned-cpus", o.banned, "CPUs never to use, as a cpulist (e.g. 0,8-11)");
+  app.add_option("--banned-cpus", o.banned, "CPUs never to use: a cpulist (e.g. 0,8-11) or topology words (node1, smt-siblings-of:0, ...)");
   app.add_flag("--no-netlink", o.no_netlink, "Do not ask the kernel's netdev genetlink family for queue IRQs");
   app.add_flag("--restore", o.restore, "Write back the original values recorded in RUN_DIR/original.json");
   app.add_option("--device", o.devices, "Only plan these NICs (name or glob; repeatable)");

@@ -42,7 +42,12 @@ int run_daemon(const Options& o, const config::Config& cfg, const Attach& attach
   // The new files' CPU numbers are checked against the daemon's machine model, loaded once per reload.
   ConfigSetup setup = o.config_setup();
   setup.machine = [&daemon] { return daemon.ensure_machine(); };
-  daemon.set_reloader([setup] { return config::require_valid(load_configuration(setup)); });
+  daemon.set_reloader([setup] {
+    config::LoadResult r = load_configuration(setup);
+    if (r.ok())  // a fleet file's CPUs this host lacks: said at every reload, as at start
+      for (const auto& w : r.warnings) spdlog::warn("configuration: {}", w.to_string());
+    return config::require_valid(std::move(r));
+  });
   daemon.on_reload([&daemon](bool ok, const std::string&) {
     if (ok) spdlog::set_level(spdlog::level::from_str(daemon.config().log_level));
   });

@@ -37,6 +37,7 @@ NicInfo from_device(const sysfs::NetDevice& d) {
   n.driver = d.driver;
   n.mac = d.mac;
   n.is_virtual = d.is_virtual;
+  n.up = d.up;
   n.errors = d.errors;
   n.device_napi = d.napi;
   if (d.pci) {

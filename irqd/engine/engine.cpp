@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 
+#include "config/device_filter.hpp"
 #include "config/rules.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
@@ -199,20 +200,6 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
   return d;
 }
 
-void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs) {
-  if (globs.empty()) return;
-  auto keep = [&](const std::string& name) {
-    return std::any_of(globs.begin(), globs.end(),
-                       [&](const std::string& g) { return ::fnmatch(g.c_str(), name.c_str(), 0) == 0; });
-  };
-  std::erase_if(inv.nics, [&](const sysfs::NicInfo& n) { return !keep(n.name); });
-  for (auto& irq : inv.irqs)
-    if (!irq.device.empty() && !keep(irq.device)) {
-      irq.device.clear();
-      irq.cls = irq.cls == sysfs::IrqClass::kManaged ? irq.cls : sysfs::IrqClass::kOther;
-    }
-}
-
 namespace {
 // Whether the plan would read the load: the policy, a policy some NIC chose for itself
 // (plan_irqs), or the placement of other IRQs (other_irqs = "place"). An unknown name plans nothing.
@@ -271,15 +258,17 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
   if (same_found && same_config && prev->devices == opts.devices) {
     r.discovery = prev->discovery;
     r.config = prev->config;
+    r.left_alone = prev->left_alone;
   } else {
     auto resolved = std::make_shared<config::Config>(*r.config_given);
-    if (opts.devices.empty() && resolved->irq_rules.empty()) {
+    r.left_alone = config::devices_left_alone(*resolved, r.found->inventory);
+    if (opts.devices.empty() && r.left_alone.empty() && resolved->irq_rules.empty()) {
       // Nothing to scope and no [[irq]] rule to mark: the discovery as found.
       config::resolve_devices(*resolved, r.found->inventory);
       r.discovery = r.found;
     } else {
       auto scoped = std::make_shared<Discovery>(*r.found);
-      scope_devices(scoped->inventory, opts.devices);
+      config::leave_devices(scoped->inventory, r.left_alone, opts.devices);
       config::resolve_rules(*resolved, scoped->inventory);  // [[device]] / [[irq]] rules -> this machine's NICs
       r.discovery = std::move(scoped);
     }

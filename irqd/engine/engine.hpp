@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/device_filter.hpp"
 #include "irqd/engine/discover.hpp"
 #include "policies/plan.hpp"
 #include "sysfs/sys_root.hpp"
@@ -82,6 +83,9 @@ struct PlanResult {
   std::shared_ptr<const config::Config> config;  // rules resolved against discovery
   std::shared_ptr<const policies::Plan> plan;
   Diff diff;
+  // Devices the configuration leaves alone ([[device]] ignore, [daemon] devices / exclude_devices,
+  // down without queue IRQs), with why: out of `discovery`, said in the report.
+  std::vector<config::LeftAlone> left_alone;
 
   // What the parts above were made from, for the next cycle to compare with.
   std::shared_ptr<const Discovery> found;                // the discovery as given, unscoped
@@ -103,9 +107,6 @@ void diff_rfs_table(const sysfs::Inventory& inv, long entries, Diff& d);
 // diff_plan's part for the plan's device-wide NAPI files (Plan::device_napi): a knob
 // "<nic path>/<file>" where discovery's value differs.
 void diff_device_napi(const sysfs::Inventory& inv, const policies::Plan& plan, Diff& d);
-// Keeps only the NICs whose names match one of the globs (fnmatch); IRQs of the others are
-// treated as not network. An empty list keeps everything.
-void scope_devices(sysfs::Inventory& inv, const std::vector<std::string>& globs);
 // Throws on errors that leave nothing to plan (unreadable /proc/interrupts, topology failure,
 // unknown policy); the message names what failed.
 // `machine`: a model loaded earlier (the daemon keeps one between cycles); null loads it now.

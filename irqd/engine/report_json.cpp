@@ -185,6 +185,9 @@ std::string render_json(const PlanResult& r, const std::string& root_display, co
                   {"failed", applied->failed},
                   {"unchangeable", applied->unchangeable},
                   {"errors", applied->errors}};
+  json left = json::array();  // devices the configuration leaves alone, with why
+  for (const auto& l : r.left_alone) left.push_back({{"device", l.device}, {"reason", l.reason}});
+  j["left_alone"] = left;
   j["skipped_irqs"] = r.diff.skipped.size();  // NIC IRQs left alone: their files cannot be read
   j["warnings"] = r.discovery->warnings;
   // Names and messages carry bytes from kernel files: one that is not UTF-8 becomes U+FFFD rather

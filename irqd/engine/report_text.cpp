@@ -257,6 +257,7 @@ std::string render_text(const PlanResult& r, const std::string& root_display, co
     out += fmt::format("rps_sock_flow_entries: planned {}\n", *r.plan->rps_sock_flow_entries);
   for (const auto& n : r.plan->notes) out += fmt::format("note: {}\n", n);
   for (const auto& n : r.diff.notes) out += fmt::format("note: {}\n", n);
+  for (const auto& l : r.left_alone) out += fmt::format("left alone: {}: {}\n", l.device, l.reason);
   if (!r.diff.skipped.empty())
     out += fmt::format("{} network IRQ{} skipped (their /proc/irq/N files cannot be read): {}\n",
                        r.diff.skipped.size(), r.diff.skipped.size() == 1 ? "" : "s", fmt::join(r.diff.skipped, ", "));

@@ -33,6 +33,8 @@ void SyntheticTree::add_nic(const SynthNic& n) {
   }
   std::string netdir = n.pci.empty() ? devdir + "/" + n.name : parent + "/net/" + n.name;
   dir_.write(netdir + "/ifindex", fmt::format("{}\n", next_ifindex_++));
+  if (!n.flags.empty()) dir_.write(netdir + "/flags", n.flags + "\n");
+  if (!n.operstate.empty()) dir_.write(netdir + "/operstate", n.operstate + "\n");
   std::string zero_mask = "0";
   for (int i = 0; i < n.rx; ++i) {
     dir_.write(fmt::format("{}/queues/rx-{}/rps_cpus", netdir, i), zero_mask + "\n");

@@ -26,6 +26,8 @@ struct SynthNic {
   std::string local_cpulist = "";
   int rx = 1, tx = 1;
   std::vector<int> msi_irqs;
+  std::string flags;      // the netdev's flags file ("0x1003" up, "0x82" down as ifb0 here); "": none
+  std::string operstate;  // "up", "down"; "": none
 };
 
 class SyntheticTree {

@@ -122,14 +122,19 @@ TEST(ConfigLoader, ADirectoryWhereAFileShouldBe) {
 
 TEST(ConfigLoader, CpusAreCheckedAgainstThePlannedMachine) {
   TempDir d;
-  d.write("irqd.toml", "[daemon]\nbanned_cpus = \"200\"\n");
+  d.write("irqd.toml", "[daemon]\nbanned_cpus = \"200\"\n[[irq]]\nnumber = 5\npin = \"200\"\n");
   irqd::ConfigSetup s;
   s.files = options(d);
   s.engine.topology_xml = testing::fixture("hwloc/" + testing::fixture_files("hwloc", ".xml").front());
   auto r = irqd::load_configuration(s);
+  // A pin to a CPU the host lacks is an error; a banned one a warning.
   EXPECT_TRUE(only_error(r).starts_with((d.path() / "irqd.toml").string() +
-                                                  ":2:15: daemon.banned_cpus: CPU 200 does not exist (expected CPUs of this machine: "))
+                                                  ":5:7: irq.pin: CPU 200 does not exist (expected CPUs of this machine: "))
       << r.error_text();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(r.warnings[0].to_string().starts_with((d.path() / "irqd.toml").string() +
+                                                    ":2:15: daemon.banned_cpus: CPU 200 does not exist on this host (its CPUs: "))
+      << r.warnings[0].to_string();
 }
 
 TEST(ConfigLoader, CommandLineWinsOverFiles) {

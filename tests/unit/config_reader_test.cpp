@@ -127,7 +127,7 @@ TEST(ConfigReader, UnknownKeysSuggestTheClosestOne) {
                            "t.toml:4:1: daemon.zzzz: unknown key (expected one of: interval, policy, banned_cpus, "
                            "honour_isolcpus, honour_nohz_full, restore_on_exit, ignore_irqbalance, "
                            "honour_default_smp_affinity, other_irqs, state_dir, "
-                           "run_dir, log_level, rps_sock_flow_entries)",
+                           "run_dir, log_level, rps_sock_flow_entries, devices, exclude_devices, plan_down_devices)",
                            "t.toml:5:2: balanse: unknown key (did you mean 'balance'?)",
                            "t.toml:7:1: device: the rule matches nothing (expected at least one of name, driver, pci, mac)",
                            "t.toml:8:1: device.nmae: unknown key (did you mean 'name'?)",
@@ -139,7 +139,7 @@ TEST(ConfigReader, WrongTypesNameWhatWasGivenAndWhatIsExpected) {
   EXPECT_EQ(errors(r), (Lines{
                            "t.toml:2:12: daemon.interval: is a string (expected a number of seconds from 0.05 to 3600)",
                            "t.toml:3:19: daemon.restore_on_exit: is an integer (expected true or false)",
-                           "t.toml:4:15: daemon.banned_cpus: is an array (expected a cpulist string such as \"0-3,8\")",
+                           "t.toml:4:15: daemon.banned_cpus: is an array (expected a cpulist such as \"0-3,8\" or items all, nodeN, packageN, first-of-each-node, smt-siblings-of:N)",
                            "t.toml:6:13: balance.max_moves: is a float (expected an integer from 1 to 100000)",
                        }));
 }
@@ -184,7 +184,8 @@ allowed_cpus = ""
   EXPECT_EQ(errors(r)[0], "t.toml:2:10: daemon.policy: unknown policy 'sprad' (did you mean 'spread'? expected one of: spread, balanced)");
   EXPECT_EQ(errors(r)[1], "t.toml:3:13: daemon.log_level: unknown level 'verbose' (expected one of trace, debug, info, warn, error, critical, off)");
   EXPECT_TRUE(errors(r)[2].starts_with("t.toml:4:15: daemon.banned_cpus: ")) << errors(r)[2];
-  EXPECT_TRUE(errors(r)[2].ends_with("(expected a cpulist string such as \"0-3,8\")")) << errors(r)[2];
+  EXPECT_TRUE(errors(r)[2].ends_with("(expected a cpulist such as \"0-3,8\" or items all, nodeN, packageN, "
+                                     "first-of-each-node, smt-siblings-of:N)")) << errors(r)[2];
   EXPECT_EQ(errors(r)[3], "t.toml:5:11: daemon.run_dir: 'run' is not absolute (expected an absolute directory path)");
   EXPECT_EQ(errors(r)[4], "t.toml:6:13: daemon.state_dir: is empty or holds a NUL character (expected an absolute directory path)");
   EXPECT_EQ(errors(r)[5], "t.toml:9:7: device.pci: '45:00' is not a PCI address (expected a PCI address or glob such as \"0000:45:00.0\")");
@@ -192,7 +193,8 @@ allowed_cpus = ""
   EXPECT_EQ(errors(r)[7], "t.toml:11:7: device.rps: 'sometimes' is not valid (expected auto, off or a cpulist such as \"0-3,8\")");
   EXPECT_EQ(errors(r)[8], "t.toml:12:7: device.rfs: 'on' is not valid (expected auto or off)");
   EXPECT_EQ(errors(r)[9], "t.toml:13:7: device.xps: 'all' is not valid (expected auto, cpus, rxqs or off)");
-  EXPECT_EQ(errors(r)[10], "t.toml:14:16: device.allowed_cpus: is empty (expected a non-empty cpulist string such as \"0-3,8\")");
+  EXPECT_EQ(errors(r)[10], "t.toml:14:16: device.allowed_cpus: is empty (expected a non-empty value: a cpulist such as \"0-3,8\" or items "
+            "all, nodeN, packageN, first-of-each-node, smt-siblings-of:N)");
   EXPECT_TRUE(r.config.device_rules.empty());  // a rule with an error is not used at all
 }
 
@@ -257,8 +259,8 @@ allowed_cpus = "0-1"
 rps = "2-3"
 )");
   EXPECT_EQ(errors(r), (Lines{
-                           "t.toml:1:1: device: the rule sets nothing (expected at least one of policy, allowed_cpus, rps, rfs, xps, "
-                           "napi_threaded, napi_thread_cpus, napi_defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout)",
+                           "t.toml:1:1: device: the rule sets nothing (expected at least one of ignore, policy, allowed_cpus, rps, rfs, "
+                           "xps, napi_threaded, napi_thread_cpus, napi_defer_hard_irqs, gro_flush_timeout, irq_suspend_timeout)",
                            "t.toml:3:1: irq: the rule has both number and name (expected exactly one of them)",
                            "t.toml:7:1: irq: the rule both ignores and pins (expected ignore = true or pin, not both)",
                            "t.toml:11:1: irq: the rule does nothing (expected ignore = true or pin = \"cpulist\")",
@@ -282,11 +284,16 @@ TEST(ConfigReader, CpusThatDoNotExist) {
   ASSERT_TRUE(r.ok());
   check_cpus(r, sysfs::CpuSet::range(0, 3));
   r.sort_errors();
+  // rps lists and pins stay strict; banned_cpus and allowed_cpus name CPUs a fleet's other hosts have.
   EXPECT_EQ(errors(r), (Lines{
-                           "t.toml:2:15: daemon.banned_cpus: CPU 64 does not exist (expected CPUs of this machine: 0-3)",
                            "t.toml:5:7: device.rps: CPUs 4-9 do not exist (expected CPUs of this machine: 0-3)",
-                           "t.toml:6:16: device.allowed_cpus: CPUs 4-9 do not exist (expected CPUs of this machine: 0-3)",
                        }));
+  std::vector<std::string> warnings;
+  for (const auto& w : r.warnings) warnings.push_back(w.to_string());
+  EXPECT_EQ(warnings, (Lines{
+                          "t.toml:2:15: daemon.banned_cpus: CPU 64 does not exist on this host (its CPUs: 0-3): left out here",
+                          "t.toml:6:16: device.allowed_cpus: CPUs 4-9 do not exist on this host (its CPUs: 0-3): left out here",
+                      }));
 }
 
 TEST(ConfigReader, GarbageMakesABoundedNumberOfErrors) {
