@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "config/toml_reader.hpp"
+#include "sysfs/hex_mask_hint.hpp"
 
 namespace irqd::config {
 
@@ -62,6 +63,17 @@ Word parse_word(std::string_view item) {
 // The items of `text`: words parsed, the rest checked as one cpulist (so its messages are the
 // cpulist parser's own).
 sysfs::CpuSet numbers_and_words(std::string_view text, std::vector<Word>& words) {
+  // A hex mask ("ff,ffffffff", irqbalance's IRQBALANCE_BANNED_CPUS) is one value, not items: its
+  // hint, not "'ff' is not a CPU, a range or a topology word".
+  if (auto hint = sysfs::hex_mask_hint(text)) {
+    bool is_list = true;
+    try {
+      (void)sysfs::CpuSet::parse_list(text);
+    } catch (const std::exception&) {
+      is_list = false;
+    }
+    if (!is_list) throw std::invalid_argument(fmt::format("cpulist '{}': {}", text, *hint));
+  }
   std::string numeric;
   for (auto item : items(text)) {
     if (item.empty()) throw std::invalid_argument("an empty item (expected no ',' at the start, end or twice)");

@@ -67,8 +67,12 @@ void leave_devices(sysfs::Inventory& inv, const std::vector<LeftAlone>& left, co
   std::erase_if(inv.nics, [&](const sysfs::NicInfo& n) { return !keep(n.name); });
   for (auto& irq : inv.irqs) {
     if (irq.device.empty() || keep(irq.device)) continue;
+    // Left alone means by every policy: with an error it is not taken for a non-network IRQ
+    // either ([daemon] other_irqs would otherwise place it).
     if (auto it = by_name.find(irq.device); it != by_name.end() && irq.error.empty())
       irq.error = fmt::format("its device {} is left alone: {}", irq.device, it->second->reason);
+    else if (irq.error.empty())
+      irq.error = fmt::format("its device {} is outside --device", irq.device);
     irq.device.clear();
     irq.cls = irq.cls == sysfs::IrqClass::kManaged ? irq.cls : sysfs::IrqClass::kOther;
   }

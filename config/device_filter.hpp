@@ -27,8 +27,8 @@ struct LeftAlone {
 std::vector<LeftAlone> devices_left_alone(const Config& c, const sysfs::Inventory& inv);
 
 // Removes the NICs that `left` names or that match none of `command_line` (when given) from inv;
-// their IRQs stop being network IRQs, and those of devices in `left` are marked (IrqInfo::error)
-// so that nothing places them.
+// their IRQs stop being network IRQs and are marked (IrqInfo::error) so that nothing places them,
+// [daemon] other_irqs included.
 void leave_devices(sysfs::Inventory& inv, const std::vector<LeftAlone>& left, const std::vector<std::string>& command_line);
 
 // True when `name` matches one of the fnmatch globs.

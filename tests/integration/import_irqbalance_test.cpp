@@ -36,15 +36,19 @@ TEST_F(ImportIrqbalanceTest, EveryFixtureRoundTripsThroughCheckConfig) {
   }
 }
 
-TEST_F(ImportIrqbalanceTest, CpusOfAnotherMachineAreCaughtByCheckConfig) {
+TEST_F(ImportIrqbalanceTest, CpusOfAnotherMachineAreAWarningOfCheckConfig) {
   auto imported = run_irqd({"--import-irqbalance", fixture("irqbalance/tuned-mask").string()});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   TempDir d;
   d.write("irqd.toml", "");
   d.write("conf.d/50-irqbalance.toml", imported.out);
   auto r = run_irqd({"--check-config", "--config", (d.path() / "irqd.toml").string(), "--root", tree_.root().string()});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("50-irqbalance.toml:9:15: daemon.banned_cpus: CPUs 12-15,34-47 do not exist"), std::string::npos)
+  // Fleet-safe: CPUs this host lacks are a warning naming its CPUs, not an error.
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("50-irqbalance.toml:9:15: daemon.banned_cpus: CPUs 12-15,34-47 do not exist on this host "
+                       "(its CPUs: 0-11): left out here"),
+            std::string::npos)
       << r.err << imported.out;
 }
 
@@ -70,12 +74,14 @@ TEST_F(ImportIrqbalanceTest, HexMasksGetACpulistHint) {
   auto r = run_irqd({"--check-config", "--config", file, "--root", tree_.root().string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, file + ":2:15: daemon.banned_cpus: cpulist 'ff,ffffffff': looks like a hex CPU mask; irqd takes "
-                          "CPU lists: \"0-39\" (expected a cpulist string such as \"0-3,8\")\nconfiguration has errors\n");
+                          "CPU lists: \"0-39\" (expected a cpulist such as \"0-3,8\" or items all, nodeN, packageN, "
+                          "first-of-each-node, smt-siblings-of:N)\nconfiguration has errors\n");
   d.write("irqd.toml", "");
   auto o = run_irqd({"--dry-run", "--oneshot", "--config", file, "--root", tree_.root().string(), "--banned-cpus", "0x3"});
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_EQ(o.err, "irqd: configuration has 1 error:\ncommand line: --banned-cpus: cpulist '0x3': looks like a hex CPU "
-                   "mask; irqd takes CPU lists: \"0-1\" (expected a cpulist string such as \"0-3,8\")\n");
+                   "mask; irqd takes CPU lists: \"0-1\" (expected a cpulist such as \"0-3,8\" or items all, nodeN, "
+                   "packageN, first-of-each-node, smt-siblings-of:N)\n");
 }
 
 }  // namespace

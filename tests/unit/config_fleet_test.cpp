@@ -146,7 +146,8 @@ TEST(DeviceFilter, LeftDevicesLoseTheirIrqsForGood) {
   EXPECT_EQ(inv.irqs[1].cls, sysfs::IrqClass::kOther);
   EXPECT_EQ(inv.irqs[1].error, "its device eth1 is left alone: ignored (config)");  // never placed
   EXPECT_EQ(inv.irqs[2].cls, sysfs::IrqClass::kOther);
-  EXPECT_EQ(inv.irqs[2].error, "");  // out of --device's scope: not network, as before
+  // Out of --device's scope: not network, and never placed as a non-network IRQ either.
+  EXPECT_EQ(inv.irqs[2].error, "its device eth2 is outside --device");
 }
 
 TEST(ConfigCheck, RulesThatMatchNothingManagedPinsAndPinsOutsideAllowedCpus) {
