@@ -313,8 +313,10 @@ Machine load_synthetic(const std::string& description) {
 }
 
 std::string hwloc_version() {
+  // The release linked in (statically: the one compiled against), then the API version the
+  // library reports, which only moves when the API does (hwloc 2.9.0 has API 2.8.0).
   unsigned v = hwloc_get_api_version();
-  return fmt::format("{}.{}.{}", v >> 16, (v >> 8) & 0xff, v & 0xff);
+  return fmt::format("{} (API {}.{}.{})", HWLOC_VERSION, v >> 16, (v >> 8) & 0xff, v & 0xff);
 }
 
 }  // namespace irqd::topology

@@ -26,7 +26,7 @@ Machine load_fsroot(const std::filesystem::path& root);
 Machine load_xml(const std::filesystem::path& file);
 Machine load_synthetic(const std::string& description);  // e.g. "pack:2 numa:1 l3:1 core:8 pu:2"
 
-// The hwloc library's API version as "2.9.0" (what irqd --version reports).
+// The hwloc release linked in and its API version, "2.9.0 (API 2.8.0)" (what irqd --version reports).
 std::string hwloc_version();
 
 // Reads isolcpus= / nohz_full= from proc/cmdline and sys/devices/system/cpu/{isolated,nohz_full}
