@@ -76,7 +76,7 @@ class Loads {
   // order); -1 when none.
   int best(const CpuSet& allowed, int skip) const {
     int out = -1;
-    for (int c : core_first_order(m_, allowed)) {
+    for (int c : order(allowed)) {
       if (c == skip || at(c) >= cost_.size()) continue;
       if (out < 0 || cost_[at(c)] < cost_[at(out)] - 1e-9 ||
           (cost_[at(c)] <= cost_[at(out)] + 1e-9 && count_[at(c)] < count_[at(out)]))
@@ -86,9 +86,19 @@ class Loads {
   }
 
  private:
+  // core_first_order of `allowed`, worked out once per distinct set (a node's usable CPUs: a few
+  // sets for thousands of IRQs).
+  const std::vector<int>& order(const CpuSet& allowed) const {
+    for (const auto& [set, cpus] : orders_)
+      if (set == allowed) return cpus;
+    orders_.emplace_back(allowed, core_first_order(m_, allowed));
+    return orders_.back().second;
+  }
+
   const topology::Machine& m_;
   std::vector<double> cost_;
   std::vector<int> count_;
+  mutable std::vector<std::pair<CpuSet, std::vector<int>>> orders_;
 };
 
 std::string place_text(const topology::Machine& m, int cpu, double load, bool measured) {

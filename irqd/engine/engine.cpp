@@ -11,6 +11,7 @@
 #include <map>
 
 #include "config/device_filter.hpp"
+#include "policies/other.hpp"
 #include "config/rules.hpp"
 #include "policies/registry.hpp"
 #include "policies/steering.hpp"
@@ -202,9 +203,17 @@ Diff diff_plan(const sysfs::Inventory& inv, const policies::Plan& plan) {
 
 namespace {
 // Whether the plan would read the load: the policy, a policy some NIC chose for itself
-// (plan_irqs), or the placement of other IRQs (other_irqs = "place"). An unknown name plans nothing.
-bool plan_reads_load(const policies::Policy& policy, const config::Config& resolved, const sysfs::Inventory& inv) {
-  if (policy.uses_load() || resolved.other_irqs == config::OtherIrqs::kPlace) return true;
+// (plan_irqs), or the placement of other IRQs (other_irqs = "place") once one of them is busy
+// enough for a balance move (policies::kMinGain): below that the load changes nothing it plans,
+// and the last plan of the same input is kept instead of planned again. An unknown name plans
+// nothing.
+bool plan_reads_load(const policies::Policy& policy, const config::Config& resolved, const sysfs::Inventory& inv,
+                     const policies::LoadInfo& load) {
+  if (policy.uses_load()) return true;
+  if (resolved.other_irqs == config::OtherIrqs::kPlace)
+    for (const auto& [irq, l] : load.irqs)
+      if (l.cost >= policies::kMinGain)
+        if (const auto* info = inv.irq(irq); info != nullptr && policies::is_other_irq(*info)) return true;
   for (const auto& nic : inv.nics) {
     const auto& name = resolved.device(nic.name).policy;
     if (name.empty() || name == policy.name()) continue;
@@ -275,7 +284,7 @@ void finish_plan(PlanResult& r, const EngineOptions& opts, const config::Config&
     r.config = std::move(resolved);
   }
   const auto& inv = r.discovery->inventory;
-  r.load_dependent = load != nullptr && plan_reads_load(*policy, *r.config, inv);
+  r.load_dependent = load != nullptr && plan_reads_load(*policy, *r.config, inv, *load);
   const bool same_input = prev != nullptr && prev->machine == r.machine && prev->discovery == r.discovery &&
                           prev->config == r.config && prev->plan->policy == policy->name();
   if (same_input && !prev->load_dependent && !r.load_dependent) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "irqd/engine/report.hpp"
+#include "policies/other.hpp"
 
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synthetic_tree.hpp"
@@ -122,6 +123,39 @@ TEST(EngineTest, PlanFromThePreviousResultIsThePlanFromScratch) {
   // Results several cycles old are still whole (D-Bus views read the last one at any time).
   second.reset();
   EXPECT_NE(render_text(*first, "t", nullptr).find("IRQ"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace irqd
+
+namespace irqd {
+namespace {
+
+// [daemon] other_irqs = "place" reads the load only once a non-network IRQ is busy enough for a
+// balance move: below that the last plan of the same input is kept (not planned again every cycle,
+// which doubled a cycle's cost on a 1862-IRQ host); a busy one makes the plan depend on the load.
+TEST(EngineTest, OtherIrqsMakeThePlanLoadDependentOnlyWhenBusy) {
+  Tree tree;
+  tree.t.add_irq({9, "acpi", "0-3"});
+  tree.t.finish();
+  sysfs::SysRoot root(tree.opts.root);
+  auto machine = std::make_shared<const topology::Machine>(load_machine(root, tree.opts));
+  Discovery found = discover(root, DiscoverOptions{false});
+  config::Config cfg;
+  cfg.policy = "spread";  // reads no load itself
+  ASSERT_NE(found.inventory.irq(9), nullptr);
+  ASSERT_TRUE(policies::is_other_irq(*found.inventory.irq(9)));
+  policies::LoadInfo load;
+  load.irqs[9] = {policies::kMinGain / 2, 100.0};
+  auto first = plan_discovered(tree.opts, cfg, machine, &load, found);
+  EXPECT_FALSE(first->load_dependent);
+  auto again = plan_discovered(tree.opts, cfg, machine, &load, found, first.get());
+  EXPECT_EQ(again->plan, first->plan);  // kept, not planned again
+  load.irqs[9].cost = 0.3;
+  auto busy = plan_discovered(tree.opts, cfg, machine, &load, found, again.get());
+  EXPECT_TRUE(busy->load_dependent);
+  cfg.other_irqs = config::OtherIrqs::kIgnore;
+  EXPECT_FALSE(plan_discovered(tree.opts, cfg, machine, &load, found, busy.get())->load_dependent);
 }
 
 }  // namespace
