@@ -44,4 +44,9 @@ ResolvedSpec resolve_cpu_spec(std::string_view text, const topology::Machine& m)
 // each item the host lacks becomes a warning at the value's location.
 void resolve_cpu_specs(LoadResult& r, const topology::Machine& m);
 
+// CPU lists naming CPUs outside `existing` (the machine being planned): errors where a CPU must
+// exist (pins, rps), warnings naming the host's CPUs where a fleet's file may name more
+// (banned_cpus, allowed_cpus: the lenient cpu_refs).
+void check_cpus(LoadResult& r, const sysfs::CpuSet& existing);
+
 }  // namespace irqd::config

@@ -1,4 +1,5 @@
 // Finding, bounding and reading the configuration files.
+#include "config/rules.hpp"
 #include "config/loader.hpp"
 
 #include <fcntl.h>

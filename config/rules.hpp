@@ -46,4 +46,8 @@ void check_irq_rules(LoadResult& r, const std::vector<sysfs::IrqInfo>& irqs);
 // out of every rule, so it wins over the files.
 void override_all_devices(Config& c, const DevicePatch& p);
 
+// Cross-rule checks once every file is read: [[irq]] rules that give one IRQ two actions (the
+// clash found, the later rule dropped).
+void check_conflicts(LoadResult& r);
+
 }  // namespace irqd::config

@@ -484,22 +484,4 @@ void read_settings(const std::vector<Setting>& settings, const std::string& orig
   Reader(origin, opts, into).document(root);
 }
 
-void check_conflicts(LoadResult& r) {
-  // One action per IRQ: the same number or the same name pattern may repeat only with the same action.
-  std::map<std::string, const IrqRule*> seen;
-  std::vector<std::size_t> drop;
-  for (std::size_t i = 0; i < r.config.irq_rules.size(); ++i) {
-    const auto& rule = r.config.irq_rules[i];
-    std::string id = rule.number >= 0 ? fmt::format("IRQ {}", rule.number) : fmt::format("IRQs named '{}'", rule.name);
-    auto [it, fresh] = seen.emplace(id, &rule);
-    if (fresh || irq_action(*it->second) == irq_action(rule)) continue;
-    r.add(rule.where, rule.ignore ? "irq.ignore" : "irq.pin",
-          fmt::format("{} conflicts with the rule at {} ({}) (expected one action per IRQ)", id,
-                      it->second->where.to_string(), irq_action(*it->second)));
-    drop.push_back(i);
-  }
-  for (auto i = drop.rbegin(); i != drop.rend(); ++i)
-    r.config.irq_rules.erase(r.config.irq_rules.begin() + static_cast<std::ptrdiff_t>(*i));
-}
-
 }  // namespace irqd::config

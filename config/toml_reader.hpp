@@ -29,10 +29,4 @@ struct Setting {
 void read_settings(const std::vector<Setting>& settings, const std::string& origin, const ReadOptions& opts,
                    LoadResult& into);
 
-// Cross-rule checks once every file is read: [[irq]] rules that give one IRQ two actions.
-void check_conflicts(LoadResult& r);
-
-// CPU lists naming CPUs outside `existing` (the machine being planned) become errors.
-void check_cpus(LoadResult& r, const sysfs::CpuSet& existing);
-
 }  // namespace irqd::config

@@ -2,6 +2,8 @@
 // scripts do not mistake them for real values.
 #include "irqd/irqctl/json_views.hpp"
 
+#include "config/arguments.hpp"
+
 namespace irqd::irqctl {
 
 // ordered_json: keys print in the order written (schema first, then as in the D-Bus record).
@@ -14,16 +16,14 @@ json with_schema(const char* key, json value) {
 }  // namespace
 
 QueueId queue_id(const std::string& name) {
-  static const std::pair<const char*, const char*> kPrefixes[] = {
-      {"rxtx-", "combined"}, {"rx-", "rx"}, {"tx-", "tx"}};
-  for (const auto& [prefix, role] : kPrefixes) {
-    const std::string_view p(prefix);
-    if (name.size() <= p.size() || name.compare(0, p.size(), p) != 0) continue;
-    const std::string digits = name.substr(p.size());
-    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) break;
-    return {std::stoi(digits), role};
+  // rx-N / tx-N as the argument validator reads them; rxtx-N (a combined channel's IRQ) as tx-N.
+  const bool combined = name.starts_with("rxtx-");
+  try {
+    const config::QueueName q = config::parse_queue_name(std::string_view(name).substr(combined ? 2 : 0));
+    return {q.index, combined ? "combined" : q.rx ? "rx" : "tx"};
+  } catch (const std::exception&) {  // not a queue name (a daemon's "" for none)
+    return {nullptr, nullptr};
   }
-  return {nullptr, nullptr};
 }
 
 void put_queue(json& obj, const std::string& name) {

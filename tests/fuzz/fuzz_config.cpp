@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/cpu_spec.hpp"
 #include "config/rules.hpp"
 #include "config/toml_reader.hpp"
 

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "config/cpu_spec.hpp"
 #include "irqd1_adaptor.h"
 #include "sysfs/cpuset.hpp"
 

@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "config/rules.hpp"
 #include "config/schema.hpp"
 #include "config/toml_reader.hpp"
 #include "tests/support/fixtures.hpp"

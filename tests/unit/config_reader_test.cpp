@@ -2,6 +2,7 @@
 // values and rules read, defaults, and describe() reading back as the same configuration.
 #include <gtest/gtest.h>
 
+#include "config/cpu_spec.hpp"
 #include "config/loader.hpp"
 #include "config/rules.hpp"
 #include "config/schema.hpp"

@@ -4,6 +4,7 @@
 // values errors naming file:line; the shell-style reader never runs anything.
 #include <gtest/gtest.h>
 
+#include "config/rules.hpp"
 #include "config/irqbalance_import.hpp"
 #include "config/shell_assignments.hpp"
 #include "config/toml_reader.hpp"
